@@ -1,0 +1,64 @@
+"""The actor runtime: a deterministic, in-process world of actors on a simulated network.
+
+It knows nothing of protocols or pictures. See ``docs/runtime.md`` for the rules
+it keeps and why.
+"""
+
+from .actor import Actor, Context, Timer, handler_name
+from .address import Addr, Reply, Request
+from .errors import (
+    FaultScheduleError,
+    InvalidArgument,
+    MessageTypeError,
+    SendError,
+    SimError,
+    TraceLevelError,
+    UnhandledMessage,
+    UnknownNode,
+)
+from .faults import Fault, FaultSchedule
+from .messages import check_message
+from .network import Constant, LinkConfig, LogNormal, Network, Uniform
+from .sim import NODE_STATES, Sim
+from .snapshot import InFlight, NodeView, Snapshot, snapshot_at
+from .supervisor import Failure, Supervisor
+from .trace import DROP_REASONS, KINDS, Event, MessageRecord, Trace
+
+__all__ = [
+    "DROP_REASONS",
+    "KINDS",
+    "NODE_STATES",
+    "Actor",
+    "Addr",
+    "Constant",
+    "Context",
+    "Event",
+    "Failure",
+    "Fault",
+    "FaultSchedule",
+    "FaultScheduleError",
+    "InFlight",
+    "InvalidArgument",
+    "LinkConfig",
+    "LogNormal",
+    "MessageRecord",
+    "MessageTypeError",
+    "Network",
+    "NodeView",
+    "Reply",
+    "Request",
+    "SendError",
+    "Sim",
+    "SimError",
+    "Snapshot",
+    "Supervisor",
+    "Timer",
+    "Trace",
+    "TraceLevelError",
+    "UnhandledMessage",
+    "Uniform",
+    "UnknownNode",
+    "check_message",
+    "handler_name",
+    "snapshot_at",
+]

@@ -1,0 +1,152 @@
+"""The simulated network: how long a message takes, and whether it arrives.
+
+A message from one node to another travels over the *link* ``(src, dst)``.
+Each link has a latency distribution, a loss probability and a duplication
+probability; links without their own settings use the network default.
+Partitions cut links (a message sent over a cut link, or arriving over one, is
+dropped with reason ``"partition"``); a *hold* parks arriving messages until
+``release``. Reordering is not a separate knob: it follows from latency spread,
+because a later message can draw a shorter delay.
+
+Randomness comes only from the ``random.Random`` the Sim passes in, so the same
+seed gives the same delays.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
+
+from .errors import check_probability, check_time, invalid
+
+
+@runtime_checkable
+class Latency(Protocol):
+    """A one-way delay distribution, in virtual seconds."""
+
+    def sample(self, rng: random.Random) -> float:
+        """Draw one delay (seconds, >= 0) using ``rng`` only."""
+        ...
+
+
+@dataclass(frozen=True)
+class Constant:
+    """Every message takes exactly ``seconds``: links stay FIFO."""
+
+    seconds: float
+
+    def __post_init__(self) -> None:
+        check_time("seconds", self.seconds)
+
+    def sample(self, rng: random.Random) -> float:
+        """Return the constant delay; ``rng`` is not touched."""
+        return self.seconds
+
+
+@dataclass(frozen=True)
+class Uniform:
+    """Delays spread evenly over ``[low, high]`` seconds; spread reorders messages."""
+
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        check_time("low", self.low)
+        check_time("high", self.high)
+        if self.low > self.high:
+            raise invalid("low", self.low, f"must be <= high={self.high!r}")
+
+    def sample(self, rng: random.Random) -> float:
+        """Draw a delay uniformly between ``low`` and ``high``."""
+        return self.low + (self.high - self.low) * rng.random()
+
+
+@dataclass(frozen=True)
+class LogNormal:
+    """A long-tailed delay: ``median`` seconds typical, rare large outliers.
+
+    ``sigma`` is the standard deviation of the delay's natural logarithm; 0.5
+    gives a p99 about 3.2x the median, 1.0 about 10x. ``maximum`` caps a draw
+    (default: no cap).
+    """
+
+    median: float
+    sigma: float
+    maximum: float = math.inf
+
+    def __post_init__(self) -> None:
+        check_time("median", self.median, positive=True)
+        check_time("sigma", self.sigma)
+        if not self.maximum >= self.median:
+            raise invalid("maximum", self.maximum, f"must be >= median={self.median!r}")
+
+    def sample(self, rng: random.Random) -> float:
+        """Draw ``median * exp(sigma * Z)`` with Z standard normal, capped at ``maximum``."""
+        return min(self.median * math.exp(self.sigma * rng.gauss(0.0, 1.0)), self.maximum)
+
+
+def as_latency(value: Latency | float, param: str = "latency") -> Latency:
+    """Accept a distribution, or a plain number meaning a constant delay.
+
+    Raises:
+        InvalidArgument: a negative or NaN number, or an object without ``sample``.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Constant(check_time(param, value))
+    if isinstance(value, Latency):
+        return value
+    raise invalid(param, value, "must be seconds >= 0 or a Constant/Uniform/LogNormal")
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """How one directed link behaves. Plain data; the Sim records every change."""
+
+    latency: Latency = field(default_factory=lambda: Constant(0.001))
+    loss: float = 0.0
+    duplication: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "latency", as_latency(self.latency))
+        check_probability("loss", self.loss)
+        check_probability("duplication", self.duplication)
+
+    def changed(
+        self,
+        latency: Latency | float | None = None,
+        loss: float | None = None,
+        duplication: float | None = None,
+    ) -> LinkConfig:
+        """Return a copy with the given settings replaced (``None`` keeps one)."""
+        return replace(
+            self,
+            latency=self.latency if latency is None else as_latency(latency),
+            loss=self.loss if loss is None else loss,
+            duplication=self.duplication if duplication is None else duplication,
+        )
+
+
+Link = tuple[str, str]
+
+
+@dataclass
+class Network:
+    """The network's current state. The Sim changes it; everyone may read it.
+
+    Attributes:
+        default: settings of every link that has none of its own.
+        links: per-link settings, keyed ``(src, dst)``.
+        blocked: directed links cut by a partition.
+        held: directed links whose arriving messages are parked until release.
+    """
+
+    default: LinkConfig = field(default_factory=LinkConfig)
+    links: dict[Link, LinkConfig] = field(default_factory=dict)
+    blocked: set[Link] = field(default_factory=set)
+    held: set[Link] = field(default_factory=set)
+
+    def config(self, src: str, dst: str) -> LinkConfig:
+        """The settings in force on link ``src -> dst``."""
+        return self.links.get((src, dst), self.default)

@@ -1,0 +1,816 @@
+"""The Sim: a seeded virtual clock, one event heap, nodes, and the fault API.
+
+Everything that will happen is an entry ``(time, seq, kind, item)`` on one
+heap. ``seq`` grows by one for every entry, so entries at the same virtual time
+run in the order they were scheduled, and the heap never compares two items.
+``run`` pops entries in order and hands each to its kind's method; that loop
+and the send/arrive/accept path below it are the hot path and are written for
+speed where a comment says so.
+
+Priorities, in order: correctness and determinism, then clarity, then speed.
+The same seed and code give the same trace, byte for byte, in any process: all
+randomness comes from generators seeded with strings derived from the seed
+(``random.Random`` hashes a str seed with SHA-512, not ``hash()``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import random
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .actor import Actor, Context, Timer, TimerCallback, find_handler
+from .address import Addr, Reply, Request
+from .errors import (
+    FaultScheduleError,
+    InvalidArgument,
+    UnknownNode,
+    check_time,
+    invalid,
+)
+from .faults import Fault, FaultSchedule, as_fault
+from .messages import check_message
+from .network import Constant, LinkConfig, Network, Uniform
+from .snapshot import Snapshot, snapshot_at
+from .supervisor import Failure, Supervisor
+from .trace import DELIVER, DROP, DUPLICATE, K, SEND, TIMER, Trace
+
+UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
+NODE_STATES = (UP, DOWN, PAUSED, STOPPED)
+
+# Heap entry kinds.
+_ARRIVE = 0  # a message reaches the recipient's end of the link
+_ACCEPT = 1  # a message that arrived is handed to the actor (or queued / dropped)
+_TIMER = 2  # a timer's due time
+_RUN_TIMER = 3  # an overdue timer of a node that was paused, run on resume
+_CALL = 4  # a zero-argument callable (faults, starts, resumes)
+
+_FORBIDDEN_IN_NAMES = set(" \t\n,|:#")
+
+ActorFactory = Callable[[], Actor]
+
+
+class Node:
+    """The runtime's record of one node; it outlives crashes and restarts."""
+
+    __slots__ = ("actor", "addr", "annotations", "backlog", "ctx", "factory", "handlers",
+                 "incarnation", "index", "name", "pause_until", "restart_times", "status",
+                 "storage", "supervisor")
+
+    def __init__(
+        self, sim: Sim, name: str, index: int, factory: ActorFactory | None,
+        supervisor: Supervisor | None,
+    ) -> None:
+        self.name = name
+        self.index = index
+        self.factory = factory
+        self.supervisor = supervisor
+        self.actor: Actor | None = None
+        self.ctx: Context | None = None
+        self.status = UP
+        self.incarnation = 0
+        self.storage: dict[str, Any] = {}
+        self.backlog: list[tuple[int, Any]] = []  # what waits for a paused node
+        self.handlers: dict[type, Callable[[Any, Context], Any]] = {}
+        self.restart_times: list[float] = []
+        self.annotations: dict[str, Any] = {}
+        self.pause_until = 0.0
+        self.addr = Addr(sim, self)
+
+
+class Envelope:
+    """One copy of one message on its way (internal)."""
+
+    __slots__ = ("dst", "id", "msg", "request_id", "src")
+
+    def __init__(self, msg_id: int, src: Node, dst: Node, msg: Any, request_id: int) -> None:
+        self.id = msg_id
+        self.src = src
+        self.dst = dst
+        self.msg = msg
+        self.request_id = request_id
+
+
+class Sim:
+    """A deterministic world of actors on a simulated network.
+
+    Args:
+        seed: the only source of randomness (network delays and losses, each
+            node's ``ctx.rng``).
+        trace: ``"full"`` keeps every event; ``"counts"`` keeps tallies only.
+        strict: re-raise a handler's exception out of ``run`` instead of
+            recording it and crashing the node.
+        network: the default settings of every link (``LinkConfig``).
+        faults: a fault schedule to apply as virtual time passes.
+
+    Raises:
+        InvalidArgument: a seed that is not an int, or an unknown trace level.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        trace: str = "full",
+        strict: bool = False,
+        network: LinkConfig | None = None,
+        faults: Iterable[Fault | str | dict[str, Any]] | None = None,
+    ) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise invalid("seed", seed, "must be an int")
+        self.seed = seed
+        self.strict = strict
+        self.now = 0.0
+        self.trace = Trace(trace)
+        self.trace.meta["seed"] = seed
+        self.network = Network(default=network or LinkConfig())
+        self.failures: list[Failure] = []
+        self.sent = self.delivered = self.dropped = 0
+        self._heap: list[tuple[float, int, int, Any]] = []
+        self._next_seq = itertools.count().__next__
+        self._next_msg_id = itertools.count(1).__next__
+        self._net_rng = random.Random(f"{seed}/network")
+        self._nodes: dict[str, Node] = {}
+        self._outside = Node(self, "<outside>", -1, None, None)
+        self._current = self._outside  # whose code is running: the sender of a send
+        self._requests: dict[int, Request] = {}
+        self._held: dict[tuple[str, str], list[Envelope]] = {}
+        self._fault_history: list[Fault] = []
+        self._running = False
+        self._record = self.trace.record
+        self._full = self.trace.full
+        self._kind_counts = self.trace.kind_counts
+        if faults is not None:
+            self.schedule(faults)
+
+    # -- nodes -------------------------------------------------------------
+
+    def spawn(
+        self, name: str, factory: ActorFactory, *, supervisor: Supervisor | None = None
+    ) -> Addr:
+        """Create node ``name`` running the actor ``factory()`` returns.
+
+        The actor's ``started(ctx)`` runs at the current virtual time, after
+        the code that called ``spawn`` (so spawn every node, then run).
+
+        Raises:
+            InvalidArgument: a bad or already used name, a factory that is not
+                callable or does not return an ``Actor``.
+        """
+        if not isinstance(name, str) or not name or _FORBIDDEN_IN_NAMES & set(name):
+            raise invalid("name", name, "must be a non-empty str without spaces or , | : #")
+        if name in self._nodes:
+            raise invalid("name", name, "is already used by another node; names must be unique")
+        if supervisor is not None and not isinstance(supervisor, Supervisor):
+            raise invalid("supervisor", supervisor, "must be a Supervisor or None")
+        node = Node(self, name, len(self._nodes), factory, supervisor)
+        actor = self._make_actor(node)
+        self._nodes[name] = node
+        self.trace.nodes.append(name)
+        self._boot(node, actor, "spawn")
+        return node.addr
+
+    def _make_actor(self, node: Node) -> Actor:
+        factory = node.factory
+        if not callable(factory):
+            raise invalid("factory", factory, "must be a callable that returns an Actor")
+        actor = factory()
+        if not isinstance(actor, Actor):
+            raise invalid(
+                "factory", factory, f"must return an Actor instance, but it returned {actor!r}"
+            )
+        return actor
+
+    def _boot(self, node: Node, actor: Actor, event: str) -> None:
+        node.actor = actor
+        node.status = UP
+        node.handlers = {}
+        node.ctx = Context(self, node)
+        self._log(event, node)
+        self._call_soon(node, "started", actor.started)
+
+    def _node(self, name: str) -> Node:
+        node = self._nodes.get(name)
+        if node is None:
+            known = ", ".join(self._nodes) or "none yet"
+            raise UnknownNode(f"node={name!r} is not allowed: no such node (known: {known})")
+        return node
+
+    @property
+    def nodes(self) -> list[str]:
+        """Every node's name, in spawn order."""
+        return list(self._nodes)
+
+    def addr(self, name: str) -> Addr:
+        """The address of node ``name``."""
+        return self._node(name).addr
+
+    def status(self, name: str) -> str:
+        """``"up"``, ``"down"``, ``"paused"`` or ``"stopped"``."""
+        return self._node(name).status
+
+    def actor(self, name: str) -> Actor | None:
+        """The actor instance now running on ``name`` (``None`` while it is down)."""
+        return self._node(name).actor
+
+    def storage(self, name: str) -> dict[str, Any]:
+        """Node ``name``'s persistent storage (survives crashes, like a disk)."""
+        return self._node(name).storage
+
+    def annotations(self, name: str) -> dict[str, Any]:
+        """A copy of what node ``name`` last published with ``ctx.annotate``."""
+        return dict(self._node(name).annotations)
+
+    # -- running -----------------------------------------------------------
+
+    def run(self, until: float | None = None) -> None:
+        """Run events in time order up to and including virtual time ``until``.
+
+        Afterwards ``now == until``. Without ``until`` it runs until nothing is
+        left to do (which never happens while a ``run_interval`` timer lives).
+
+        Raises:
+            InvalidArgument: ``until`` is NaN or earlier than ``now``.
+        """
+        if until is None:
+            limit = math.inf
+        else:
+            if isinstance(until, bool) or not isinstance(until, (int, float)) or not (
+                until >= self.now
+            ):
+                raise invalid("until", until, f"must be a time >= now ({self.now!r})")
+            limit = float(until)
+        if self._running:
+            raise InvalidArgument("run() was called from inside the simulation; it cannot nest")
+        self._running = True
+        try:
+            # Hot loop (kept flat for speed): pop the earliest entry, advance
+            # the clock, hand the item to the method for its kind.
+            heap, pop = self._heap, heapq.heappop
+            arrive, accept, fire = self._arrive, self._accept, self._fire
+            while heap and heap[0][0] <= limit:
+                t, _, kind, item = pop(heap)
+                self.now = t
+                if kind == _ARRIVE:
+                    arrive(item)
+                elif kind == _ACCEPT:
+                    accept(item)
+                elif kind == _TIMER:
+                    fire(item)
+                elif kind == _RUN_TIMER:
+                    self._run_timer(item)
+                else:
+                    item()
+        finally:
+            self._running = False
+        if until is not None:
+            self.now = limit
+
+    def run_for(self, duration: float) -> None:
+        """Run for ``duration`` more seconds of virtual time."""
+        self.run(self.now + check_time("duration", duration))
+
+    def step(self) -> bool:
+        """Run the single next event. Returns ``False`` if there was none."""
+        if not self._heap:
+            return False
+        t, _, kind, item = heapq.heappop(self._heap)
+        self.now = t
+        (self._arrive, self._accept, self._fire, self._run_timer, _call)[kind](item)
+        return True
+
+    def next_time(self) -> float | None:
+        """The virtual time of the next event, or ``None`` if nothing is scheduled."""
+        return self._heap[0][0] if self._heap else None
+
+    def _push(self, t: float, kind: int, item: Any) -> None:
+        heapq.heappush(self._heap, (t, self._next_seq(), kind, item))
+
+    # -- messages (hot path) -------------------------------------------------
+
+    def _send(self, dst: Node, msg: Any, request_id: int) -> None:
+        check_message(msg)
+        src = self._current
+        msg_id = self._next_msg_id()
+        self.sent += 1
+        self._kind_counts[SEND] += 1
+        by_type = self.trace.sent_by_type
+        type_name = type(msg).__name__
+        by_type[type_name] = by_type.get(type_name, 0) + 1
+        env = Envelope(msg_id, src, dst, msg, request_id)
+        now = self.now
+        if src is dst:  # self-sends skip the network: always delivered, no delay
+            if self._full:
+                self._record(now, SEND, src.index, dst.index, msg_id, now, msg)
+            heapq.heappush(self._heap, (now, self._next_seq(), _ACCEPT, env))
+            return
+        net = self.network
+        link = (src.name, dst.name)
+        if net.blocked and link in net.blocked:
+            self._record_send(env, math.nan)
+            self._drop(env, "partition")
+            return
+        config = net.links.get(link, net.default) if net.links else net.default
+        rng = self._net_rng
+        if config.loss and rng.random() < config.loss:
+            self._record_send(env, math.nan)
+            self._drop(env, "loss")
+            return
+        due = now + config.latency.sample(rng)
+        heapq.heappush(self._heap, (due, self._next_seq(), _ARRIVE, env))
+        if self._full:
+            self._record(now, SEND, src.index, dst.index, msg_id, due, msg)
+        if config.duplication and rng.random() < config.duplication:
+            self._duplicate(env, now + config.latency.sample(rng))
+
+    def _record_send(self, env: Envelope, due: float) -> None:
+        if self._full:
+            self._record(self.now, SEND, env.src.index, env.dst.index, env.id, due, env.msg)
+
+    def _duplicate(self, env: Envelope, due: float) -> None:
+        """The network delivers a second copy of ``env``, counted as its own message."""
+        copy = Envelope(self._next_msg_id(), env.src, env.dst, env.msg, env.request_id)
+        self.sent += 1
+        self._kind_counts[DUPLICATE] += 1
+        if self._full:
+            self._record(self.now, DUPLICATE, env.src.index, env.dst.index, copy.id, due,
+                         env.msg)
+        heapq.heappush(self._heap, (due, self._next_seq(), _ARRIVE, copy))
+
+    def _arrive(self, env: Envelope) -> None:
+        """The message reaches the far end of its link: a partition or hold may stop it."""
+        net = self.network
+        if net.blocked or net.held:
+            link = (env.src.name, env.dst.name)
+            if link in net.blocked:
+                self._drop(env, "partition")
+                return
+            if link in net.held:
+                self._held.setdefault(link, []).append(env)
+                return
+        self._accept(env)
+
+    def _accept(self, env: Envelope) -> None:
+        """Hand an arrived message to its actor, queue it (paused) or drop it (down)."""
+        dst = env.dst
+        status = dst.status
+        if status is not UP:
+            if status is PAUSED:
+                dst.backlog.append((_ACCEPT, env))
+            else:
+                self._drop(env, "node_down" if status is DOWN else "node_stopped")
+            return
+        self.delivered += 1
+        self._kind_counts[DELIVER] += 1
+        msg = env.msg
+        if self._full:
+            self._record(self.now, DELIVER, env.src.index, dst.index, env.id, math.nan, msg)
+        if dst is self._outside or type(msg) is Reply:
+            self._on_reply(dst, msg)
+            return
+        handler = dst.handlers.get(type(msg))
+        self._current = dst
+        try:
+            if handler is None:
+                handler = dst.handlers[type(msg)] = find_handler(dst.actor, type(msg))
+            result = handler(msg, dst.ctx)
+        except Exception as exc:
+            self._current = self._outside
+            self._fail(dst, "handler", type(msg).__name__, exc)
+            return
+        if env.request_id:
+            self._send(env.src, Reply(env.request_id, result), 0)
+        self._current = self._outside
+
+    def _drop(self, env: Envelope, reason: str) -> None:
+        self.dropped += 1
+        trace = self.trace
+        code = trace.drop_code(reason)
+        trace.drop_counts[code - len(trace.kind_counts)] += 1
+        self._kind_counts[DROP] += 1
+        if self._full:
+            self._record(self.now, code, env.src.index, env.dst.index, env.id, math.nan, env.msg)
+
+    @property
+    def in_flight(self) -> int:
+        """Messages sent but neither delivered nor dropped yet (held or queued included)."""
+        return self.sent - self.delivered - self.dropped
+
+    def _send_error(self, dst: Node, msg: Any, status: str) -> None:
+        self._log("send_error", self._current, dst, {"msg": msg, "status": status})
+
+    # -- request-reply -------------------------------------------------------
+
+    def _request(
+        self,
+        dst: Node,
+        msg: Any,
+        timeout: float,
+        on_reply: Callable[[Any, Context | None], Any] | None,
+        on_timeout: Callable[[Context | None], Any] | None,
+    ) -> Request:
+        requester = self._current
+        request = Request(self._next_msg_id(), requester, on_reply, on_timeout)
+        self._requests[request.id] = request
+        self._send(dst, msg, request.id)
+
+        def request_timeout(ctx: Context | None) -> None:
+            self._expire(request, ctx)
+
+        if requester is self._outside:
+            self._push(self.now + timeout, _CALL, lambda: request_timeout(None))
+        else:
+            request.timer = self._start_timer(requester, request_timeout, self.now + timeout,
+                                              None)
+        return request
+
+    def _expire(self, request: Request, ctx: Context | None) -> None:
+        if not request.pending:
+            return
+        request.timed_out = True
+        del self._requests[request.id]
+        if request.on_timeout is not None:
+            self._guarded(request.node, "reply", "on_timeout", request.on_timeout, ctx)
+
+    def _on_reply(self, node: Node, reply: Reply) -> None:
+        request = self._requests.pop(reply.request_id, None)
+        if request is None or not request.pending:
+            return  # a late or duplicate reply: nobody waits for it any more
+        request.done = True
+        request.value = reply.value
+        if request.timer is not None:
+            request.timer.cancelled = True
+        if request.on_reply is None or request.incarnation != node.incarnation:
+            return
+        ctx = None if node is self._outside else node.ctx
+        self._guarded(node, "reply", "on_reply", request.on_reply, reply.value, ctx)
+
+    # -- timers ------------------------------------------------------------
+
+    def _start_timer(
+        self, node: Node, callback: TimerCallback, start: float, every: float | None
+    ) -> Timer:
+        timer = Timer(node, callback, start, every)
+        self._push(timer.due(), _TIMER, timer)
+        return timer
+
+    def _fire(self, timer: Timer) -> None:
+        """A timer's due time has come. Interval timers schedule their next firing first."""
+        if timer.cancelled or timer.incarnation != timer.node.incarnation:
+            return
+        if timer.every is not None:
+            timer.fired += 1
+            self._push(timer.due(), _TIMER, timer)
+        node = timer.node
+        if node.status is PAUSED:
+            if not timer.backlogged:  # an overdue timer runs once on resume, not once a tick
+                timer.backlogged = True
+                node.backlog.append((_RUN_TIMER, timer))
+            return
+        self._run_timer(timer)
+
+    def _run_timer(self, timer: Timer) -> None:
+        timer.backlogged = False
+        node = timer.node
+        if timer.cancelled or timer.incarnation != node.incarnation:
+            return
+        if timer.every is None:
+            timer.cancelled = True  # a one-shot timer is spent
+        if self._full:
+            self._record(self.now, TIMER, node.index, -1, -1, math.nan, timer.name)
+        self._kind_counts[TIMER] += 1
+        self._guarded(node, "timer", timer.name, timer.callback, node.ctx)
+
+    # -- failures ------------------------------------------------------------
+
+    def _guarded(self, node: Node, during: str, what: str, fn: Callable[..., Any], *args: Any
+                 ) -> None:
+        """Run ``fn(*args)`` as ``node``'s code; an exception becomes a recorded failure."""
+        previous = self._current
+        self._current = node
+        try:
+            fn(*args)
+        except Exception as exc:
+            self._current = previous
+            self._fail(node, during, what, exc)
+            return
+        self._current = previous
+
+    def _call_soon(self, node: Node, during: str, hook: Callable[[Context], Any]) -> None:
+        """Run an actor hook at the current time, after what is already scheduled now."""
+        incarnation = node.incarnation
+
+        def call() -> None:
+            if node.incarnation != incarnation:
+                return
+            if node.status is PAUSED:
+                node.backlog.append((_CALL, call))
+            elif node.status is UP:
+                self._guarded(node, during, during, hook, node.ctx)
+
+        self._push(self.now, _CALL, call)
+
+    def _fail(self, node: Node, during: str, what: str, exc: Exception) -> None:
+        supervisor = node.supervisor
+        if self.strict:
+            outcome = "raised"
+        elif node.status in (UP, PAUSED) and supervisor is not None and (
+            supervisor.allows_restart(node.restart_times, self.now)
+        ):
+            outcome = "restarted"
+        elif node.status in (UP, PAUSED):
+            outcome = "crashed"
+        else:
+            outcome = node.status  # it stopped or crashed itself before raising
+        failure = Failure(
+            t=self.now,
+            node=node.name,
+            during=during,
+            what=what,
+            error=f"{type(exc).__name__}: {exc}",
+            outcome=outcome,
+            traceback="".join(traceback.format_exception(exc)),
+        )
+        self.failures.append(failure)
+        self._log("failure", node, None, {
+            "during": during, "what": what, "error": failure.error, "outcome": outcome,
+        })
+        if outcome == "raised":
+            raise exc
+        if outcome == "restarted":
+            self._supervised_restart(node)
+        elif outcome == "crashed":
+            self._crash(node)
+
+    def _supervised_restart(self, node: Node) -> None:
+        """Actix-style restart: same instance, fresh context, timers and requests gone."""
+        node.restart_times.append(self.now)
+        node.incarnation += 1
+        node.ctx = Context(self, node)
+        self._log("supervised_restart", node)
+        actor = node.actor
+        assert actor is not None
+        self._call_soon(node, "restarting", actor.restarting)
+        self._call_soon(node, "started", actor.started)
+
+    # -- trace helpers --------------------------------------------------------
+
+    def _log(self, kind: str, node: Node | None = None, peer: Node | None = None,
+             data: Any = None) -> None:
+        """Record a non-message event."""
+        code = K[kind]
+        self._kind_counts[code] += 1
+        if self._full:
+            self._record(self.now, code, -1 if node is None else node.index,
+                         -1 if peer is None else peer.index, -1, math.nan, data)
+
+    def _annotate(self, node: Node, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            if value is None:
+                node.annotations.pop(key, None)
+            else:
+                node.annotations[key] = value
+        self._log("annotate", node, None, dict(state))
+
+    def snapshot(self, t: float | None = None) -> Snapshot:
+        """The cluster as it was at virtual time ``t`` (default: now), from the trace.
+
+        Raises:
+            TraceLevelError: the Sim keeps only counts.
+            InvalidArgument: ``t`` is in the future.
+        """
+        when = self.now if t is None else t
+        if not when <= self.now:
+            raise invalid("t", t, f"must be <= now ({self.now!r}); the future is not known")
+        return snapshot_at(self.trace, when)
+
+    # -- faults --------------------------------------------------------------
+
+    def _remember(self, action: str, *args: Any) -> None:
+        self._fault_history.append(Fault(self.now, action, args))
+
+    @property
+    def fault_history(self) -> FaultSchedule:
+        """Every fault applied so far, by schedule or by hand, as a replayable schedule."""
+        return FaultSchedule(self._fault_history)
+
+    def crash(self, name: str) -> None:
+        """Crash ``name`` now: timers cancelled, mailbox dropped, later mail dropped.
+
+        Crashing a node that is already down or stopped changes nothing.
+        """
+        node = self._node(name)
+        self._remember("crash", name)
+        if node.status in (UP, PAUSED):
+            self._crash(node)
+
+    def _crash(self, node: Node) -> None:
+        node.status = DOWN
+        node.incarnation += 1
+        node.actor = None
+        node.ctx = None
+        node.annotations = {}
+        self._log("crash", node)
+        backlog, node.backlog = node.backlog, []
+        for kind, item in backlog:
+            if kind == _ACCEPT:
+                self._drop(item, "node_down")
+
+    def restart(self, name: str) -> None:
+        """Start a fresh actor on ``name`` from its factory (crashing it first if it is up).
+
+        Only ``ctx.storage`` survives, as a disk would.
+        """
+        node = self._node(name)
+        self._remember("restart", name)
+        actor = self._make_actor(node)
+        if node.status in (UP, PAUSED):
+            self._crash(node)
+        node.incarnation += 1
+        self._boot(node, actor, "restart")
+
+    def _stop(self, node: Node) -> None:
+        if node.status not in (UP, PAUSED):
+            return
+        ctx, actor = node.ctx, node.actor
+        assert ctx is not None and actor is not None
+        self._guarded(node, "stopped", "stopped", actor.stopped, ctx)
+        node.status = STOPPED
+        node.incarnation += 1
+        self._log("stop", node)
+
+    def pause(self, name: str, duration: float) -> None:
+        """Freeze ``name`` for ``duration`` seconds (a GC pause).
+
+        Deliveries and timers wait and then run, in order, when it resumes (an
+        interval timer runs once, not once per missed tick). Pausing a paused
+        node extends the pause; a down node cannot pause.
+        """
+        node = self._node(name)
+        duration = check_time("duration", duration, positive=True)
+        self._remember("pause", name, duration)
+        if node.status not in (UP, PAUSED):
+            return
+        node.status = PAUSED
+        node.pause_until = max(node.pause_until, self.now + duration)
+        self._log("pause", node, None, {"duration": duration})
+        incarnation = node.incarnation
+
+        def resume() -> None:
+            if node.incarnation == incarnation and node.status is PAUSED and (
+                self.now >= node.pause_until
+            ):
+                node.status = UP
+                self._log("resume", node)
+                backlog, node.backlog = node.backlog, []
+                for kind, item in backlog:
+                    self._push(self.now, kind, item)
+
+        self._push(self.now + duration, _CALL, resume)
+
+    def _names(self, param: str, group: str | Iterable[str]) -> list[str]:
+        names = [group] if isinstance(group, str) else list(group)
+        if not names:
+            raise invalid(param, group, "must name at least one node")
+        for name in names:
+            self._node(name)
+        return names
+
+    def partition(
+        self, group_a: str | Iterable[str], group_b: str | Iterable[str], *,
+        one_way: bool = False,
+    ) -> None:
+        """Cut the links between two groups of nodes (only ``a -> b`` if ``one_way``).
+
+        Messages sent over a cut link, or arriving over one, are dropped with
+        reason ``"partition"``. Partitions add up until ``heal``.
+        """
+        a, b = self._names("group_a", group_a), self._names("group_b", group_b)
+        if set(a) & set(b):
+            raise invalid("group_b", group_b, f"must not share nodes with group_a={a!r}")
+        self._remember("one_way" if one_way else "partition", (tuple(a), tuple(b)))
+        cut = {(x, y) for x in a for y in b}
+        if not one_way:
+            cut |= {(y, x) for x in a for y in b}
+        self.network.blocked |= cut
+        self._log("partition", None, None, {"a": a, "b": b, "one_way": one_way})
+
+    def heal(self) -> None:
+        """End every partition (held links stay held)."""
+        self._remember("heal")
+        self.network.blocked.clear()
+        self._log("heal")
+
+    def hold(self, src: str, dst: str) -> None:
+        """Park messages arriving over ``src -> dst`` until ``release`` (a slow link)."""
+        a, b = self._node(src), self._node(dst)
+        if a is b:
+            raise invalid("dst", dst, "must differ from src: self-sends are always delivered")
+        self._remember("hold", src, dst)
+        self.network.held.add((src, dst))
+        self._log("hold", a, b)
+
+    def release(self, src: str | None = None, dst: str | None = None) -> None:
+        """Stop holding ``src -> dst`` (every link if both are ``None``); parked messages arrive now."""
+        if (src is None) != (dst is None):
+            raise invalid("dst" if dst is None else "src", None, "give both src and dst, or neither")
+        if src is not None and dst is not None:
+            self._node(src), self._node(dst)
+            links = [(src, dst)]
+            self._remember("release", src, dst)
+        else:
+            links = sorted(self.network.held)
+            self._remember("release")
+        self.network.held.difference_update(links)
+        self._log("release", None, None, {"links": [list(link) for link in links]})
+        for link in links:
+            for env in self._held.pop(link, []):
+                self._push(self.now, _ARRIVE, env)
+
+    def set_network(
+        self, *, latency: Any = None, loss: float | None = None, duplication: float | None = None
+    ) -> None:
+        """Change the default link settings (``None`` keeps a setting)."""
+        self.network.default = self.network.default.changed(latency, loss, duplication)
+        self._remember_link(latency, loss, duplication)
+        self._log("link", None, None, {"default": self.network.default})
+
+    def set_link(
+        self, src: str, dst: str, *, latency: Any = None, loss: float | None = None,
+        duplication: float | None = None,
+    ) -> None:
+        """Change the settings of the directed link ``src -> dst`` only."""
+        a, b = self._node(src), self._node(dst)
+        config = self.network.config(src, dst).changed(latency, loss, duplication)
+        self.network.links[(src, dst)] = config
+        self._remember_link(latency, loss, duplication, src, dst)
+        self._log("link", a, b, {"config": config})
+
+    def _remember_link(self, latency: Any, loss: float | None, duplication: float | None,
+                       *link: str) -> None:
+        if loss is not None:
+            self._remember("loss", float(loss), *link)
+        if duplication is not None:
+            self._remember("duplication", float(duplication), *link)
+        if isinstance(latency, (int, float)):
+            self._remember("latency", (float(latency),), *link)
+        elif isinstance(latency, Constant):
+            self._remember("latency", (latency.seconds,), *link)
+        elif isinstance(latency, Uniform):
+            self._remember("latency", (latency.low, latency.high), *link)
+
+    def schedule(self, faults: Fault | str | dict[str, Any] | Iterable[Any]) -> None:
+        """Apply each fault when virtual time reaches its ``at``.
+
+        Raises:
+            FaultScheduleError: an entry cannot be parsed, or its time has passed.
+        """
+        if isinstance(faults, (Fault, str, dict)):
+            faults = [faults]
+        parsed = [as_fault(f) for f in faults]  # parse all before scheduling any
+        for fault in parsed:
+            if fault.at < self.now:
+                raise FaultScheduleError(
+                    f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({self.now!r})"
+                )
+        for fault in parsed:
+            self._push(fault.at, _CALL, lambda fault=fault: self.apply(fault))
+
+    def apply(self, fault: Fault | str | dict[str, Any]) -> None:
+        """Apply one fault now (its ``at`` is ignored).
+
+        Raises:
+            FaultScheduleError: the fault names an unknown node or is otherwise invalid.
+        """
+        fault = as_fault(fault)
+        action, args = fault.action, fault.args
+        try:
+            if action in ("partition", "one_way"):
+                self.partition(*args[0], one_way=action == "one_way")
+            elif action in ("loss", "duplication", "latency"):
+                value = args[0] if action != "latency" else _latency_from_args(args[0])
+                setting = {action: value}
+                if len(args) == 3:
+                    self.set_link(args[1], args[2], **setting)
+                else:
+                    self.set_network(**setting)
+            else:
+                getattr(self, action)(*args)
+        except (InvalidArgument, UnknownNode) as exc:
+            raise FaultScheduleError(f"fault '{fault}' cannot be applied: {exc}") from None
+
+    def __repr__(self) -> str:
+        states = ", ".join(f"{n.name}:{n.status}" for n in self._nodes.values())
+        return f"<Sim seed={self.seed} now={self.now:g} nodes=[{states}]>"
+
+
+def _call(fn: Callable[[], Any]) -> None:
+    fn()
+
+
+def _latency_from_args(args: tuple[float, ...]) -> Any:
+    return Constant(args[0]) if len(args) == 1 else Uniform(args[0], args[1])

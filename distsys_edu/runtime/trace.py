@@ -1,0 +1,352 @@
+"""The trace: everything that happened, in order, readable by pictures and checks.
+
+Two levels:
+
+* ``"full"`` keeps every event (sends, deliveries, drops with their reason,
+  timers, crashes, restarts, pauses, partitions, annotations...). It is stored
+  column by column in typed arrays (about 40 bytes an event plus the message
+  objects, which are shared, not copied), exported as JSON lines, and replayed
+  into a :class:`Snapshot` of the cluster at any time.
+* ``"counts"`` keeps tallies only: events by kind, drops by reason, sends by
+  message type. Use it for sweeps of thousands of runs.
+
+``digest()`` is a SHA-256 of the canonical JSON-lines form, so two runs with the
+same seed and code have the same digest in any process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import math
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .errors import SimError, TraceLevelError, invalid
+
+TRACE_LEVELS = ("full", "counts")
+FORMAT = "distsys_edu.trace"
+FORMAT_VERSION = 1
+
+# Event kind codes. The public face is the name; the code is what the arrays store.
+KINDS = (
+    "send",
+    "deliver",
+    "drop",
+    "duplicate",
+    "timer",
+    "spawn",
+    "crash",
+    "restart",
+    "supervised_restart",
+    "stop",
+    "pause",
+    "resume",
+    "failure",
+    "annotate",
+    "partition",
+    "heal",
+    "hold",
+    "release",
+    "link",
+    "send_error",
+)
+K = {name: code for code, name in enumerate(KINDS)}
+SEND, DELIVER, DROP, DUPLICATE, TIMER = (K[k] for k in KINDS[:5])
+MESSAGE_KINDS = frozenset({SEND, DELIVER, DROP, DUPLICATE})
+
+DROP_REASONS = ("loss", "partition", "node_down", "node_stopped", "unknown_node")
+"""Why a message was dropped: lost on the link, cut by a partition, or the
+recipient was crashed or stopped when it arrived (or never existed)."""
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """A message read back from a JSON-lines trace: its type name and fields."""
+
+    type: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened, at virtual time ``t``.
+
+    Attributes:
+        index: position in the trace (0-based).
+        t: virtual time in seconds.
+        kind: one of :data:`KINDS`.
+        node: the node it happened at (the sender, for message events); ``None``
+            for the world outside any actor and for network-wide events.
+        peer: the other end (the recipient, for message events), else ``None``.
+        msg_id: the message's id for message events, else ``None``. A duplicate
+            has its own id; ``data`` then holds the original's id.
+        msg: the message object (a :class:`MessageRecord` after import), else ``None``.
+        due: for ``send``/``duplicate``, the virtual time it is due to arrive
+            (``None`` when dropped at once).
+        reason: for ``drop``, one of :data:`DROP_REASONS`.
+        data: kind-specific details (annotations, fault arguments, timer name...).
+    """
+
+    index: int
+    t: float
+    kind: str
+    node: str | None
+    peer: str | None
+    msg_id: int | None
+    msg: Any
+    due: float | None
+    reason: str | None
+    data: Any
+
+    @property
+    def msg_type(self) -> str | None:
+        """The message's type name (works for imported traces too)."""
+        if self.msg is None:
+            return None
+        if isinstance(self.msg, MessageRecord):
+            return self.msg.type
+        return type(self.msg).__name__
+
+
+def encode_value(value: Any) -> Any:
+    """Turn a message field into JSON data, the same way in every process.
+
+    Dataclasses become ``{"type": name, **fields}``; tuples and lists become
+    lists; sets become sorted lists (set order depends on the hash seed);
+    anything with a ``name`` used as an address (``Addr``) becomes ``{"addr": name}``.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, MessageRecord):
+        return {"type": value.type, **value.fields}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **fields}
+    if isinstance(value, (list, tuple)):
+        return [encode_value(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((encode_value(v) for v in value), key=repr)
+    if isinstance(value, dict):
+        return {str(k): encode_value(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    address = getattr(value, "__sim_address__", None)
+    if address is not None:
+        return {"addr": address}
+    return repr(value)
+
+
+class Trace:
+    """The record of one simulation. The Sim appends; readers iterate.
+
+    Args:
+        level: ``"full"`` or ``"counts"``.
+
+    Raises:
+        InvalidArgument: an unknown level.
+    """
+
+    def __init__(self, level: str = "full") -> None:
+        if level not in TRACE_LEVELS:
+            raise invalid("trace", level, f"must be one of {TRACE_LEVELS}")
+        self.level = level
+        self.full = level == "full"
+        self.nodes: list[str] = []
+        self.meta: dict[str, Any] = {}
+        self.kind_counts = [0] * len(KINDS)
+        self.drop_counts = [0] * len(DROP_REASONS)
+        self.sent_by_type: dict[str, int] = {}
+        # Columns of the full trace. Kind codes >= len(KINDS) are drops:
+        # code = len(KINDS) + reason index, so a drop needs no extra column.
+        self._t = array("d")
+        self._kind = array("B")
+        self._node = array("i")
+        self._peer = array("i")
+        self._msg_id = array("q")
+        self._due = array("d")
+        self._obj: list[Any] = []
+
+    # -- writing (called by the Sim) ---------------------------------------
+
+    def record(
+        self, t: float, kind: int, node: int, peer: int, msg_id: int, due: float, obj: Any
+    ) -> None:
+        """Append one event (full level only). Node ``-1`` means none/outside."""
+        self._t.append(t)
+        self._kind.append(kind)
+        self._node.append(node)
+        self._peer.append(peer)
+        self._msg_id.append(msg_id)
+        self._due.append(due)
+        self._obj.append(obj)
+
+    def drop_code(self, reason: str) -> int:
+        """The kind code that stores a drop for ``reason``."""
+        return len(KINDS) + DROP_REASONS.index(reason)
+
+    # -- reading -----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def _need_full(self, what: str) -> None:
+        if not self.full:
+            raise TraceLevelError(
+                f"{what} needs the full trace, but this Sim was made with trace='counts'; "
+                "use Sim(trace='full')"
+            )
+
+    def _name(self, index: int) -> str | None:
+        return None if index < 0 else self.nodes[index]
+
+    def __getitem__(self, i: int) -> Event:
+        self._need_full("reading events")
+        if i < 0:
+            i += len(self)
+        code = self._kind[i]
+        kind = "drop" if code >= len(KINDS) else KINDS[code]
+        is_message = code >= len(KINDS) or code in MESSAGE_KINDS
+        due = self._due[i]
+        obj = self._obj[i]
+        return Event(
+            index=i,
+            t=self._t[i],
+            kind=kind,
+            node=self._name(self._node[i]),
+            peer=self._name(self._peer[i]),
+            msg_id=self._msg_id[i] if is_message else None,
+            msg=obj if is_message else None,
+            due=None if math.isnan(due) else due,
+            reason=DROP_REASONS[code - len(KINDS)] if code >= len(KINDS) else None,
+            data=None if is_message else obj,
+        )
+
+    def __iter__(self) -> Iterator[Event]:
+        return (self[i] for i in range(len(self)))
+
+    def events(
+        self,
+        kind: str | Iterable[str] | None = None,
+        *,
+        node: str | None = None,
+        since: float = -math.inf,
+        until: float = math.inf,
+    ) -> list[Event]:
+        """The events of the given kind(s), at ``node``, with ``since <= t <= until``."""
+        kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
+        return [
+            e
+            for e in self
+            if (kinds is None or e.kind in kinds)
+            and (node is None or e.node == node)
+            and since <= e.t <= until
+        ]
+
+    def counts(self) -> dict[str, Any]:
+        """Tallies: events by kind, drops by reason, sends by message type."""
+        by_kind = {name: n for name, n in zip(KINDS, self.kind_counts) if n}
+        drops = {name: n for name, n in zip(DROP_REASONS, self.drop_counts) if n}
+        return {
+            "events": by_kind,
+            "drops": drops,
+            "sent_by_type": dict(sorted(self.sent_by_type.items())),
+        }
+
+    # -- export, import, digest --------------------------------------------
+
+    def _header(self) -> dict[str, Any]:
+        return {"format": FORMAT, "version": FORMAT_VERSION, "nodes": self.nodes, **self.meta}
+
+    def _event_json(self, e: Event) -> dict[str, Any]:
+        row: dict[str, Any] = {"i": e.index, "t": e.t, "kind": e.kind}
+        for key in ("node", "peer", "msg_id", "due", "reason"):
+            value = getattr(e, key)
+            if value is not None:
+                row[key] = value
+        if e.msg is not None:
+            row["msg"] = encode_value(e.msg)
+        if e.data is not None:
+            row["data"] = encode_value(e.data)
+        return row
+
+    def lines(self) -> Iterator[str]:
+        """The canonical JSON-lines form: a header line, then one line an event."""
+        self._need_full("export")
+        yield json.dumps(self._header(), sort_keys=True, separators=(",", ":"))
+        for e in self:
+            yield json.dumps(self._event_json(e), sort_keys=True, separators=(",", ":"))
+
+    def to_jsonl(self, file: str | IO[str]) -> None:
+        """Write the JSON-lines form to a path or an open text file."""
+        if isinstance(file, str):
+            with open(file, "w", encoding="utf-8") as fh:
+                self.to_jsonl(fh)
+            return
+        for line in self.lines():
+            file.write(line + "\n")
+
+    def digest(self) -> str:
+        """SHA-256 hex of the canonical form (of the tallies, at level ``"counts"``)."""
+        h = hashlib.sha256()
+        if self.full:
+            for line in self.lines():
+                h.update(line.encode())
+                h.update(b"\n")
+        else:
+            h.update(json.dumps(self.counts(), sort_keys=True).encode())
+        return h.hexdigest()
+
+    @classmethod
+    def from_jsonl(cls, file: str | IO[str]) -> Trace:
+        """Read a trace written by :meth:`to_jsonl`. Messages come back as records.
+
+        Raises:
+            SimError: the file is not a distsys_edu trace, or a line is malformed.
+        """
+        if isinstance(file, str):
+            with open(file, encoding="utf-8") as fh:
+                return cls.from_jsonl(fh)
+        trace = cls("full")
+        header = json.loads(file.readline() or "{}")
+        if header.get("format") != FORMAT:
+            raise SimError(f"not a distsys_edu trace (header {header!r})")
+        trace.nodes = list(header.pop("nodes"))
+        trace.meta = {k: v for k, v in header.items() if k not in ("format", "version")}
+        index = {name: i for i, name in enumerate(trace.nodes)}
+        for lineno, line in enumerate(file, start=2):
+            try:
+                trace._import_row(json.loads(line), index)
+            except (KeyError, ValueError, TypeError) as exc:
+                raise SimError(f"trace line {lineno} is malformed: {exc}") from exc
+        return trace
+
+    def _import_row(self, row: dict[str, Any], index: dict[str, int]) -> None:
+        kind = row["kind"]
+        code = self.drop_code(row["reason"]) if kind == "drop" else K[kind]
+        obj: Any = row.get("data")
+        if "msg" in row:
+            fields = dict(row["msg"])
+            obj = MessageRecord(fields.pop("type"), fields)
+        due = row.get("due")
+        node, peer = row.get("node"), row.get("peer")
+        self.record(
+            row["t"],
+            code,
+            -1 if node is None else index[node],
+            -1 if peer is None else index[peer],
+            row.get("msg_id", -1),
+            math.nan if due is None else due,
+            obj,
+        )
+        self.kind_counts[K[kind]] += 1
+
+    def to_jsonl_string(self) -> str:
+        """The JSON-lines form as one string (handy in notebooks and tests)."""
+        buf = io.StringIO()
+        self.to_jsonl(buf)
+        return buf.getvalue()
