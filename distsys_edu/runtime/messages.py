@@ -16,7 +16,8 @@ from typing import Any
 
 from .errors import MessageTypeError
 
-_CHECKED: set[type] = set()
+CHECKED_TYPES: set[type] = set()
+"""Message types that passed the check once (the Sim looks here before calling it)."""
 
 
 def check_message(msg: Any) -> None:
@@ -25,7 +26,7 @@ def check_message(msg: Any) -> None:
     A type that passed once is remembered, so the check costs one set lookup.
     """
     cls = type(msg)
-    if cls in _CHECKED:
+    if cls in CHECKED_TYPES:
         return
     if not dataclasses.is_dataclass(cls) or isinstance(msg, type):
         raise MessageTypeError(
@@ -37,4 +38,4 @@ def check_message(msg: Any) -> None:
             f"msg={msg!r} is not allowed: {cls.__name__} is a dataclass but not frozen; "
             f"write @dataclass(frozen=True) so no receiver can change what others see"
         )
-    _CHECKED.add(cls)
+    CHECKED_TYPES.add(cls)

@@ -108,8 +108,15 @@ class LinkConfig:
     loss: float = 0.0
     duplication: float = 0.0
 
+    constant_delay: float | None = field(init=False, repr=False, compare=False)
+    """The delay if the latency is constant, else ``None`` (a fast path for the Sim)."""
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "latency", as_latency(self.latency))
+        latency = as_latency(self.latency)
+        object.__setattr__(self, "latency", latency)
+        object.__setattr__(
+            self, "constant_delay", latency.seconds if isinstance(latency, Constant) else None
+        )
         check_probability("loss", self.loss)
         check_probability("duplication", self.duplication)
 

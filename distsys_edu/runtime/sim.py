@@ -33,7 +33,7 @@ from .errors import (
     invalid,
 )
 from .faults import Fault, FaultSchedule, as_fault
-from .messages import check_message
+from .messages import CHECKED_TYPES, check_message
 from .network import Constant, LinkConfig, Network, Uniform
 from .snapshot import Snapshot, snapshot_at
 from .supervisor import Failure, Supervisor
@@ -129,7 +129,6 @@ class Sim:
         self.trace.meta["seed"] = seed
         self.network = Network(default=network or LinkConfig())
         self.failures: list[Failure] = []
-        self.sent = self.delivered = self.dropped = 0
         self._heap: list[tuple[float, int, int, Any]] = []
         self._next_seq = itertools.count().__next__
         self._next_msg_id = itertools.count(1).__next__
@@ -144,6 +143,7 @@ class Sim:
         self._record = self.trace.record
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts
+        self._sent_by_type = self.trace.sent_by_type
         if faults is not None:
             self.schedule(faults)
 
@@ -252,11 +252,16 @@ class Sim:
             # the clock, hand the item to the method for its kind.
             heap, pop = self._heap, heapq.heappop
             arrive, accept, fire = self._arrive, self._accept, self._fire
+            net = self.network
             while heap and heap[0][0] <= limit:
                 t, _, kind, item = pop(heap)
                 self.now = t
                 if kind == _ARRIVE:
-                    arrive(item)
+                    # Without partitions or holds an arrival is an acceptance.
+                    if net.blocked or net.held:
+                        arrive(item)
+                    else:
+                        accept(item)
                 elif kind == _ACCEPT:
                     accept(item)
                 elif kind == _TIMER:
@@ -293,14 +298,14 @@ class Sim:
     # -- messages (hot path) -------------------------------------------------
 
     def _send(self, dst: Node, msg: Any, request_id: int) -> None:
-        check_message(msg)
+        msg_type = type(msg)
+        if msg_type not in CHECKED_TYPES:  # inlined for speed: one set lookup per send
+            check_message(msg)
         src = self._current
         msg_id = self._next_msg_id()
-        self.sent += 1
         self._kind_counts[SEND] += 1
-        by_type = self.trace.sent_by_type
-        type_name = type(msg).__name__
-        by_type[type_name] = by_type.get(type_name, 0) + 1
+        by_type = self._sent_by_type
+        by_type[msg_type] = by_type.get(msg_type, 0) + 1
         env = Envelope(msg_id, src, dst, msg, request_id)
         now = self.now
         if src is dst:  # self-sends skip the network: always delivered, no delay
@@ -309,18 +314,18 @@ class Sim:
             heapq.heappush(self._heap, (now, self._next_seq(), _ACCEPT, env))
             return
         net = self.network
-        link = (src.name, dst.name)
-        if net.blocked and link in net.blocked:
+        if net.blocked and (src.name, dst.name) in net.blocked:
             self._record_send(env, math.nan)
             self._drop(env, "partition")
             return
-        config = net.links.get(link, net.default) if net.links else net.default
+        config = net.links.get((src.name, dst.name), net.default) if net.links else net.default
         rng = self._net_rng
         if config.loss and rng.random() < config.loss:
             self._record_send(env, math.nan)
             self._drop(env, "loss")
             return
-        due = now + config.latency.sample(rng)
+        delay = config.constant_delay  # saves a method call on constant-latency links
+        due = now + (config.latency.sample(rng) if delay is None else delay)
         heapq.heappush(self._heap, (due, self._next_seq(), _ARRIVE, env))
         if self._full:
             self._record(now, SEND, src.index, dst.index, msg_id, due, msg)
@@ -334,7 +339,6 @@ class Sim:
     def _duplicate(self, env: Envelope, due: float) -> None:
         """The network delivers a second copy of ``env``, counted as its own message."""
         copy = Envelope(self._next_msg_id(), env.src, env.dst, env.msg, env.request_id)
-        self.sent += 1
         self._kind_counts[DUPLICATE] += 1
         if self._full:
             self._record(self.now, DUPLICATE, env.src.index, env.dst.index, copy.id, due,
@@ -364,7 +368,6 @@ class Sim:
             else:
                 self._drop(env, "node_down" if status is DOWN else "node_stopped")
             return
-        self.delivered += 1
         self._kind_counts[DELIVER] += 1
         msg = env.msg
         if self._full:
@@ -387,13 +390,27 @@ class Sim:
         self._current = self._outside
 
     def _drop(self, env: Envelope, reason: str) -> None:
-        self.dropped += 1
         trace = self.trace
         code = trace.drop_code(reason)
         trace.drop_counts[code - len(trace.kind_counts)] += 1
         self._kind_counts[DROP] += 1
         if self._full:
             self._record(self.now, code, env.src.index, env.dst.index, env.id, math.nan, env.msg)
+
+    @property
+    def sent(self) -> int:
+        """Messages sent so far, each network-made duplicate counted as one more."""
+        return self._kind_counts[SEND] + self._kind_counts[DUPLICATE]
+
+    @property
+    def delivered(self) -> int:
+        """Messages handed to their recipient so far."""
+        return self._kind_counts[DELIVER]
+
+    @property
+    def dropped(self) -> int:
+        """Messages dropped so far, for any reason (see ``trace.counts()["drops"]``)."""
+        return self._kind_counts[DROP]
 
     @property
     def in_flight(self) -> int:

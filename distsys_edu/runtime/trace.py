@@ -160,7 +160,7 @@ class Trace:
         self.meta: dict[str, Any] = {}
         self.kind_counts = [0] * len(KINDS)
         self.drop_counts = [0] * len(DROP_REASONS)
-        self.sent_by_type: dict[str, int] = {}
+        self.sent_by_type: dict[type | str, int] = {}  # types live, names once imported
         # Columns of the full trace. Kind codes >= len(KINDS) are drops:
         # code = len(KINDS) + reason index, so a drop needs no extra column.
         self._t = array("d")
@@ -251,10 +251,14 @@ class Trace:
         """Tallies: events by kind, drops by reason, sends by message type."""
         by_kind = {name: n for name, n in zip(KINDS, self.kind_counts) if n}
         drops = {name: n for name, n in zip(DROP_REASONS, self.drop_counts) if n}
+        by_type: dict[str, int] = {}
+        for key, n in self.sent_by_type.items():
+            name = key if isinstance(key, str) else key.__name__
+            by_type[name] = by_type.get(name, 0) + n
         return {
             "events": by_kind,
             "drops": drops,
-            "sent_by_type": dict(sorted(self.sent_by_type.items())),
+            "sent_by_type": dict(sorted(by_type.items())),
         }
 
     # -- export, import, digest --------------------------------------------
@@ -344,6 +348,11 @@ class Trace:
             obj,
         )
         self.kind_counts[K[kind]] += 1
+        if kind == "drop":
+            self.drop_counts[DROP_REASONS.index(row["reason"])] += 1
+        elif kind == "send":
+            name = obj.type
+            self.sent_by_type[name] = self.sent_by_type.get(name, 0) + 1
 
     def to_jsonl_string(self) -> str:
         """The JSON-lines form as one string (handy in notebooks and tests)."""
