@@ -1,0 +1,1 @@
+"""Tests of distsys_edu.runtime, one module per runtime module."""
