@@ -314,3 +314,58 @@ def message_fields(msg: Any) -> dict[str, Any]:
 
 if __name__ == "__main__":  # used by test_determinism under other PYTHONHASHSEEDs
     print(scenario(int(sys.argv[1])).trace.digest())
+
+
+# --------------------------------------------------------------------------- fault strategies
+
+
+def fault_strategy(nodes: list[str], horizon: float) -> Any:
+    """A hypothesis strategy for one valid :class:`Fault` among ``nodes`` before ``horizon``.
+
+    Every kind of fault the runtime knows: crashes, restarts, pauses, partitions (both
+    ways and one way), heals, holds, releases, loss, duplication and latency changes.
+    """
+    from hypothesis import strategies as st
+
+    from distsys_edu.runtime import Fault
+
+    at = st.floats(0, horizon)
+    node = st.sampled_from(nodes)
+    pair = st.permutations(nodes).map(lambda p: (p[0], p[1]))
+    groups = (
+        st.lists(st.sampled_from("ab-"), min_size=len(nodes), max_size=len(nodes))
+        .filter(lambda g: "a" in g and "b" in g)
+        .map(
+            lambda g: (
+                tuple(n for n, side in zip(nodes, g) if side == "a"),
+                tuple(n for n, side in zip(nodes, g) if side == "b"),
+            )
+        )
+    )
+    prob = st.floats(0, 1)
+    latency = st.one_of(
+        st.floats(0, 0.5).map(lambda x: (x,)),
+        st.tuples(st.floats(0, 0.2), st.floats(0, 0.3)).map(lambda lh: (min(lh), max(lh))),
+    )
+    return st.one_of(
+        st.builds(lambda t, n: Fault(t, "crash", (n,)), at, node),
+        st.builds(lambda t, n: Fault(t, "restart", (n,)), at, node),
+        st.builds(lambda t, n, d: Fault(t, "pause", (n, d)), at, node, st.floats(0.01, 2)),
+        st.builds(lambda t, g: Fault(t, "partition", (g,)), at, groups),
+        st.builds(lambda t, g: Fault(t, "one_way", (g,)), at, groups),
+        st.builds(lambda t: Fault(t, "heal"), at),
+        st.builds(lambda t, p: Fault(t, "hold", p), at, pair),
+        st.builds(lambda t: Fault(t, "release"), at),
+        st.builds(lambda t, p: Fault(t, "release", p), at, pair),
+        st.builds(lambda t, p: Fault(t, "loss", (p,)), at, prob.map(lambda p: p / 2)),
+        st.builds(lambda t, p, link: Fault(t, "loss", (p, *link)), at, prob, pair),
+        st.builds(lambda t, p: Fault(t, "duplication", (p / 3,)), at, prob),
+        st.builds(lambda t, lat: Fault(t, "latency", (lat,)), at, latency),
+    )
+
+
+def schedule_strategy(nodes: list[str], horizon: float, max_size: int = 15) -> Any:
+    """A hypothesis strategy for a list of valid faults (not sorted)."""
+    from hypothesis import strategies as st
+
+    return st.lists(fault_strategy(nodes, horizon), max_size=max_size)

@@ -1,0 +1,530 @@
+"""Faults: crash, restart, pause; fault schedules as text and JSON; Sim(faults=...),
+sim.schedule and sim.fault_history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from distsys_edu.runtime import (
+    Actor,
+    Constant,
+    Context,
+    Fault,
+    FaultSchedule,
+    LinkConfig,
+    LogNormal,
+    Sim,
+    Uniform,
+)
+
+from .helpers import (
+    Chatter,
+    Ping,
+    Recorder,
+    Stop,
+    Ticker,
+    WorldReplay,
+    names,
+    schedule_strategy,
+    spawn_all,
+)
+
+# --------------------------------------------------------------------------- crash
+
+
+class Keeper(Actor):
+    """Keeps one thing in memory and one on disk; ticks every second."""
+
+    def __init__(self) -> None:
+        self.memory: list[int] = []
+        self.ticks = 0
+        self.stopped_called = False
+
+    def started(self, ctx: Context) -> None:
+        ctx.storage["boots"] = ctx.storage.get("boots", 0) + 1
+        ctx.annotate(role="keeper", boots=ctx.storage["boots"])
+        ctx.run_interval(1.0, self.tick)
+
+    def tick(self, ctx: Context) -> None:
+        self.ticks += 1
+
+    def stopped(self, ctx: Context) -> None:
+        self.stopped_called = True
+
+    def on_ping(self, msg: Ping, ctx: Context) -> None:
+        self.memory.append(msg.n)
+
+
+def test_crash_stops_everything_and_later_messages_are_dropped_as_node_down() -> None:
+    sim = Sim()
+    sim.spawn("k", Keeper)
+    sim.run(until=2.5)
+    before = sim.actor("k")
+    assert isinstance(before, Keeper) and before.ticks == 2
+    assert sim.annotations("k") == {"role": "keeper", "boots": 1}
+    sim.crash("k")
+    assert sim.status("k") == "down" and sim.actor("k") is None
+    assert sim.annotations("k") == {}
+    assert sim.snapshot().nodes["k"].annotations == {}
+    sim.addr("k").do_send(Ping(1))
+    sim.run(until=10)
+    assert before.ticks == 2  # timers cancelled
+    assert not before.stopped_called  # a crash is not a goodbye
+    assert before.memory == []
+    (drop,) = sim.trace.events("drop")
+    assert drop.reason == "node_down" and drop.t == 2.501
+    assert [e.t for e in sim.trace.events("timer")] == [1.0, 2.0]
+
+
+def test_crash_drops_the_backlog_of_a_paused_node() -> None:
+    sim = Sim()
+    sim.spawn("k", Keeper)
+    sim.pause("k", 5)
+    for i in range(3):
+        sim.addr("k").do_send(Ping(i))
+    sim.run(until=1)
+    assert sim.in_flight == 3  # arrived, waiting at the paused node
+    sim.crash("k")
+    drops = sim.trace.events("drop")
+    assert [(e.t, e.reason) for e in drops] == [(1.0, "node_down")] * 3
+    assert sim.in_flight == 0
+    sim.run(until=10)
+    assert sim.status("k") == "down"
+
+
+def test_crashing_a_down_node_changes_nothing_but_is_remembered() -> None:
+    sim = Sim()
+    sim.spawn("k", Keeper)
+    sim.crash("k")
+    sim.crash("k")
+    assert len(sim.trace.events("crash")) == 1
+    assert [str(f) for f in sim.fault_history] == ["0 crash k", "0 crash k"]
+
+
+@given(seed=st.integers(0, 2**16), faults=schedule_strategy(names(4), 5.0))
+@settings(max_examples=40, deadline=None)
+def test_nothing_is_delivered_to_or_run_on_a_node_that_is_not_up(
+    seed: int, faults: list[Fault]
+) -> None:
+    sim = Sim(seed, network=LinkConfig(latency=Uniform(0.001, 0.2)), faults=faults)
+    spawn_all(sim, 4, lambda: Chatter(every=0.1))
+    sim.run(until=6)
+    world = WorldReplay()
+    for e in sim.trace:
+        if e.kind == "deliver" and e.peer is not None:
+            assert world.status[e.peer] == "up", e
+        elif e.kind in ("timer", "annotate"):
+            assert world.status[e.node] == "up", e
+        elif e.kind == "drop" and e.reason == "node_down":
+            assert world.status[e.peer] == "down", e
+        world.apply(e)
+    assert {n: v.status for n, v in sim.snapshot().nodes.items()} == world.status
+    assert world.status == {n: sim.status(n) for n in sim.nodes}
+
+
+# --------------------------------------------------------------------------- restart
+
+
+def test_restart_gives_a_fresh_instance_and_only_storage_survives() -> None:
+    sim = Sim()
+    sim.spawn("k", Keeper)
+    sim.addr("k").do_send(Ping(1))
+    sim.run(until=1.5)
+    old = sim.actor("k")
+    assert isinstance(old, Keeper) and old.memory == [1] and old.ticks == 1
+    sim.crash("k")
+    sim.run(until=2)
+    sim.restart("k")
+    sim.run(until=4.5)
+    new = sim.actor("k")
+    assert isinstance(new, Keeper) and new is not old
+    assert new.memory == [] and new.ticks == 2  # fresh fields, timers from the restart
+    assert sim.storage("k") == {"boots": 2}
+    assert sim.annotations("k") == {"role": "keeper", "boots": 2}
+    assert old.ticks == 1
+    assert [e.t for e in sim.trace.events("timer")] == [1.0, 3.0, 4.0]
+
+
+def test_restart_of_an_up_node_crashes_it_first() -> None:
+    sim = Sim()
+    sim.spawn("r", Recorder)
+    sim.run(until=1)
+    old = sim.actor("r")
+    sim.restart("r")
+    kinds = [e.kind for e in sim.trace.events(("spawn", "crash", "restart"))]
+    assert kinds == ["spawn", "crash", "restart"]
+    sim.run(until=2)
+    new = sim.actor("r")
+    assert isinstance(new, Recorder) and new is not old
+    assert new.log == [(1.0, "started", 2)]  # its incarnation counts the crash too
+
+
+def test_restart_brings_back_a_stopped_node() -> None:
+    sim = Sim()
+    sim.spawn("r", Recorder)
+    sim.run(until=1)
+    stopper = sim.actor("r")
+    assert isinstance(stopper, Recorder)
+    sim.addr("r").do_send(Stop())
+    sim.run(until=2)
+    assert sim.status("r") == "stopped"
+    sim.restart("r")
+    sim.run(until=3)
+    assert sim.status("r") == "up"
+    assert [e.kind for e in sim.trace.events(("crash", "stop", "restart"))] == ["stop", "restart"]
+
+
+# --------------------------------------------------------------------------- pause
+
+
+def test_pause_holds_deliveries_and_timers_until_resume() -> None:
+    sim = Sim()
+    sim.spawn("t", lambda: Ticker(every=1.0))
+    sim.spawn("r", Recorder)
+    sim.run(until=0.5)
+    sim.pause("t", 3)  # ticks at 1, 2, 3 are missed
+    sim.pause("r", 3)
+    assert sim.status("t") == "paused"
+    for i in range(3):
+        sim.addr("r").do_send(Ping(i))
+    sim.run(until=3.4)
+    ticker, rec = sim.actor("t"), sim.actor("r")
+    assert isinstance(ticker, Ticker) and isinstance(rec, Recorder)
+    assert ticker.fires == [] and rec.received == []
+    sim.run(until=5.5)
+    assert sim.status("t") == "up"
+    # once on resume (not three times), then on the original grid
+    assert ticker.fires == [3.5, 4.0, 5.0]
+    assert rec.received == [Ping(0), Ping(1), Ping(2)]
+    assert {t for t, kind, _ in rec.log if kind == "ping"} == {3.5}
+    assert [e.t for e in sim.trace.events("resume")] == [3.5, 3.5]
+
+
+def test_a_one_shot_timer_due_during_a_pause_runs_on_resume() -> None:
+    calls: list[float] = []
+
+    class Later(Actor):
+        def started(self, ctx: Context) -> None:
+            ctx.run_later(1, lambda c: calls.append(c.now))
+
+    sim = Sim()
+    sim.spawn("a", Later)
+    sim.pause("a", 2)  # before started even ran
+    sim.run(until=10)
+    assert calls == [3.0]  # started ran at 2, its timer at 2 + 1
+
+
+def test_started_waits_for_the_end_of_a_pause() -> None:
+    sim = Sim()
+    sim.spawn("r", Recorder)
+    sim.pause("r", 1.5)
+    sim.run(until=5)
+    rec = sim.actor("r")
+    assert isinstance(rec, Recorder) and rec.log == [(1.5, "started", 0)]
+
+
+def test_pausing_a_paused_node_extends_the_pause() -> None:
+    sim = Sim()
+    sim.spawn("r", Recorder)
+    sim.run(until=0.1)
+    sim.pause("r", 1)
+    sim.run(until=0.5)
+    sim.pause("r", 2)  # until 2.5
+    sim.pause("r", 0.1)  # shorter: changes nothing
+    sim.run(until=2.4)
+    assert sim.status("r") == "paused"
+    sim.run(until=2.5)
+    assert sim.status("r") == "up"
+    assert [e.t for e in sim.trace.events("resume")] == [2.5]
+
+
+def test_a_down_node_cannot_pause() -> None:
+    sim = Sim()
+    sim.spawn("r", Recorder)
+    sim.crash("r")
+    sim.pause("r", 1)
+    assert sim.status("r") == "down"
+    assert sim.trace.events("pause") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a node paused, then crashed or restarted, then paused again for less time "
+    "than was left of the first pause never resumes (Node.pause_until is not reset)",
+)
+def test_a_restarted_node_resumes_after_a_new_short_pause() -> None:
+    sim = Sim()
+    sim.spawn("r", Recorder)
+    sim.pause("r", 10)
+    sim.run(until=1)
+    sim.restart("r")
+    sim.run(until=2)
+    sim.pause("r", 1)
+    sim.run(until=20)
+    assert sim.status("r") == "up"
+
+
+# --------------------------------------------------------------------------- schedule text
+
+LINES = [
+    ("2.5 crash n1", Fault(2.5, "crash", ("n1",))),
+    ("3 restart n1", Fault(3, "restart", ("n1",))),
+    ("4 pause n2 1.5", Fault(4, "pause", ("n2", 1.5))),
+    ("4 partition n1,n2|n3,n4,n5", Fault(4, "partition", ((("n1", "n2"), ("n3", "n4", "n5")),))),
+    ("4 one_way n1|n2,n3", Fault(4, "one_way", ((("n1",), ("n2", "n3")),))),
+    ("8 heal", Fault(8, "heal")),
+    ("5 hold n1 n2", Fault(5, "hold", ("n1", "n2"))),
+    ("6 release n1 n2", Fault(6, "release", ("n1", "n2"))),
+    ("6 release", Fault(6, "release")),
+    ("1 loss 0.2", Fault(1, "loss", (0.2,))),
+    ("1 loss 0.2 n1 n2", Fault(1, "loss", (0.2, "n1", "n2"))),
+    ("1 duplication 0.1", Fault(1, "duplication", (0.1,))),
+    ("1 latency 0.005:0.01", Fault(1, "latency", ((0.005, 0.01),))),
+    ("1 latency 0.005", Fault(1, "latency", ((0.005,),))),
+]
+
+
+@pytest.mark.parametrize(("line", "fault"), LINES, ids=[line for line, _ in LINES])
+def test_each_line_parses_and_prints_back(line: str, fault: Fault) -> None:
+    assert Fault.parse(line) == fault
+    assert str(fault) == line
+    assert Fault.parse(str(fault)) == fault
+    assert Fault.from_dict(fault.to_dict()) == fault
+
+
+def test_parse_ignores_extra_spaces_and_comments() -> None:
+    assert Fault.parse("  2.5   crash  n1   # the leader") == Fault(2.5, "crash", ("n1",))
+
+
+def test_a_schedule_prints_one_line_a_fault_in_time_order_and_reads_back() -> None:
+    schedule = FaultSchedule(["3 heal", "1 crash a", {"at": 2, "action": "restart", "args": ["a"]}])
+    assert str(schedule) == "1 crash a\n2 restart a\n3 heal"
+    assert FaultSchedule(str(schedule).splitlines()) == schedule
+    assert FaultSchedule.from_json(schedule.to_json()) == schedule
+    # same time: stable, in the given order
+    same = FaultSchedule(["1 heal", "1 crash a", "0.5 crash b"])
+    assert [f.action for f in same] == ["crash", "heal", "crash"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3)), max_size=10))
+@settings(max_examples=40, deadline=None)
+def test_str_round_trip_for_short_decimal_times(items: list[tuple[int, int]]) -> None:
+    schedule = FaultSchedule(Fault(whole / 1000, "crash", (f"n{i}",)) for whole, i in items)
+    text = str(schedule)
+    assert FaultSchedule(text.splitlines()) == schedule
+
+
+@given(faults=schedule_strategy(names(4), 1e6, max_size=10))
+@settings(max_examples=60, deadline=None)
+def test_json_round_trip_keeps_every_fault_exactly(faults: list[Fault]) -> None:
+    schedule = FaultSchedule(faults)
+    again = FaultSchedule.from_json(schedule.to_json())
+    assert again == schedule
+    assert [f.args for f in again] == [f.args for f in schedule]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: Fault.__str__ formats numbers with :g (6 significant digits), so "
+    "str() does not round-trip times like 1234567.5 or 0.1+0.2",
+)
+@given(
+    at=st.floats(0, 1e7),
+    seconds=st.floats(0.001, 100),
+    p=st.floats(0, 1),
+)
+@settings(max_examples=100, deadline=None)
+def test_str_round_trip_keeps_every_number_exactly(at: float, seconds: float, p: float) -> None:
+    schedule = FaultSchedule(
+        [Fault(at, "pause", ("n1", seconds)), Fault(at, "loss", (p,)), Fault(at, "heal")]
+    )
+    assert FaultSchedule(str(schedule).splitlines()) == schedule
+
+
+# --------------------------------------------------------------------------- applying schedules
+
+
+def test_sim_faults_apply_at_their_time() -> None:
+    sim = Sim(faults=["1 crash a", "2 restart a", "1.5 partition a|b", "1.75 heal"])
+    sim.spawn("a", Recorder)
+    sim.spawn("b", Recorder)
+    sim.run(until=0.99)
+    assert sim.status("a") == "up"
+    sim.run(until=1.0)
+    assert sim.status("a") == "down"
+    sim.run(until=1.6)
+    assert sim.network.blocked == {("a", "b"), ("b", "a")}
+    sim.run(until=3)
+    assert sim.status("a") == "up" and sim.network.blocked == set()
+    times = [(e.kind, e.t) for e in sim.trace.events(("crash", "restart", "partition", "heal"))]
+    assert times == [("crash", 1.0), ("partition", 1.5), ("heal", 1.75), ("restart", 2.0)]
+
+
+def test_schedule_accepts_a_fault_a_line_a_dict_or_a_list() -> None:
+    sim = Sim()
+    sim.spawn("a", Recorder)
+    sim.spawn("b", Recorder)
+    sim.run(until=1)
+    sim.schedule("2 crash a")
+    sim.schedule(Fault(3, "restart", ("a",)))
+    sim.schedule({"at": 4, "action": "hold", "args": ["a", "b"]})
+    sim.schedule(["5 release", Fault(5, "loss", (0.5,)), "6 heal"])
+    sim.run(until=10)
+    assert [str(f) for f in sim.fault_history] == [
+        "2 crash a",
+        "3 restart a",
+        "4 hold a b",
+        "5 release",
+        "5 loss 0.5",
+        "6 heal",
+    ]
+    assert sim.network.default.loss == 0.5
+
+
+def test_network_faults_change_the_network() -> None:
+    sim = Sim(faults=["0 latency 0.1:0.2", "0 loss 0.25 a b", "0 duplication 0.5", "1 latency 3"])
+    sim.spawn("a", Recorder)
+    sim.spawn("b", Recorder)
+    sim.run(until=0.5)
+    assert sim.network.default == LinkConfig(latency=Uniform(0.1, 0.2), duplication=0.5)
+    assert sim.network.config("a", "b").loss == 0.25
+    assert sim.network.config("a", "b").latency == Uniform(0.1, 0.2)
+    sim.run(until=1)
+    assert sim.network.default.latency == Constant(3.0)
+
+
+def test_apply_applies_now_ignoring_at() -> None:
+    sim = Sim()
+    sim.spawn("a", Recorder)
+    sim.run(until=2)
+    sim.apply("100 crash a")
+    assert sim.status("a") == "down"
+    assert str(sim.fault_history) == "2 crash a"
+
+
+# --------------------------------------------------------------------------- fault history
+
+
+def run_with(seed: int, faults: Any, until: float = 5.0) -> Sim:
+    sim = Sim(seed, network=LinkConfig(latency=Uniform(0.001, 0.1), loss=0.05), faults=faults)
+    spawn_all(sim, 4, lambda: Chatter(every=0.2))
+    sim.run(until=until)
+    return sim
+
+
+@given(seed=st.integers(0, 2**16), faults=schedule_strategy(names(4), 5.0))
+@settings(max_examples=40, deadline=None)
+def test_fault_history_replays_a_scheduled_run_to_the_same_digest(
+    seed: int, faults: list[Fault]
+) -> None:
+    first = run_with(seed, faults)
+    history = first.fault_history
+    assert len(history) == len([f for f in faults if f.at <= 5.0])
+    again = run_with(seed, history)
+    assert again.trace.digest() == first.trace.digest()
+    assert again.fault_history == history
+    # and through JSON too
+    loaded = run_with(seed, FaultSchedule.from_json(history.to_json()))
+    assert loaded.trace.digest() == first.trace.digest()
+
+
+def test_fault_history_replays_faults_applied_by_hand() -> None:
+    sim = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)))
+    spawn_all(sim, 3, lambda: Chatter(every=0.2))
+    sim.set_network(loss=0.1)  # before the run, at 0
+    sim.run(until=1.01)
+    sim.partition(["n0"], ["n1", "n2"])
+    sim.set_link("n1", "n2", duplication=0.5)  # one setting a call: see the xfail below
+    sim.set_link("n1", "n2", latency=Uniform(0.2, 0.3))
+    sim.run(until=2.03)
+    sim.crash("n1")
+    sim.pause("n2", 0.77)
+    sim.hold("n2", "n0")
+    sim.run(until=3.07)
+    sim.heal()
+    sim.restart("n1")
+    sim.release()
+    sim.set_network(latency=0.05)
+    sim.run(until=5)
+    history = sim.fault_history
+    assert [f.action for f in history] == [
+        "loss",
+        "partition",
+        "duplication",
+        "latency",
+        "crash",
+        "pause",
+        "hold",
+        "heal",
+        "restart",
+        "release",
+        "latency",
+    ]
+    replay = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)), faults=history)
+    spawn_all(replay, 3, lambda: Chatter(every=0.2))
+    replay.run(until=5)
+    assert replay.trace.digest() == sim.trace.digest()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a fault applied by hand between run() calls at a time when other events "
+    "also happen runs after them, but the replayed history schedules it before them",
+)
+def test_fault_history_replays_a_crash_applied_at_a_timer_tick() -> None:
+    def world(faults: Any = None) -> Sim:
+        sim = Sim(0, faults=faults)
+        sim.spawn("t", lambda: Ticker(every=1.0))
+        return sim
+
+    sim = world()
+    sim.run(until=5)  # the tick due at 5.0 runs here ...
+    sim.crash("t")  # ... and then the crash, at 5.0
+    sim.run(until=10)
+    replay = world(sim.fault_history)
+    replay.run(until=10)
+    assert replay.trace.digest() == sim.trace.digest()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: set_network/set_link with a LogNormal latency is not recorded in "
+    "fault_history (the text form has no syntax for it), so the replay differs",
+)
+def test_fault_history_replays_a_lognormal_latency_change() -> None:
+    def world(faults: Any = None) -> Sim:
+        sim = Sim(0, faults=faults)
+        spawn_all(sim, 3, lambda: Chatter(every=0.2))
+        return sim
+
+    sim = world()
+    sim.run(until=1.01)
+    sim.set_network(latency=LogNormal(0.05, 0.5))
+    sim.run(until=3)
+    replay = world(sim.fault_history)
+    replay.run(until=3)
+    assert replay.trace.digest() == sim.trace.digest()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: one set_link/set_network call that changes two settings logs one 'link' "
+    "event but is remembered as two faults, so the replay logs two and differs",
+)
+def test_fault_history_replays_a_set_link_call_with_two_settings() -> None:
+    def world(faults: Any = None) -> Sim:
+        sim = Sim(0, faults=faults)
+        spawn_all(sim, 3, lambda: Chatter(every=0.2))
+        return sim
+
+    sim = world()
+    sim.run(until=1.01)
+    sim.set_link("n1", "n2", latency=Uniform(0.2, 0.3), duplication=0.5)
+    sim.run(until=3)
+    replay = world(sim.fault_history)
+    replay.run(until=3)
+    assert replay.trace.digest() == sim.trace.digest()
