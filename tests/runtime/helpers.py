@@ -337,8 +337,8 @@ def fault_strategy(nodes: list[str], horizon: float) -> Any:
         .filter(lambda g: "a" in g and "b" in g)
         .map(
             lambda g: (
-                tuple(n for n, side in zip(nodes, g) if side == "a"),
-                tuple(n for n, side in zip(nodes, g) if side == "b"),
+                tuple(n for n, side in zip(nodes, g, strict=True) if side == "a"),
+                tuple(n for n, side in zip(nodes, g, strict=True) if side == "b"),
             )
         )
     )

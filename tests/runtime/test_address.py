@@ -43,7 +43,7 @@ def test_an_addr_in_a_message_is_traced_as_its_name() -> None:
     sim.spawn("a", Recorder)
     sim.addr("a").do_send(Gossip(sim.addr("a"), frozenset({"z", "b", "a"})))
     sim.run(until=1)
-    line = [ln for ln in sim.trace.lines() if '"kind":"deliver"' in ln][0]
+    line = next(ln for ln in sim.trace.lines() if '"kind":"deliver"' in ln)
     assert '"origin":{"addr":"a"}' in line
     assert '"seen":["a","b","z"]' in line  # sets are sorted
 
