@@ -84,11 +84,12 @@ class Addr:
     incarnation of it.
     """
 
-    __slots__ = ("_node", "_sim")
+    __slots__ = ("_node", "_send", "_sim")
 
     def __init__(self, sim: Sim, node: Node) -> None:
         self._sim = sim
         self._node = node
+        self._send = sim._send  # bound once: do_send is on the hot path
 
     @property
     def name(self) -> str:
@@ -101,7 +102,7 @@ class Addr:
 
     def do_send(self, msg: Any) -> None:
         """Send ``msg`` and forget it. Nothing is raised if it is lost."""
-        self._sim._send(self._node, msg, 0)
+        self._send(self._node, msg, 0)
 
     def try_send(self, msg: Any) -> None:
         """Send ``msg``, or raise :class:`SendError` if the recipient is not running now."""

@@ -138,7 +138,7 @@ class LinkConfig:
 Link = tuple[str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Network:
     """The network's current state. The Sim changes it; everyone may read it.
 
@@ -153,6 +153,20 @@ class Network:
     links: dict[Link, LinkConfig] = field(default_factory=dict)
     blocked: set[Link] = field(default_factory=set)
     held: set[Link] = field(default_factory=set)
+
+    fast_delay: float | None = field(init=False, default=None)
+    """The one delay of every link when nothing else can happen to a message
+    (no partition, hold, per-link setting, loss or duplication, constant
+    latency), else ``None``. The Sim's fast path; kept current by :meth:`refresh`."""
+
+    def __post_init__(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute :attr:`fast_delay`; call after every change (the Sim does)."""
+        d = self.default
+        plain = not (self.blocked or self.held or self.links or d.loss or d.duplication)
+        self.fast_delay = d.constant_delay if plain else None
 
     def config(self, src: str, dst: str) -> LinkConfig:
         """The settings in force on link ``src -> dst``."""

@@ -26,6 +26,7 @@ from typing import Any
 from .actor import Actor, Context, Timer, TimerCallback, find_handler
 from .address import Addr, Reply, Request
 from .errors import (
+    UnhandledMessage,
     FaultScheduleError,
     InvalidArgument,
     UnknownNode,
@@ -82,17 +83,9 @@ class Node:
         self.addr = Addr(sim, self)
 
 
-class Envelope:
-    """One copy of one message on its way (internal)."""
-
-    __slots__ = ("dst", "id", "msg", "request_id", "src")
-
-    def __init__(self, msg_id: int, src: Node, dst: Node, msg: Any, request_id: int) -> None:
-        self.id = msg_id
-        self.src = src
-        self.dst = dst
-        self.msg = msg
-        self.request_id = request_id
+Envelope = tuple[int, Node, Node, Any, int]
+"""One copy of one message on its way: ``(msg_id, src, dst, msg, request_id)``;
+``request_id`` is 0 unless the sender waits for a reply."""
 
 
 class Sim:
@@ -140,7 +133,7 @@ class Sim:
         self._held: dict[tuple[str, str], list[Envelope]] = {}
         self._fault_history: list[Fault] = []
         self._running = False
-        self._record = self.trace.record
+        self._columns = self.trace.appenders()
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts
         self._sent_by_type = self.trace.sent_by_type
@@ -298,69 +291,81 @@ class Sim:
     # -- messages (hot path) -------------------------------------------------
 
     def _send(self, dst: Node, msg: Any, request_id: int) -> None:
+        """Put one message on its way from whoever's code is running to ``dst``."""
         msg_type = type(msg)
-        if msg_type not in CHECKED_TYPES:  # inlined for speed: one set lookup per send
+        if msg_type not in CHECKED_TYPES:  # for speed: a set lookup, not a call, per send
             check_message(msg)
         src = self._current
         msg_id = self._next_msg_id()
         self._kind_counts[SEND] += 1
         by_type = self._sent_by_type
         by_type[msg_type] = by_type.get(msg_type, 0) + 1
-        env = Envelope(msg_id, src, dst, msg, request_id)
+        env = (msg_id, src, dst, msg, request_id)  # an envelope; a tuple because it is cheap
         now = self.now
         if src is dst:  # self-sends skip the network: always delivered, no delay
-            if self._full:
-                self._record(now, SEND, src.index, dst.index, msg_id, now, msg)
-            heapq.heappush(self._heap, (now, self._next_seq(), _ACCEPT, env))
-            return
-        net = self.network
-        if net.blocked and (src.name, dst.name) in net.blocked:
-            self._record_send(env, math.nan)
-            self._drop(env, "partition")
-            return
-        config = net.links.get((src.name, dst.name), net.default) if net.links else net.default
-        rng = self._net_rng
-        if config.loss and rng.random() < config.loss:
-            self._record_send(env, math.nan)
-            self._drop(env, "loss")
-            return
-        delay = config.constant_delay  # saves a method call on constant-latency links
-        due = now + (config.latency.sample(rng) if delay is None else delay)
-        heapq.heappush(self._heap, (due, self._next_seq(), _ARRIVE, env))
-        if self._full:
-            self._record(now, SEND, src.index, dst.index, msg_id, due, msg)
-        if config.duplication and rng.random() < config.duplication:
-            self._duplicate(env, now + config.latency.sample(rng))
+            due, kind = now, _ACCEPT
+        else:
+            due, kind = self.network.fast_delay, _ARRIVE
+            if due is None:  # some fault or random latency is in play: the slow path
+                self._route(env)
+                return
+            due += now
+        heapq.heappush(self._heap, (due, self._next_seq(), kind, env))
+        if self._full:  # Trace.record inlined for speed
+            t_, code_, id_, due_, obj_ = self._columns
+            t_(now)
+            code_(SEND | (src.index + 1) << 8 | (dst.index + 1) << 36)
+            id_(msg_id)
+            due_(due)
+            obj_(msg)
 
-    def _record_send(self, env: Envelope, due: float) -> None:
-        if self._full:
-            self._record(self.now, SEND, env.src.index, env.dst.index, env.id, due, env.msg)
+    def _route(self, env: Envelope) -> None:
+        """The network's slow path: partitions, loss, random latency, duplication."""
+        msg_id, src, dst, msg, _ = env
+        net, rng, now = self.network, self._net_rng, self.now
+        config = net.config(src.name, dst.name)
+        if (src.name, dst.name) in net.blocked:
+            reason = "partition"
+        elif config.loss and rng.random() < config.loss:
+            reason = "loss"
+        else:
+            due = now + config.latency.sample(rng)
+            self._log_message(SEND, env, due)
+            self._push(due, _ARRIVE, env)
+            if config.duplication and rng.random() < config.duplication:
+                self._duplicate(env, now + config.latency.sample(rng))
+            return
+        self._log_message(SEND, env, math.nan)
+        self._drop(env, reason)
 
     def _duplicate(self, env: Envelope, due: float) -> None:
         """The network delivers a second copy of ``env``, counted as its own message."""
-        copy = Envelope(self._next_msg_id(), env.src, env.dst, env.msg, env.request_id)
+        _, src, dst, msg, request_id = env
+        copy = (self._next_msg_id(), src, dst, msg, request_id)
         self._kind_counts[DUPLICATE] += 1
+        self._log_message(DUPLICATE, copy, due)
+        self._push(due, _ARRIVE, copy)
+
+    def _log_message(self, kind: int, env: Envelope, due: float) -> None:
+        """Record a message event (full trace only; the caller counts it)."""
         if self._full:
-            self._record(self.now, DUPLICATE, env.src.index, env.dst.index, copy.id, due,
-                         env.msg)
-        heapq.heappush(self._heap, (due, self._next_seq(), _ARRIVE, copy))
+            msg_id, src, dst, msg, _ = env
+            self.trace.record(self.now, kind, src.index, dst.index, msg_id, due, msg)
 
     def _arrive(self, env: Envelope) -> None:
         """The message reaches the far end of its link: a partition or hold may stop it."""
         net = self.network
-        if net.blocked or net.held:
-            link = (env.src.name, env.dst.name)
-            if link in net.blocked:
-                self._drop(env, "partition")
-                return
-            if link in net.held:
-                self._held.setdefault(link, []).append(env)
-                return
-        self._accept(env)
+        link = (env[1].name, env[2].name)
+        if link in net.blocked:
+            self._drop(env, "partition")
+        elif link in net.held:
+            self._held.setdefault(link, []).append(env)
+        else:
+            self._accept(env)
 
     def _accept(self, env: Envelope) -> None:
         """Hand an arrived message to its actor, queue it (paused) or drop it (down)."""
-        dst = env.dst
+        msg_id, src, dst, msg, request_id = env
         status = dst.status
         if status is not UP:
             if status is PAUSED:
@@ -369,24 +374,32 @@ class Sim:
                 self._drop(env, "node_down" if status is DOWN else "node_stopped")
             return
         self._kind_counts[DELIVER] += 1
-        msg = env.msg
-        if self._full:
-            self._record(self.now, DELIVER, env.src.index, dst.index, env.id, math.nan, msg)
-        if dst is self._outside or type(msg) is Reply:
-            self._on_reply(dst, msg)
-            return
+        if self._full:  # Trace.record inlined for speed
+            t_, code_, id_, due_, obj_ = self._columns
+            t_(self.now)
+            code_(DELIVER | (src.index + 1) << 8 | (dst.index + 1) << 36)
+            id_(msg_id)
+            due_(math.nan)
+            obj_(msg)
         handler = dst.handlers.get(type(msg))
+        if handler is None:
+            if dst is self._outside or type(msg) is Reply:
+                self._on_reply(dst, msg)
+                return
+            try:
+                handler = dst.handlers[type(msg)] = find_handler(dst.actor, type(msg))
+            except UnhandledMessage as exc:
+                self._fail(dst, "handler", type(msg).__name__, exc)
+                return
         self._current = dst
         try:
-            if handler is None:
-                handler = dst.handlers[type(msg)] = find_handler(dst.actor, type(msg))
             result = handler(msg, dst.ctx)
         except Exception as exc:
             self._current = self._outside
             self._fail(dst, "handler", type(msg).__name__, exc)
             return
-        if env.request_id:
-            self._send(env.src, Reply(env.request_id, result), 0)
+        if request_id:
+            self._send(src, Reply(request_id, result), 0)
         self._current = self._outside
 
     def _drop(self, env: Envelope, reason: str) -> None:
@@ -394,8 +407,7 @@ class Sim:
         code = trace.drop_code(reason)
         trace.drop_counts[code - len(trace.kind_counts)] += 1
         self._kind_counts[DROP] += 1
-        if self._full:
-            self._record(self.now, code, env.src.index, env.dst.index, env.id, math.nan, env.msg)
+        self._log_message(code, env, math.nan)
 
     @property
     def sent(self) -> int:
@@ -498,7 +510,7 @@ class Sim:
         if timer.every is None:
             timer.cancelled = True  # a one-shot timer is spent
         if self._full:
-            self._record(self.now, TIMER, node.index, -1, -1, math.nan, timer.name)
+            self.trace.record(self.now, TIMER, node.index, -1, -1, math.nan, timer.name)
         self._kind_counts[TIMER] += 1
         self._guarded(node, "timer", timer.name, timer.callback, node.ctx)
 
@@ -582,7 +594,7 @@ class Sim:
         code = K[kind]
         self._kind_counts[code] += 1
         if self._full:
-            self._record(self.now, code, -1 if node is None else node.index,
+            self.trace.record(self.now, code, -1 if node is None else node.index,
                          -1 if peer is None else peer.index, -1, math.nan, data)
 
     def _annotate(self, node: Node, state: dict[str, Any]) -> None:
@@ -714,12 +726,14 @@ class Sim:
         if not one_way:
             cut |= {(y, x) for x in a for y in b}
         self.network.blocked |= cut
+        self.network.refresh()
         self._log("partition", None, None, {"a": a, "b": b, "one_way": one_way})
 
     def heal(self) -> None:
         """End every partition (held links stay held)."""
         self._remember("heal")
         self.network.blocked.clear()
+        self.network.refresh()
         self._log("heal")
 
     def hold(self, src: str, dst: str) -> None:
@@ -729,6 +743,7 @@ class Sim:
             raise invalid("dst", dst, "must differ from src: self-sends are always delivered")
         self._remember("hold", src, dst)
         self.network.held.add((src, dst))
+        self.network.refresh()
         self._log("hold", a, b)
 
     def release(self, src: str | None = None, dst: str | None = None) -> None:
@@ -743,6 +758,7 @@ class Sim:
             links = sorted(self.network.held)
             self._remember("release")
         self.network.held.difference_update(links)
+        self.network.refresh()
         self._log("release", None, None, {"links": [list(link) for link in links]})
         for link in links:
             for env in self._held.pop(link, []):
@@ -753,6 +769,7 @@ class Sim:
     ) -> None:
         """Change the default link settings (``None`` keeps a setting)."""
         self.network.default = self.network.default.changed(latency, loss, duplication)
+        self.network.refresh()
         self._remember_link(latency, loss, duplication)
         self._log("link", None, None, {"default": self.network.default})
 
@@ -764,6 +781,7 @@ class Sim:
         a, b = self._node(src), self._node(dst)
         config = self.network.config(src, dst).changed(latency, loss, duplication)
         self.network.links[(src, dst)] = config
+        self.network.refresh()
         self._remember_link(latency, loss, duplication, src, dst)
         self._log("link", a, b, {"config": config})
 

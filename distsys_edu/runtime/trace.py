@@ -22,7 +22,7 @@ import io
 import json
 import math
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -59,9 +59,22 @@ K = {name: code for code, name in enumerate(KINDS)}
 SEND, DELIVER, DROP, DUPLICATE, TIMER = (K[k] for k in KINDS[:5])
 MESSAGE_KINDS = frozenset({SEND, DELIVER, DROP, DUPLICATE})
 
-DROP_REASONS = ("loss", "partition", "node_down", "node_stopped", "unknown_node")
+DROP_REASONS = ("loss", "partition", "node_down", "node_stopped")
 """Why a message was dropped: lost on the link, cut by a partition, or the
-recipient was crashed or stopped when it arrived (or never existed)."""
+recipient was crashed or stopped when it arrived."""
+
+
+def pack(kind: int, node: int, peer: int) -> int:
+    """One int for an event's kind code, node index and peer index (-1: none).
+
+    Bits 0-7 hold the kind, 8-35 the node index + 1, 36-62 the peer index + 1.
+    """
+    return kind | (node + 1) << 8 | (peer + 1) << 36
+
+
+def unpack(packed: int) -> tuple[int, int, int]:
+    """The inverse of :func:`pack`: ``(kind, node, peer)``."""
+    return packed & 0xFF, ((packed >> 8) & 0xFFFFFFF) - 1, (packed >> 36) - 1
 
 
 @dataclass(frozen=True)
@@ -161,26 +174,28 @@ class Trace:
         self.kind_counts = [0] * len(KINDS)
         self.drop_counts = [0] * len(DROP_REASONS)
         self.sent_by_type: dict[type | str, int] = {}  # types live, names once imported
-        # Columns of the full trace. Kind codes >= len(KINDS) are drops:
-        # code = len(KINDS) + reason index, so a drop needs no extra column.
+        # Columns of the full trace, one entry an event. ``_code`` packs the
+        # kind, the node and the peer into one int (see ``pack``). Kind codes
+        # >= len(KINDS) are drops: len(KINDS) + reason index.
         self._t = array("d")
-        self._kind = array("B")
-        self._node = array("i")
-        self._peer = array("i")
+        self._code = array("q")
         self._msg_id = array("q")
         self._due = array("d")
         self._obj: list[Any] = []
 
     # -- writing (called by the Sim) ---------------------------------------
 
+    def appenders(self) -> tuple[Callable[[Any], None], ...]:
+        """The columns' ``append`` methods, for a writer that inlines :meth:`record`."""
+        return (self._t.append, self._code.append, self._msg_id.append, self._due.append,
+                self._obj.append)
+
     def record(
         self, t: float, kind: int, node: int, peer: int, msg_id: int, due: float, obj: Any
     ) -> None:
-        """Append one event (full level only). Node ``-1`` means none/outside."""
+        """Append one event (full level only). Node index ``-1`` means none/outside."""
         self._t.append(t)
-        self._kind.append(kind)
-        self._node.append(node)
-        self._peer.append(peer)
+        self._code.append(pack(kind, node, peer))
         self._msg_id.append(msg_id)
         self._due.append(due)
         self._obj.append(obj)
@@ -208,7 +223,7 @@ class Trace:
         self._need_full("reading events")
         if i < 0:
             i += len(self)
-        code = self._kind[i]
+        code, node, peer = unpack(self._code[i])
         kind = "drop" if code >= len(KINDS) else KINDS[code]
         is_message = code >= len(KINDS) or code in MESSAGE_KINDS
         due = self._due[i]
@@ -217,8 +232,8 @@ class Trace:
             index=i,
             t=self._t[i],
             kind=kind,
-            node=self._name(self._node[i]),
-            peer=self._name(self._peer[i]),
+            node=self._name(node),
+            peer=self._name(peer),
             msg_id=self._msg_id[i] if is_message else None,
             msg=obj if is_message else None,
             due=None if math.isnan(due) else due,
