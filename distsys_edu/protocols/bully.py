@@ -73,7 +73,8 @@ each side misses the other's answers, concludes the other side crashed, and elec
 its own coordinator. Heal the network: nothing in the algorithm makes either step
 down. Followers listen only to their own coordinator's heartbeats, and no one
 suspects anyone, so no election runs: two coordinators persist among nodes that can
-all reach each other (split brain). A long pause of the coordinator does the same.
+all reach each other (split brain). A long pause of the coordinator does the same, and
+so does a lost ``Answer`` or a run of lost heartbeats, with no partition at all.
 Raft's terms (:mod:`.raft`) are the fix.
 
 Each node publishes ``role``, ``leader``, ``suspects`` (the sorted tuple of nodes it

@@ -207,9 +207,11 @@ class RingNode(Actor):
     def started(self, ctx: Context) -> None:
         """Watch for a leader; start an election if this node is an initiator."""
         ctx.run_interval(self.config.check, self.check_leader)
-        self.become_follower(ctx, leader=None)
+        self.detector = FixedTimeoutDetector(self.config.failure_timeout, start=ctx.now)
         if self.initiate and ctx.incarnation == 0:
             self.start_election(ctx)
+        else:
+            self.become_follower(ctx, leader=None)
 
     # -- the ring ------------------------------------------------------------
 

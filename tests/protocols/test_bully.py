@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distsys_edu import InvalidArgument, Sim
+from distsys_edu import InvalidArgument, LinkConfig, Sim, Uniform
 from distsys_edu.protocols import ROLES, get_protocol
 from distsys_edu.protocols.bully import (
     ANSWER_TIMEOUT,
@@ -321,3 +321,29 @@ def test_names_without_numbers_need_explicit_ids() -> None:
     spawn_cluster(sim, ["alpha", "beta"], ids=[2, 1])
     sim.run(until=1.0)
     assert sim.annotations("beta")["leader"] == "alpha"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(2, 6),
+    seed=st.integers(0, 1000),
+    outages=st.lists(
+        st.tuples(st.integers(0, 5), st.floats(0.0, 2.0), st.floats(0.0, 2.0)), max_size=4
+    ),
+)
+def test_after_crashes_and_restarts_everyone_follows_the_highest(
+    n: int, seed: int, outages: list[tuple[int, float, float]]
+) -> None:
+    """Variable latency, no loss: once every node is back, the highest leads (no handler raises)."""
+    faults, t = [], 0.5
+    for index, before, down in outages:
+        node = f"n{index % n + 1}"
+        t += before
+        faults.append(f"{t!r} crash {node}")
+        t += down
+        faults.append(f"{t!r} restart {node}")
+    sim = Sim(seed=seed, strict=True, network=LinkConfig(latency=Uniform(0.001, 0.02)))
+    sim.schedule(faults)
+    names = spawn_cluster(sim, n)
+    sim.run(until=t + 5.0)
+    assert everyone_follows(sim, names, names[-1])

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distsys_edu import InvalidArgument, Sim
+from distsys_edu import InvalidArgument, LinkConfig, Sim, Uniform
 from distsys_edu.protocols import get_protocol
 from distsys_edu.protocols.ring import (
     FAILURE_TIMEOUT,
@@ -293,3 +293,34 @@ def test_same_seed_same_trace() -> None:
 def test_bad_options_name_the_parameter(options: dict[str, object], param: str) -> None:
     with pytest.raises(InvalidArgument, match=f"^{param}=.* is not allowed"):
         spawn_cluster(Sim(seed=0), 3, **options)  # type: ignore[arg-type]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(2, 6),
+    seed=st.integers(0, 1000),
+    outages=st.lists(
+        st.tuples(st.integers(0, 5), st.floats(0.0, 2.0), st.floats(0.0, 2.0)), max_size=4
+    ),
+)
+def test_after_crashes_and_restarts_one_leader_is_followed_by_all(
+    n: int, seed: int, outages: list[tuple[int, float, float]]
+) -> None:
+    """Variable latency, no loss: once every node is back, one leader (no handler raises).
+
+    Not necessarily the maximum: Chang-Roberts never lets a restarted node depose a
+    leader it did not take part in electing.
+    """
+    faults, t = [], 0.5
+    for index, before, down in outages:
+        node = f"n{index % n + 1}"
+        t += before
+        faults.append(f"{t!r} crash {node}")
+        t += down
+        faults.append(f"{t!r} restart {node}")
+    sim = Sim(seed=seed, strict=True, network=LinkConfig(latency=Uniform(0.001, 0.02)))
+    sim.schedule(faults)
+    names = spawn_cluster(sim, n, order="random")
+    sim.run(until=t + 5.0)
+    (leader,) = leaders(sim, names)
+    assert everyone_follows(sim, names, leader)
