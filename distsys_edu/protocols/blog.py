@@ -242,7 +242,7 @@ def spawn_cluster(
     heartbeat_interval: float = HEARTBEAT_INTERVAL,
     self_failure_timeout: float = SELF_FAILURE_TIMEOUT,
 ) -> list[str]:
-    """Spawn the blog's cluster: the first name is the ``Leader``, the others ``Follower``\\ s.
+    """Spawn the blog's cluster: the first name runs the ``Leader``, the others a ``Follower``.
 
     Args:
         sim: the world to spawn into.
