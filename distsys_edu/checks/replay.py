@@ -1,0 +1,285 @@
+"""One pass over a trace: the cluster's state, advanced instant by instant.
+
+Every check in this package asks questions of the form "at every moment, ..." or
+"from this moment on, ...". Asking :func:`~distsys_edu.runtime.snapshot_at` at
+every event would replay the trace from the start each time, O(n^2) in the
+number of events. Instead a check walks the trace once with a
+:class:`ClusterState` and reads it after each *instant*.
+
+An instant is every event that shares one virtual time. The state "at time t"
+is the state once every event with time ``<= t`` has run, exactly what
+``snapshot_at(trace, t)`` returns, and it holds until the next instant. Reading
+the state only between instants means a protocol may publish ``role`` and
+``term`` in two ``annotate`` calls of one handler without a check seeing the
+half-written view in between.
+
+Only the events that change what a check reads are visited: spawns, crashes,
+restarts, stops, pauses, resumes, annotations, partitions and heals (and link
+changes, holds and releases, which :func:`last_fault_time` needs). Message and
+timer events, most of a trace, are skipped without being decoded.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..runtime import Event, Snapshot, Trace, TraceLevelError
+from ..runtime.trace import KINDS
+
+UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
+
+_STATUS_AFTER = {
+    "spawn": UP,
+    "restart": UP,
+    "resume": UP,
+    "crash": DOWN,
+    "pause": PAUSED,
+    "stop": STOPPED,
+}
+_BOOTS = ("spawn", "restart")
+_CLEARS_NOTES = ("spawn", "restart", "crash", "stop")  # as snapshot_at does
+
+FAULT_KINDS = (
+    "crash",
+    "restart",
+    "pause",
+    "resume",
+    "partition",
+    "heal",
+    "hold",
+    "release",
+    "link",
+)
+"""Event kinds that are (or end) a fault: what :func:`last_fault_time` looks for.
+``resume`` is there because a pause ends when the node resumes."""
+
+STATE_KINDS = frozenset({*_STATUS_AFTER, "annotate", "partition", "heal", *FAULT_KINDS})
+"""Every event kind a check reads; message and timer events are skipped."""
+
+_STATE_CODES = frozenset(KINDS.index(kind) for kind in STATE_KINDS)
+
+
+def _need_full(trace: Trace) -> None:
+    if not trace.full:
+        raise TraceLevelError(
+            "the checks need the full trace, but this Sim was made with trace='counts'; "
+            "use Sim(trace='full')"
+        )
+
+
+def state_events(trace: Trace) -> list[Event]:
+    """The events of ``trace`` whose kind is in :data:`STATE_KINDS`, in order.
+
+    The list is remembered for as long as the trace lives and does not grow, so
+    several checks of one trace decode its events once.
+
+    Raises:
+        TraceLevelError: the trace keeps counts only.
+    """
+    _need_full(trace)
+    cached = _decoded.get(trace)
+    if cached is not None and cached[0] == len(trace):
+        return cached[1]
+    codes = _kind_codes(trace)
+    if codes is None:  # the slow, public way: decode every event
+        events = [e for e in trace if e.kind in STATE_KINDS]
+    else:
+        wanted = _STATE_CODES
+        events = [trace[i] for i, code in enumerate(codes) if code in wanted]
+    _decoded[trace] = (len(trace), events)
+    return events
+
+
+_decoded: weakref.WeakKeyDictionary[Trace, tuple[int, list[Event]]] = weakref.WeakKeyDictionary()
+
+
+def _kind_codes(trace: Trace) -> Iterator[int] | None:
+    """Each event's kind code, read from the trace's columns without decoding events.
+
+    Speed only: a check needs about one event in ten (message and timer events
+    are the rest), and decoding an :class:`Event` costs more than the check
+    itself. The trace has no public way to filter by kind cheaply, so this reads
+    its packed column (``trace.pack``: bits 0-7 hold the kind), after checking
+    on the first event that the layout is what we expect. On any surprise it
+    returns ``None`` and :func:`state_events` decodes every event instead.
+    """
+    packed = getattr(trace, "_code", None)
+    if packed is None or len(packed) != len(trace):
+        return None
+    if len(trace) and KINDS.index(trace[0].kind) != packed[0] & 0xFF:
+        return None
+    return (code & 0xFF for code in packed)
+
+
+def end_time(trace: Trace) -> float:
+    """The time of the trace's last event (0.0 for an empty trace).
+
+    A Sim run ``until=15`` may have nothing happen at exactly 15; checks that
+    need the run's true end take an ``end`` argument.
+    """
+    _need_full(trace)
+    return trace[-1].t if len(trace) else 0.0
+
+
+def last_fault_time(trace: Trace) -> float | None:
+    """When the last fault happened or ended, or ``None`` if there was none.
+
+    Faults are the events of :data:`FAULT_KINDS`: crashes, restarts, pauses and
+    their ends (``resume``), partitions, heals, holds, releases and link changes.
+    A crash caused by a handler that raised counts too.
+    """
+    last = None
+    for e in state_events(trace):
+        if e.kind in FAULT_KINDS:
+            last = e.t
+    return last
+
+
+def as_names(value: Any) -> frozenset[str]:
+    """An annotation holding node names (a tuple, list or set; ``None``) as a set."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset((value,))
+    return frozenset(value)
+
+
+def agreed_leader(status: Mapping[str, str], notes: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The leader every up node agrees on, if there is one.
+
+    Args:
+        status: each node's status (``"up"``, ``"down"``...).
+        notes: each node's annotations.
+
+    Returns:
+        The name ``L`` when at least one node is up, ``L`` is up and annotates
+        ``role="leader"``, and every other up node annotates ``leader=L`` (``L``
+        itself may annotate ``leader=L`` or leave it out); else ``None``.
+    """
+    up = [name for name, s in status.items() if s == UP]
+    if not up:
+        return None
+    first = notes.get(up[0], {})
+    candidate = first.get("leader")
+    if candidate is None and first.get("role") == "leader":
+        candidate = up[0]
+    if candidate is None or status.get(candidate) != UP:
+        return None
+    if notes.get(candidate, {}).get("role") != "leader":
+        return None
+    for name in up:
+        believed = notes.get(name, {}).get("leader")
+        if believed != candidate and not (name == candidate and believed is None):
+            return None
+    return candidate
+
+
+class ClusterState:
+    """Node statuses, annotations, boot times and cut links, one event at a time.
+
+    It keeps what :func:`~distsys_edu.runtime.snapshot_at` keeps, except the
+    messages in flight, and updates it in place as events are applied.
+
+    Nodes appear as their ``spawn`` event is applied, in spawn order.
+
+    Attributes:
+        status: each spawned node's status: ``"up"``, ``"down"``, ``"paused"``
+            or ``"stopped"``.
+        notes: each spawned node's annotations since its last (re)start.
+        booted: when each node's current incarnation started (spawn or restart).
+        blocked: directed links cut by a partition.
+        now: the time of the last event applied.
+    """
+
+    __slots__ = ("blocked", "booted", "notes", "now", "status")
+
+    def __init__(self) -> None:
+        self.status: dict[str, str] = {}
+        self.notes: dict[str, dict[str, Any]] = {}
+        self.booted: dict[str, float] = {}
+        self.blocked: set[tuple[str, str]] = set()
+        self.now = 0.0
+
+    def apply(self, e: Event) -> None:
+        """Advance the state past one event (events of other kinds are ignored)."""
+        self.now = e.t
+        kind = e.kind
+        if kind == "annotate":
+            assert e.node is not None
+            view = self.notes.setdefault(e.node, {})
+            for key, value in e.data.items():
+                if value is None:
+                    view.pop(key, None)
+                else:
+                    view[key] = value
+        elif kind in _STATUS_AFTER:
+            assert e.node is not None
+            self.status[e.node] = _STATUS_AFTER[kind]
+            if kind in _CLEARS_NOTES:
+                self.notes[e.node] = {}
+            if kind in _BOOTS:
+                self.booted[e.node] = e.t
+        elif kind == "partition":
+            a, b = e.data["a"], e.data["b"]
+            self.blocked.update((x, y) for x in a for y in b)
+            if not e.data["one_way"]:
+                self.blocked.update((y, x) for x in a for y in b)
+        elif kind == "heal":
+            self.blocked.clear()
+
+    # -- questions -----------------------------------------------------------
+
+    def up(self) -> list[str]:
+        """Names of the nodes that are up, in spawn order."""
+        return [name for name, s in self.status.items() if s == UP]
+
+    def can_reach(self, src: str, dst: str) -> bool:
+        """Whether ``src -> dst`` is not cut by a partition."""
+        return (src, dst) not in self.blocked
+
+    def leaders(self) -> list[str]:
+        """Up nodes that annotate ``role="leader"``, in spawn order."""
+        notes = self.notes
+        return [
+            name
+            for name, s in self.status.items()
+            if s == UP and notes.get(name, {}).get("role") == "leader"
+        ]
+
+    def suspects(self, node: str) -> frozenset[str]:
+        """The nodes ``node`` now suspects (its ``suspects`` annotation)."""
+        return as_names(self.notes.get(node, {}).get("suspects"))
+
+    def agreed_leader(self) -> str | None:
+        """See :func:`agreed_leader`."""
+        return agreed_leader(self.status, self.notes)
+
+
+def instants(trace: Trace) -> Iterator[tuple[float, list[Event], ClusterState]]:
+    """Walk ``trace`` once, instant by instant.
+
+    Yields:
+        ``(t, events, state)`` for each virtual time ``t`` at which a state
+        event happened: the events of that instant in order, and the (shared,
+        updated in place) state once all of them have run. Read ``state``
+        before asking for the next instant.
+    """
+    state = ClusterState()
+    batch: list[Event] = []
+    for e in state_events(trace):
+        if batch and e.t != batch[0].t:
+            yield batch[0].t, batch, state
+            batch = []
+        state.apply(e)
+        batch.append(e)
+    if batch:
+        yield batch[0].t, batch, state
+
+
+def snapshot_state(snapshot: Snapshot) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """A snapshot's statuses and annotations, in the form :func:`agreed_leader` takes."""
+    status = {name: view.status for name, view in snapshot.nodes.items()}
+    notes = {name: dict(view.annotations) for name, view in snapshot.nodes.items()}
+    return status, notes

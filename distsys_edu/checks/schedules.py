@@ -1,0 +1,217 @@
+"""Random fault schedules for exploration: what goes wrong, when, drawn from a seed.
+
+A schedule is plain data (a :class:`~distsys_edu.runtime.FaultSchedule`), so a
+run that breaks an invariant can be printed, shrunk and replayed. Every draw
+comes from ``random.Random(f"{seed}/faults")``, so the same seed gives the same
+schedule in any process.
+
+The shape of a schedule, for a run of ``duration`` seconds:
+
+* between ``mix.start`` and the *recovery* time ``duration - mix.quiet``, a
+  random number of fault actions (crashes, pauses, two-way and one-way
+  partitions, message loss, duplication), each at a time rounded to 10 ms;
+  some crashes get a restart and some partitions a heal before recovery;
+* at recovery: ``heal`` if anything was partitioned, a ``restart`` for every node
+  still down, ``loss 0`` and ``duplication 0`` if they were raised;
+* then ``mix.quiet`` seconds with no faults at all, so that liveness (a leader
+  known by everyone soon after the last fault) can be checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..runtime import Fault, FaultSchedule
+
+ACTIONS = ("crash", "pause", "partition", "one_way", "loss", "duplication")
+"""The fault actions drawn at random (restarts and heals follow from them)."""
+
+_TIME_STEP = 0.01  # fault times are rounded to 10 ms: readable, exactly printable
+_MIN_GAP = 0.2  # seconds between a fault and its own repair (restart, heal)
+
+
+@dataclass(frozen=True)
+class FaultMix:
+    """How random fault schedules are drawn.
+
+    Args:
+        actions: ``(low, high)``: how many fault actions to draw per run
+            (restarts, heals and the final recovery come on top).
+        crash, pause, partition, one_way, loss, duplication: relative weights
+            of each action.
+        restart: probability that a crashed node restarts before recovery
+            (otherwise it stays down until recovery).
+        heal: probability that a partition heals before recovery.
+        max_loss, max_duplication: the largest probability drawn for a
+            ``loss`` or ``duplication`` action (from 0.05 up, in steps of 0.05).
+        pause_seconds: ``(low, high)`` seconds a pause lasts (cut short so that
+            it ends by recovery).
+        start: no fault before this time (let the cluster settle first).
+        quiet: seconds at the end of each run with no faults at all.
+
+    Raises:
+        ValueError: a negative weight, no positive weight, a bad range or
+            probability.
+    """
+
+    actions: tuple[int, int] = (1, 6)
+    crash: float = 3.0
+    pause: float = 1.0
+    partition: float = 2.0
+    one_way: float = 1.0
+    loss: float = 1.0
+    duplication: float = 0.5
+    restart: float = 0.7
+    heal: float = 0.6
+    max_loss: float = 0.3
+    max_duplication: float = 0.2
+    pause_seconds: tuple[float, float] = (0.2, 2.0)
+    start: float = 0.5
+    quiet: float = 5.0
+
+    def __post_init__(self) -> None:
+        low, high = self.actions
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
+            raise ValueError(f"actions={self.actions!r} is not allowed: must be 0 <= low <= high")
+        weights = self.weights()
+        if any(not (w >= 0 and math.isfinite(w)) for w in weights) or not any(weights):
+            raise ValueError(
+                f"weights {dict(zip(ACTIONS, weights, strict=True))} are not allowed: "
+                "must be finite, >= 0, and not all 0"
+            )
+        for name in ("restart", "heal"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} is not allowed: must be a probability"
+                )
+        for name in ("max_loss", "max_duplication"):
+            if not 0.05 <= getattr(self, name) <= 1:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} is not allowed: must be between 0.05 and 1"
+                )
+        p_low, p_high = self.pause_seconds
+        if not 0 < p_low <= p_high:
+            raise ValueError(
+                f"pause_seconds={self.pause_seconds!r} is not allowed: must be 0 < low <= high"
+            )
+        if not (self.start >= 0 and self.quiet >= 0):
+            raise ValueError("start and quiet must be seconds >= 0")
+
+    def weights(self) -> list[float]:
+        """The weights of :data:`ACTIONS`, in that order."""
+        return [float(getattr(self, action)) for action in ACTIONS]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def run_seed(seed: int, index: int) -> int:
+    """The seed of run ``index`` of an exploration started with ``seed``.
+
+    A SHA-256 of ``"{seed}/{index}"`` cut to 32 bits: stable in every process,
+    and neighbouring runs get unrelated seeds.
+    """
+    digest = hashlib.sha256(f"{seed}/{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def _at(t: float) -> float:
+    return round(round(t / _TIME_STEP) * _TIME_STEP, 2)
+
+
+def recovery_time(duration: float, mix: FaultMix) -> float:
+    """When the final repairs happen: ``duration - mix.quiet`` (rounded to 10 ms).
+
+    Raises:
+        ValueError: the run is too short to hold ``start``, some faults and ``quiet``.
+    """
+    recovery = _at(duration - mix.quiet)
+    if recovery < mix.start + 4 * _MIN_GAP:
+        raise ValueError(
+            f"duration={duration!r} is not allowed: must be more than "
+            f"start + quiet + {4 * _MIN_GAP:g} s = {mix.start + mix.quiet + 4 * _MIN_GAP:g} s"
+        )
+    return recovery
+
+
+def random_schedule(
+    seed: int, nodes: Sequence[str], duration: float, mix: FaultMix | None = None
+) -> FaultSchedule:
+    """Draw a fault schedule for a run of ``duration`` seconds over ``nodes``.
+
+    Args:
+        seed: the run's seed; draws come from ``random.Random(f"{seed}/faults")``.
+        nodes: the node names, in spawn order.
+        duration: the run's length in virtual seconds.
+        mix: what to draw (default ``FaultMix()``).
+
+    Returns:
+        A schedule ending with the repairs at :func:`recovery_time` (see the
+        module's docstring).
+
+    Raises:
+        ValueError: ``duration`` too short for ``mix``, or no nodes.
+    """
+    mix = mix or FaultMix()
+    names = list(nodes)
+    if not names:
+        raise ValueError("nodes must name at least one node")
+    recovery = recovery_time(duration, mix)
+    rng = random.Random(f"{seed}/faults")
+    count = rng.randint(*mix.actions)
+    times = sorted(_at(rng.uniform(mix.start, recovery - _MIN_GAP)) for _ in range(count))
+    faults: list[Fault] = []
+    down_until: dict[str, float] = {}  # crashed node -> when it restarts (inf: at recovery)
+    partitioned = lossy = duplicating = False
+    for t in times:
+        action = rng.choices(ACTIONS, weights=mix.weights())[0]
+        up = [n for n in names if down_until.get(n, -1.0) <= t]
+        if action == "crash" and up:
+            node = rng.choice(up)
+            faults.append(Fault(t, "crash", (node,)))
+            down_until[node] = math.inf
+            if rng.random() < mix.restart:
+                back = _at(rng.uniform(t + _MIN_GAP, recovery))
+                if back < recovery:
+                    faults.append(Fault(back, "restart", (node,)))
+                    down_until[node] = back
+        elif action == "pause" and up:
+            node = rng.choice(up)
+            seconds = round(rng.uniform(*mix.pause_seconds), 1)
+            seconds = min(seconds, round(recovery - t, 2))
+            if seconds > 0:
+                faults.append(Fault(t, "pause", (node, seconds)))
+        elif action in ("partition", "one_way") and len(names) > 1:
+            shuffled = rng.sample(names, len(names))
+            cut = rng.randint(1, len(names) - 1)
+            side = set(shuffled[:cut])
+            a = tuple(n for n in names if n in side)
+            b = tuple(n for n in names if n not in side)
+            faults.append(Fault(t, action, ((a, b),)))
+            partitioned = True
+            if rng.random() < mix.heal:
+                faults.append(Fault(_at(rng.uniform(t + _MIN_GAP, recovery)), "heal"))
+        elif action == "loss":
+            steps = round(mix.max_loss / 0.05)
+            faults.append(Fault(t, "loss", (round(0.05 * rng.randint(1, steps), 2),)))
+            lossy = True
+        elif action == "duplication":
+            steps = round(mix.max_duplication / 0.05)
+            faults.append(Fault(t, "duplication", (round(0.05 * rng.randint(1, steps), 2),)))
+            duplicating = True
+    if partitioned:
+        faults.append(Fault(recovery, "heal"))
+    faults.extend(
+        Fault(recovery, "restart", (n,)) for n in names if down_until.get(n, -1.0) == math.inf
+    )
+    if lossy:
+        faults.append(Fault(recovery, "loss", (0.0,)))
+    if duplicating:
+        faults.append(Fault(recovery, "duplication", (0.0,)))
+    return FaultSchedule(faults)
