@@ -1,0 +1,413 @@
+"""The failure detector's dilemma, measured: detect crashes fast, or suspect rarely.
+
+A monitored process sends a heartbeat every ``interval`` seconds. The network
+delays each one (a latency model), loses some (``loss``), and the process itself
+sometimes freezes (a GC pause: pauses start as a Poisson process with mean gap
+``pause_every`` seconds and last a time drawn uniformly from ``pause``). After
+``duration`` seconds of life it crashes for real.
+
+For each threshold (a timeout in seconds, or a phi level) one detector of the
+chosen kind (:mod:`distsys_edu.protocols.detectors`) is fed the heartbeat arrival
+times, in order, and we measure:
+
+* **detection time**: from the crash until the detector suspects the process for
+  good (after the last heartbeat that was still in flight at the crash);
+* **false suspicions** (mistakes): how many times it suspected the process while
+  it was alive, and how long those mistakes lasted.
+
+Every threshold sees the same heartbeat arrivals in a run (common random numbers),
+so the curves compare detectors, not luck. Run ``r`` draws everything from
+``random.Random(f"detector_tradeoff/{seed}/{r}")``.
+
+The sender mirrors the runtime's timers: ticks are due on a fixed grid
+(``k * interval``); a paused process sends nothing, then sends one heartbeat when it
+resumes (an interval timer that missed ticks runs once on resume) and goes on with
+the grid. This module does not run a ``Sim``: generating arrival times directly is
+the same model and about a hundred times faster, which long sweeps need.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..protocols.detectors import (
+    AdaptiveTimeoutDetector,
+    FailureDetector,
+    FixedTimeoutDetector,
+    PhiAccrualFailureDetector,
+)
+from ..runtime.errors import InvalidArgument, invalid
+from ..runtime.network import Latency, Uniform
+from .progress import progress_bar
+
+__all__ = [
+    "DETECTOR_KINDS",
+    "DetectorTradeoffResult",
+    "default_thresholds",
+    "detector_tradeoff",
+    "heartbeat_arrivals",
+]
+
+DETECTOR_KINDS = ("fixed", "adaptive", "phi")
+"""``fixed``: :class:`FixedTimeoutDetector` (threshold = timeout, seconds);
+``adaptive``: :class:`AdaptiveTimeoutDetector` (threshold = initial timeout, seconds);
+``phi``: :class:`PhiAccrualFailureDetector` (threshold = phi)."""
+
+TIMEOUT_MULTIPLES = (1.5, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0)
+"""Default timeouts, as multiples of the heartbeat interval."""
+
+PHI_THRESHOLDS = (0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 16.0)
+"""Default phi thresholds (Akka and Cassandra use 8)."""
+
+_BISECTION_STEPS = 60  # halvings of the bracket when finding when phi crosses the threshold
+
+
+def default_thresholds(kind: str, interval: float) -> tuple[float, ...]:
+    """The thresholds swept when none are given: timeouts for ``fixed``/``adaptive``
+    (multiples of ``interval``), phi levels for ``phi``."""
+    _check_kind(kind)
+    if kind == "phi":
+        return PHI_THRESHOLDS
+    return tuple(m * interval for m in TIMEOUT_MULTIPLES)
+
+
+@dataclass
+class DetectorTradeoffResult:
+    """One row per threshold, plus the settings that produced them (plain data).
+
+    Each row holds ``threshold``, ``mean_detection_ms``, ``median_detection_ms``,
+    ``p99_detection_ms``, ``max_detection_ms``, ``false_suspicions`` (total over the
+    runs), ``false_suspicions_per_run``, ``false_suspicions_per_hour`` (of the
+    process's life), ``mean_mistake_ms`` (how long a false suspicion lasted) and
+    ``mistake_time_share`` (the share of its life the process was wrongly suspected).
+    """
+
+    kind: str
+    interval_s: float
+    latency: str
+    loss: float
+    pause_every_s: float | None
+    pause_s: tuple[float, float]
+    duration_s: float
+    runs: int
+    seed: int
+    options: dict[str, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (NaN becomes ``None``)."""
+        data = asdict(self)
+        data["pause_s"] = list(self.pause_s)
+        return _json_safe(data)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def heartbeat_arrivals(
+    rng: random.Random,
+    *,
+    interval: float,
+    latency: Latency,
+    loss: float,
+    pause_every: float | None,
+    pause: tuple[float, float],
+    crash_at: float,
+) -> list[float]:
+    """The times at which a process's heartbeats arrive, sorted.
+
+    The process ticks at ``k * interval`` (k = 1, 2, ...) until it crashes at
+    ``crash_at``; see the module docstring for pauses. A heartbeat sent before the
+    crash may arrive after it.
+
+    Args:
+        rng: the only source of randomness.
+        interval: seconds between ticks.
+        latency: a one-way delay distribution (anything with ``sample(rng)``).
+        loss: probability that a heartbeat is lost.
+        pause_every: mean seconds between the starts of two pauses; ``None`` or 0:
+            no pauses.
+        pause: ``(low, high)`` seconds a pause lasts, drawn uniformly.
+        crash_at: when the process crashes, in seconds.
+
+    Returns:
+        Arrival times in seconds, ascending.
+    """
+    pauses: list[tuple[float, float]] = []
+    if pause_every:
+        t = rng.expovariate(1.0 / pause_every)
+        while t < crash_at:
+            end = t + rng.uniform(*pause)
+            pauses.append((t, end))
+            t = end + rng.expovariate(1.0 / pause_every)
+    sends: list[float] = []
+    k, p = 1, 0
+    while k * interval < crash_at:
+        due = k * interval
+        while p < len(pauses) and pauses[p][1] <= due:
+            p += 1
+        if p < len(pauses) and pauses[p][0] <= due:  # frozen: the tick runs on resume
+            resume = pauses[p][1]
+            if resume < crash_at:
+                sends.append(resume)
+            k = math.floor(resume / interval) + 1
+            continue
+        sends.append(due)
+        k += 1
+    arrivals = []
+    for sent in sends:
+        if loss and rng.random() < loss:
+            continue
+        arrivals.append(sent + latency.sample(rng))
+    arrivals.sort()
+    return arrivals
+
+
+def detector_tradeoff(
+    kind: str = "fixed",
+    thresholds: Sequence[float] | None = None,
+    *,
+    interval: float = 0.1,
+    latency: Sequence[float] | Latency = (0.005, 0.050),
+    loss: float = 0.01,
+    pause_every: float | None = 60.0,
+    pause: Sequence[float] = (0.1, 1.0),
+    duration: float = 600.0,
+    runs: int = 10,
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
+    progress: bool = True,
+) -> DetectorTradeoffResult:
+    """Sweep a detector's threshold: detection time of a real crash vs. false suspicions.
+
+    Args:
+        kind: one of :data:`DETECTOR_KINDS`.
+        thresholds: timeouts in seconds (``fixed``, ``adaptive``: the initial
+            timeout) or phi levels (``phi``); default :func:`default_thresholds`.
+        interval: seconds between heartbeats.
+        latency: ``(low, high)`` seconds, uniform, or a runtime latency distribution
+            (``Constant``, ``Uniform``, ``LogNormal``).
+        loss: probability that a heartbeat is lost.
+        pause_every: mean seconds between GC pauses of the monitored process;
+            ``None`` or 0 for none.
+        pause: ``(low, high)`` seconds a pause lasts.
+        duration: seconds the process lives before it crashes, per run (plus a
+            uniformly random part of one interval, so that the crash falls at any
+            moment between two ticks).
+        runs: independent runs (each with its own heartbeat arrivals).
+        seed: the sweep's seed.
+        options: extra detector arguments. ``adaptive``: ``increment`` (default
+            ``interval / 2``), ``max_timeout``. ``phi``: ``max_samples``,
+            ``min_std`` (default ``interval / 10``), ``acceptable_pause``,
+            ``first_heartbeat_estimate`` (default ``interval``), ``cdf``.
+        progress: show a tqdm progress bar on stderr.
+
+    Returns:
+        A :class:`DetectorTradeoffResult` with one row per threshold, in the order
+        given.
+
+    Raises:
+        InvalidArgument: a parameter outside what is allowed.
+    """
+    _check_kind(kind)
+    interval = _positive("interval", interval)
+    latency_model = _latency(latency)
+    loss = _probability("loss", loss)
+    if pause_every is not None and pause_every != 0:
+        pause_every = _positive("pause_every", pause_every)
+    pause_lh = _pair("pause", pause)
+    duration = _positive("duration", duration)
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise invalid("runs", runs, "must be an int >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise invalid("seed", seed, "must be an int")
+    levels = default_thresholds(kind, interval) if thresholds is None else tuple(thresholds)
+    if not levels:
+        raise invalid("thresholds", thresholds, "must hold at least one threshold")
+    for level in levels:
+        _positive("thresholds", level)
+    opts = _options(kind, interval, options)
+    _make(kind, levels[0], opts)  # let the detector reject bad options before the sweep
+
+    detections: list[list[float]] = [[] for _ in levels]
+    mistakes = [0] * len(levels)
+    mistake_time = [0.0] * len(levels)
+    life_s = 0.0  # seconds the process was alive, over all runs
+    label = f"detector-tradeoff {kind}"
+    for run in progress_bar(range(runs), total=runs, desc=label, enabled=progress):
+        rng = random.Random(f"detector_tradeoff/{seed}/{run}")
+        crash_at = duration + rng.uniform(0.0, interval)  # at any moment between two ticks
+        life_s += crash_at
+        arrivals = heartbeat_arrivals(
+            rng,
+            interval=interval,
+            latency=latency_model,
+            loss=loss,
+            pause_every=pause_every or None,
+            pause=pause_lh,
+            crash_at=crash_at,
+        )
+        for i, level in enumerate(levels):
+            detection, wrong, wrong_time = _feed(_make(kind, level, opts), arrivals, crash_at)
+            detections[i].append(detection)
+            mistakes[i] += wrong
+            mistake_time[i] += wrong_time
+
+    rows = []
+    for i, level in enumerate(levels):
+        ordered = sorted(detections[i])
+        rows.append(
+            {
+                "threshold": level,
+                "mean_detection_ms": statistics.fmean(ordered) * 1e3,
+                "median_detection_ms": statistics.median(ordered) * 1e3,
+                "p99_detection_ms": _percentile(ordered, 0.99) * 1e3,
+                "max_detection_ms": ordered[-1] * 1e3,
+                "false_suspicions": mistakes[i],
+                "false_suspicions_per_run": mistakes[i] / runs,
+                "false_suspicions_per_hour": mistakes[i] / (life_s / 3600.0),
+                "mean_mistake_ms": (mistake_time[i] / mistakes[i] * 1e3) if mistakes[i] else 0.0,
+                "mistake_time_share": mistake_time[i] / life_s,
+            }
+        )
+    return DetectorTradeoffResult(
+        kind=kind,
+        interval_s=interval,
+        latency=repr(latency_model),
+        loss=loss,
+        pause_every_s=pause_every or None,
+        pause_s=pause_lh,
+        duration_s=duration,
+        runs=runs,
+        seed=seed,
+        options=dict(opts),
+        rows=rows,
+    )
+
+
+def _feed(
+    detector: FailureDetector, arrivals: list[float], crash_at: float
+) -> tuple[float, int, float]:
+    """Feed ``arrivals``; return (detection time, false suspicions, their total time)."""
+    wrong, wrong_time = 0, 0.0
+    suspect, heartbeat = detector.suspect, detector.heartbeat
+    for t in arrivals:
+        if suspect(t):  # it was suspected at some moment before this heartbeat
+            onset = _onset(detector)
+            if onset < crash_at:
+                wrong += 1
+                wrong_time += min(t, crash_at) - onset
+        heartbeat(t)
+    onset = _onset(detector)
+    if onset < crash_at:  # suspected before the crash, and rightly ever after
+        wrong += 1
+        wrong_time += crash_at - onset
+    return max(onset, crash_at) - crash_at, wrong, wrong_time
+
+
+def _onset(detector: FailureDetector) -> float:
+    """When the detector starts to suspect, if no heartbeat arrives from now on."""
+    if isinstance(detector, (FixedTimeoutDetector, AdaptiveTimeoutDetector)):
+        return detector.deadline
+    assert isinstance(detector, PhiAccrualFailureDetector)
+    last = detector.last_heartbeat
+    if last is None:
+        return math.inf  # phi is 0 before the first heartbeat: never suspects
+    low, span = last, 1e-3
+    high = last + span
+    while not detector.suspect(high):  # bracket the crossing (phi grows with silence)
+        low, span = high, span * 2
+        high = last + span
+    for _ in range(_BISECTION_STEPS):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        if detector.suspect(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _make(kind: str, level: float, options: Mapping[str, Any]) -> FailureDetector:
+    try:
+        if kind == "fixed":
+            return FixedTimeoutDetector(timeout=level)
+        if kind == "adaptive":
+            return AdaptiveTimeoutDetector(initial_timeout=level, **options)
+        return PhiAccrualFailureDetector(threshold=level, **options)
+    except TypeError as exc:  # an option the detector does not take
+        raise invalid(
+            "options", dict(options), f"must be arguments of the {kind} detector ({exc})"
+        ) from None
+    except ValueError as exc:
+        if isinstance(exc, InvalidArgument):
+            raise
+        raise InvalidArgument(str(exc)) from None
+
+
+def _options(kind: str, interval: float, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    given = dict(options or {})
+    if kind == "fixed":
+        if given:
+            raise invalid("options", given, "must be empty for the fixed detector")
+        return {}
+    if kind == "adaptive":
+        return {"increment": interval / 2, **given}
+    return {"first_heartbeat_estimate": interval, "min_std": interval / 10, **given}
+
+
+def _check_kind(kind: Any) -> None:
+    if kind not in DETECTOR_KINDS:
+        raise invalid("kind", kind, f"must be one of {', '.join(DETECTOR_KINDS)}")
+
+
+def _positive(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid(name, value, "must be a finite number > 0")
+    if not (math.isfinite(value) and value > 0):
+        raise invalid(name, value, "must be a finite number > 0")
+    return float(value)
+
+
+def _probability(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise invalid(name, value, "must be a probability between 0 and 1 inclusive")
+    return float(value)
+
+
+def _pair(name: str, value: Any) -> tuple[float, float]:
+    allowed = "must be (low, high) seconds, finite, >= 0, with low <= high"
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise invalid(name, value, allowed) from None
+    if not (math.isfinite(low) and math.isfinite(high) and 0 <= low <= high):
+        raise invalid(name, value, allowed)
+    return low, high
+
+
+def _latency(value: Any) -> Latency:
+    if isinstance(value, Latency) and not isinstance(value, (tuple, list)):
+        return value
+    low, high = _pair("latency", value)
+    return Uniform(low, high)
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    position = q * (len(ordered) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
