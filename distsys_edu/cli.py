@@ -1,0 +1,785 @@
+"""The terminal face of distsys_edu: ``distsys-edu`` or ``python -m distsys_edu``.
+
+Commands::
+
+    distsys-edu demo                      the blog's design, then the fixed (Raft) one
+    distsys-edu run PROTOCOL [...]        one seeded run with a fault schedule
+    distsys-edu experiment election-time  Figure 16 of the Raft paper, measured
+    distsys-edu experiment messages       messages an election costs (Bully, ring)
+    distsys-edu experiment detector-tradeoff
+                                          detection time vs. false suspicions
+    distsys-edu explore PROTOCOL          many seeds and fault schedules, checked
+
+Conventions: times on the command line are seconds for ``--until`` and fault lines
+(``--fault "2.5 crash n1"``), milliseconds for latencies, timeouts and heartbeats.
+``--json`` prints exactly one JSON object on stdout and turns progress bars off;
+progress bars only ever go to stderr. Bad input gives one line on stderr
+(``distsys-edu: error: ...``) and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from .protocols.registry import PROTOCOLS, get_protocol
+from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
+from .runtime.errors import InvalidArgument, invalid
+from .runtime.faults import ACTIONS
+
+PROG = "distsys-edu"
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (no usage dump), for ``main`` to print."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+def _range_ms(option: str, text: str, *, positive: bool) -> tuple[float, float]:
+    """``"150:300"`` (or ``"150"``) milliseconds -> ``(0.150, 0.300)`` seconds."""
+    bound = "> 0" if positive else ">= 0"
+    parts = text.split(":")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) not in (1, 2) or not all(
+        math.isfinite(v) and (v > 0 if positive else v >= 0) for v in values
+    ):
+        raise invalid(option, text, f"must be LOW:HIGH milliseconds, numbers {bound}, e.g. 150:300")
+    low, high = values[0], values[-1]
+    if low > high:
+        raise invalid(option, text, f"must have LOW <= HIGH, but {low:g} > {high:g}")
+    return low / 1e3, high / 1e3
+
+
+def _int_at_least(option: str, value: int, least: int) -> int:
+    if value < least:
+        raise invalid(option, value, f"must be an integer >= {least}")
+    return value
+
+
+def _finite(option: str, value: float, *, positive: bool = False, least: float = 0.0) -> float:
+    ok = math.isfinite(value) and (value > least if positive else value >= least)
+    if not ok:
+        raise invalid(
+            option, value, f"must be a finite number {'>' if positive else '>='} {least:g}"
+        )
+    return value
+
+
+def _probability(option: str, value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise invalid(option, value, "must be a probability between 0 and 1 inclusive")
+    return value
+
+
+def _protocol(name: str) -> str:
+    get_protocol(name)  # raises a clear InvalidArgument for an unknown name
+    return name
+
+
+def _faults(lines: Sequence[str], names: Sequence[str]) -> list[Fault]:
+    """Parse ``--fault`` lines and check every node they name exists."""
+    faults = []
+    known = set(names)
+    for line in lines:
+        words = line.split()
+        if len(words) >= 2 and words[1] not in ACTIONS:
+            raise invalid(
+                "--fault",
+                line,
+                f"has an unknown action {words[1]!r}: use one of {', '.join(ACTIONS)}",
+            )
+        try:
+            fault = Fault.parse(line)
+        except InvalidArgument as exc:
+            raise InvalidArgument(f"--fault={line!r} is not allowed: {exc}") from None
+        kinds = [k.rstrip("?") for k in ACTIONS[fault.action]]
+        named: list[str] = []
+        for kind, arg in zip(kinds, fault.args, strict=False):
+            if kind == "node":
+                named.append(arg)
+            elif kind == "groups":
+                named.extend(n for group in arg for n in group)
+        for node in named:
+            if node not in known:
+                raise invalid(
+                    "--fault", line, f"names {node!r}, not a node (nodes: {', '.join(names)})"
+                )
+        faults.append(fault)
+    return faults
+
+
+def _network(latency: str | None, loss: float) -> LinkConfig:
+    if latency is None:
+        return LinkConfig(loss=loss)
+    low, high = _range_ms("--latency", latency, positive=False)
+    return LinkConfig(latency=Constant(low) if low == high else Uniform(low, high), loss=loss)
+
+
+# --------------------------------------------------------------------------- the timeline
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a timeline: at ``t``, ``subject`` did ``clauses`` (joined by "and").
+
+    Each clause starts with a verb in the third person singular ("follows n3"),
+    so that :func:`render` can say it of several nodes ("n2, n4 follow n3").
+    """
+
+    t: float
+    subject: str
+    clauses: tuple[str, ...]
+    suffix: str = ""
+
+    @property
+    def what(self) -> str:
+        """The clauses as said of one subject."""
+        return " and ".join(self.clauses) + self.suffix
+
+    def plural(self) -> str:
+        """The clauses as said of several subjects."""
+        return " and ".join(_plural(c) for c in self.clauses) + self.suffix
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data."""
+        return {"t": self.t, "node": self.subject, "event": self.what}
+
+
+_PLURAL_VERBS = {
+    "becomes": "become",
+    "follows": "follow",
+    "forgets": "forget",
+    "votes": "vote",
+    "suspects": "suspect",
+    "stops": "stop",
+    "CRASHES": "CRASH",
+    "restarts": "restart",
+    "pauses": "pause",
+    "resumes": "resume",
+    "fails": "fail",
+}
+
+
+def _plural(clause: str) -> str:
+    verb, _, rest = clause.partition(" ")
+    return f"{_PLURAL_VERBS.get(verb, verb)} {rest}".rstrip()
+
+
+def timeline(trace: Trace) -> list[Entry]:
+    """What a reader wants to see of a run: faults, roles, leaders, votes, suspicions.
+
+    Built from the trace's annotate and fault events only (every node's published
+    view, as in the pictures), so it works on a trace read back from JSON lines.
+
+    Raises:
+        TraceLevelError: the trace keeps counts only.
+    """
+    views: dict[str, dict[str, Any]] = {}
+    entries: list[Entry] = []
+    kinds = (
+        "annotate",
+        "crash",
+        "restart",
+        "pause",
+        "resume",
+        "partition",
+        "heal",
+        "failure",
+        "stop",
+    )
+    for event in trace.events(kinds):
+        node = event.node or "network"
+        kind, data, t = event.kind, event.data, event.t
+        if kind == "annotate":
+            old = views.setdefault(node, {})
+            new = {k: v for k, v in {**old, **data}.items() if v is not None}
+            clauses = _changes(node, old, new)
+            if clauses:
+                term = new.get("term")
+                suffix = f" (term {term})" if term is not None else ""
+                last = entries[-1] if entries else None
+                if last and (last.t, last.subject, last.suffix) == (t, node, suffix):
+                    clauses = [*last.clauses, *clauses]  # one moment, one line
+                    entries.pop()
+                    if clauses[:1] == ["becomes follower"] and clauses[1].startswith("follows "):
+                        clauses[:2] = [f"becomes follower of {clauses[1][8:]}"]
+                entries.append(Entry(t, node, tuple(clauses), suffix))
+            views[node] = new
+        elif kind in ("crash", "restart", "stop"):
+            views[node] = {}
+            verb = {"crash": "CRASHES", "restart": "restarts", "stop": "stops"}[kind]
+            entries.append(Entry(t, node, (verb,)))
+        elif kind == "pause":
+            entries.append(Entry(t, node, (f"pauses for {data['duration']:g} s",)))
+        elif kind == "resume":
+            entries.append(Entry(t, node, ("resumes",)))
+        elif kind == "partition":
+            arrow = "->" if data.get("one_way") else "|"
+            cut = f"{','.join(data['a'])} {arrow} {','.join(data['b'])}"
+            entries.append(Entry(t, "network", (f"is partitioned: {cut}",)))
+        elif kind == "heal":
+            entries.append(Entry(t, "network", ("heals",)))
+        elif kind == "failure":
+            what = f"fails in {data['what']}: {data['error']} ({data['outcome']})"
+            entries.append(Entry(t, node, (what,)))
+    return entries
+
+
+def _changes(node: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What changed in a node's published view, in words (verbs first)."""
+    out: list[str] = []
+    role, leader = new.get("role"), new.get("leader")
+    if role != old.get("role") and role is not None:
+        if role == "leader":
+            out.append("becomes LEADER")
+        elif role == "follower" and leader is not None:
+            out.append(f"becomes follower of {leader}")
+        else:
+            out.append(f"becomes {role}")
+    elif leader != old.get("leader") and leader != node:
+        if leader is not None:
+            out.append(f"follows {leader}")
+        elif old.get("leader") not in (None, node):
+            out.append(f"forgets leader {old['leader']}")
+    voted = new.get("voted_for")
+    changed_vote = voted != old.get("voted_for") or new.get("term") != old.get("term")
+    if voted not in (None, node) and changed_vote:
+        out.append(f"votes for {voted}")
+    before, after = set(old.get("suspects", ())), set(new.get("suspects", ()))
+    out.extend(f"suspects {n}" for n in sorted(after - before))
+    out.extend(f"stops suspecting {n}" for n in sorted(before - after))
+    return out
+
+
+def render(entries: Sequence[Entry]) -> list[str]:
+    """Timeline lines; consecutive entries saying the same of several nodes are merged."""
+    lines: list[str] = []
+    i = 0
+    while i < len(entries):
+        first = entries[i]
+        subjects = [first.subject]
+        j = i + 1
+        while (
+            j < len(entries)
+            and entries[j].what == first.what
+            and entries[j].subject not in subjects
+            and first.subject != "network"
+        ):
+            subjects.append(entries[j].subject)
+            j += 1
+        start, end = first.t, entries[j - 1].t
+        when = f"{start:.3f}s"
+        if f"{end:.3f}" != f"{start:.3f}":
+            when = f"{start:.3f}-{end:.3f}s"
+        what = first.what if len(subjects) == 1 else first.plural()
+        lines.append(f"{when:>15}  {', '.join(subjects)} {what}")
+        i = j
+    return lines
+
+
+def final_state(sim: Sim) -> dict[str, Any]:
+    """``views``: each node's status and published view; ``leaders``: the live nodes
+    whose role is leader."""
+    views = {}
+    for name in sim.nodes:
+        views[name] = {"status": sim.status(name), **_jsonable(sim.annotations(name))}
+    leaders = [n for n, v in views.items() if v.get("role") == "leader" and v["status"] == "up"]
+    return {"views": views, "leaders": leaders}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_jsonable(v) for v in value)
+    return repr(value)
+
+
+def _outcome(sim: Sim) -> str:
+    state = final_state(sim)
+    views = state["views"]
+    live = [n for n, v in views.items() if v["status"] == "up"]
+    leaders = state["leaders"]
+    followed = {views[n].get("leader") for n in live}
+    if len(leaders) == 1 and followed == {leaders[0]}:
+        term = views[leaders[0]].get("term")
+        in_term = f" (term {term})" if term is not None else ""
+        return f"{leaders[0]} leads{in_term}, and all {len(live)} live nodes know it."
+    if not leaders:
+        lost = sorted(n for n in live if views[n].get("leader") is None)
+        who = f"; {', '.join(lost)} follow nobody" if lost else ""
+        return f"no live node leads{who}."
+    named = ", ".join(f"{n}->{views[n].get('leader')}" for n in live)
+    return f"leaders: {', '.join(leaders)}; each node's leader: {named}."
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _emit(data: dict[str, Any]) -> None:
+    print(json.dumps(_jsonable(data), sort_keys=False))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``run PROTOCOL``: one seeded run with faults; a timeline or JSON."""
+    protocol = _protocol(args.protocol)
+    nodes = _int_at_least("--nodes", args.nodes, 1)
+    until = _finite("--until", args.until, positive=True)
+    loss = _probability("--loss", args.loss)
+    sim = Sim(seed=args.seed, network=_network(args.latency, loss))
+    names = get_protocol(protocol)(sim, nodes)
+    faults = _faults(args.fault, names)
+    late = [str(f) for f in faults if f.at > until]
+    sim.schedule(faults)
+    sim.run(until=until)
+    result = {
+        "protocol": protocol,
+        "nodes": names,
+        "seed": args.seed,
+        "until": until,
+        "faults": [str(f) for f in faults],
+        "faults_after_until": late,
+        **final_state(sim),
+        "counts": sim.trace.counts(),
+        "sent": sim.sent,
+        "delivered": sim.delivered,
+        "dropped": sim.dropped,
+        "in_flight": sim.in_flight,
+        "digest": sim.trace.digest(),
+        "failures": [
+            {
+                "t": f.t,
+                "node": f.node,
+                "during": f.during,
+                "what": f.what,
+                "error": f.error,
+                "outcome": f.outcome,
+            }
+            for f in sim.failures
+        ],
+    }
+    if args.json:
+        _emit(result)
+        return 0
+    print(f"{protocol}: {PROTOCOLS[protocol]}")
+    print(f"{len(names)} nodes, seed {args.seed}, {until:g} s of virtual time")
+    for line in render(timeline(sim.trace)):
+        print(line)
+    print(f"at {until:g} s: {_outcome(sim)}")
+    counts = result["counts"]
+    print(
+        f"messages: {sim.sent} sent, {sim.delivered} delivered, {sim.dropped} dropped "
+        f"{counts['drops'] or ''}, {sim.in_flight} in flight"
+    )
+    for failure in result["failures"]:
+        print(
+            f"failure at {failure['t']:.3f}s on {failure['node']}: {failure['error']} "
+            f"-> {failure['outcome']}"
+        )
+    if late:
+        print(f"not applied (after --until): {'; '.join(late)}")
+    print(f"digest: {result['digest']}")
+    return 0
+
+
+DEMO_CRASH_AT = 3.5
+DEMO_UNTIL = 7.0
+DEMO_LATENCY = (0.005, 0.010)
+
+
+def _demo_run(protocol: str, nodes: int, seed: int) -> tuple[Sim, str | None]:
+    """Run ``protocol``, crash whoever leads at DEMO_CRASH_AT, run on to DEMO_UNTIL."""
+    sim = Sim(seed=seed, network=LinkConfig(latency=Uniform(*DEMO_LATENCY)))
+    get_protocol(protocol)(sim, nodes)
+    sim.run(until=DEMO_CRASH_AT)
+    leaders = [n for n in sim.nodes if sim.annotations(n).get("role") == "leader"]
+    victim = leaders[0] if leaders else None
+    if victim is not None:
+        sim.crash(victim)
+    sim.run(until=DEMO_UNTIL)
+    return sim, victim
+
+
+DEMO_STORY = {
+    "blog": (
+        "1. The blog's design",
+        "A fixed leader sends heartbeats; followers use try_send to notice it is gone. "
+        "Nothing elects a new leader.",
+    ),
+    "raft": (
+        "2. The fixed design (Raft-style election)",
+        "Followers time out after a random 150-300 ms of silence, stand for election in a "
+        "new term, and a majority of votes makes a leader.",
+    ),
+}
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``demo``: the blog's design, then Raft, each losing its leader."""
+    nodes = _int_at_least("--nodes", args.nodes, 2)
+    designs = []
+    for protocol in ("blog", "raft"):
+        sim, victim = _demo_run(protocol, nodes, args.seed)
+        entries = timeline(sim.trace)
+        designs.append(
+            {
+                "protocol": protocol,
+                "crashed": victim,
+                "crash_at": DEMO_CRASH_AT,
+                "until": DEMO_UNTIL,
+                "timeline": [e.to_dict() for e in entries],
+                "outcome": _outcome(sim),
+                **final_state(sim),
+            }
+        )
+        if not args.json:
+            title, story = DEMO_STORY[protocol]
+            print(f"== {title}: {nodes} nodes, latency 5-10 ms, seed {args.seed} ==")
+            print(story)
+            print(f"The leader ({victim}) is crashed at {DEMO_CRASH_AT:g} s.")
+            for line in render(entries):
+                print("  " + line)
+            print(f"At {DEMO_UNTIL:g} s: {_outcome(sim)}")
+            print()
+    if args.json:
+        _emit({"seed": args.seed, "nodes": nodes, "designs": designs})
+    else:
+        print(
+            "The blog's followers notice the crash (try_send fails) but nobody takes over; "
+            "Raft's terms and votes elect a new leader within a few hundred milliseconds."
+        )
+    return 0
+
+
+def cmd_election_time(args: argparse.Namespace) -> int:
+    """``experiment election-time``: Figure 16, measured."""
+    from .experiments.election_time import election_time
+
+    timeout = _range_ms("--timeout", args.timeout, positive=True)
+    latency = _range_ms("--latency", args.latency, positive=False)
+    heartbeat = None
+    if args.heartbeat is not None:
+        heartbeat = _finite("--heartbeat", args.heartbeat, positive=True) / 1e3
+        if heartbeat >= timeout[0]:
+            raise invalid(
+                "--heartbeat",
+                args.heartbeat,
+                f"must be shorter than the lowest election timeout ({timeout[0] * 1e3:g} ms)",
+            )
+    result = election_time(
+        nodes=_int_at_least("--nodes", args.nodes, 1),
+        timeout=timeout,
+        latency=latency,
+        heartbeat=heartbeat,
+        trials=_int_at_least("--trials", args.trials, 1),
+        seed=args.seed,
+        protocol=_protocol(args.protocol),
+        progress=not args.json,
+        max_election_time=_finite("--give-up", args.give_up, positive=True),
+    )
+    data = result.to_dict()
+    if not args.distribution:
+        data.pop("times_ms")
+    if args.json:
+        _emit(data)
+        return 0
+    low, high = data["timeout_ms"]
+    print(
+        f"{result.protocol}, {result.nodes} nodes, election timeout {low:g}-{high:g} ms, "
+        f"latency {data['latency_ms'][0]:g}-{data['latency_ms'][1]:g} ms, "
+        f"heartbeat {result.heartbeat_ms:g} ms, {result.trials} trials, seed {result.seed}"
+    )
+    print("time from the leader's crash until a new leader is known to every live node:")
+    for key in ("mean_ms", "median_ms", "p99_ms", "max_ms", "min_ms"):
+        value = data[key]
+        print(f"  {key[:-3]:>7}: {'-' if value is None else f'{value:.1f} ms'}")
+    rate = data["split_vote_rate"]
+    print(f"  split votes (first term elects nobody): {'-' if rate is None else f'{rate:.1%}'}")
+    terms = data["mean_terms"]
+    print(f"  terms per election: {'-' if terms is None else f'{terms:.2f}'} on average")
+    if result.unfinished:
+        print(
+            f"  unfinished: {result.unfinished} trials elected nobody within "
+            f"{result.max_election_time_s:g} s"
+        )
+    return 0
+
+
+def cmd_messages(args: argparse.Namespace) -> int:
+    """``experiment messages``: messages one election costs, by type."""
+    election_messages = _optional("distsys_edu.experiments.messages", "election_messages")
+    nodes = _int_at_least("--nodes", args.nodes, 1)
+    counts = election_messages(
+        args.protocol, nodes, order=args.order, initiator=args.initiator, seed=args.seed
+    )
+    if args.json:
+        _emit(dict(counts))
+        return 0
+    print(f"{args.protocol}, {nodes} nodes, ids {args.order}, initiator {args.initiator}:")
+    for key, value in counts.items():
+        if key != "total":
+            print(f"  {key:>12}: {value}")
+    print(f"  {'total':>12}: {counts['total']}")
+    return 0
+
+
+def cmd_detector(args: argparse.Namespace) -> int:
+    """``experiment detector-tradeoff``: detection time vs. false suspicions."""
+    from .experiments.detector_tradeoff import detector_tradeoff
+
+    thresholds = None
+    if args.thresholds:
+        try:
+            thresholds = [float(x) for x in args.thresholds.split(",")]
+        except ValueError:
+            raise invalid(
+                "--thresholds", args.thresholds, "must be numbers separated by commas"
+            ) from None
+        if args.kind != "phi":
+            thresholds = [x / 1e3 for x in thresholds]  # timeouts are given in ms
+    interval = _finite("--interval", args.interval, positive=True) / 1e3
+    result = detector_tradeoff(
+        args.kind,
+        thresholds,
+        interval=interval,
+        latency=_range_ms("--latency", args.latency, positive=False),
+        loss=_probability("--loss", args.loss),
+        pause_every=_finite("--pause-every", args.pause_every) or None,
+        pause=_range_ms("--pause", args.pause, positive=False),
+        duration=_finite("--duration", args.duration, positive=True),
+        runs=_int_at_least("--runs", args.runs, 1),
+        seed=args.seed,
+        progress=not args.json,
+    )
+    data = result.to_dict()
+    if args.json:
+        _emit(data)
+        return 0
+    unit = "phi" if args.kind == "phi" else "timeout ms"
+    print(
+        f"{args.kind} detector, heartbeat every {interval * 1e3:g} ms, {result.latency}, "
+        f"loss {result.loss:g}, {result.runs} runs of {result.duration_s:g} s"
+    )
+    print(f"{unit:>10} | detect mean ms | detect max ms | false/hour | mistake mean ms")
+    for row in data["rows"]:
+        level = row["threshold"] if args.kind == "phi" else row["threshold"] * 1e3
+        print(
+            f"{level:>10g} | {row['mean_detection_ms']:>14.1f} | {row['max_detection_ms']:>13.1f}"
+            f" | {row['false_suspicions_per_hour']:>10.1f} | {row['mean_mistake_ms']:>15.1f}"
+        )
+    return 0
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    """``explore PROTOCOL``: many seeded runs with random faults, checked by invariants.
+
+    The JSON is :meth:`ExploreResult.to_dict` with one change: ``violations`` lists
+    the counterexamples (each with ``invariant``, ``seed``, ``schedule``, the shrunk
+    ``minimal`` schedule and a ``replay`` program), and the per-invariant counts move
+    to ``violation_counts``.
+    """
+    explore = _optional("distsys_edu.checks", "explore")
+    protocol = _protocol(args.protocol)
+    runs = _int_at_least("--runs", args.runs, 1)
+    nodes = _int_at_least("--nodes", args.nodes, 1)
+    result = explore(protocol, runs=runs, seed=args.seed, nodes=nodes, progress=not args.json)
+    data = result.to_dict()
+    counterexamples = data.pop("counterexamples", [])
+    data["violation_counts"] = data.pop("violations", {})
+    data["violations"] = counterexamples
+    if args.json:
+        _emit(data)
+        return 0
+    broken = sum(data["violation_counts"].values())
+    print(
+        f"{protocol}: {data['runs']} runs of {data['duration']:g} s from seed {args.seed}, "
+        f"{nodes} nodes; invariants: {', '.join(data['invariants'])}"
+    )
+    print(f"{broken} run(s) broke an invariant; {data['handler_failures']} handler failure(s)")
+    for counterexample in result.counterexamples:
+        print(counterexample)
+    if result.counterexamples:
+        print("replay the first one with:")
+        print(result.counterexamples[0].replay)
+    return 0
+
+
+def _optional(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported on use; a clear error if it is not there."""
+    try:
+        found = getattr(importlib.import_module(module), name, None)
+        if found is None:
+            found = getattr(importlib.import_module(f"{module}.{name}"), name)
+    except (ImportError, AttributeError):
+        raise InvalidArgument(f"{module}.{name} is not available in this installation") from None
+    return found  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = _Parser(
+        prog=PROG,
+        description="Run, break and fix a fault-tolerant leader-follower cluster "
+        "on a deterministic simulated network.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser("demo", help="the blog's design, then the fixed (Raft) design")
+    demo.add_argument("--nodes", type=int, default=5, help="cluster size (default 5)")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    demo.set_defaults(handler=cmd_demo)
+
+    run = commands.add_parser("run", help="one seeded run of a protocol, with faults")
+    run.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
+    run.add_argument("--nodes", type=int, default=5, help="cluster size (default 5)")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--until", type=float, default=10.0, help="virtual seconds (default 10)")
+    run.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="LINE",
+        help='a fault line, e.g. "2.5 crash n1", "4 partition n1,n2|n3,n4,n5", "8 heal" '
+        "(times in seconds; repeat the option)",
+    )
+    run.add_argument("--loss", type=float, default=0.0, help="message loss probability")
+    run.add_argument("--latency", metavar="LO:HI", help="one-way latency in ms (default 1)")
+    run.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    run.set_defaults(handler=cmd_run)
+
+    experiment = commands.add_parser("experiment", help="parameter sweeps")
+    experiments = experiment.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
+
+    et = experiments.add_parser(
+        "election-time", help="time to elect a new leader after a crash (Raft Figure 16)"
+    )
+    et.add_argument("--protocol", default="raft")
+    et.add_argument("--nodes", type=int, default=5)
+    et.add_argument("--timeout", default="150:300", metavar="LO:HI", help="election timeout, ms")
+    et.add_argument("--latency", default="5:10", metavar="LO:HI", help="one-way latency, ms")
+    et.add_argument(
+        "--heartbeat",
+        type=float,
+        metavar="MS",
+        help="heartbeat interval, ms (default: half the lowest timeout)",
+    )
+    et.add_argument("--trials", type=int, default=1000)
+    et.add_argument("--seed", type=int, default=0)
+    et.add_argument(
+        "--give-up",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="virtual seconds after the crash before a trial gives up (default 60)",
+    )
+    et.add_argument("--distribution", action="store_true", help="include every trial's time")
+    et.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    et.set_defaults(handler=cmd_election_time)
+
+    ms = experiments.add_parser("messages", help="messages one election costs, by type")
+    ms.add_argument("--protocol", required=True, choices=("bully", "ring"))
+    ms.add_argument("--nodes", type=int, default=5)
+    ms.add_argument(
+        "--order",
+        default="ascending",
+        choices=("ascending", "descending", "random"),
+        help="how ids are laid out (ring order / node order)",
+    )
+    ms.add_argument("--initiator", default="all", choices=("lowest", "highest", "all"))
+    ms.add_argument("--seed", type=int, default=0)
+    ms.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ms.set_defaults(handler=cmd_messages)
+
+    dt = experiments.add_parser(
+        "detector-tradeoff", help="failure detectors: detection time vs. false suspicions"
+    )
+    dt.add_argument("--kind", default="fixed", choices=("fixed", "adaptive", "phi"))
+    dt.add_argument(
+        "--thresholds",
+        metavar="A,B,...",
+        help="timeouts in ms (fixed, adaptive) or phi levels (phi)",
+    )
+    dt.add_argument("--interval", type=float, default=100.0, metavar="MS", help="heartbeat, ms")
+    dt.add_argument("--latency", default="5:50", metavar="LO:HI", help="one-way latency, ms")
+    dt.add_argument("--loss", type=float, default=0.01)
+    dt.add_argument(
+        "--pause-every",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="mean seconds between GC pauses (0: none)",
+    )
+    dt.add_argument("--pause", default="100:1000", metavar="LO:HI", help="pause length, ms")
+    dt.add_argument(
+        "--duration",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="seconds alive before the crash, per run",
+    )
+    dt.add_argument("--runs", type=int, default=10)
+    dt.add_argument("--seed", type=int, default=0)
+    dt.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    dt.set_defaults(handler=cmd_detector)
+
+    ex = commands.add_parser("explore", help="many seeds and fault schedules, checked")
+    ex.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
+    ex.add_argument("--runs", type=int, default=100)
+    ex.add_argument("--nodes", type=int, default=5)
+    ex.add_argument("--seed", type=int, default=0)
+    ex.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ex.set_defaults(handler=cmd_explore)
+    return parser
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0, or 2 for bad input).
+
+    Args:
+        argv: the arguments after the program name (default ``sys.argv[1:]``).
+    """
+    try:
+        args = build_parser().parse_args(argv)
+        status: int = args.handler(args)
+    except (UsageError, SimError, ValueError) as exc:
+        # Bad input, ours or the library's (InvalidArgument, FaultScheduleError,
+        # UnknownNode...): one line, no traceback.
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+    return status

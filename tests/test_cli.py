@@ -1,0 +1,362 @@
+"""Tests for the command line (distsys_edu.cli): JSON output, timelines, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from distsys_edu.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    """Run ``main(argv)``; expect success, one JSON object on stdout, nothing on stderr."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert captured.err == ""  # --json turns progress bars off
+    lines = captured.out.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert isinstance(data, dict)
+    return data
+
+
+def run_text(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    return captured.out
+
+
+# --------------------------------------------------------------------------- JSON output
+
+
+def test_election_time_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(
+        capsys,
+        "experiment",
+        "election-time",
+        "--protocol",
+        "raft",
+        "--nodes",
+        "5",
+        "--timeout",
+        "150:300",
+        "--latency",
+        "5:10",
+        "--trials",
+        "20",
+        "--seed",
+        "1",
+        "--json",
+    )
+    for key in (
+        "trials",
+        "mean_ms",
+        "median_ms",
+        "p99_ms",
+        "max_ms",
+        "split_vote_rate",
+        "mean_terms",
+    ):
+        assert key in data
+    assert data["trials"] == 20
+    assert data["timeout_ms"] == [150.0, 300.0]
+    assert data["heartbeat_ms"] == 75.0  # half the lowest timeout
+    assert "times_ms" not in data
+    assert 75 < data["median_ms"] < 500  # type: ignore[operator]
+
+
+def test_election_time_is_the_python_api(capsys: pytest.CaptureFixture[str]) -> None:
+    from distsys_edu.experiments.election_time import election_time
+
+    data = run_json(
+        capsys,
+        "experiment",
+        "election-time",
+        "--timeout",
+        "100:200",
+        "--heartbeat",
+        "40",
+        "--trials",
+        "8",
+        "--seed",
+        "4",
+        "--distribution",
+        "--json",
+    )
+    api = election_time(
+        timeout=(0.1, 0.2), heartbeat=0.04, trials=8, seed=4, progress=False
+    ).to_dict()
+    assert data == json.loads(json.dumps(api))
+
+
+def test_messages_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(
+        capsys,
+        "experiment",
+        "messages",
+        "--protocol",
+        "bully",
+        "--nodes",
+        "5",
+        "--order",
+        "ascending",
+        "--initiator",
+        "lowest",
+        "--json",
+    )
+    assert data == {"Election": 10, "Answer": 10, "Coordinator": 4, "total": 24}
+    ring = run_json(
+        capsys,
+        "experiment",
+        "messages",
+        "--protocol",
+        "ring",
+        "--nodes",
+        "4",
+        "--order",
+        "random",
+        "--json",
+    )
+    assert ring["total"] == sum(v for k, v in ring.items() if k != "total")  # type: ignore[misc]
+
+
+def test_explore_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "explore", "raft", "--runs", "5", "--seed", "3", "--json")
+    assert data["runs"] == 5
+    assert isinstance(data["violations"], list)
+    for violation in data["violations"]:  # type: ignore[attr-defined]
+        assert {"seed", "schedule", "replay"} <= set(violation)
+
+
+def test_explore_reports_counterexamples_with_replays(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The blog's design has no terms: some seed shows two leaders that can talk.
+    data = run_json(capsys, "explore", "blog", "--runs", "30", "--seed", "0", "--json")
+    assert data["runs"] == 30
+    for violation in data["violations"]:  # type: ignore[attr-defined]
+        assert isinstance(violation["seed"], int)
+        assert isinstance(violation["schedule"], list)
+        assert "import" in violation["replay"]
+
+
+def test_run_json(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "run",
+        "raft",
+        "--nodes",
+        "5",
+        "--seed",
+        "2",
+        "--until",
+        "10",
+        "--fault",
+        "2.5 crash n1",
+        "--fault",
+        "4 partition n1,n2|n3,n4,n5",
+        "--fault",
+        "8 heal",
+        "--loss",
+        "0.01",
+        "--latency",
+        "5:10",
+        "--json",
+    ]
+    data = run_json(capsys, *argv)
+    assert data["protocol"] == "raft"
+    assert data["nodes"] == ["n1", "n2", "n3", "n4", "n5"]
+    assert isinstance(data["leaders"], list) and len(data["leaders"]) >= 1  # type: ignore[arg-type]
+    assert data["faults"] == ["2.5 crash n1", "4 partition n1,n2|n3,n4,n5", "8 heal"]
+    assert len(data["digest"]) == 64  # type: ignore[arg-type]
+    assert data["failures"] == []
+    assert data["sent"] == data["delivered"] + data["dropped"] + data["in_flight"]  # type: ignore[operator]
+    counts = data["counts"]
+    assert counts["drops"]["partition"] > 0  # type: ignore[index]
+    # Same seed, same run: the digest repeats.
+    assert run_json(capsys, *argv)["digest"] == data["digest"]
+
+
+def test_run_json_final_views(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "run", "raft", "--until", "3", "--fault", "1 crash n2", "--json")
+    views = data["views"]
+    assert views["n2"]["status"] == "down"  # type: ignore[index]
+    up = [n for n, v in views.items() if v["status"] == "up"]  # type: ignore[union-attr]
+    leader = data["leaders"][0]  # type: ignore[index]
+    assert all(views[n]["leader"] == leader for n in up)  # type: ignore[index]
+
+
+def test_run_text_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_text(
+        capsys,
+        "run",
+        "raft",
+        "--seed",
+        "1",
+        "--until",
+        "4",
+        "--latency",
+        "5:10",
+        "--fault",
+        "2 crash n1",
+    )
+    assert "becomes LEADER" in out
+    assert "n1 CRASHES" in out
+    assert "digest:" in out
+
+
+def test_demo_text_tells_both_stories(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_text(capsys, "demo")
+    blog, raft = out.split("== 2.")
+    assert "CRASHES" in blog and "suspect" in blog
+    assert "no live node leads" in blog
+    assert "becomes candidate" in raft and "vote for" in raft
+    assert "leads (term" in raft
+
+
+def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "demo", "--json")
+    designs = data["designs"]
+    assert [d["protocol"] for d in designs] == ["blog", "raft"]  # type: ignore[union-attr]
+    blog, raft = designs  # type: ignore[misc]
+    assert blog["leaders"] == []
+    assert len(raft["leaders"]) == 1 and raft["leaders"][0] != raft["crashed"]
+    assert all({"t", "node", "event"} == set(e) for e in raft["timeline"])
+
+
+def test_detector_tradeoff_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(
+        capsys,
+        "experiment",
+        "detector-tradeoff",
+        "--kind",
+        "fixed",
+        "--thresholds",
+        "150,500",
+        "--duration",
+        "30",
+        "--runs",
+        "2",
+        "--json",
+    )
+    rows = data["rows"]
+    assert [r["threshold"] for r in rows] == [0.15, 0.5]  # type: ignore[union-attr]
+
+
+def test_progress_bar_on_stderr_without_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["experiment", "election-time", "--trials", "5"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "median" in captured.out
+    assert "election-time" in captured.err  # the tqdm bar's label
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+BAD_INPUT = [
+    ["run", "paxos"],
+    ["run", "raft", "--fault", "soon crash n1"],
+    ["run", "raft", "--fault", "2.5"],
+    ["run", "raft", "--fault", "2.5 explode n1"],
+    ["run", "raft", "--fault", "2.5 crash n9"],
+    ["run", "raft", "--fault", "4 partition n1,n2"],
+    ["run", "raft", "--fault", "4 partition n1|n7"],
+    ["run", "raft", "--fault", "-1 crash n1"],
+    ["run", "raft", "--nodes", "0"],
+    ["run", "raft", "--nodes", "many"],
+    ["run", "raft", "--until", "-3"],
+    ["run", "raft", "--loss", "1.5"],
+    ["run", "raft", "--latency", "10:5"],
+    ["run", "raft", "--latency", "fast"],
+    ["run", "raft", "--bogus"],
+    ["run"],
+    [],
+    ["frobnicate"],
+    ["experiment", "election-time", "--timeout", "300:150"],
+    ["experiment", "election-time", "--timeout", "0:150"],
+    ["experiment", "election-time", "--timeout", "150-300"],
+    ["experiment", "election-time", "--nodes", "0"],
+    ["experiment", "election-time", "--trials", "0"],
+    ["experiment", "election-time", "--latency", "-5:10"],
+    ["experiment", "election-time", "--heartbeat", "200"],
+    ["experiment", "election-time", "--protocol", "paxos"],
+    ["experiment", "election-time", "--protocol", "bully"],
+    ["experiment", "messages", "--protocol", "raft"],
+    ["experiment", "messages", "--protocol", "bully", "--order", "sideways"],
+    ["experiment", "messages", "--protocol", "ring", "--nodes", "0"],
+    ["experiment", "detector-tradeoff", "--kind", "psychic"],
+    ["experiment", "detector-tradeoff", "--thresholds", "a,b"],
+    ["experiment", "nothing"],
+    ["explore", "paxos"],
+    ["explore", "raft", "--runs", "0"],
+    ["demo", "--nodes", "1"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_INPUT, ids=lambda a: " ".join(a) or "(nothing)")
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status = main(argv)
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("distsys-edu: error: ")
+    assert "Traceback" not in captured.err
+
+
+def test_bad_input_messages_say_what_is_wrong(capsys: pytest.CaptureFixture[str]) -> None:
+    cases = {
+        ("run", "paxos"): "protocol='paxos' is not allowed: must be one of",
+        ("run", "raft", "--fault", "2.5 crash n9"): "names 'n9', not a node",
+        ("run", "raft", "--fault", "2.5 explode n1"): "unknown action 'explode'",
+        ("experiment", "election-time", "--timeout", "300:150"): (
+            "--timeout='300:150' is not allowed: must have LOW <= HIGH"
+        ),
+        ("run", "raft", "--nodes", "0"): "--nodes=0 is not allowed: must be an integer >= 1",
+        ("run", "raft", "--nodes", "many"): "invalid int value: 'many'",
+    }
+    for argv, message in cases.items():
+        assert main(list(argv)) == 2
+        assert message in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the process
+
+
+def _python_m(*argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "distsys_edu", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_python_m_prints_one_json_object() -> None:
+    done = _python_m("experiment", "election-time", "--trials", "3", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert set(json.loads(done.stdout)) >= {"trials", "mean_ms", "p99_ms"}
+
+
+def test_python_m_bad_input_exits_2_with_one_line() -> None:
+    done = _python_m("run", "raft", "--fault", "4 partition n1,n2|")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
