@@ -1,0 +1,269 @@
+"""explore(): random faults over many seeds, shrinking, replay snippets."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from toy_protocols import spawn_sticky, spawn_term_one
+
+from distsys_edu.checks import (
+    DEFAULT_INVARIANTS,
+    Counterexample,
+    FaultMix,
+    Invariant,
+    explore,
+    invariant,
+    one_leader_per_term,
+    replay_snippet,
+    run_once,
+)
+from distsys_edu.checks.explore import FALLBACK_INVARIANTS
+from distsys_edu.runtime import FaultSchedule
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def replay(snippet: str) -> list[Any]:
+    """Run a replay snippet as a program would, and return its ``violations``."""
+    namespace: dict[str, Any] = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(snippet, "<replay>", "exec"), namespace)
+    return namespace["violations"]
+
+
+def breaks(c: Counterexample, schedule: FaultSchedule, check: Invariant, proto: Any) -> bool:
+    return bool(check.check(run_once(proto, c.seed, schedule).trace))
+
+
+def assert_one_minimal(c: Counterexample, check: Invariant, proto: Any) -> None:
+    assert c.minimal is not None
+    assert breaks(c, c.minimal, check, proto), "the minimal schedule no longer fails"
+    for i in range(len(c.minimal)):
+        fewer = FaultSchedule([f for j, f in enumerate(c.minimal) if j != i])
+        assert not breaks(c, fewer, check, proto), f"{c.minimal[i]} is not needed"
+
+
+# -- raft keeps its promise -----------------------------------------------------------
+
+
+def test_raft_never_has_two_leaders_in_one_term() -> None:
+    result = explore("raft", runs=300, seed=11, progress=False)
+    assert result.invariants == ("one_leader_per_term",)
+    assert result.violations == {"one_leader_per_term": 0}
+    assert result.ok and result.counterexamples == ()
+    assert result.handler_failures == 0
+    assert result.runs == 300 and result.protocol == "raft"
+
+
+# -- a protocol broken on purpose --------------------------------------------------------
+
+
+def test_a_second_leader_of_term_one_is_found_shrunk_and_replayed() -> None:
+    result = explore(
+        spawn_term_one, runs=20, seed=5, invariants=["one_leader_per_term"], progress=False
+    )
+    assert result.protocol == "toy_protocols.spawn_term_one"
+    assert result.violations["one_leader_per_term"] > 0
+    shrunk = [c for c in result.counterexamples if c.minimal is not None]
+    assert len(shrunk) == 3  # max_shrink; the rest keep their whole schedule
+    check = invariant("one_leader_per_term")
+    for c in shrunk:
+        assert len(c.minimal) <= 2
+        assert len(c.minimal) < len(c.schedule) or len(c.schedule) <= 2
+        assert c.minimal_violation is not None and c.minimal_violation.invariant == c.invariant
+        assert_one_minimal(c, check, spawn_term_one)
+        found = replay(c.replay)
+        assert found and found[0] == c.minimal_violation
+        assert "from toy_protocols import spawn_term_one" in c.replay
+    for c in result.counterexamples:
+        assert replay(c.replay), "every counterexample's snippet reproduces it"
+    text = str(shrunk[0])
+    assert "minimal schedule" in text and str(shrunk[0].minimal[0]) in text
+
+
+def test_split_brain_of_sticky_leaders_is_shrunk_to_two_faults() -> None:
+    result = explore(spawn_sticky, runs=6, seed=1, progress=False)
+    assert result.invariants == tuple(c.name for c in FALLBACK_INVARIANTS)
+    broken = [c for c in result.counterexamples if c.invariant == "one_leader_among_reachable"]
+    assert broken
+    for c in broken[:2]:
+        assert c.minimal is not None and 1 <= len(c.minimal) <= 2
+        assert replay(c.replay)[0] == c.minimal_violation
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), sticky=st.booleans())
+def test_shrunk_schedules_still_fail_and_are_one_minimal(seed: int, sticky: bool) -> None:
+    proto = spawn_sticky if sticky else spawn_term_one
+    name = "one_leader_among_reachable" if sticky else "one_leader_per_term"
+    result = explore(proto, runs=2, seed=seed, invariants=[name], max_shrink=2, progress=False)
+    for c in result.counterexamples:
+        assert_one_minimal(c, invariant(name), proto)
+
+
+# -- bully, when it is there ----------------------------------------------------------------
+
+
+def needs_bully() -> None:
+    from distsys_edu.protocols import PROTOCOLS
+
+    if "bully" not in PROTOCOLS or importlib.util.find_spec("distsys_edu.protocols.bully") is None:
+        pytest.skip("distsys_edu.protocols.bully is not written yet")
+
+
+def test_bully_split_brain_is_found_and_shrunk() -> None:
+    needs_bully()
+    result = explore("bully", runs=20, seed=0, progress=False, max_shrink=2)
+    assert result.invariants == ("one_leader_among_reachable",)
+    assert result.violations["one_leader_among_reachable"] > 0
+    check = DEFAULT_INVARIANTS["bully"][0]
+    for c in [c for c in result.counterexamples if c.minimal is not None]:
+        assert len(c.minimal) <= 2
+        actions = {f.action for f in c.minimal}
+        assert actions & {"partition", "one_way", "pause"}, c.minimal
+        assert_one_minimal(c, check, "bully")
+        assert replay(c.replay)[0] == c.minimal_violation
+
+
+def test_bully_split_brain_under_a_partition_shrinks_to_the_partition_and_its_heal() -> None:
+    needs_bully()
+    cuts_only = FaultMix(crash=0, pause=0, loss=0, duplication=0)
+    result = explore("bully", runs=10, seed=4, faults=cuts_only, progress=False, max_shrink=2)
+    shrunk = [c for c in result.counterexamples if c.minimal is not None]
+    assert shrunk
+    for c in shrunk:
+        assert [f.action for f in c.minimal][-1] == "heal", c.minimal
+        assert len(c.minimal) == 2 and c.minimal[0].action in ("partition", "one_way")
+        assert replay(c.replay)[0] == c.minimal_violation
+
+
+# -- determinism and plain data -------------------------------------------------------------
+
+PROGRAM = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from toy_protocols import spawn_sticky
+from distsys_edu.checks import explore
+r = explore(spawn_sticky, runs=3, seed=9, progress=False, max_shrink=1).to_dict()
+r.pop("wall_s")
+print(json.dumps(r, sort_keys=True))
+"""
+
+
+def test_the_same_seed_gives_the_same_result_in_any_process() -> None:
+    here = explore(spawn_sticky, runs=3, seed=9, progress=False, max_shrink=1)
+    assert here == explore(spawn_sticky, runs=3, seed=9, progress=False, max_shrink=1)
+    data = here.to_dict()
+    data.pop("wall_s")
+    program = PROGRAM.format(tests=str(Path(__file__).parent))
+    for hashseed in ("0", "4242"):
+        out = subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": str(ROOT)},
+        )
+        assert json.loads(out.stdout) == json.loads(json.dumps(data, sort_keys=True))
+    assert here != explore(spawn_sticky, runs=3, seed=10, progress=False, max_shrink=1)
+
+
+def test_results_are_plain_json_data() -> None:
+    result = explore(spawn_term_one, runs=4, seed=2, progress=False)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["runs"] == 4 and data["protocol"] == "toy_protocols.spawn_term_one"
+    assert set(data["violations"]) == set(data["invariants"])
+    c = data["counterexamples"][0]
+    assert FaultSchedule(c["minimal"]) == result.counterexamples[0].minimal
+    assert {"seed", "schedule", "replay", "violation", "minimal_violation"} <= set(c)
+
+
+# -- the pieces ------------------------------------------------------------------------------
+
+
+def test_invariants_by_name_function_or_object() -> None:
+    grace = invariant("one_leader_among_reachable", grace=0.5)
+    assert grace.call_source() == "one_leader_among_reachable(sim.trace, grace=0.5)"
+    assert grace.import_source() == "from distsys_edu.checks import one_leader_among_reachable"
+    assert invariant(grace) is grace
+    assert invariant(one_leader_per_term).name == "one_leader_per_term"
+    assert invariant(grace, end=3.0).options == (("grace", 0.5), ("end", 3.0))
+    mine = invariant(breaks)
+    assert mine.import_source() == f"from {__name__} import breaks"
+    with pytest.raises(ValueError, match="invariant"):
+        invariant("two_leaders_are_fine")
+    with pytest.raises(ValueError, match="invariant"):
+        invariant(42)  # type: ignore[arg-type]
+
+
+def test_every_registered_protocol_has_default_invariants() -> None:
+    from distsys_edu.protocols import PROTOCOLS
+
+    assert set(PROTOCOLS) <= set(DEFAULT_INVARIANTS)
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="runs"):
+        explore("raft", runs=-1)
+    with pytest.raises(ValueError, match="protocol"):
+        explore("paxos", runs=1)
+    with pytest.raises(ValueError, match="duration"):
+        explore("raft", runs=1, duration=3.0)
+
+
+def test_options_latency_and_mix_reach_the_run_and_the_snippet() -> None:
+    mix = FaultMix(actions=(2, 2), pause=0, partition=0, one_way=0, loss=0, duplication=0)
+    result = explore(
+        "raft",
+        runs=2,
+        seed=3,
+        nodes=3,
+        duration=12.0,
+        faults=mix,
+        latency=0.002,
+        options={"election_timeout": (0.2, 0.4)},
+        invariants=[invariant("liveness", within=2.0)],
+        progress=False,
+    )
+    assert result.nodes == 3 and result.duration == 12.0
+    schedule = FaultSchedule(["1 crash n1", "3 restart n1"])
+    snippet = replay_snippet(
+        "raft",
+        1,
+        schedule,
+        invariant("liveness", within=2.0),
+        nodes=3,
+        duration=12.0,
+        latency=0.002,
+        options={"election_timeout": (0.2, 0.4)},
+    )
+    assert 'spawn(sim, "raft", 3, election_timeout=(0.2, 0.4))' in snippet
+    assert "LinkConfig(latency=Constant(0.002))" in snippet
+    assert "liveness(sim.trace, within=2.0)" in snippet
+    assert replay(snippet) == []
+
+
+def test_a_schedule_that_does_not_print_exactly_is_replayed_from_json() -> None:
+    schedule = FaultSchedule([{"at": 1.23456789, "action": "restart", "args": ["n2"]}])
+    snippet = replay_snippet("raft", 0, schedule, invariant("one_leader_per_term"))
+    assert "FaultSchedule.from_json" in snippet
+    assert replay(snippet) == []
+
+
+def test_a_progress_bar_is_shown_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    explore(spawn_term_one, runs=3, progress=True)
+    assert "explore toy_protocols.spawn_term_one" in capsys.readouterr().err
+    explore(spawn_term_one, runs=3, progress=False)
+    assert capsys.readouterr().err == ""
