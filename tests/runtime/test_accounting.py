@@ -29,7 +29,7 @@ def check_counters(sim: Sim) -> None:
 
 
 @given(seed=st.integers(0, 2**32), faults=schedule_strategy(names(4), HORIZON, max_size=20))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 def test_accounting_holds_after_every_step_under_random_faults(
     seed: int, faults: list[Fault]
 ) -> None:

@@ -24,6 +24,7 @@ from distsys_edu.runtime import (
     Supervisor,
     Uniform,
     UnknownNode,
+    check_message,
 )
 
 from .helpers import Chatter, MutableMsg, Ping, PlainMsg, Recorder
@@ -121,6 +122,7 @@ CASES = [
     case(lambda s: s.pause("a", 0), InvalidArgument, "duration=0", "> 0", id="pause0"),
     case(lambda s: s.pause("a", -1), InvalidArgument, "duration=-1", id="pause<0"),
     case(lambda s: s.pause("a", NAN), InvalidArgument, "duration=nan", id="pause-nan"),
+    case(lambda s: s.pause("a", "1"), InvalidArgument, "duration='1'", TIME, id="pause-str"),
     case(lambda s: s.run(until=0.5), InvalidArgument, "until=0.5", "now (1.0)", id="until-past"),
     case(lambda s: s.run(until=NAN), InvalidArgument, "until=nan", ">= now", id="until-nan"),
     case(lambda s: s.run(until="2"), InvalidArgument, "until='2'", id="until-str"),
@@ -290,6 +292,12 @@ CASES = [
         id="dict-no-at",
     ),
     case(
+        lambda s: Fault.from_dict({"at": 1, "action": "explode"}),
+        FaultScheduleError,
+        "action='explode'",
+        id="dict-unknown-action",
+    ),
+    case(
         lambda s: Fault(1, "crash", ("a", "b")),
         FaultScheduleError,
         "crash takes node",
@@ -318,6 +326,14 @@ def test_bad_input_is_named_and_leaves_the_sim_as_it_was(
     assert sim.nodes == reference.nodes == ["a", "b"]
     assert sim.network == reference.network
     assert sim.delivered > 0 and all(sim.status(n) == "up" for n in sim.nodes)
+
+
+def test_check_message_accepts_frozen_dataclasses_only() -> None:
+    check_message(Ping(1))
+    check_message(Ping(2))  # a checked type is remembered
+    for bad in ({"x": 1}, PlainMsg(), MutableMsg(), Ping, 5):
+        with pytest.raises(MessageTypeError, match="msg="):
+            check_message(bad)
 
 
 def test_bad_sim_arguments_make_no_sim() -> None:

@@ -24,7 +24,7 @@ def event_lines(sim: Sim) -> list[str]:
 
 
 @given(seed=st.integers(-(2**63), 2**63), faults=schedule_strategy(names(4), 4.0))
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 def test_same_seed_same_digest(seed: int, faults: list[Fault]) -> None:
     def run() -> Sim:
         sim = Sim(seed, network=LinkConfig(latency=LogNormal(0.02, 0.8), loss=0.1), faults=faults)

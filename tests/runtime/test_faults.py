@@ -111,8 +111,8 @@ def test_nothing_is_delivered_to_or_run_on_a_node_that_is_not_up(
     seed: int, faults: list[Fault]
 ) -> None:
     sim = Sim(seed, network=LinkConfig(latency=Uniform(0.001, 0.2)), faults=faults)
-    spawn_all(sim, 4, lambda: Chatter(every=0.1))
-    sim.run(until=6)
+    spawn_all(sim, 4, lambda: Chatter(every=0.2))
+    sim.run(until=5.5)
     world = WorldReplay()
     for e in sim.trace:
         if e.kind == "deliver" and e.peer is not None:
@@ -417,7 +417,7 @@ def run_with(seed: int, faults: Any, until: float = 5.0) -> Sim:
 
 
 @given(seed=st.integers(0, 2**16), faults=schedule_strategy(names(4), 5.0))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 def test_fault_history_replays_a_scheduled_run_to_the_same_digest(
     seed: int, faults: list[Fault]
 ) -> None:

@@ -331,8 +331,8 @@ def test_nothing_is_ever_delivered_over_a_cut_link(
         network=LinkConfig(latency=Uniform(0.001, 0.3)),
         faults=[as_fault(at, op) for at, op in ops],
     )
-    spawn_all(sim, 4, lambda: Chatter(every=0.1))
-    sim.run(until=6)
+    spawn_all(sim, 4, lambda: Chatter(every=0.2))
+    sim.run(until=5.5)
     world = WorldReplay()
     checked = 0
     for e in sim.trace:

@@ -259,3 +259,19 @@ def test_a_raising_stopped_hook_leaves_a_consistent_record(supervisor: Superviso
     status = sim.status("a")
     expected = {"crashed": "down", "restarted": "up"}.get(failure.outcome, failure.outcome)
     assert status == expected
+
+
+def test_a_handler_that_stops_its_node_then_raises_is_recorded_and_the_node_stays_stopped() -> None:
+    class StopThenFail(Actor):
+        def on_ping(self, msg: Ping, ctx: Context) -> None:
+            ctx.stop()
+            raise RuntimeError("after stop")
+
+    sim = Sim()
+    sim.spawn("a", StopThenFail, supervisor=Supervisor())
+    sim.addr("a").do_send(Ping())
+    sim.run(until=1)
+    (failure,) = sim.failures
+    assert failure.outcome == "stopped" and failure.error == "RuntimeError: after stop"
+    assert sim.status("a") == "stopped"
+    assert sim.trace.events(("crash", "supervised_restart")) == []
