@@ -528,3 +528,19 @@ def test_fault_history_replays_a_set_link_call_with_two_settings() -> None:
     replay = world(sim.fault_history)
     replay.run(until=3)
     assert replay.trace.digest() == sim.trace.digest()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: when a pause ends exactly on an interval timer's tick, the timer runs twice "
+    "at that instant (once for the missed ticks, once for the tick due now)",
+)
+def test_an_interval_timer_runs_once_when_the_pause_ends_on_a_tick() -> None:
+    sim = Sim()
+    sim.spawn("t", lambda: Ticker(every=0.5))
+    sim.run(until=0.1)
+    sim.pause("t", 0.9)  # resumes at 1.0, when a tick is due
+    sim.run(until=2)
+    ticker = sim.actor("t")
+    assert isinstance(ticker, Ticker)
+    assert ticker.fires == [1.0, 1.5, 2.0]
