@@ -11,11 +11,12 @@ Four implementations of the same ring, each run 3 times, interleaved; the best
 * distsys_edu, ``trace="full"``: every send and delivery recorded.
 * distsys_edu, ``trace="counts"``: tallies only.
 * SimPy, processes: each node is a process that takes a token from its
-  ``simpy.Store`` mailbox, waits out the link latency, and puts it in the next
-  node's store. (The wait happens in the sender's process rather than in a
-  separate per-message "cable" process as in SimPy's "Event Latency" example:
-  that is cheaper, and here it changes no delivery time because tokens stay 10
-  hops apart, so no node ever holds two at once.)
+  ``simpy.Store`` mailbox and sends it on through a "cable" process that waits
+  out the link latency and then puts it in the next node's store: the pattern
+  of SimPy's own "Event Latency" example. The sender does not wait for the
+  latency itself, because a node must go on handling messages while its own
+  are in flight; that is what a network with latency means, and what the
+  distsys_edu runs do.
 * SimPy, callbacks: no processes at all. A hop is one ``env.timeout(latency, token)``
   whose callback is the receiving node's bound ``receive`` method, looked up once
   at setup, so nothing is allocated per hop beyond SimPy's own Timeout.
@@ -122,16 +123,20 @@ def prepare_simpy_processes(target: int) -> Prepared:
     env = simpy.Environment()
     inboxes = [simpy.Store(env) for _ in range(NODES)]
     budget = Budget(target)
+    timeout = env.timeout
+
+    def cable(token: Token, outbox: simpy.Store) -> Any:
+        yield timeout(LATENCY)  # the link's latency, while the sender goes on
+        outbox.put(token)
 
     def node(inbox: simpy.Store, outbox: simpy.Store) -> Any:
-        get, put, timeout = inbox.get, outbox.put, env.timeout
+        get, process = inbox.get, env.process
         while True:
             token = yield get()
             budget.delivered += 1
             if budget.sent < budget.target:
                 budget.sent += 1
-                yield timeout(LATENCY)  # the link's latency
-                put(token)
+                process(cable(token, outbox))
 
     for i in range(NODES):
         env.process(node(inboxes[i], inboxes[(i + 1) % NODES]))

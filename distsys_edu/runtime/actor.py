@@ -48,8 +48,16 @@ class Timer:
     afresh each time, so rounding never accumulates into drift.
     """
 
-    __slots__ = ("backlogged", "callback", "cancelled", "every", "fired", "incarnation", "node",
-                 "start")
+    __slots__ = (
+        "backlogged",
+        "callback",
+        "cancelled",
+        "every",
+        "fired",
+        "incarnation",
+        "node",
+        "start",
+    )
 
     def __init__(
         self, node: Node, callback: TimerCallback, start: float, every: float | None
@@ -157,7 +165,9 @@ class Context:
 
 def handler_name(message_type: type) -> str:
     """``RequestVote`` -> ``on_request_vote``: the method that handles a type."""
-    snake = re.sub(r"(?<=[a-z0-9])([A-Z])|(?<=[A-Z])([A-Z])(?=[a-z])", r"_\1\2", message_type.__name__)
+    snake = re.sub(
+        r"(?<=[a-z0-9])([A-Z])|(?<=[A-Z])([A-Z])(?=[a-z])", r"_\1\2", message_type.__name__
+    )
     return "on_" + snake.lower()
 
 

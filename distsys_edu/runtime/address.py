@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
 from .errors import SendError, check_time
+from .heap import ARRIVE
+from .trace import NODE_SHIFT, PEER_SHIFT, SEND
 
 if TYPE_CHECKING:
     from .actor import Context
@@ -47,8 +50,17 @@ class Request:
         value: the handler's return value once ``done``.
     """
 
-    __slots__ = ("done", "id", "incarnation", "node", "on_reply", "on_timeout", "timed_out",
-                 "timer", "value")
+    __slots__ = (
+        "done",
+        "id",
+        "incarnation",
+        "node",
+        "on_reply",
+        "on_timeout",
+        "timed_out",
+        "timer",
+        "value",
+    )
 
     def __init__(
         self,
@@ -84,12 +96,11 @@ class Addr:
     incarnation of it.
     """
 
-    __slots__ = ("_node", "_send", "_sim")
+    __slots__ = ("_node", "_sim")
 
     def __init__(self, sim: Sim, node: Node) -> None:
         self._sim = sim
         self._node = node
-        self._send = sim._send  # bound once: do_send is on the hot path
 
     @property
     def name(self) -> str:
@@ -102,7 +113,20 @@ class Addr:
 
     def do_send(self, msg: Any) -> None:
         """Send ``msg`` and forget it. Nothing is raised if it is lost."""
-        self._send(self._node, msg, 0)
+        sim, dst = self._sim, self._node
+        src, delay, by_type = sim._current, sim.network.fast_delay, sim._sent_by_type
+        if delay is None or src is dst or type(msg) not in by_type:
+            sim._send(dst, msg, 0)  # the general path: faults, self-sends, a new type
+            return
+        # The common case, written out here because one more call per message
+        # would cost more than the work: count, number, schedule, record.
+        by_type[type(msg)] += 1
+        msg_id, now = sim._next_msg_id(), sim.now
+        heappush(sim._heap, (now + delay, sim._next_seq(), ARRIVE, (msg_id, src, dst, msg, 0)))
+        if sim._full:  # Trace.record, inlined
+            code = SEND | (src.index + 1) << NODE_SHIFT | (dst.index + 1) << PEER_SHIFT
+            sim._extend_rows((now, code, msg_id, now + delay))
+            sim._append_obj(msg)
 
     def try_send(self, msg: Any) -> None:
         """Send ``msg``, or raise :class:`SendError` if the recipient is not running now."""

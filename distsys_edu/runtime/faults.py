@@ -131,7 +131,9 @@ class Fault:
         kinds = [k.rstrip("?") for k in ACTIONS.get(action, ())]
         try:
             at = float(words[0])
-            args = tuple(_parse_arg(kind, word) for kind, word in zip(kinds, words[2:]))
+            args = tuple(
+                _parse_arg(kind, word) for kind, word in zip(kinds, words[2:], strict=False)
+            )
         except ValueError as exc:
             raise FaultScheduleError(f"fault {text!r} cannot be parsed: {exc}") from None
         if len(words) - 2 > len(kinds):
@@ -152,7 +154,9 @@ class Fault:
         """The inverse of :meth:`to_dict`; raises ``FaultScheduleError`` on bad data."""
         try:
             kinds = [k.rstrip("?") for k in ACTIONS.get(data["action"], ())]
-            args = tuple(_from_json_arg(k, v) for k, v in zip(kinds, data.get("args", [])))
+            args = tuple(
+                _from_json_arg(k, v) for k, v in zip(kinds, data.get("args", []), strict=False)
+            )
             return cls(float(data["at"]), data["action"], args)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             if isinstance(exc, FaultScheduleError):
@@ -193,4 +197,6 @@ def as_fault(value: Fault | str | dict[str, Any]) -> Fault:
         return Fault.parse(value)
     if isinstance(value, dict):
         return Fault.from_dict(value)
-    raise FaultScheduleError(f"fault {value!r} is not allowed: give a Fault, a line of text or a dict")
+    raise FaultScheduleError(
+        f"fault {value!r} is not allowed: give a Fault, a line of text or a dict"
+    )

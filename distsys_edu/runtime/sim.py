@@ -26,29 +26,23 @@ from typing import Any
 from .actor import Actor, Context, Timer, TimerCallback, find_handler
 from .address import Addr, Reply, Request
 from .errors import (
-    UnhandledMessage,
     FaultScheduleError,
     InvalidArgument,
+    UnhandledMessage,
     UnknownNode,
     check_time,
     invalid,
 )
 from .faults import Fault, FaultSchedule, as_fault
-from .messages import CHECKED_TYPES, check_message
+from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE
+from .messages import check_message
 from .network import Constant, LinkConfig, Network, Uniform
 from .snapshot import Snapshot, snapshot_at
 from .supervisor import Failure, Supervisor
-from .trace import DELIVER, DROP, DUPLICATE, K, SEND, TIMER, Trace
+from .trace import DELIVER, DROP, DUPLICATE, NODE_SHIFT, PEER_SHIFT, SEND, TIMER, K, Trace
 
 UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
 NODE_STATES = (UP, DOWN, PAUSED, STOPPED)
-
-# Heap entry kinds.
-_ARRIVE = 0  # a message reaches the recipient's end of the link
-_ACCEPT = 1  # a message that arrived is handed to the actor (or queued / dropped)
-_TIMER = 2  # a timer's due time
-_RUN_TIMER = 3  # an overdue timer of a node that was paused, run on resume
-_CALL = 4  # a zero-argument callable (faults, starts, resumes)
 
 _FORBIDDEN_IN_NAMES = set(" \t\n,|:#")
 
@@ -58,12 +52,30 @@ ActorFactory = Callable[[], Actor]
 class Node:
     """The runtime's record of one node; it outlives crashes and restarts."""
 
-    __slots__ = ("actor", "addr", "annotations", "backlog", "ctx", "factory", "handlers",
-                 "incarnation", "index", "name", "pause_until", "restart_times", "status",
-                 "storage", "supervisor")
+    __slots__ = (
+        "actor",
+        "addr",
+        "annotations",
+        "backlog",
+        "ctx",
+        "factory",
+        "handlers",
+        "incarnation",
+        "index",
+        "name",
+        "pause_until",
+        "restart_times",
+        "status",
+        "storage",
+        "supervisor",
+    )
 
     def __init__(
-        self, sim: Sim, name: str, index: int, factory: ActorFactory | None,
+        self,
+        sim: Sim,
+        name: str,
+        index: int,
+        factory: ActorFactory | None,
         supervisor: Supervisor | None,
     ) -> None:
         self.name = name
@@ -133,9 +145,9 @@ class Sim:
         self._held: dict[tuple[str, str], list[Envelope]] = {}
         self._fault_history: list[Fault] = []
         self._running = False
-        self._columns = self.trace.appenders()
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts
+        self._extend_rows, self._append_obj = self.trace.appenders()
         self._sent_by_type = self.trace.sent_by_type
         if faults is not None:
             self.schedule(faults)
@@ -230,43 +242,16 @@ class Sim:
             InvalidArgument: ``until`` is NaN or earlier than ``now``.
         """
         if until is None:
-            limit = math.inf
-        else:
-            if isinstance(until, bool) or not isinstance(until, (int, float)) or not (
-                until >= self.now
-            ):
-                raise invalid("until", until, f"must be a time >= now ({self.now!r})")
-            limit = float(until)
-        if self._running:
-            raise InvalidArgument("run() was called from inside the simulation; it cannot nest")
-        self._running = True
-        try:
-            # Hot loop (kept flat for speed): pop the earliest entry, advance
-            # the clock, hand the item to the method for its kind.
-            heap, pop = self._heap, heapq.heappop
-            arrive, accept, fire = self._arrive, self._accept, self._fire
-            net = self.network
-            while heap and heap[0][0] <= limit:
-                t, _, kind, item = pop(heap)
-                self.now = t
-                if kind == _ARRIVE:
-                    # Without partitions or holds an arrival is an acceptance.
-                    if net.blocked or net.held:
-                        arrive(item)
-                    else:
-                        accept(item)
-                elif kind == _ACCEPT:
-                    accept(item)
-                elif kind == _TIMER:
-                    fire(item)
-                elif kind == _RUN_TIMER:
-                    self._run_timer(item)
-                else:
-                    item()
-        finally:
-            self._running = False
-        if until is not None:
-            self.now = limit
+            self._loop(self._heap, math.inf)
+            return
+        if (
+            isinstance(until, bool)
+            or not isinstance(until, (int, float))
+            or not (until >= self.now)
+        ):
+            raise invalid("until", until, f"must be a time >= now ({self.now!r})")
+        self._loop(self._heap, float(until))
+        self.now = float(until)
 
     def run_for(self, duration: float) -> None:
         """Run for ``duration`` more seconds of virtual time."""
@@ -276,10 +261,66 @@ class Sim:
         """Run the single next event. Returns ``False`` if there was none."""
         if not self._heap:
             return False
-        t, _, kind, item = heapq.heappop(self._heap)
-        self.now = t
-        (self._arrive, self._accept, self._fire, self._run_timer, _call)[kind](item)
+        # Pop the entry here and let the loop work on a queue of just that
+        # one; whatever it schedules still goes onto the Sim's heap.
+        self._loop([heapq.heappop(self._heap)], math.inf)
         return True
+
+    def _loop(self, queue: list[tuple[float, int, int, Any]], limit: float) -> None:
+        """The event loop: run the entries of ``queue`` (a heap) with time <= ``limit``.
+
+        Pop the earliest entry, advance the clock, act on it. Delivering a
+        message (the common case) is written out here rather than in a method
+        because a call per message costs more than the rest of the delivery;
+        everything else is a method call.
+        """
+        if self._running:
+            raise InvalidArgument("run() was called from inside the simulation; it cannot nest")
+        self._running = True
+        heap, pop, net = queue, heapq.heappop, self.network
+        full, kind_counts, outside = self._full, self._kind_counts, self._outside
+        extend_rows, append_obj = self._extend_rows, self._append_obj
+        try:
+            while heap and heap[0][0] <= limit:
+                t, _, kind, item = pop(heap)
+                self.now = t
+                if kind > ACCEPT:  # not a message
+                    if kind == TIMER_DUE:
+                        self._fire(item)
+                    elif kind == RUN_TIMER:
+                        self._run_timer(item)
+                    else:
+                        item()
+                    continue
+                # A message. On arrival a partition or hold may stop it first.
+                if kind == ARRIVE and (net.blocked or net.held) and not self._arrive(item):
+                    continue
+                msg_id, src, dst, msg, request_id = item
+                if dst.status is not UP:
+                    self._not_up(item)
+                    continue
+                kind_counts[DELIVER] += 1
+                if full:  # Trace.record, inlined for speed
+                    code = DELIVER | (src.index + 1) << NODE_SHIFT | (dst.index + 1) << PEER_SHIFT
+                    extend_rows((t, code, msg_id, math.nan))
+                    append_obj(msg)
+                handler = dst.handlers.get(type(msg))
+                if handler is None:
+                    handler = self._find_handler(dst, msg)
+                    if handler is None:
+                        continue
+                self._current = dst
+                try:
+                    result = handler(msg, dst.ctx)
+                except Exception as exc:
+                    self._current = outside
+                    self._fail(dst, "handler", type(msg).__name__, exc)
+                    continue
+                if request_id:
+                    self._send(src, Reply(request_id, result), 0)
+                self._current = outside
+        finally:
+            self._running = False
 
     def next_time(self) -> float | None:
         """The virtual time of the next event, or ``None`` if nothing is scheduled."""
@@ -291,39 +332,33 @@ class Sim:
     # -- messages (hot path) -------------------------------------------------
 
     def _send(self, dst: Node, msg: Any, request_id: int) -> None:
-        """Put one message on its way from whoever's code is running to ``dst``."""
-        msg_type = type(msg)
-        if msg_type not in CHECKED_TYPES:  # for speed: a set lookup, not a call, per send
+        """Put one message on its way from whoever's code is running to ``dst``.
+
+        ``Addr.do_send`` has a faster copy of the common case (see there).
+        """
+        try:  # counting the type also checks the message rule, once per type
+            self._sent_by_type[type(msg)] += 1
+        except KeyError:
             check_message(msg)
+            self._sent_by_type[type(msg)] = 1
         src = self._current
-        msg_id = self._next_msg_id()
-        self._kind_counts[SEND] += 1
-        by_type = self._sent_by_type
-        by_type[msg_type] = by_type.get(msg_type, 0) + 1
-        env = (msg_id, src, dst, msg, request_id)  # an envelope; a tuple because it is cheap
-        now = self.now
+        env = (self._next_msg_id(), src, dst, msg, request_id)
         if src is dst:  # self-sends skip the network: always delivered, no delay
-            due, kind = now, _ACCEPT
+            self._log_message(SEND, env, self.now)
+            self._push(self.now, ACCEPT, env)
         else:
-            due, kind = self.network.fast_delay, _ARRIVE
-            if due is None:  # some fault or random latency is in play: the slow path
-                self._route(env)
-                return
-            due += now
-        heapq.heappush(self._heap, (due, self._next_seq(), kind, env))
-        if self._full:  # Trace.record inlined for speed
-            t_, code_, id_, due_, obj_ = self._columns
-            t_(now)
-            code_(SEND | (src.index + 1) << 8 | (dst.index + 1) << 36)
-            id_(msg_id)
-            due_(due)
-            obj_(msg)
+            self._route(env)
 
     def _route(self, env: Envelope) -> None:
-        """The network's slow path: partitions, loss, random latency, duplication."""
-        msg_id, src, dst, msg, _ = env
+        """Send ``env`` over its link: partitions, loss, latency, duplication."""
+        src, dst = env[1], env[2]
         net, rng, now = self.network, self._net_rng, self.now
         config = net.config(src.name, dst.name)
+        if net.fast_delay is not None:  # nothing can happen to it but the one delay
+            due = now + net.fast_delay
+            self._log_message(SEND, env, due)
+            self._push(due, ARRIVE, env)
+            return
         if (src.name, dst.name) in net.blocked:
             reason = "partition"
         elif config.loss and rng.random() < config.loss:
@@ -331,7 +366,7 @@ class Sim:
         else:
             due = now + config.latency.sample(rng)
             self._log_message(SEND, env, due)
-            self._push(due, _ARRIVE, env)
+            self._push(due, ARRIVE, env)
             if config.duplication and rng.random() < config.duplication:
                 self._duplicate(env, now + config.latency.sample(rng))
             return
@@ -344,7 +379,7 @@ class Sim:
         copy = (self._next_msg_id(), src, dst, msg, request_id)
         self._kind_counts[DUPLICATE] += 1
         self._log_message(DUPLICATE, copy, due)
-        self._push(due, _ARRIVE, copy)
+        self._push(due, ARRIVE, copy)
 
     def _log_message(self, kind: int, env: Envelope, due: float) -> None:
         """Record a message event (full trace only; the caller counts it)."""
@@ -352,55 +387,43 @@ class Sim:
             msg_id, src, dst, msg, _ = env
             self.trace.record(self.now, kind, src.index, dst.index, msg_id, due, msg)
 
-    def _arrive(self, env: Envelope) -> None:
-        """The message reaches the far end of its link: a partition or hold may stop it."""
-        net = self.network
-        link = (env[1].name, env[2].name)
-        if link in net.blocked:
-            self._drop(env, "partition")
-        elif link in net.held:
-            self._held.setdefault(link, []).append(env)
-        else:
-            self._accept(env)
+    def _arrive(self, env: Envelope) -> bool:
+        """The message reached the far end of its link. May it go on to the node?
 
-    def _accept(self, env: Envelope) -> None:
-        """Hand an arrived message to its actor, queue it (paused) or drop it (down)."""
-        msg_id, src, dst, msg, request_id = env
-        status = dst.status
-        if status is not UP:
-            if status is PAUSED:
-                dst.backlog.append((_ACCEPT, env))
-            else:
-                self._drop(env, "node_down" if status is DOWN else "node_stopped")
-            return
-        self._kind_counts[DELIVER] += 1
-        if self._full:  # Trace.record inlined for speed
-            t_, code_, id_, due_, obj_ = self._columns
-            t_(self.now)
-            code_(DELIVER | (src.index + 1) << 8 | (dst.index + 1) << 36)
-            id_(msg_id)
-            due_(math.nan)
-            obj_(msg)
-        handler = dst.handlers.get(type(msg))
-        if handler is None:
-            if dst is self._outside or type(msg) is Reply:
-                self._on_reply(dst, msg)
-                return
-            try:
-                handler = dst.handlers[type(msg)] = find_handler(dst.actor, type(msg))
-            except UnhandledMessage as exc:
-                self._fail(dst, "handler", type(msg).__name__, exc)
-                return
-        self._current = dst
+        A partition drops it; a hold parks it until ``release``.
+        """
+        link = (env[1].name, env[2].name)
+        if link in self.network.blocked:
+            self._drop(env, "partition")
+            return False
+        if link in self.network.held:
+            self._held.setdefault(link, []).append(env)
+            return False
+        return True
+
+    def _not_up(self, env: Envelope) -> None:
+        """A message reached a node that is not up: it waits (paused) or is dropped."""
+        dst = env[2]
+        if dst.status is PAUSED:
+            dst.backlog.append((ACCEPT, env))
+        else:
+            self._drop(env, "node_down" if dst.status is DOWN else "node_stopped")
+
+    def _find_handler(self, node: Node, msg: Any) -> Callable[[Any, Context], Any] | None:
+        """The handler for a message type seen for the first time by this actor.
+
+        Replies are the runtime's own business and are never cached; a type with
+        no handler is a failure of the actor (``None`` is returned).
+        """
+        if node is self._outside or type(msg) is Reply:
+            self._on_reply(node, msg)
+            return None
         try:
-            result = handler(msg, dst.ctx)
-        except Exception as exc:
-            self._current = self._outside
-            self._fail(dst, "handler", type(msg).__name__, exc)
-            return
-        if request_id:
-            self._send(src, Reply(request_id, result), 0)
-        self._current = self._outside
+            handler = node.handlers[type(msg)] = find_handler(node.actor, type(msg))
+        except UnhandledMessage as exc:
+            self._fail(node, "handler", type(msg).__name__, exc)
+            return None
+        return handler
 
     def _drop(self, env: Envelope, reason: str) -> None:
         trace = self.trace
@@ -412,7 +435,7 @@ class Sim:
     @property
     def sent(self) -> int:
         """Messages sent so far, each network-made duplicate counted as one more."""
-        return self._kind_counts[SEND] + self._kind_counts[DUPLICATE]
+        return self.trace.sends() + self._kind_counts[DUPLICATE]
 
     @property
     def delivered(self) -> int:
@@ -451,10 +474,9 @@ class Sim:
             self._expire(request, ctx)
 
         if requester is self._outside:
-            self._push(self.now + timeout, _CALL, lambda: request_timeout(None))
+            self._push(self.now + timeout, CALL, lambda: request_timeout(None))
         else:
-            request.timer = self._start_timer(requester, request_timeout, self.now + timeout,
-                                              None)
+            request.timer = self._start_timer(requester, request_timeout, self.now + timeout, None)
         return request
 
     def _expire(self, request: Request, ctx: Context | None) -> None:
@@ -484,7 +506,7 @@ class Sim:
         self, node: Node, callback: TimerCallback, start: float, every: float | None
     ) -> Timer:
         timer = Timer(node, callback, start, every)
-        self._push(timer.due(), _TIMER, timer)
+        self._push(timer.due(), TIMER_DUE, timer)
         return timer
 
     def _fire(self, timer: Timer) -> None:
@@ -493,12 +515,12 @@ class Sim:
             return
         if timer.every is not None:
             timer.fired += 1
-            self._push(timer.due(), _TIMER, timer)
+            self._push(timer.due(), TIMER_DUE, timer)
         node = timer.node
         if node.status is PAUSED:
             if not timer.backlogged:  # an overdue timer runs once on resume, not once a tick
                 timer.backlogged = True
-                node.backlog.append((_RUN_TIMER, timer))
+                node.backlog.append((RUN_TIMER, timer))
             return
         self._run_timer(timer)
 
@@ -516,8 +538,9 @@ class Sim:
 
     # -- failures ------------------------------------------------------------
 
-    def _guarded(self, node: Node, during: str, what: str, fn: Callable[..., Any], *args: Any
-                 ) -> None:
+    def _guarded(
+        self, node: Node, during: str, what: str, fn: Callable[..., Any], *args: Any
+    ) -> None:
         """Run ``fn(*args)`` as ``node``'s code; an exception becomes a recorded failure."""
         previous = self._current
         self._current = node
@@ -537,18 +560,20 @@ class Sim:
             if node.incarnation != incarnation:
                 return
             if node.status is PAUSED:
-                node.backlog.append((_CALL, call))
+                node.backlog.append((CALL, call))
             elif node.status is UP:
                 self._guarded(node, during, during, hook, node.ctx)
 
-        self._push(self.now, _CALL, call)
+        self._push(self.now, CALL, call)
 
     def _fail(self, node: Node, during: str, what: str, exc: Exception) -> None:
         supervisor = node.supervisor
         if self.strict:
             outcome = "raised"
-        elif node.status in (UP, PAUSED) and supervisor is not None and (
-            supervisor.allows_restart(node.restart_times, self.now)
+        elif (
+            node.status in (UP, PAUSED)
+            and supervisor is not None
+            and (supervisor.allows_restart(node.restart_times, self.now))
         ):
             outcome = "restarted"
         elif node.status in (UP, PAUSED):
@@ -565,9 +590,17 @@ class Sim:
             traceback="".join(traceback.format_exception(exc)),
         )
         self.failures.append(failure)
-        self._log("failure", node, None, {
-            "during": during, "what": what, "error": failure.error, "outcome": outcome,
-        })
+        self._log(
+            "failure",
+            node,
+            None,
+            {
+                "during": during,
+                "what": what,
+                "error": failure.error,
+                "outcome": outcome,
+            },
+        )
         if outcome == "raised":
             raise exc
         if outcome == "restarted":
@@ -588,14 +621,22 @@ class Sim:
 
     # -- trace helpers --------------------------------------------------------
 
-    def _log(self, kind: str, node: Node | None = None, peer: Node | None = None,
-             data: Any = None) -> None:
+    def _log(
+        self, kind: str, node: Node | None = None, peer: Node | None = None, data: Any = None
+    ) -> None:
         """Record a non-message event."""
         code = K[kind]
         self._kind_counts[code] += 1
         if self._full:
-            self.trace.record(self.now, code, -1 if node is None else node.index,
-                         -1 if peer is None else peer.index, -1, math.nan, data)
+            self.trace.record(
+                self.now,
+                code,
+                -1 if node is None else node.index,
+                -1 if peer is None else peer.index,
+                -1,
+                math.nan,
+                data,
+            )
 
     def _annotate(self, node: Node, state: dict[str, Any]) -> None:
         for key, value in state.items():
@@ -646,7 +687,7 @@ class Sim:
         self._log("crash", node)
         backlog, node.backlog = node.backlog, []
         for kind, item in backlog:
-            if kind == _ACCEPT:
+            if kind == ACCEPT:
                 self._drop(item, "node_down")
 
     def restart(self, name: str) -> None:
@@ -690,8 +731,10 @@ class Sim:
         incarnation = node.incarnation
 
         def resume() -> None:
-            if node.incarnation == incarnation and node.status is PAUSED and (
-                self.now >= node.pause_until
+            if (
+                node.incarnation == incarnation
+                and node.status is PAUSED
+                and (self.now >= node.pause_until)
             ):
                 node.status = UP
                 self._log("resume", node)
@@ -699,7 +742,7 @@ class Sim:
                 for kind, item in backlog:
                     self._push(self.now, kind, item)
 
-        self._push(self.now + duration, _CALL, resume)
+        self._push(self.now + duration, CALL, resume)
 
     def _names(self, param: str, group: str | Iterable[str]) -> list[str]:
         names = [group] if isinstance(group, str) else list(group)
@@ -710,7 +753,10 @@ class Sim:
         return names
 
     def partition(
-        self, group_a: str | Iterable[str], group_b: str | Iterable[str], *,
+        self,
+        group_a: str | Iterable[str],
+        group_b: str | Iterable[str],
+        *,
         one_way: bool = False,
     ) -> None:
         """Cut the links between two groups of nodes (only ``a -> b`` if ``one_way``).
@@ -747,9 +793,14 @@ class Sim:
         self._log("hold", a, b)
 
     def release(self, src: str | None = None, dst: str | None = None) -> None:
-        """Stop holding ``src -> dst`` (every link if both are ``None``); parked messages arrive now."""
+        """Stop holding ``src -> dst`` (every held link if both are ``None``).
+
+        The parked messages arrive now, in the order they arrived.
+        """
         if (src is None) != (dst is None):
-            raise invalid("dst" if dst is None else "src", None, "give both src and dst, or neither")
+            raise invalid(
+                "dst" if dst is None else "src", None, "give both src and dst, or neither"
+            )
         if src is not None and dst is not None:
             self._node(src), self._node(dst)
             links = [(src, dst)]
@@ -762,7 +813,7 @@ class Sim:
         self._log("release", None, None, {"links": [list(link) for link in links]})
         for link in links:
             for env in self._held.pop(link, []):
-                self._push(self.now, _ARRIVE, env)
+                self._push(self.now, ARRIVE, env)
 
     def set_network(
         self, *, latency: Any = None, loss: float | None = None, duplication: float | None = None
@@ -774,7 +825,12 @@ class Sim:
         self._log("link", None, None, {"default": self.network.default})
 
     def set_link(
-        self, src: str, dst: str, *, latency: Any = None, loss: float | None = None,
+        self,
+        src: str,
+        dst: str,
+        *,
+        latency: Any = None,
+        loss: float | None = None,
         duplication: float | None = None,
     ) -> None:
         """Change the settings of the directed link ``src -> dst`` only."""
@@ -785,8 +841,9 @@ class Sim:
         self._remember_link(latency, loss, duplication, src, dst)
         self._log("link", a, b, {"config": config})
 
-    def _remember_link(self, latency: Any, loss: float | None, duplication: float | None,
-                       *link: str) -> None:
+    def _remember_link(
+        self, latency: Any, loss: float | None, duplication: float | None, *link: str
+    ) -> None:
         if loss is not None:
             self._remember("loss", float(loss), *link)
         if duplication is not None:
@@ -813,7 +870,7 @@ class Sim:
                     f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({self.now!r})"
                 )
         for fault in parsed:
-            self._push(fault.at, _CALL, lambda fault=fault: self.apply(fault))
+            self._push(fault.at, CALL, lambda fault=fault: self.apply(fault))
 
     def apply(self, fault: Fault | str | dict[str, Any]) -> None:
         """Apply one fault now (its ``at`` is ignored).
@@ -841,10 +898,6 @@ class Sim:
     def __repr__(self) -> str:
         states = ", ".join(f"{n.name}:{n.status}" for n in self._nodes.values())
         return f"<Sim seed={self.seed} now={self.now:g} nodes=[{states}]>"
-
-
-def _call(fn: Callable[[], Any]) -> None:
-    fn()
 
 
 def _latency_from_args(args: tuple[float, ...]) -> Any:

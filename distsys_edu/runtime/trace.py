@@ -64,17 +64,22 @@ DROP_REASONS = ("loss", "partition", "node_down", "node_stopped")
 recipient was crashed or stopped when it arrived."""
 
 
+NODE_SHIFT, PEER_SHIFT, INDEX_MASK = 6, 29, (1 << 23) - 1
+
+
 def pack(kind: int, node: int, peer: int) -> int:
     """One int for an event's kind code, node index and peer index (-1: none).
 
-    Bits 0-7 hold the kind, 8-35 the node index + 1, 36-62 the peer index + 1.
+    Bits 0-5 hold the kind, 6-28 the node index + 1, 29-51 the peer index + 1:
+    under 2**53, so a double stores it exactly.
     """
-    return kind | (node + 1) << 8 | (peer + 1) << 36
+    return kind | (node + 1) << NODE_SHIFT | (peer + 1) << PEER_SHIFT
 
 
 def unpack(packed: int) -> tuple[int, int, int]:
     """The inverse of :func:`pack`: ``(kind, node, peer)``."""
-    return packed & 0xFF, ((packed >> 8) & 0xFFFFFFF) - 1, (packed >> 36) - 1
+    node = ((packed >> NODE_SHIFT) & INDEX_MASK) - 1
+    return packed & 0x3F, node, (packed >> PEER_SHIFT) - 1
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,9 @@ def encode_value(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted((encode_value(v) for v in value), key=repr)
     if isinstance(value, dict):
-        return {str(k): encode_value(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {
+            str(k): encode_value(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+        }
     address = getattr(value, "__sim_address__", None)
     if address is not None:
         return {"addr": address}
@@ -171,33 +178,31 @@ class Trace:
         self.full = level == "full"
         self.nodes: list[str] = []
         self.meta: dict[str, Any] = {}
-        self.kind_counts = [0] * len(KINDS)
+        self.kind_counts = [0] * len(KINDS)  # but "send": see sends(), for speed
         self.drop_counts = [0] * len(DROP_REASONS)
         self.sent_by_type: dict[type | str, int] = {}  # types live, names once imported
-        # Columns of the full trace, one entry an event. ``_code`` packs the
-        # kind, the node and the peer into one int (see ``pack``). Kind codes
-        # >= len(KINDS) are drops: len(KINDS) + reason index.
-        self._t = array("d")
-        self._code = array("q")
-        self._msg_id = array("q")
-        self._due = array("d")
+        # The full trace: four numbers an event in one array of doubles,
+        # (t, code, msg_id, due), where ``code`` packs the kind, the node and the
+        # peer (see ``pack``; it fits a double exactly), and the event's object
+        # (message, annotations...) in a list. Two appends an event, for speed.
+        self._rows = array("d")
         self._obj: list[Any] = []
 
     # -- writing (called by the Sim) ---------------------------------------
 
-    def appenders(self) -> tuple[Callable[[Any], None], ...]:
-        """The columns' ``append`` methods, for a writer that inlines :meth:`record`."""
-        return (self._t.append, self._code.append, self._msg_id.append, self._due.append,
-                self._obj.append)
+    def appenders(self) -> tuple[Callable[[Any], None], Callable[[Any], None]]:
+        """``(rows.extend, objects.append)``, for a writer that inlines :meth:`record`.
+
+        Write an event as ``extend((t, pack(kind, node, peer), msg_id, due))``
+        then ``append(obj)``.
+        """
+        return self._rows.extend, self._obj.append
 
     def record(
         self, t: float, kind: int, node: int, peer: int, msg_id: int, due: float, obj: Any
     ) -> None:
         """Append one event (full level only). Node index ``-1`` means none/outside."""
-        self._t.append(t)
-        self._code.append(pack(kind, node, peer))
-        self._msg_id.append(msg_id)
-        self._due.append(due)
+        self._rows.extend((t, pack(kind, node, peer), msg_id, due))
         self._obj.append(obj)
 
     def drop_code(self, reason: str) -> int:
@@ -207,7 +212,7 @@ class Trace:
     # -- reading -----------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._t)
+        return len(self._obj)
 
     def _need_full(self, what: str) -> None:
         if not self.full:
@@ -223,18 +228,18 @@ class Trace:
         self._need_full("reading events")
         if i < 0:
             i += len(self)
-        code, node, peer = unpack(self._code[i])
+        t, packed, msg_id, due = self._rows[4 * i : 4 * i + 4]
+        code, node, peer = unpack(int(packed))
         kind = "drop" if code >= len(KINDS) else KINDS[code]
         is_message = code >= len(KINDS) or code in MESSAGE_KINDS
-        due = self._due[i]
         obj = self._obj[i]
         return Event(
             index=i,
-            t=self._t[i],
+            t=t,
             kind=kind,
             node=self._name(node),
             peer=self._name(peer),
-            msg_id=self._msg_id[i] if is_message else None,
+            msg_id=int(msg_id) if is_message else None,
             msg=obj if is_message else None,
             due=None if math.isnan(due) else due,
             reason=DROP_REASONS[code - len(KINDS)] if code >= len(KINDS) else None,
@@ -262,10 +267,16 @@ class Trace:
             and since <= e.t <= until
         ]
 
+    def sends(self) -> int:
+        """How many messages were sent (not counting network-made duplicates)."""
+        return sum(self.sent_by_type.values())
+
     def counts(self) -> dict[str, Any]:
         """Tallies: events by kind, drops by reason, sends by message type."""
-        by_kind = {name: n for name, n in zip(KINDS, self.kind_counts) if n}
-        drops = {name: n for name, n in zip(DROP_REASONS, self.drop_counts) if n}
+        tallies = list(self.kind_counts)
+        tallies[SEND] = self.sends()
+        by_kind = {name: n for name, n in zip(KINDS, tallies, strict=True) if n}
+        drops = {name: n for name, n in zip(DROP_REASONS, self.drop_counts, strict=True) if n}
         by_type: dict[str, int] = {}
         for key, n in self.sent_by_type.items():
             name = key if isinstance(key, str) else key.__name__
@@ -362,7 +373,8 @@ class Trace:
             math.nan if due is None else due,
             obj,
         )
-        self.kind_counts[K[kind]] += 1
+        if kind != "send":  # sends are tallied by type only, as the Sim does
+            self.kind_counts[K[kind]] += 1
         if kind == "drop":
             self.drop_counts[DROP_REASONS.index(row["reason"])] += 1
         elif kind == "send":
