@@ -391,10 +391,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for line in render(timeline(sim.trace)):
         print(line)
     print(f"at {until:g} s: {_outcome(sim)}")
-    counts = result["counts"]
+    reasons = ", ".join(f"{n} {why}" for why, n in result["counts"]["drops"].items())
     print(
-        f"messages: {sim.sent} sent, {sim.delivered} delivered, {sim.dropped} dropped "
-        f"{counts['drops'] or ''}, {sim.in_flight} in flight"
+        f"messages: {sim.sent} sent, {sim.delivered} delivered, {sim.dropped} dropped"
+        f"{f' ({reasons})' if reasons else ''}, {sim.in_flight} in flight"
     )
     for failure in result["failures"]:
         print(
@@ -517,7 +517,10 @@ def cmd_election_time(args: argparse.Namespace) -> int:
     print("time from the leader's crash until a new leader is known to every live node:")
     for key in ("mean_ms", "median_ms", "p99_ms", "max_ms", "min_ms"):
         value = data[key]
-        print(f"  {key[:-3]:>7}: {'-' if value is None else f'{value:.1f} ms'}")
+        shown = f"{value:.1f} ms" if value is not None else "unknown (unfinished trials)"
+        print(f"  {key[:-3]:>7}: {shown}")
+    if result.unfinished and data["mean_finished_ms"] is not None:
+        print(f"  mean of the finished trials: {data['mean_finished_ms']:.1f} ms")
     rate = data["split_vote_rate"]
     print(f"  split votes (first term elects nobody): {'-' if rate is None else f'{rate:.1%}'}")
     terms = data["mean_terms"]

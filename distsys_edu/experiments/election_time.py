@@ -107,10 +107,14 @@ class ElectionTrial:
 class ElectionTimeResult:
     """The distribution of election times over many trials (plain data).
 
-    Times and ``mean_terms`` are over the finished trials (an unfinished trial
-    elected nobody within ``max_election_time_s``; it is counted in ``unfinished``).
-    ``split_vote_rate`` is over all trials: whether the first term after the crash
-    produced a leader is known for every trial.
+    An *unfinished* trial elected nobody within ``max_election_time_s``; all we know
+    is that its time is longer. So the order statistics (``median_ms``, ``p99_ms``,
+    ``max_ms``, ``min_ms``) count it as infinitely long: a quantile that falls on an
+    unfinished trial is ``math.inf`` (``None`` in :meth:`to_dict`). ``mean_ms`` is
+    only known when every trial finished (else ``math.inf``); ``mean_finished_ms`` is
+    the mean over the finished ones. ``times_ms`` and ``mean_terms`` are over the
+    finished trials. ``split_vote_rate`` is over all trials: whether the first term
+    after the crash produced a leader is known for every trial.
     """
 
     protocol: str
@@ -122,6 +126,7 @@ class ElectionTimeResult:
     seed: int
     times_ms: list[float]
     mean_ms: float
+    mean_finished_ms: float
     median_ms: float
     p99_ms: float
     max_ms: float
@@ -429,13 +434,22 @@ def _until_stable(
 
 
 def _percentile(ordered: list[float], q: float) -> float:
-    """The ``q``-quantile (0..1) by linear interpolation between order statistics."""
+    """The ``q``-quantile (0..1) by linear interpolation between order statistics.
+
+    ``ordered`` may end with ``math.inf`` (unfinished trials): a quantile that
+    reaches one of them is ``math.inf`` too.
+    """
     if not ordered:
         return math.nan
     position = q * (len(ordered) - 1)
     lower = math.floor(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+    fraction = position - lower
+    if fraction == 0:
+        return ordered[lower]
+    upper = ordered[min(lower + 1, len(ordered) - 1)]
+    if math.isinf(upper):
+        return math.inf
+    return ordered[lower] + (upper - ordered[lower]) * fraction
 
 
 def _summarize(
@@ -450,7 +464,10 @@ def _summarize(
 ) -> ElectionTimeResult:
     done = [t for t in trials if t.finished]
     times = [t.time_ms for t in done]
-    ordered = sorted(times)
+    unfinished = len(trials) - len(done)
+    # An unfinished trial took longer than the limit: infinitely long, for the order.
+    ordered = sorted(times) + [math.inf] * unfinished
+    mean_finished = statistics.fmean(times) if times else math.nan
     return ElectionTimeResult(
         protocol=protocol,
         nodes=nodes,
@@ -460,14 +477,15 @@ def _summarize(
         trials=len(trials),
         seed=seed,
         times_ms=times,
-        mean_ms=statistics.fmean(times) if times else math.nan,
-        median_ms=statistics.median(times) if times else math.nan,
+        mean_ms=mean_finished if not unfinished else math.inf,
+        mean_finished_ms=mean_finished,
+        median_ms=_percentile(ordered, 0.5),
         p99_ms=_percentile(ordered, 0.99),
-        max_ms=ordered[-1] if ordered else math.nan,
-        min_ms=ordered[0] if ordered else math.nan,
+        max_ms=ordered[-1],
+        min_ms=ordered[0],
         split_vote_rate=sum(t.split_vote for t in trials) / len(trials),
         mean_terms=statistics.fmean(t.terms for t in done) if done else math.nan,
-        unfinished=len(trials) - len(done),
+        unfinished=unfinished,
         max_election_time_s=max_election_time,
         per_trial=trials,
     )

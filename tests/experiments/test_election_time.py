@@ -188,3 +188,19 @@ def test_progress_bar_goes_to_stderr_only(capsys: pytest.CaptureFixture[str]) ->
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "election-time" in captured.err
+
+
+def test_unfinished_trials_count_as_longer_than_any_finished() -> None:
+    result = election_time(timeout=(0.150, 0.155), trials=20, seed=3, max_election_time=1.5, **FAST)
+    assert 0 < result.unfinished < result.trials
+    assert len(result.times_ms) == result.trials - result.unfinished
+    assert math.isinf(result.max_ms) and math.isinf(result.mean_ms)
+    assert math.isfinite(result.mean_finished_ms)
+    assert max(result.times_ms) <= 1500 + 1e-6
+    ordered = sorted(result.times_ms) + [math.inf] * result.unfinished
+    middle = ordered[9:11]  # 20 trials: the median is the mean of the 10th and 11th
+    expected = math.inf if math.inf in middle else sum(middle) / 2
+    assert result.median_ms == expected
+    data = result.to_dict()
+    assert data["max_ms"] is None and data["mean_ms"] is None
+    assert data["mean_finished_ms"] == result.mean_finished_ms
