@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..runtime import Event, Snapshot, Trace, TraceLevelError
+from ..runtime import trace as _trace_module
 from ..runtime.trace import KINDS
 
 UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
@@ -95,22 +96,38 @@ def state_events(trace: Trace) -> list[Event]:
 _decoded: weakref.WeakKeyDictionary[Trace, tuple[int, list[Event]]] = weakref.WeakKeyDictionary()
 
 
-def _kind_codes(trace: Trace) -> Iterator[int] | None:
-    """Each event's kind code, read from the trace's columns without decoding events.
+def _kind_codes(trace: Trace) -> list[int] | None:
+    """Each event's kind code, read from the trace's storage without decoding events.
 
-    Speed only: a check needs about one event in ten (message and timer events
+    Speed only: a check needs about one event in five (message and timer events
     are the rest), and decoding an :class:`Event` costs more than the check
-    itself. The trace has no public way to filter by kind cheaply, so this reads
-    its packed column (``trace.pack``: bits 0-7 hold the kind), after checking
-    on the first event that the layout is what we expect. On any surprise it
-    returns ``None`` and :func:`state_events` decodes every event instead.
+    itself. The trace has no public way to filter events by kind cheaply, so
+    this reads its private storage, whose layout has changed more than once:
+    rows of four doubles ``(t, code, msg_id, due)`` in ``_rows``, or a ``_code``
+    column (both packed by ``trace.pack``, read back with ``trace.unpack``), or
+    a plain ``_kind`` column. Whatever it finds is checked against the first and
+    last decoded events; on any surprise it returns ``None`` and
+    :func:`state_events` decodes every event instead (slower, same result).
     """
+    n = len(trace)
+    codes: list[int] | None = None
+    rows = getattr(trace, "_rows", None)
     packed = getattr(trace, "_code", None)
-    if packed is None or len(packed) != len(trace):
+    kinds = getattr(trace, "_kind", None)
+    unpack = getattr(_trace_module, "unpack", None)
+    if unpack is not None and rows is not None and len(rows) == 4 * n:
+        codes = [unpack(int(code))[0] for code in rows[1::4]]
+    elif unpack is not None and packed is not None and len(packed) == n:
+        codes = [unpack(code)[0] for code in packed]
+    elif kinds is not None and len(kinds) == n:
+        codes = list(kinds)
+    if codes is None:
         return None
-    if len(trace) and KINDS.index(trace[0].kind) != packed[0] & 0xFF:
-        return None
-    return (code & 0xFF for code in packed)
+    for i in {0, n - 1} if n else ():
+        code = codes[i]
+        if ("drop" if code >= len(KINDS) else KINDS[code]) != trace[i].kind:
+            return None
+    return codes
 
 
 def end_time(trace: Trace) -> float:
