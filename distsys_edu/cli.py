@@ -127,6 +127,15 @@ def _faults(lines: Sequence[str], names: Sequence[str]) -> list[Fault]:
     return faults
 
 
+def _try_faults(protocol: str, nodes: int, faults: Sequence[Fault]) -> None:
+    """Apply ``faults`` in time order to a scratch cluster, so that a fault that cannot
+    be applied (``1 hold n1 n1``) is an error now, not in the middle of the run."""
+    scratch = Sim(trace="counts")
+    get_protocol(protocol)(scratch, nodes)
+    for fault in sorted(faults, key=lambda f: f.at):
+        scratch.apply(fault)
+
+
 def _network(latency: str | None, loss: float) -> LinkConfig:
     if latency is None:
         return LinkConfig(loss=loss)
@@ -354,6 +363,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sim = Sim(seed=args.seed, network=_network(args.latency, loss))
     names = get_protocol(protocol)(sim, nodes)
     faults = _faults(args.fault, names)
+    _try_faults(protocol, nodes, faults)
     late = [str(f) for f in faults if f.at > until]
     sim.schedule(faults)
     sim.run(until=until)

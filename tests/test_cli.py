@@ -271,6 +271,10 @@ BAD_INPUT = [
     ["run", "raft", "--fault", "4 partition n1,n2"],
     ["run", "raft", "--fault", "4 partition n1|n7"],
     ["run", "raft", "--fault", "-1 crash n1"],
+    ["run", "raft", "--fault", "1 latency 0.01:0.005"],
+    ["run", "raft", "--fault", "1 hold n1 n1"],
+    ["run", "raft", "--fault", "1 partition n1|n1"],
+    ["run", "raft", "--fault", "1 pause n1"],
     ["run", "raft", "--nodes", "0"],
     ["run", "raft", "--nodes", "many"],
     ["run", "raft", "--until", "-3"],
@@ -345,6 +349,11 @@ def _python_m(*argv: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         check=False,
     )
+
+
+def test_console_script_is_declared() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'distsys-edu = "distsys_edu.cli:main"' in text
 
 
 def test_python_m_prints_one_json_object() -> None:
