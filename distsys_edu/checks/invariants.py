@@ -310,15 +310,13 @@ def detection_times(trace: Trace) -> list[Detection]:
                 if (
                     observer != node
                     and observer not in seen
-                    and (
-                        state.status.get(observer) in (UP, PAUSED)
-                        and node in state.suspects(observer)
-                    )
+                    and state.status.get(observer) in (UP, PAUSED)
+                    and node in state.suspects(observer)
                 ):
                     seen[observer] = t
     for node in list(episodes):  # still down when the trace ends
         close(node, state, None)
-    done.sort(key=lambda d: (d.crashed_at, d.node, d.since))
+    done.sort(key=lambda d: (d.crashed_at, d.node))  # stable: observers stay in spawn order
     return done
 
 
