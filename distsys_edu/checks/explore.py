@@ -19,6 +19,9 @@ Which invariants, by default (see :data:`DEFAULT_INVARIANTS`):
 * ``bully``, ``ring``, ``blog``: :func:`~.invariants.one_leader_among_reachable`.
   They have no terms, so the only question is whether two leaders that can
   talk to each other ever stay leaders (split brain that outlives a partition).
+* ``blog`` also gets :func:`~.invariants.liveness` within 3 s (three of its
+  heartbeats): its design elects nobody, so after a crash it stays leaderless,
+  and one crash is enough to show it.
 * ``swim`` (a failure detector, no leader): :func:`~.invariants.completeness`
   within 8 s, ``restarted=True`` (every run ends with all nodes restarted, so the
   crashes checked are those that lasted over 8 s). 8 s is SWIM's own bound for
@@ -129,7 +132,7 @@ DEFAULT_INVARIANTS: dict[str, tuple[Invariant, ...]] = {
     "raft": (invariant("one_leader_per_term"),),
     "bully": (invariant("one_leader_among_reachable"),),
     "ring": (invariant("one_leader_among_reachable"),),
-    "blog": (invariant("one_leader_among_reachable"),),
+    "blog": (invariant("one_leader_among_reachable"), invariant("liveness", within=3.0)),
     # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
     # probing has every member probe a crashed one (and fail) at least once.
     "swim": (invariant("completeness", within=8.0, restarted=True),),

@@ -148,6 +148,18 @@ def test_bully_split_brain_under_a_partition_shrinks_to_the_partition_and_its_he
         assert replay(c.replay)[0] == c.minimal_violation
 
 
+def test_the_blogs_design_loses_its_leader_after_one_crash() -> None:
+    from distsys_edu.protocols import PROTOCOLS
+
+    if "blog" not in PROTOCOLS or importlib.util.find_spec("distsys_edu.protocols.blog") is None:
+        pytest.skip("distsys_edu.protocols.blog is not written yet")
+    result = explore("blog", runs=10, seed=0, progress=False, max_shrink=1)
+    assert result.invariants == ("one_leader_among_reachable", "liveness")
+    (c,) = [c for c in result.counterexamples if c.invariant == "liveness" and c.minimal]
+    assert len(c.minimal) <= 2 and {f.action for f in c.minimal} & {"crash", "restart", "pause"}
+    assert replay(c.replay)[0] == c.minimal_violation
+
+
 # -- determinism and plain data -------------------------------------------------------------
 
 PROGRAM = """
