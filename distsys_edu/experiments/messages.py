@@ -34,7 +34,7 @@ ever delivered (here all are, as nobody fails).
 
 from __future__ import annotations
 
-from ..protocols import bully, ring
+from ..protocols import bully, cluster, ring
 from ..protocols.cluster import LEADER
 from ..runtime import Constant, LinkConfig, Sim
 from ..runtime.errors import invalid
@@ -58,7 +58,7 @@ ELECTION_MESSAGE_TYPES: dict[str, tuple[str, ...]] = {
 ORDERS = ring.ORDERS
 """How ids ``1..N`` are laid out over ``n1..nN``: ascending, descending or random."""
 
-INITIATORS = ("all", "lowest", "highest")
+INITIATORS = cluster.INITIATORS
 """Who starts the election at time 0: every node, or the one with the lowest or highest id."""
 
 LATENCY = 0.001

@@ -68,8 +68,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..runtime import Actor, Addr, Context, SendError, Sim
-from ..runtime.errors import check_time
-from .cluster import FOLLOWER, LEADER, node_names
+from .cluster import FOLLOWER, LEADER, check_times, node_names
 
 HEARTBEAT_INTERVAL = 1.0
 """Seconds between two heartbeats, both ways (the blog's ``Duration::from_secs(1)``)."""
@@ -96,8 +95,7 @@ class BlogConfig:
     self_failure_timeout: float = SELF_FAILURE_TIMEOUT
 
     def __post_init__(self) -> None:
-        for name in ("heartbeat_interval", "self_failure_timeout"):
-            object.__setattr__(self, name, check_time(name, getattr(self, name), positive=True))
+        check_times(self, ["heartbeat_interval", "self_failure_timeout"])
 
 
 @dataclass(frozen=True)

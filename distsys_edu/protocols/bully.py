@@ -90,8 +90,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..runtime import Actor, Context, Sim, Timer
-from ..runtime.errors import check_time, invalid
-from .cluster import CANDIDATE, FOLLOWER, LEADER, node_names
+from ..runtime.errors import invalid
+from .cluster import CANDIDATE, FOLLOWER, LEADER, DetectorTiming, choose_initiators, node_names
 from .detectors import FixedTimeoutDetector
 
 HEARTBEAT_INTERVAL = 0.1
@@ -110,12 +110,9 @@ COORDINATOR_TIMEOUT = 0.15
 node's heartbeat) before it starts again: longer than ``ANSWER_TIMEOUT`` plus the
 answering node's own election, and longer than ``HEARTBEAT_INTERVAL``."""
 
-INITIATORS = ("all", "lowest", "highest")
-"""The named choices of who starts an election at time 0 (or ``None``, or a list)."""
-
 
 @dataclass(frozen=True)
-class BullyConfig:
+class BullyConfig(DetectorTiming):
     """Timing of a Bully cluster, in seconds of virtual time.
 
     Args:
@@ -139,17 +136,9 @@ class BullyConfig:
     check_interval: float | None = None
 
     def __post_init__(self) -> None:
-        for name in (
-            "heartbeat_interval",
-            "failure_timeout",
-            "answer_timeout",
-            "coordinator_timeout",
-        ):
-            object.__setattr__(self, name, check_time(name, getattr(self, name), positive=True))
-        if self.check_interval is None:
-            object.__setattr__(self, "check_interval", self.heartbeat_interval / 2)
-        check = check_time("check_interval", self.check_interval, positive=True)
-        object.__setattr__(self, "check_interval", check)
+        self._check_times(
+            ["heartbeat_interval", "failure_timeout", "answer_timeout", "coordinator_timeout"]
+        )
         for name in ("failure_timeout", "coordinator_timeout"):
             if not self.heartbeat_interval < getattr(self, name):
                 raise invalid(
@@ -158,12 +147,6 @@ class BullyConfig:
                     f"must be shorter than {name} ({getattr(self, name)!r}), or a live "
                     "coordinator would be taken for dead",
                 )
-
-    @property
-    def check(self) -> float:
-        """The detector's check interval in seconds (never ``None`` after construction)."""
-        assert self.check_interval is not None
-        return self.check_interval
 
 
 @dataclass(frozen=True)
@@ -413,41 +396,6 @@ def check_ids(
     return dict(zip(names, values, strict=True))
 
 
-def choose_initiators(
-    names: Sequence[str], ids: Mapping[str, int], initiator: str | Sequence[str] | None
-) -> set[str]:
-    """The nodes that start an election at time 0.
-
-    Args:
-        names: every node.
-        ids: their ids.
-        initiator: ``"all"``, ``"lowest"`` or ``"highest"`` (by id), ``None`` (nobody)
-            or a list of node names.
-
-    Raises:
-        InvalidArgument: anything else, or a name that is not a node.
-    """
-    if initiator is None:
-        return set()
-    if isinstance(initiator, str):
-        if initiator == "all":
-            return set(names)
-        if initiator == "lowest":
-            return {min(names, key=ids.__getitem__)}
-        if initiator == "highest":
-            return {max(names, key=ids.__getitem__)}
-        raise invalid(
-            "initiator",
-            initiator,
-            f"must be one of {', '.join(INITIATORS)}, None or a list of node names",
-        )
-    chosen = list(initiator)
-    unknown = [n for n in chosen if n not in ids]
-    if unknown:
-        raise invalid("initiator", initiator, f"must name nodes of the cluster {list(names)!r}")
-    return set(chosen)
-
-
 def spawn_cluster(
     sim: Sim,
     nodes: int | Sequence[str] = 5,
@@ -488,7 +436,7 @@ def spawn_cluster(
     config = BullyConfig(
         heartbeat_interval, failure_timeout, answer_timeout, coordinator_timeout, check_interval
     )
-    starters = choose_initiators(names, id_of, initiator)
+    starters = choose_initiators(initiator, names, id_of)
     for name in names:
         sim.spawn(name, lambda name=name: BullyNode(name, id_of, config, name in starters))
     return names

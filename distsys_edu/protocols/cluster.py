@@ -1,4 +1,5 @@
-"""What every protocol here shares: node names, roles, and how a cluster is spawned.
+"""What every protocol here shares: node names, roles, who starts an election, and how
+a cluster is spawned.
 
 Every node publishes its local view with ``ctx.annotate``, using these keys, so
 that pictures and checks can read any protocol the same way:
@@ -14,12 +15,15 @@ which spawns the nodes and returns their names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from ..runtime.errors import invalid
+from ..runtime.errors import check_time, invalid
 
 LEADER, FOLLOWER, CANDIDATE = "leader", "follower", "candidate"
 ROLES = (LEADER, FOLLOWER, CANDIDATE)
+
+INITIATORS = ("all", "lowest", "highest")
+"""The named choices of who starts an election at time 0 (or ``None``, or a list)."""
 
 
 def node_names(nodes: int | Sequence[str], prefix: str = "n") -> list[str]:
@@ -41,3 +45,86 @@ def node_names(nodes: int | Sequence[str], prefix: str = "n") -> list[str]:
 def majority(cluster_size: int) -> int:
     """The smallest number of nodes that is more than half of ``cluster_size``."""
     return cluster_size // 2 + 1
+
+
+def choose_initiators(
+    initiator: str | Sequence[str] | None,
+    names: Sequence[str],
+    id_of: Mapping[str, int],
+    *,
+    group: str = "cluster",
+) -> set[str]:
+    """The nodes that start an election at time 0.
+
+    Args:
+        initiator: one of :data:`INITIATORS` (``"all"``, or the node with the
+            ``"lowest"`` or ``"highest"`` id), ``None`` (nobody) or a list of node
+            names.
+        names: every node.
+        id_of: each node's id.
+        group: what the nodes are called in the error message (``"cluster"``,
+            ``"ring"``).
+
+    Raises:
+        InvalidArgument: anything else, or a name that is not a node.
+    """
+    if initiator is None:
+        return set()
+    if isinstance(initiator, str):
+        if initiator == "all":
+            return set(names)
+        if initiator == "lowest":
+            return {min(names, key=id_of.__getitem__)}
+        if initiator == "highest":
+            return {max(names, key=id_of.__getitem__)}
+        raise invalid(
+            "initiator",
+            initiator,
+            f"must be one of {', '.join(INITIATORS)}, None or a list of node names",
+        )
+    chosen = list(initiator)
+    if any(n not in id_of for n in chosen):
+        raise invalid("initiator", initiator, f"must name nodes of the {group} {list(names)!r}")
+    return set(chosen)
+
+
+def check_times(config: object, names: Iterable[str]) -> None:
+    """Check that each field ``names`` of ``config`` is a time > 0; store it as a float.
+
+    For the ``__post_init__`` of a protocol's frozen config dataclass.
+
+    Raises:
+        InvalidArgument: the first field that is not a finite number > 0.
+    """
+    for name in names:
+        object.__setattr__(config, name, check_time(name, getattr(config, name), positive=True))
+
+
+class DetectorTiming:
+    """For a protocol config (a frozen dataclass) whose nodes ask a failure detector
+    every ``check_interval`` seconds; ``None`` means half the ``heartbeat_interval``.
+
+    The dataclass declares both fields and calls :meth:`_check_times` in its
+    ``__post_init__``.
+    """
+
+    heartbeat_interval: float
+    check_interval: float | None
+
+    def _check_times(self, names: Iterable[str]) -> None:
+        """Check the times ``names`` (``heartbeat_interval`` among them) as
+        :func:`check_times` does, then fill in the default check interval and check it.
+
+        Raises:
+            InvalidArgument: the first time that is not a finite number > 0.
+        """
+        check_times(self, names)
+        if self.check_interval is None:
+            object.__setattr__(self, "check_interval", self.heartbeat_interval / 2)
+        check_times(self, ["check_interval"])
+
+    @property
+    def check(self) -> float:
+        """The detector's check interval in seconds (never ``None`` after construction)."""
+        assert self.check_interval is not None
+        return self.check_interval

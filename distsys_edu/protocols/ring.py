@@ -84,8 +84,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..runtime import Actor, Context, SendError, Sim, Timer
-from ..runtime.errors import check_time, invalid
-from .cluster import CANDIDATE, FOLLOWER, LEADER, node_names
+from ..runtime.errors import invalid
+from .cluster import CANDIDATE, FOLLOWER, LEADER, DetectorTiming, choose_initiators, node_names
 from .detectors import FixedTimeoutDetector
 
 HEARTBEAT_INTERVAL = 0.1
@@ -101,12 +101,9 @@ links this covers rings of a few hundred nodes (an election takes ``3N`` hops at
 ORDERS = ("ascending", "descending", "random")
 """How ids are laid out along the ring."""
 
-INITIATORS = ("all", "lowest", "highest")
-"""The named choices of who starts an election at time 0 (or ``None``, or a list)."""
-
 
 @dataclass(frozen=True)
-class RingConfig:
+class RingConfig(DetectorTiming):
     """Timing of a ring cluster, in seconds of virtual time.
 
     Args:
@@ -127,24 +124,13 @@ class RingConfig:
     check_interval: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("heartbeat_interval", "failure_timeout", "election_timeout"):
-            object.__setattr__(self, name, check_time(name, getattr(self, name), positive=True))
-        if self.check_interval is None:
-            object.__setattr__(self, "check_interval", self.heartbeat_interval / 2)
-        check = check_time("check_interval", self.check_interval, positive=True)
-        object.__setattr__(self, "check_interval", check)
+        self._check_times(["heartbeat_interval", "failure_timeout", "election_timeout"])
         if not self.heartbeat_interval < self.failure_timeout:
             raise invalid(
                 "heartbeat_interval",
                 self.heartbeat_interval,
                 f"must be shorter than failure_timeout ({self.failure_timeout!r})",
             )
-
-    @property
-    def check(self) -> float:
-        """The detector's check interval in seconds (never ``None`` after construction)."""
-        assert self.check_interval is not None
-        return self.check_interval
 
 
 @dataclass(frozen=True)
@@ -373,41 +359,6 @@ def check_ring_ids(names: Sequence[str], ids: Sequence[int]) -> list[int]:
     return values
 
 
-def choose_initiators(
-    names: Sequence[str], ids: Sequence[int], initiator: str | Sequence[str] | None
-) -> set[str]:
-    """The nodes that start an election at time 0.
-
-    Args:
-        names: every node, in ring order.
-        ids: their ids, in the same order.
-        initiator: ``"all"``, ``"lowest"`` or ``"highest"`` (by id), ``None`` (nobody)
-            or a list of node names.
-
-    Raises:
-        InvalidArgument: anything else, or a name that is not a node.
-    """
-    if initiator is None:
-        return set()
-    id_of = dict(zip(names, ids, strict=True))
-    if isinstance(initiator, str):
-        if initiator == "all":
-            return set(names)
-        if initiator == "lowest":
-            return {min(names, key=id_of.__getitem__)}
-        if initiator == "highest":
-            return {max(names, key=id_of.__getitem__)}
-        raise invalid(
-            "initiator",
-            initiator,
-            f"must be one of {', '.join(INITIATORS)}, None or a list of node names",
-        )
-    chosen = list(initiator)
-    if any(n not in id_of for n in chosen):
-        raise invalid("initiator", initiator, f"must name nodes of the ring {list(names)!r}")
-    return set(chosen)
-
-
 def spawn_cluster(
     sim: Sim,
     nodes: int | Sequence[str] = 5,
@@ -447,7 +398,8 @@ def spawn_cluster(
     if ids is not None:
         ring_ids = check_ring_ids(names, ids)
     config = RingConfig(heartbeat_interval, failure_timeout, election_timeout, check_interval)
-    starters = choose_initiators(names, ring_ids, initiator)
+    id_of = dict(zip(names, ring_ids, strict=True))
+    starters = choose_initiators(initiator, names, id_of, group="ring")
     ring = list(zip(names, ring_ids, strict=True))
     for name in names:
         sim.spawn(name, lambda name=name: RingNode(name, ring, config, name in starters))

@@ -65,8 +65,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..runtime import Actor, Context, Sim, Timer
-from ..runtime.errors import check_time, invalid
-from .cluster import node_names
+from ..runtime.errors import invalid
+from .cluster import check_times, node_names
 
 PROTOCOL_PERIOD = 1.0
 """T': seconds between two probes by the same member."""
@@ -121,8 +121,7 @@ class SwimConfig:
     max_piggyback: int = MAX_PIGGYBACK
 
     def __post_init__(self) -> None:
-        for name in ("protocol_period", "ping_timeout", "suspicion_timeout"):
-            object.__setattr__(self, name, check_time(name, getattr(self, name), positive=True))
+        check_times(self, ["protocol_period", "ping_timeout", "suspicion_timeout"])
         if self.ping_timeout >= self.protocol_period:
             raise invalid(
                 "ping_timeout",

@@ -17,11 +17,15 @@ unanswered) and ``N - 2`` Coordinators, and the lowest initiating costs Election
 
 from __future__ import annotations
 
+from functools import partial
+
+import election_helpers
 import pytest
+from election_helpers import OUTAGES, everyone_follows, leaders, run_with_outages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distsys_edu import InvalidArgument, LinkConfig, Sim, Uniform
+from distsys_edu import InvalidArgument, Sim
 from distsys_edu.protocols import ROLES, get_protocol
 from distsys_edu.protocols.bully import (
     ANSWER_TIMEOUT,
@@ -59,23 +63,7 @@ def views(sim: Sim, names: list[str]) -> dict[str, tuple[str | None, str | None]
     return {n: (sim.annotations(n).get("role"), sim.annotations(n).get("leader")) for n in names}
 
 
-def leaders(sim: Sim, names: list[str]) -> list[str]:
-    """The nodes that believe they are the coordinator."""
-    return [n for n in names if sim.annotations(n).get("role") == "leader"]
-
-
-def everyone_follows(sim: Sim, names: list[str], leader: str) -> bool:
-    """Every node in ``names`` names ``leader``, which alone is in the leader role."""
-    return leaders(sim, names) == [leader] and all(
-        sim.annotations(n).get("leader") == leader for n in names
-    )
-
-
-def run_election(nodes: int, *, until: float = 1.0, **options: object) -> tuple[Sim, list[str]]:
-    sim = Sim(seed=0)
-    names = spawn_cluster(sim, nodes, **options)  # type: ignore[arg-type]
-    sim.run(until=until)
-    return sim, names
+run_election = partial(election_helpers.run_election, spawn_cluster)
 
 
 # -- message counts -----------------------------------------------------------------
@@ -327,23 +315,11 @@ def test_names_without_numbers_need_explicit_ids() -> None:
 @given(
     n=st.integers(2, 6),
     seed=st.integers(0, 1000),
-    outages=st.lists(
-        st.tuples(st.integers(0, 5), st.floats(0.0, 2.0), st.floats(0.0, 2.0)), max_size=4
-    ),
+    outages=OUTAGES,
 )
 def test_after_crashes_and_restarts_everyone_follows_the_highest(
     n: int, seed: int, outages: list[tuple[int, float, float]]
 ) -> None:
     """Variable latency, no loss: once every node is back, the highest leads (no handler raises)."""
-    faults, t = [], 0.5
-    for index, before, down in outages:
-        node = f"n{index % n + 1}"
-        t += before
-        faults.append(f"{t!r} crash {node}")
-        t += down
-        faults.append(f"{t!r} restart {node}")
-    sim = Sim(seed=seed, strict=True, network=LinkConfig(latency=Uniform(0.001, 0.02)))
-    sim.schedule(faults)
-    names = spawn_cluster(sim, n)
-    sim.run(until=t + 5.0)
+    sim, names = run_with_outages(spawn_cluster, n, seed, outages)
     assert everyone_follows(sim, names, names[-1])

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from functools import partial
 from itertools import pairwise
 
+import election_helpers
 import pytest
+from election_helpers import OUTAGES, everyone_follows, leaders, run_with_outages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distsys_edu import InvalidArgument, LinkConfig, Sim, Uniform
+from distsys_edu import InvalidArgument, Sim
 from distsys_edu.protocols import get_protocol
 from distsys_edu.protocols.ring import (
     FAILURE_TIMEOUT,
@@ -51,22 +54,7 @@ def counts(sim: Sim) -> dict[str, int]:
     return {"Election": sent.get("Election", 0), "Elected": sent.get("Elected", 0)}
 
 
-def leaders(sim: Sim, names: list[str]) -> list[str]:
-    return [n for n in names if sim.annotations(n).get("role") == "leader"]
-
-
-def everyone_follows(sim: Sim, names: list[str], leader: str) -> bool:
-    """Every node in ``names`` names ``leader``, which alone is in the leader role."""
-    return leaders(sim, names) == [leader] and all(
-        sim.annotations(n).get("leader") == leader for n in names
-    )
-
-
-def run_election(nodes: int, *, until: float = 1.0, **options: object) -> tuple[Sim, list[str]]:
-    sim = Sim(seed=0)
-    names = spawn_cluster(sim, nodes, **options)  # type: ignore[arg-type]
-    sim.run(until=until)
-    return sim, names
+run_election = partial(election_helpers.run_election, spawn_cluster)
 
 
 def elected_deliveries(sim: Sim) -> Counter[str]:
@@ -299,9 +287,7 @@ def test_bad_options_name_the_parameter(options: dict[str, object], param: str) 
 @given(
     n=st.integers(2, 6),
     seed=st.integers(0, 1000),
-    outages=st.lists(
-        st.tuples(st.integers(0, 5), st.floats(0.0, 2.0), st.floats(0.0, 2.0)), max_size=4
-    ),
+    outages=OUTAGES,
 )
 def test_after_crashes_and_restarts_one_leader_is_followed_by_all(
     n: int, seed: int, outages: list[tuple[int, float, float]]
@@ -311,16 +297,6 @@ def test_after_crashes_and_restarts_one_leader_is_followed_by_all(
     Not necessarily the maximum: Chang-Roberts never lets a restarted node depose a
     leader it did not take part in electing.
     """
-    faults, t = [], 0.5
-    for index, before, down in outages:
-        node = f"n{index % n + 1}"
-        t += before
-        faults.append(f"{t!r} crash {node}")
-        t += down
-        faults.append(f"{t!r} restart {node}")
-    sim = Sim(seed=seed, strict=True, network=LinkConfig(latency=Uniform(0.001, 0.02)))
-    sim.schedule(faults)
-    names = spawn_cluster(sim, n, order="random")
-    sim.run(until=t + 5.0)
+    sim, names = run_with_outages(spawn_cluster, n, seed, outages, order="random")
     (leader,) = leaders(sim, names)
     assert everyone_follows(sim, names, leader)
