@@ -43,6 +43,7 @@ from ..protocols.detectors import (
 )
 from ..runtime.errors import InvalidArgument, invalid
 from ..runtime.network import Latency, Uniform
+from .data import json_safe
 from .progress import progress_bar
 
 __all__ = [
@@ -103,17 +104,7 @@ class DetectorTradeoffResult:
         """Plain JSON-ready data (NaN becomes ``None``)."""
         data = asdict(self)
         data["pause_s"] = list(self.pause_s)
-        return _json_safe(data)
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
+        return json_safe(data)
 
 
 def heartbeat_arrivals(

@@ -52,6 +52,7 @@ from ..protocols.registry import PROTOCOLS
 from ..runtime import LinkConfig, Sim, Uniform
 from ..runtime.errors import InvalidArgument, invalid
 from ..runtime.trace import K
+from .data import json_safe
 from .progress import progress_bar
 
 __all__ = [
@@ -147,17 +148,7 @@ class ElectionTimeResult:
         data["latency_ms"] = list(self.latency_ms)
         if per_trial:
             data["per_trial"] = [asdict(t) for t in self.per_trial]
-        return _json_safe(data)
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
+        return json_safe(data)
 
 
 def trial_seed(seed: int, index: int) -> int:
