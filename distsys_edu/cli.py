@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from .checks.replay import FAULT_KINDS
 from .protocols.registry import PROTOCOLS, get_protocol
 from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
 from .runtime.errors import InvalidArgument, invalid
@@ -204,17 +205,8 @@ def timeline(trace: Trace) -> list[Entry]:
     """
     views: dict[str, dict[str, Any]] = {}
     entries: list[Entry] = []
-    kinds = (
-        "annotate",
-        "crash",
-        "restart",
-        "pause",
-        "resume",
-        "partition",
-        "heal",
-        "failure",
-        "stop",
-    )
+    # Every fault kind the checks know; hold, release and link changes are not shown.
+    kinds = ("annotate", "failure", "stop", *FAULT_KINDS)
     for event in trace.events(kinds):
         node = event.node or "network"
         kind, data, t = event.kind, event.data, event.t

@@ -6,13 +6,11 @@ import contextlib
 import importlib.util
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fresh_python import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from toy_protocols import spawn_sticky, spawn_term_one
@@ -30,8 +28,6 @@ from distsys_edu.checks import (
 )
 from distsys_edu.checks.explore import FALLBACK_INVARIANTS
 from distsys_edu.runtime import Fault, FaultSchedule
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def replay(snippet: str) -> list[Any]:
@@ -180,15 +176,8 @@ def test_the_same_seed_gives_the_same_result_in_any_process() -> None:
     data.pop("wall_s")
     program = PROGRAM.format(tests=str(Path(__file__).parent))
     for hashseed in ("0", "4242"):
-        out = subprocess.run(
-            [sys.executable, "-c", program],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": str(ROOT)},
-        )
-        assert json.loads(out.stdout) == json.loads(json.dumps(data, sort_keys=True))
+        out = run_python(program, hashseed=hashseed)
+        assert json.loads(out) == json.loads(json.dumps(data, sort_keys=True))
     assert here != explore(spawn_sticky, runs=3, seed=10, progress=False, max_shrink=1)
 
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from fresh_python import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +12,6 @@ from distsys_edu.checks.schedules import recovery_time
 from distsys_edu.runtime import Fault, FaultSchedule
 
 NODES = ["n1", "n2", "n3", "n4", "n5"]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def replay_state(schedule: FaultSchedule, at: float) -> dict[str, object]:
@@ -49,15 +44,7 @@ def test_the_same_seed_gives_the_same_schedule_in_any_process() -> None:
         f"print(random_schedule(run_seed(4, 2), {NODES!r}, 15.0))"
     )
     for hashseed in ("0", "123"):
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": str(ROOT)},
-        )
-        assert out.stdout.strip() == here
+        assert run_python(code, hashseed=hashseed).strip() == here
     assert str(random_schedule(run_seed(4, 3), NODES, 15.0)) != here
 
 
