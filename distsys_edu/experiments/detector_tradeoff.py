@@ -39,7 +39,7 @@ from ..protocols.detectors import (
     AdaptiveTimeoutDetector,
     FailureDetector,
     FixedTimeoutDetector,
-    PhiAccrualFailureDetector,
+    PhiAccrualDetector,
 )
 from ..runtime.errors import InvalidArgument, invalid
 from ..runtime.network import Latency, Uniform
@@ -57,7 +57,7 @@ __all__ = [
 DETECTOR_KINDS = ("fixed", "adaptive", "phi")
 """``fixed``: :class:`FixedTimeoutDetector` (threshold = timeout, seconds);
 ``adaptive``: :class:`AdaptiveTimeoutDetector` (threshold = initial timeout, seconds);
-``phi``: :class:`PhiAccrualFailureDetector` (threshold = phi)."""
+``phi``: :class:`PhiAccrualDetector` (threshold = phi)."""
 
 TIMEOUT_MULTIPLES = (1.5, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0)
 """Default timeouts, as multiples of the heartbeat interval."""
@@ -312,7 +312,7 @@ def _onset(detector: FailureDetector) -> float:
     """When the detector starts to suspect, if no heartbeat arrives from now on."""
     if isinstance(detector, (FixedTimeoutDetector, AdaptiveTimeoutDetector)):
         return detector.deadline
-    assert isinstance(detector, PhiAccrualFailureDetector)
+    assert isinstance(detector, PhiAccrualDetector)
     last = detector.last_heartbeat
     if last is None:
         return math.inf  # phi is 0 before the first heartbeat: never suspects
@@ -338,7 +338,7 @@ def _make(kind: str, level: float, options: Mapping[str, Any]) -> FailureDetecto
             return FixedTimeoutDetector(timeout=level)
         if kind == "adaptive":
             return AdaptiveTimeoutDetector(initial_timeout=level, **options)
-        return PhiAccrualFailureDetector(threshold=level, **options)
+        return PhiAccrualDetector(threshold=level, **options)
     except TypeError as exc:  # an option the detector does not take
         raise invalid(
             "options", dict(options), f"must be arguments of the {kind} detector ({exc})"

@@ -11,7 +11,7 @@ Three detectors, from simplest to most adaptive:
 * ``FixedTimeoutDetector``: suspect once no heartbeat arrived for ``timeout`` seconds.
 * ``AdaptiveTimeoutDetector``: the same, but every wrong suspicion grows the timeout,
   which makes it eventually perfect under partial synchrony.
-* ``PhiAccrualFailureDetector``: outputs a suspicion level phi instead of yes/no
+* ``PhiAccrualDetector``: outputs a suspicion level phi instead of yes/no
   (Hayashibara, Defago, Yared, Katayama, "The phi accrual failure detector", SRDS 2004),
   computed the way Akka computes it.
 
@@ -30,7 +30,7 @@ __all__ = [
     "AdaptiveTimeoutDetector",
     "FailureDetector",
     "FixedTimeoutDetector",
-    "PhiAccrualFailureDetector",
+    "PhiAccrualDetector",
 ]
 
 CdfName = Literal["normal", "logistic"]
@@ -320,7 +320,7 @@ class AdaptiveTimeoutDetector(_TimeoutDetector):
 # --------------------------------------------------------------------------- phi accrual
 
 
-class PhiAccrualFailureDetector(FailureDetector):
+class PhiAccrualDetector(FailureDetector):
     """The phi accrual failure detector, computed as Akka computes it.
 
     Instead of yes/no it outputs phi, a suspicion level on a log scale: phi = 1 means
@@ -366,7 +366,7 @@ class PhiAccrualFailureDetector(FailureDetector):
             what is allowed).
 
     Example:
-        >>> detector = PhiAccrualFailureDetector()
+        >>> detector = PhiAccrualDetector()
         >>> detector.phi(5.0)  # nothing heard yet: healthy
         0.0
         >>> detector.heartbeat(0.0)
@@ -426,7 +426,7 @@ class PhiAccrualFailureDetector(FailureDetector):
 
     def _seed_window(self) -> None:
         # Read in github.com/akka/akka, akka-remote/src/main/scala/akka/remote/
-        # PhiAccrualFailureDetector.scala (the 2009-2017 version, commit 016c6ce): its
+        # PhiAccrualDetector.scala (the 2009-2017 version, commit 016c6ce): its
         # `firstHeartbeat` history is "bootstrap with 2 entries with rather high standard
         # deviation": mean = firstHeartbeatEstimate, stdDeviation = mean / 4, and the
         # history is HeartbeatHistory(maxSampleSize) :+ (mean - stdDeviation) :+ (mean +

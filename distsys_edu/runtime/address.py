@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import SendError, check_time
 from .heap import ARRIVE
+from .messages import check_message
 from .trace import NODE_SHIFT, PEER_SHIFT, SEND
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class Addr:
 
     def try_send(self, msg: Any) -> None:
         """Send ``msg``, or raise :class:`SendError` if the recipient is not running now."""
+        check_message(msg)
         status = self._node.status
         if status not in ("up", "paused"):
             self._sim._send_error(self._node, msg, status)

@@ -7,17 +7,19 @@ of text, the form the command line takes and ``print`` shows::
     3 restart n1
     4 pause n2 1.5              # n2 freezes for 1.5 s
     4 partition n1,n2|n3,n4,n5  # cut both ways between the two groups
-    4 one_way n1|n2,n3          # n1 can no longer reach n2 or n3 (replies still come)
+    4 one_way n1|n2,n3          # n1 can no longer reach n2 or n3 (they still reach n1)
     8 heal                      # every partition ends
     5 hold n1 n2                # park messages n1 -> n2 ...
     6 release n1 n2             # ... and deliver them now ("6 release" releases all)
     1 loss 0.2                  # every link loses 20%  ("1 loss 0.2 n1 n2": one link)
     1 duplication 0.1           # likewise for duplication
-    1 latency 0.005:0.010       # uniform one-way latency in seconds ("0.005": constant)
+    1 latency 0.005:0.01        # uniform one-way latency in seconds; "0.005" is constant,
+                                # "lognormal:0.005:0.5" long-tailed (median, sigma)
 
-Times and durations are virtual seconds. The same schedule is JSON
-(``to_json``/``from_json``) and can be handed to ``Sim(faults=...)`` or applied
-later with ``sim.schedule(...)``.
+Times and durations are virtual seconds. A fault happens after everything else
+due at its time, as if you had run until then and applied it by hand. The same
+schedule is JSON (``to_json``/``from_json``) and can be handed to
+``Sim(faults=...)`` or applied later with ``sim.schedule(...)``.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import FaultScheduleError
+from .errors import FaultScheduleError, InvalidArgument
+from .network import Latency, latency_text, parse_latency
 
-# action -> the argument kinds it takes; a trailing "?" marks optional ones.
+# action -> the arguments it takes; a trailing "?" marks optional ones.
 ACTIONS: dict[str, tuple[str, ...]] = {
     "crash": ("node",),
     "restart": ("node",),
@@ -44,46 +47,67 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "duplication": ("probability", "node?", "node?"),
     "latency": ("latency", "node?", "node?"),
 }
+ARG_FORMS = {
+    "node": "NODE",
+    "seconds": "SECONDS",
+    "groups": "A,B|C,D",
+    "probability": "P",
+    "latency": "SECONDS|LOW:HIGH|lognormal:MEDIAN:SIGMA",
+}
+
+
+def usage(action: str) -> str:
+    """How a line for ``action`` is written, e.g. ``TIME pause NODE SECONDS``."""
+    forms = [ARG_FORMS[k.rstrip("?")] + ("?" if k.endswith("?") else "") for k in ACTIONS[action]]
+    return " ".join(["TIME", action, *forms])
+
+
+def format_number(x: float) -> str:
+    """The shortest text that reads back as exactly ``x`` (``2.0`` is written ``2``)."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _parse_arg(kind: str, text: str) -> Any:
     if kind == "node":
         return text
     if kind == "groups":
-        sides = text.split("|")
-        groups = tuple(tuple(n for n in side.split(",") if n) for side in sides)
-        if len(groups) != 2 or not all(groups):
-            raise ValueError(f"groups must look like a,b|c,d, got {text!r}")
-        return groups
+        return tuple(tuple(n for n in side.split(",") if n) for side in text.split("|"))
     if kind == "latency":
-        parts = [float(p) for p in text.split(":")]
-        if len(parts) not in (1, 2) or not all(math.isfinite(p) and p >= 0 for p in parts):
-            raise ValueError(f"latency must be SECONDS or LOW:HIGH seconds >= 0, got {text!r}")
-        return tuple(parts)
-    value = float(text)
-    if kind == "seconds" and not (math.isfinite(value) and value > 0):
-        raise ValueError(f"a pause must last a finite number of seconds > 0, got {text!r}")
-    if kind == "probability" and not 0 <= value <= 1:
-        raise ValueError(f"a probability must be between 0 and 1, got {text!r}")
-    return value
+        return parse_latency(text)
+    return float(text)
+
+
+def _check_arg(kind: str, value: Any) -> str | None:
+    """What is wrong with one argument, or ``None``."""
+    if kind == "node":
+        ok = isinstance(value, str) and value != ""
+        return None if ok else "a node name"
+    if kind == "seconds":
+        ok = isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+        return None if ok else "a finite number of seconds > 0"
+    if kind == "probability":
+        ok = isinstance(value, (int, float)) and 0 <= value <= 1
+        return None if ok else "a probability between 0 and 1"
+    if kind == "latency":
+        return None if isinstance(value, Latency) else "a latency (see the module docs)"
+    groups_ok = (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(g, tuple) and g and all(isinstance(n, str) for n in g) for g in value)
+        and not set(value[0]) & set(value[1])
+    )
+    return None if groups_ok else "two non-empty groups of nodes that share none, like a,b|c,d"
 
 
 def _format_arg(value: Any) -> str:
-    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
-        return "|".join(",".join(group) for group in value)
     if isinstance(value, tuple):
-        return ":".join(f"{v:g}" for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
+        return "|".join(",".join(group) for group in value)
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if isinstance(value, Latency):
+        return latency_text(value)
     return str(value)
-
-
-def _from_json_arg(kind: str, value: Any) -> Any:
-    if kind == "groups":
-        return tuple(tuple(str(n) for n in group) for group in value)
-    if kind == "latency":
-        return tuple(float(v) for v in value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -93,7 +117,12 @@ class Fault:
     Attributes:
         at: virtual time in seconds.
         action: one of :data:`ACTIONS`.
-        args: the action's arguments, already parsed.
+        args: the action's arguments, already parsed (node names, numbers,
+            groups as two tuples of names, a latency distribution).
+
+    Raises:
+        FaultScheduleError: a bad time, an unknown action, or arguments that do
+            not fit the action; the message says what is allowed.
     """
 
     at: float
@@ -101,25 +130,42 @@ class Fault:
     args: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.at, (int, float)) and math.isfinite(self.at) and self.at >= 0):
-            raise FaultScheduleError(f"at={self.at!r} is not allowed: must be seconds >= 0")
+        if (
+            isinstance(self.at, bool)
+            or not isinstance(self.at, (int, float))
+            or not (0 <= self.at < math.inf)
+        ):
+            raise FaultScheduleError(
+                f"at={self.at!r} is not allowed: must be a finite number of seconds >= 0"
+            )
         kinds = ACTIONS.get(self.action)
         if kinds is None:
             raise FaultScheduleError(
                 f"action={self.action!r} is not allowed: must be one of {', '.join(ACTIONS)}"
             )
         required = sum(1 for k in kinds if not k.endswith("?"))
-        if not required <= len(self.args) <= len(kinds):
+        if len(self.args) not in (required, len(kinds)):  # optional nodes come as a pair
             raise FaultScheduleError(
-                f"{self.action} takes {' '.join(kinds) or 'no arguments'}, got args={self.args!r}"
+                f"args={self.args!r} is not allowed for {self.action}: write {usage(self.action)}"
+            )
+        for kind, value in zip(kinds, self.args, strict=False):
+            problem = _check_arg(kind.rstrip("?"), value)
+            if problem:
+                raise FaultScheduleError(
+                    f"{self.action} argument {value!r} is not allowed: must be {problem}"
+                )
+        if self.action == "hold" and self.args[0] == self.args[1]:
+            raise FaultScheduleError(
+                f"hold {self.args[0]} {self.args[1]} is not allowed: the two nodes must differ "
+                "(self-sends are always delivered)"
             )
 
     @classmethod
     def parse(cls, text: str) -> Fault:
-        """Read one line such as ``"2.5 crash n1"``.
+        """Read one line such as ``"2.5 crash n1"`` (a ``#`` starts a comment).
 
         Raises:
-            FaultScheduleError: the line names the problem and the allowed form.
+            FaultScheduleError: the line, what is wrong with it, and the allowed form.
         """
         words = text.split("#")[0].split()
         if len(words) < 2:
@@ -127,27 +173,39 @@ class Fault:
                 f"fault {text!r} cannot be parsed: expected 'TIME ACTION [ARGS]', "
                 "for example '2.5 crash n1'"
             )
-        action = words[1]
-        kinds = [k.rstrip("?") for k in ACTIONS.get(action, ())]
-        try:
-            at = float(words[0])
-            args = tuple(
-                _parse_arg(kind, word) for kind, word in zip(kinds, words[2:], strict=False)
-            )
-        except ValueError as exc:
-            raise FaultScheduleError(f"fault {text!r} cannot be parsed: {exc}") from None
-        if len(words) - 2 > len(kinds):
+        time_text, action, arg_texts = words[0], words[1], words[2:]
+        if action not in ACTIONS:
             raise FaultScheduleError(
-                f"fault {text!r} cannot be parsed: {action} takes at most {len(kinds)} arguments"
+                f"fault {text!r} cannot be parsed: action {action!r} is not one of "
+                f"{', '.join(ACTIONS)}"
             )
-        return cls(at, action, args)
+        kinds = [k.rstrip("?") for k in ACTIONS[action]]
+        if len(arg_texts) > len(kinds):
+            raise FaultScheduleError(
+                f"fault {text!r} cannot be parsed: too many arguments; write {usage(action)}"
+            )
+        try:
+            at = float(time_text)
+        except ValueError:
+            raise FaultScheduleError(
+                f"fault {text!r} cannot be parsed: TIME {time_text!r} must be a number of "
+                "seconds >= 0"
+            ) from None
+        try:
+            args = tuple(_parse_arg(k, w) for k, w in zip(kinds, arg_texts, strict=False))
+            return cls(at, action, args)
+        except (ValueError, InvalidArgument) as exc:
+            raise FaultScheduleError(
+                f"fault {text!r} cannot be parsed: {exc}; write {usage(action)}"
+            ) from None
 
     def __str__(self) -> str:
-        return " ".join([f"{self.at:g}", self.action, *(_format_arg(a) for a in self.args)])
+        return " ".join([format_number(self.at), self.action, *map(_format_arg, self.args)])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: ``{"at": 2.5, "action": "crash", "args": ["n1"]}``."""
-        return {"at": self.at, "action": self.action, "args": json.loads(json.dumps(self.args))}
+        args = [latency_text(a) if isinstance(a, Latency) else a for a in self.args]
+        return {"at": self.at, "action": self.action, "args": json.loads(json.dumps(args))}
 
     @classmethod
     def from_dict(cls, data: Any) -> Fault:
@@ -158,10 +216,18 @@ class Fault:
                 _from_json_arg(k, v) for k, v in zip(kinds, data.get("args", []), strict=False)
             )
             return cls(float(data["at"]), data["action"], args)
+        except FaultScheduleError:
+            raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            if isinstance(exc, FaultScheduleError):
-                raise
             raise FaultScheduleError(f"fault {data!r} cannot be read: {exc!r}") from None
+
+
+def _from_json_arg(kind: str, value: Any) -> Any:
+    if kind == "groups":
+        return tuple(tuple(str(n) for n in group) for group in value)
+    if kind == "latency":
+        return parse_latency(value)
+    return value
 
 
 class FaultSchedule(list[Fault]):
@@ -172,6 +238,12 @@ class FaultSchedule(list[Fault]):
 
     def __str__(self) -> str:
         return "\n".join(str(f) for f in self)
+
+    @classmethod
+    def parse(cls, text: str) -> FaultSchedule:
+        """Read one fault a line; blank lines and ``#`` comments are skipped."""
+        lines = [line for line in text.splitlines() if line.split("#")[0].strip()]
+        return cls(lines)
 
     def to_json(self) -> str:
         """The schedule as a JSON array of :meth:`Fault.to_dict` objects."""

@@ -100,6 +100,47 @@ def as_latency(value: Latency | float, param: str = "latency") -> Latency:
     raise invalid(param, value, "must be seconds >= 0 or a Constant/Uniform/LogNormal")
 
 
+def latency_text(latency: Latency) -> str:
+    """The text form of a latency, as fault schedules write it.
+
+    ``0.005`` (constant), ``0.005:0.01`` (uniform), ``lognormal:0.005:0.5``
+    (median and sigma; a cap follows as a fourth part).
+
+    Raises:
+        InvalidArgument: a latency of your own class, which has no text form.
+    """
+    if isinstance(latency, Constant):
+        return repr(latency.seconds)
+    if isinstance(latency, Uniform):
+        return f"{latency.low!r}:{latency.high!r}"
+    if isinstance(latency, LogNormal):
+        cap = "" if latency.maximum == math.inf else f":{latency.maximum!r}"
+        return f"lognormal:{latency.median!r}:{latency.sigma!r}{cap}"
+    raise invalid("latency", latency, "has no text form: use Constant, Uniform or LogNormal")
+
+
+def parse_latency(text: str) -> Latency:
+    """The inverse of :func:`latency_text`.
+
+    Raises:
+        InvalidArgument: the text is not one of the three forms, or its numbers are bad.
+    """
+    parts = text.split(":")
+    try:
+        if parts[0] == "lognormal" and len(parts) in (3, 4):
+            return LogNormal(*(float(p) for p in parts[1:]))
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) == 1:
+        return Constant(numbers[0])
+    if len(numbers) == 2:
+        return Uniform(numbers[0], numbers[1])
+    raise invalid(
+        "latency", text, "must be SECONDS, LOW:HIGH or lognormal:MEDIAN:SIGMA[:MAX] (seconds)"
+    )
+
+
 @dataclass(frozen=True)
 class LinkConfig:
     """How one directed link behaves. Plain data; the Sim records every change."""

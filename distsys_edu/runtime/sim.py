@@ -21,6 +21,7 @@ import math
 import random
 import traceback
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from .actor import Actor, Context, Timer, TimerCallback, find_handler
@@ -36,7 +37,7 @@ from .errors import (
 from .faults import Fault, FaultSchedule, as_fault
 from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE
 from .messages import check_message
-from .network import Constant, LinkConfig, Network, Uniform
+from .network import LinkConfig, Network
 from .snapshot import Snapshot, snapshot_at
 from .supervisor import Failure, Supervisor
 from .trace import DELIVER, DROP, DUPLICATE, NODE_SHIFT, PEER_SHIFT, SEND, TIMER, K, Trace
@@ -45,6 +46,7 @@ UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
 NODE_STATES = (UP, DOWN, PAUSED, STOPPED)
 
 _FORBIDDEN_IN_NAMES = set(" \t\n,|:#")
+_LATE = 1 << 62  # added to a scheduled fault's seq: it runs after the rest of its instant
 
 ActorFactory = Callable[[], Actor]
 
@@ -247,9 +249,9 @@ class Sim:
         if (
             isinstance(until, bool)
             or not isinstance(until, (int, float))
-            or not (until >= self.now)
+            or not (self.now <= until < math.inf)
         ):
-            raise invalid("until", until, f"must be a time >= now ({self.now!r})")
+            raise invalid("until", until, f"must be a finite time >= now ({self.now!r})")
         self._loop(self._heap, float(until))
         self.now = float(until)
 
@@ -465,6 +467,7 @@ class Sim:
         on_reply: Callable[[Any, Context | None], Any] | None,
         on_timeout: Callable[[Context | None], Any] | None,
     ) -> Request:
+        check_message(msg)  # before anything changes
         requester = self._current
         request = Request(self._next_msg_id(), requester, on_reply, on_timeout)
         self._requests[request.id] = request
@@ -517,10 +520,11 @@ class Sim:
             timer.fired += 1
             self._push(timer.due(), TIMER_DUE, timer)
         node = timer.node
-        if node.status is PAUSED:
-            if not timer.backlogged:  # an overdue timer runs once on resume, not once a tick
-                timer.backlogged = True
-                node.backlog.append((RUN_TIMER, timer))
+        if timer.backlogged:  # it already waits to run once on resume: that run covers this tick
+            return
+        if node.status is PAUSED:  # an overdue timer runs once on resume, not once a tick
+            timer.backlogged = True
+            node.backlog.append((RUN_TIMER, timer))
             return
         self._run_timer(timer)
 
@@ -568,7 +572,7 @@ class Sim:
 
     def _fail(self, node: Node, during: str, what: str, exc: Exception) -> None:
         supervisor = node.supervisor
-        if self.strict:
+        if self.strict or node is self._outside:  # the outside is your own code: it raises
             outcome = "raised"
         elif (
             node.status in (UP, PAUSED)
@@ -680,10 +684,9 @@ class Sim:
 
     def _crash(self, node: Node) -> None:
         node.status = DOWN
-        node.incarnation += 1
+        self._end_incarnation(node)
         node.actor = None
         node.ctx = None
-        node.annotations = {}
         self._log("crash", node)
         backlog, node.backlog = node.backlog, []
         for kind, item in backlog:
@@ -696,8 +699,8 @@ class Sim:
         Only ``ctx.storage`` survives, as a disk would.
         """
         node = self._node(name)
-        self._remember("restart", name)
         actor = self._make_actor(node)
+        self._remember("restart", name)
         if node.status in (UP, PAUSED):
             self._crash(node)
         node.incarnation += 1
@@ -708,10 +711,18 @@ class Sim:
             return
         ctx, actor = node.ctx, node.actor
         assert ctx is not None and actor is not None
+        node.status = STOPPED  # first, so a stopped() that raises is recorded, not acted on
         self._guarded(node, "stopped", "stopped", actor.stopped, ctx)
-        node.status = STOPPED
-        node.incarnation += 1
+        self._end_incarnation(node)
         self._log("stop", node)
+
+    def _end_incarnation(self, node: Node) -> None:
+        """Forget what belongs to the running actor: timers, requests, pause, annotations."""
+        node.incarnation += 1  # every timer and request callback of the old one is now stale
+        node.pause_until = 0.0
+        node.annotations = {}
+        for request_id in [i for i, r in self._requests.items() if r.node is node]:
+            del self._requests[request_id]  # its requester is gone: nobody will read a reply
 
     def pause(self, name: str, duration: float) -> None:
         """Freeze ``name`` for ``duration`` seconds (a GC pause).
@@ -819,10 +830,7 @@ class Sim:
         self, *, latency: Any = None, loss: float | None = None, duplication: float | None = None
     ) -> None:
         """Change the default link settings (``None`` keeps a setting)."""
-        self.network.default = self.network.default.changed(latency, loss, duplication)
-        self.network.refresh()
-        self._remember_link(latency, loss, duplication)
-        self._log("link", None, None, {"default": self.network.default})
+        self._change_links(None, latency=latency, loss=loss, duplication=duplication)
 
     def set_link(
         self,
@@ -834,26 +842,28 @@ class Sim:
         duplication: float | None = None,
     ) -> None:
         """Change the settings of the directed link ``src -> dst`` only."""
-        a, b = self._node(src), self._node(dst)
-        config = self.network.config(src, dst).changed(latency, loss, duplication)
-        self.network.links[(src, dst)] = config
-        self.network.refresh()
-        self._remember_link(latency, loss, duplication, src, dst)
-        self._log("link", a, b, {"config": config})
+        self._node(src), self._node(dst)
+        self._change_links((src, dst), latency=latency, loss=loss, duplication=duplication)
 
-    def _remember_link(
-        self, latency: Any, loss: float | None, duplication: float | None, *link: str
-    ) -> None:
-        if loss is not None:
-            self._remember("loss", float(loss), *link)
-        if duplication is not None:
-            self._remember("duplication", float(duplication), *link)
-        if isinstance(latency, (int, float)):
-            self._remember("latency", (float(latency),), *link)
-        elif isinstance(latency, Constant):
-            self._remember("latency", (latency.seconds,), *link)
-        elif isinstance(latency, Uniform):
-            self._remember("latency", (latency.low, latency.high), *link)
+    def _change_links(self, link: tuple[str, str] | None, **settings: Any) -> None:
+        """Change one link (``None``: the default), one recorded fault per setting."""
+        net = self.network
+        current = net.default if link is None else net.config(*link)
+        current.changed(**settings)  # check every value before changing anything
+        nodes = (None, None) if link is None else (self._nodes[link[0]], self._nodes[link[1]])
+        for setting, value in settings.items():
+            if value is None:
+                continue
+            current = net.default if link is None else net.config(*link)
+            config = current.changed(**{setting: value})
+            if link is None:
+                net.default = config
+            else:
+                net.links[link] = config
+            net.refresh()
+            value = getattr(config, setting)
+            self._remember(setting, value, *(link or ()))
+            self._log("link", *nodes, {setting: value})
 
     def schedule(self, faults: Fault | str | dict[str, Any] | Iterable[Any]) -> None:
         """Apply each fault when virtual time reaches its ``at``.
@@ -863,6 +873,11 @@ class Sim:
         """
         if isinstance(faults, (Fault, str, dict)):
             faults = [faults]
+        elif not isinstance(faults, Iterable):
+            raise FaultScheduleError(
+                f"faults={faults!r} is not allowed: give a Fault, a line such as "
+                "'2.5 crash n1', a dict, or a list of those"
+            )
         parsed = [as_fault(f) for f in faults]  # parse all before scheduling any
         for fault in parsed:
             if fault.at < self.now:
@@ -870,7 +885,11 @@ class Sim:
                     f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({self.now!r})"
                 )
         for fault in parsed:
-            self._push(fault.at, CALL, lambda fault=fault: self.apply(fault))
+            # A scheduled fault happens after everything else due at its time,
+            # exactly as if you had run until then and applied it by hand: so a
+            # fault_history replays to the same trace.
+            late_seq = _LATE + self._next_seq()
+            heapq.heappush(self._heap, (fault.at, late_seq, CALL, partial(self.apply, fault)))
 
     def apply(self, fault: Fault | str | dict[str, Any]) -> None:
         """Apply one fault now (its ``at`` is ignored).
@@ -884,8 +903,7 @@ class Sim:
             if action in ("partition", "one_way"):
                 self.partition(*args[0], one_way=action == "one_way")
             elif action in ("loss", "duplication", "latency"):
-                value = args[0] if action != "latency" else _latency_from_args(args[0])
-                setting = {action: value}
+                setting = {action: args[0]}
                 if len(args) == 3:
                     self.set_link(args[1], args[2], **setting)
                 else:
@@ -898,7 +916,3 @@ class Sim:
     def __repr__(self) -> str:
         states = ", ".join(f"{n.name}:{n.status}" for n in self._nodes.values())
         return f"<Sim seed={self.seed} now={self.now:g} nodes=[{states}]>"
-
-
-def _latency_from_args(args: tuple[float, ...]) -> Any:
-    return Constant(args[0]) if len(args) == 1 else Uniform(args[0], args[1])

@@ -102,7 +102,7 @@ class Event:
             for the world outside any actor and for network-wide events.
         peer: the other end (the recipient, for message events), else ``None``.
         msg_id: the message's id for message events, else ``None``. A duplicate
-            has its own id; ``data`` then holds the original's id.
+            made by the network has an id of its own.
         msg: the message object (a :class:`MessageRecord` after import), else ``None``.
         due: for ``send``/``duplicate``, the virtual time it is due to arrive
             (``None`` when dropped at once).
@@ -134,7 +134,8 @@ class Event:
 def encode_value(value: Any) -> Any:
     """Turn a message field into JSON data, the same way in every process.
 
-    Dataclasses become ``{"type": name, **fields}``; tuples and lists become
+    Dataclasses become ``{"type": name, "fields": {...}}`` (fields whose
+    ``repr`` is off, which are derived, are left out); tuples and lists become
     lists; sets become sorted lists (set order depends on the hash seed);
     anything with a ``name`` used as an address (``Addr``) becomes ``{"addr": name}``.
     """
@@ -143,10 +144,14 @@ def encode_value(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)
     if isinstance(value, MessageRecord):
-        return {"type": value.type, **value.fields}
+        return {"type": value.type, "fields": value.fields}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"type": type(value).__name__, **fields}
+        fields = {
+            f.name: encode_value(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.repr
+        }
+        return {"type": type(value).__name__, "fields": fields}
     if isinstance(value, (list, tuple)):
         return [encode_value(v) for v in value]
     if isinstance(value, (set, frozenset)):
@@ -247,6 +252,7 @@ class Trace:
         )
 
     def __iter__(self) -> Iterator[Event]:
+        self._need_full("reading events")
         return (self[i] for i in range(len(self)))
 
     def events(
@@ -360,8 +366,7 @@ class Trace:
         code = self.drop_code(row["reason"]) if kind == "drop" else K[kind]
         obj: Any = row.get("data")
         if "msg" in row:
-            fields = dict(row["msg"])
-            obj = MessageRecord(fields.pop("type"), fields)
+            obj = MessageRecord(row["msg"]["type"], row["msg"]["fields"])
         due = row.get("due")
         node, peer = row.get("node"), row.get("peer")
         self.record(

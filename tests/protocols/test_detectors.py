@@ -23,7 +23,7 @@ from distsys_edu.protocols.detectors import (
     AdaptiveTimeoutDetector,
     FailureDetector,
     FixedTimeoutDetector,
-    PhiAccrualFailureDetector,
+    PhiAccrualDetector,
 )
 
 NAN = float("nan")
@@ -47,7 +47,7 @@ def published_phi(
     if cdf == "normal":
         tail = 0.5 * math.erfc((delta - mean) / (std * math.sqrt(2)))
         return math.inf if tail == 0.0 else -math.log10(tail)
-    # Akka, PhiAccrualFailureDetector.phi(timeDiff, mean, stdDeviation), as written there.
+    # Akka, PhiAccrualDetector.phi(timeDiff, mean, stdDeviation), as written there.
     y = (delta - mean) / std
     e = math.exp(-y * (1.5976 + 0.070566 * y * y))
     if delta > mean:
@@ -55,9 +55,9 @@ def published_phi(
     return -math.log10(1.0 - 1.0 / (1.0 + e))
 
 
-def fed_phi_detector(intervals: Sequence[float], **params: object) -> PhiAccrualFailureDetector:
+def fed_phi_detector(intervals: Sequence[float], **params: object) -> PhiAccrualDetector:
     """A phi detector that heard a heartbeat at 0 and then one after each interval."""
-    detector = PhiAccrualFailureDetector(**params)  # type: ignore[arg-type]
+    detector = PhiAccrualDetector(**params)  # type: ignore[arg-type]
     t = 0.0
     detector.heartbeat(t)
     for interval in intervals:
@@ -82,7 +82,7 @@ def test_every_detector_satisfies_the_protocol() -> None:
     detectors: list[FailureDetector] = [
         FixedTimeoutDetector(1.0),
         AdaptiveTimeoutDetector(1.0, 0.5),
-        PhiAccrualFailureDetector(),
+        PhiAccrualDetector(),
     ]
     for detector in detectors:
         assert isinstance(detector, FailureDetector)
@@ -231,7 +231,7 @@ def test_adaptive_timeout_is_eventually_perfect_once_delays_are_bounded(
 
 
 def test_phi_is_zero_before_the_first_heartbeat() -> None:
-    detector = PhiAccrualFailureDetector()
+    detector = PhiAccrualDetector()
     assert detector.last_heartbeat is None
     assert detector.phi(0.0) == 0.0
     assert detector.phi(1e9) == 0.0
@@ -240,7 +240,7 @@ def test_phi_is_zero_before_the_first_heartbeat() -> None:
 
 @pytest.mark.parametrize("cdf", ["normal", "logistic"])
 def test_first_heartbeat_seeds_the_window_like_akka(cdf: str) -> None:
-    detector = PhiAccrualFailureDetector(first_heartbeat_estimate=2.0, cdf=cdf)  # type: ignore[arg-type]
+    detector = PhiAccrualDetector(first_heartbeat_estimate=2.0, cdf=cdf)  # type: ignore[arg-type]
     detector.heartbeat(3.0)
     assert detector.intervals == (1.5, 2.5)
     for delta in (0.0, 1.0, 2.0, 2.5, 4.0):
@@ -254,7 +254,7 @@ def test_seeds_stay_in_the_window_until_pushed_out() -> None:
 
 
 def test_a_window_of_one_keeps_the_upper_seed_then_the_last_interval() -> None:
-    detector = PhiAccrualFailureDetector(max_samples=1)
+    detector = PhiAccrualDetector(max_samples=1)
     detector.heartbeat(0.0)
     assert detector.intervals == (1.25,)
     detector.heartbeat(0.7)
@@ -278,13 +278,13 @@ def test_a_window_of_one_keeps_the_upper_seed_then_the_last_interval() -> None:
     ],
 )
 def test_phi_hand_checked_values(cdf: str, delta: float, expected: float) -> None:
-    detector = PhiAccrualFailureDetector(cdf=cdf)  # type: ignore[arg-type]
+    detector = PhiAccrualDetector(cdf=cdf)  # type: ignore[arg-type]
     detector.heartbeat(0.0)
     assert detector.phi(delta) == pytest.approx(expected, abs=5e-5)
 
 
 def test_acceptable_pause_is_added_to_the_mean() -> None:
-    detector = PhiAccrualFailureDetector(acceptable_pause=3.0)
+    detector = PhiAccrualDetector(acceptable_pause=3.0)
     detector.heartbeat(0.0)
     assert detector.phi(4.0) == pytest.approx(math.log10(2), rel=1e-12)
 
@@ -393,10 +393,10 @@ def test_available_exactly_while_phi_is_below_threshold(
 
 
 def test_phi_equal_to_the_threshold_is_suspected() -> None:
-    probe = PhiAccrualFailureDetector()
+    probe = PhiAccrualDetector()
     probe.heartbeat(0.0)
     at_mean = probe.phi(1.0)  # log10 2, from the seeds
-    detector = PhiAccrualFailureDetector(threshold=at_mean)
+    detector = PhiAccrualDetector(threshold=at_mean)
     detector.heartbeat(0.0)
     assert detector.suspect(1.0)
     assert detector.is_available(0.99)
@@ -426,7 +426,7 @@ def test_phi_far_before_the_mean_is_zero_without_overflow() -> None:
 
 def test_error_message_reads_as_documented() -> None:
     with pytest.raises(ValueError) as caught:
-        PhiAccrualFailureDetector(threshold=-1.0)
+        PhiAccrualDetector(threshold=-1.0)
     assert str(caught.value) == "threshold=-1.0 is not allowed: must be a finite number > 0"
 
 
@@ -460,7 +460,7 @@ def test_error_message_reads_as_documented() -> None:
 )
 def test_phi_detector_rejects_bad_parameters(name: str, value: object) -> None:
     with rejects(name, value):
-        PhiAccrualFailureDetector(**{name: value})  # type: ignore[arg-type]
+        PhiAccrualDetector(**{name: value})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -510,7 +510,7 @@ def test_max_timeout_message_says_it_must_reach_initial_timeout() -> None:
 FACTORIES: list[Callable[[], FailureDetector]] = [
     lambda: FixedTimeoutDetector(1.0),
     lambda: AdaptiveTimeoutDetector(1.0, 0.5),
-    lambda: PhiAccrualFailureDetector(),
+    lambda: PhiAccrualDetector(),
 ]
 
 
@@ -538,7 +538,7 @@ def test_detectors_reject_times_earlier_than_the_last_heartbeat(
         with pytest.raises(ValueError, match=re.escape("t=4.0 is not allowed")) as caught:
             ask(4.0)
         assert ">= 5.0 (the last heartbeat" in str(caught.value)
-    if isinstance(detector, PhiAccrualFailureDetector):
+    if isinstance(detector, PhiAccrualDetector):
         with rejects("t", 4.0):
             detector.phi(4.0)
 
