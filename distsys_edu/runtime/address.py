@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import SendError, check_time
 from .heap import ARRIVE
 from .messages import check_message
-from .trace import NODE_SHIFT, PEER_SHIFT, SEND
+from .trace import ROW, SEND
 
 if TYPE_CHECKING:
     from .actor import Context
@@ -114,20 +114,20 @@ class Addr:
 
     def do_send(self, msg: Any) -> None:
         """Send ``msg`` and forget it. Nothing is raised if it is lost."""
-        sim, dst = self._sim, self._node
+        sim, dst, msg_type = self._sim, self._node, type(msg)
         src, delay, by_type = sim._current, sim.network.fast_delay, sim._sent_by_type
-        if delay is None or src is dst or type(msg) not in by_type:
+        if delay is None or src is dst or msg_type not in by_type:
             sim._send(dst, msg, 0)  # the general path: faults, self-sends, a new type
             return
         # The common case, written out here because one more call per message
         # would cost more than the work: count, number, schedule, record.
-        by_type[type(msg)] += 1
+        by_type[msg_type] += 1
         msg_id, now = sim._next_msg_id(), sim.now
         heappush(sim._heap, (now + delay, sim._next_seq(), ARRIVE, (msg_id, src, dst, msg, 0)))
         if sim._full:  # Trace.record, inlined
-            code = SEND | (src.index + 1) << NODE_SHIFT | (dst.index + 1) << PEER_SHIFT
-            sim._extend_rows((now, code, msg_id, now + delay))
-            sim._append_obj(msg)
+            code = SEND | src.out_code | dst.in_code
+            sim._add_row(ROW.pack(now, code, msg_id, now + delay))
+            sim._add_object(msg)
 
     def try_send(self, msg: Any) -> None:
         """Send ``msg``, or raise :class:`SendError` if the recipient is not running now."""

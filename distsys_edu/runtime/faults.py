@@ -194,6 +194,8 @@ class Fault:
         try:
             args = tuple(_parse_arg(k, w) for k, w in zip(kinds, arg_texts, strict=False))
             return cls(at, action, args)
+        except FaultScheduleError as exc:  # it already says how to write the line
+            raise FaultScheduleError(f"fault {text!r} cannot be parsed: {exc}") from None
         except (ValueError, InvalidArgument) as exc:
             raise FaultScheduleError(
                 f"fault {text!r} cannot be parsed: {exc}; write {usage(action)}"

@@ -126,12 +126,13 @@ def parse_latency(text: str) -> Latency:
         InvalidArgument: the text is not one of the three forms, or its numbers are bad.
     """
     parts = text.split(":")
+    lognormal = parts[0] == "lognormal" and len(parts) in (3, 4)
     try:
-        if parts[0] == "lognormal" and len(parts) in (3, 4):
-            return LogNormal(*(float(p) for p in parts[1:]))
-        numbers = [float(p) for p in parts]
+        numbers = [float(p) for p in (parts[1:] if lognormal else parts)]
     except ValueError:
         numbers = []
+    if lognormal and numbers:
+        return LogNormal(*numbers)
     if len(numbers) == 1:
         return Constant(numbers[0])
     if len(numbers) == 2:

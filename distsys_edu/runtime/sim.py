@@ -40,7 +40,7 @@ from .messages import check_message
 from .network import LinkConfig, Network
 from .snapshot import Snapshot, snapshot_at
 from .supervisor import Failure, Supervisor
-from .trace import DELIVER, DROP, DUPLICATE, NODE_SHIFT, PEER_SHIFT, SEND, TIMER, K, Trace
+from .trace import DELIVER, DROP, DUPLICATE, NODE_SHIFT, PEER_SHIFT, ROW, SEND, TIMER, K, Trace
 
 UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
 NODE_STATES = (UP, DOWN, PAUSED, STOPPED)
@@ -62,9 +62,11 @@ class Node:
         "ctx",
         "factory",
         "handlers",
+        "in_code",
         "incarnation",
         "index",
         "name",
+        "out_code",
         "pause_until",
         "restart_times",
         "status",
@@ -82,6 +84,10 @@ class Node:
     ) -> None:
         self.name = name
         self.index = index
+        # This node's part of a trace event's packed code, as sender and as
+        # receiver (see trace.pack), computed once for the hot path.
+        self.out_code = (index + 1) << NODE_SHIFT
+        self.in_code = (index + 1) << PEER_SHIFT
         self.factory = factory
         self.supervisor = supervisor
         self.actor: Actor | None = None
@@ -149,7 +155,7 @@ class Sim:
         self._running = False
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts
-        self._extend_rows, self._append_obj = self.trace.appenders()
+        self._add_row, self._add_object = self.trace.appenders()
         self._sent_by_type = self.trace.sent_by_type
         if faults is not None:
             self.schedule(faults)
@@ -281,7 +287,7 @@ class Sim:
         self._running = True
         heap, pop, net = queue, heapq.heappop, self.network
         full, kind_counts, outside = self._full, self._kind_counts, self._outside
-        extend_rows, append_obj = self._extend_rows, self._append_obj
+        add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
         try:
             while heap and heap[0][0] <= limit:
                 t, _, kind, item = pop(heap)
@@ -303,9 +309,9 @@ class Sim:
                     continue
                 kind_counts[DELIVER] += 1
                 if full:  # Trace.record, inlined for speed
-                    code = DELIVER | (src.index + 1) << NODE_SHIFT | (dst.index + 1) << PEER_SHIFT
-                    extend_rows((t, code, msg_id, math.nan))
-                    append_obj(msg)
+                    code = DELIVER | src.out_code | dst.in_code
+                    add_row(pack_row(t, code, msg_id, math.nan))
+                    add_object(msg)
                 handler = dst.handlers.get(type(msg))
                 if handler is None:
                     handler = self._find_handler(dst, msg)
@@ -571,6 +577,8 @@ class Sim:
         self._push(self.now, CALL, call)
 
     def _fail(self, node: Node, during: str, what: str, exc: Exception) -> None:
+        if getattr(exc, "_distsys_recorded", False):
+            raise exc  # recorded where it was raised; now on its way out (strict mode)
         supervisor = node.supervisor
         if self.strict or node is self._outside:  # the outside is your own code: it raises
             outcome = "raised"
@@ -606,6 +614,7 @@ class Sim:
             },
         )
         if outcome == "raised":
+            exc._distsys_recorded = True  # type: ignore[attr-defined]
             raise exc
         if outcome == "restarted":
             self._supervised_restart(node)
@@ -712,9 +721,11 @@ class Sim:
         ctx, actor = node.ctx, node.actor
         assert ctx is not None and actor is not None
         node.status = STOPPED  # first, so a stopped() that raises is recorded, not acted on
-        self._guarded(node, "stopped", "stopped", actor.stopped, ctx)
-        self._end_incarnation(node)
-        self._log("stop", node)
+        try:
+            self._guarded(node, "stopped", "stopped", actor.stopped, ctx)
+        finally:  # even when strict mode re-raises
+            self._end_incarnation(node)
+            self._log("stop", node)
 
     def _end_incarnation(self, node: Node) -> None:
         """Forget what belongs to the running actor: timers, requests, pause, annotations."""
@@ -884,12 +895,17 @@ class Sim:
                 raise FaultScheduleError(
                     f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({self.now!r})"
                 )
-        for fault in parsed:
-            # A scheduled fault happens after everything else due at its time,
-            # exactly as if you had run until then and applied it by hand: so a
-            # fault_history replays to the same trace.
+        # Faults at one instant are applied together, after everything else due
+        # then, exactly as if you had run until then and applied them by hand:
+        # so a fault_history replays to the same trace.
+        for at, group in itertools.groupby(sorted(parsed, key=lambda f: f.at), lambda f: f.at):
             late_seq = _LATE + self._next_seq()
-            heapq.heappush(self._heap, (fault.at, late_seq, CALL, partial(self.apply, fault)))
+            apply_all = partial(self._apply_all, list(group))
+            heapq.heappush(self._heap, (at, late_seq, CALL, apply_all))
+
+    def _apply_all(self, faults: list[Fault]) -> None:
+        for fault in faults:
+            self.apply(fault)
 
     def apply(self, fault: Fault | str | dict[str, Any]) -> None:
         """Apply one fault now (its ``at`` is ignored).

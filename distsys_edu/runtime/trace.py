@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import math
+import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -65,6 +66,8 @@ recipient was crashed or stopped when it arrived."""
 
 
 NODE_SHIFT, PEER_SHIFT, INDEX_MASK = 6, 29, (1 << 23) - 1
+ROW = struct.Struct("=4d")
+"""One event's numbers as stored: (t, code, msg_id, due) as four doubles."""
 
 
 def pack(kind: int, node: int, peer: int) -> int:
@@ -189,25 +192,26 @@ class Trace:
         # The full trace: four numbers an event in one array of doubles,
         # (t, code, msg_id, due), where ``code`` packs the kind, the node and the
         # peer (see ``pack``; it fits a double exactly), and the event's object
-        # (message, annotations...) in a list. Two appends an event, for speed.
+        # (message, annotations...) in a list. A row goes in as bytes packed by
+        # ROW: twice as fast as array.extend with a tuple.
         self._rows = array("d")
         self._obj: list[Any] = []
 
     # -- writing (called by the Sim) ---------------------------------------
 
-    def appenders(self) -> tuple[Callable[[Any], None], Callable[[Any], None]]:
-        """``(rows.extend, objects.append)``, for a writer that inlines :meth:`record`.
+    def appenders(self) -> tuple[Callable[[bytes], None], Callable[[Any], None]]:
+        """``(add_row, add_object)``, for a writer that inlines :meth:`record`.
 
-        Write an event as ``extend((t, pack(kind, node, peer), msg_id, due))``
-        then ``append(obj)``.
+        Write an event as ``add_row(ROW.pack(t, pack(kind, node, peer), msg_id, due))``
+        then ``add_object(obj)``.
         """
-        return self._rows.extend, self._obj.append
+        return self._rows.frombytes, self._obj.append
 
     def record(
         self, t: float, kind: int, node: int, peer: int, msg_id: int, due: float, obj: Any
     ) -> None:
         """Append one event (full level only). Node index ``-1`` means none/outside."""
-        self._rows.extend((t, pack(kind, node, peer), msg_id, due))
+        self._rows.frombytes(ROW.pack(t, pack(kind, node, peer), msg_id, due))
         self._obj.append(obj)
 
     def drop_code(self, reason: str) -> int:
