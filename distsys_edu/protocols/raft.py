@@ -64,7 +64,9 @@ class RaftConfig:
         try:
             low, high = self.election_timeout
         except (TypeError, ValueError):
-            raise invalid("election_timeout", self.election_timeout, "must be (low, high)") from None
+            raise invalid(
+                "election_timeout", self.election_timeout, "must be (low, high)"
+            ) from None
         check_time("election_timeout low", low, positive=True)
         check_time("election_timeout high", high, positive=True)
         if low > high:
@@ -75,7 +77,8 @@ class RaftConfig:
         interval = check_time("heartbeat_interval", self.heartbeat_interval, positive=True)
         if interval >= low:
             raise invalid(
-                "heartbeat_interval", interval,
+                "heartbeat_interval",
+                interval,
                 f"must be shorter than the lowest election timeout ({low!r})",
             )
 
@@ -207,8 +210,11 @@ class RaftNode(Actor):
     def publish(self, ctx: Context, **extra: Any) -> None:
         """Annotate this node's view for pictures and checks."""
         ctx.annotate(
-            role=self.role, term=self.term(ctx), leader=self.leader,
-            voted_for=self.voted_for(ctx), **extra,
+            role=self.role,
+            term=self.term(ctx),
+            leader=self.leader,
+            voted_for=self.voted_for(ctx),
+            **extra,
         )
 
     def observe_term(self, ctx: Context, term: int) -> None:
