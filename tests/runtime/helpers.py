@@ -306,9 +306,12 @@ class WorldReplay:
 
 
 def message_fields(msg: Any) -> dict[str, Any]:
-    """A message's fields as a dict (live dataclass or imported record)."""
+    """A message's exported fields as a dict (live dataclass or imported record).
+
+    Fields whose ``repr`` is off are derived and are not exported to the trace.
+    """
     if dataclasses.is_dataclass(msg):
-        return {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg)}
+        return {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg) if f.repr}
     return dict(msg.fields)
 
 
@@ -323,11 +326,12 @@ def fault_strategy(nodes: list[str], horizon: float) -> Any:
     """A hypothesis strategy for one valid :class:`Fault` among ``nodes`` before ``horizon``.
 
     Every kind of fault the runtime knows: crashes, restarts, pauses, partitions (both
-    ways and one way), heals, holds, releases, loss, duplication and latency changes.
+    ways and one way), heals, holds, releases, loss, duplication and latency changes
+    (constant, uniform and long-tailed, with and without a cap).
     """
     from hypothesis import strategies as st
 
-    from distsys_edu.runtime import Fault
+    from distsys_edu.runtime import Constant, Fault, LogNormal
 
     at = st.floats(0, horizon)
     node = st.sampled_from(nodes)
@@ -344,8 +348,15 @@ def fault_strategy(nodes: list[str], horizon: float) -> Any:
     )
     prob = st.floats(0, 1)
     latency = st.one_of(
-        st.floats(0, 0.5).map(lambda x: (x,)),
-        st.tuples(st.floats(0, 0.2), st.floats(0, 0.3)).map(lambda lh: (min(lh), max(lh))),
+        st.floats(0, 0.5).map(Constant),
+        st.tuples(st.floats(0, 0.2), st.floats(0, 0.3)).map(lambda lh: Uniform(*sorted(lh))),
+        st.builds(LogNormal, st.floats(0.001, 0.1), st.floats(0, 1)),
+        st.builds(
+            lambda median, sigma, cap: LogNormal(median, sigma, median * cap),
+            st.floats(0.001, 0.1),
+            st.floats(0, 1),
+            st.floats(1, 10),
+        ),
     )
     return st.one_of(
         st.builds(lambda t, n: Fault(t, "crash", (n,)), at, node),

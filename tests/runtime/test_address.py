@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
 import pytest
@@ -11,13 +13,14 @@ from distsys_edu.runtime import (
     Addr,
     Context,
     LinkConfig,
+    MessageTypeError,
     Reply,
     Request,
     SendError,
     Sim,
 )
 
-from .helpers import Gossip, Ping, Recorder, Stop
+from .helpers import Gossip, MutableMsg, Ping, Recorder, Stop
 
 # --------------------------------------------------------------------------- Addr itself
 
@@ -324,3 +327,60 @@ def test_a_request_to_self_is_answered() -> None:
 def test_addr_is_exported_as_a_type() -> None:
     sim = Sim()
     assert isinstance(sim.spawn("a", Recorder), Addr)
+
+
+# --------------------------------------------------------------------------- the fast path
+
+
+def test_do_send_on_a_plain_network_behaves_like_the_general_path() -> None:
+    # A plain network (one constant latency, no loss, duplication, partition or hold)
+    # lets do_send skip the network's general path; what happens must not change.
+    def run(general: bool) -> Sim:
+        sim = Sim(5)
+        for name in ("n0", "n1", "n2"):
+            sim.spawn(name, Recorder)
+        sim.spawn("x", Recorder)
+        if general:  # a setting on an unused link turns the plain network off
+            sim.set_link("x", "n0", loss=0.0)
+        assert (sim.network.fast_delay is None) == general
+        for i in range(30):
+            sim.addr(f"n{i % 3}").do_send(Ping(i))
+            sim.addr(f"n{i % 3}").do_send(Gossip(sim.addr("x"), frozenset({"a"}), i))
+        sim.run(until=1)
+        return sim
+
+    fast, general = run(False), run(True)
+
+    def lines(sim: Sim) -> list[dict[str, Any]]:
+        rows = [json.loads(ln) for ln in list(sim.trace.lines())[1:]]
+        return [{k: v for k, v in r.items() if k != "i"} for r in rows if r["kind"] != "link"]
+
+    assert lines(fast) == lines(general)
+    assert (fast.sent, fast.delivered, fast.in_flight) == (60, 60, 0)
+    assert fast.trace.counts()["sent_by_type"] == {"Gossip": 30, "Ping": 30}
+
+
+def test_the_fast_path_still_checks_every_new_message_type() -> None:
+    sim = Sim()
+    sim.spawn("a", Recorder)
+    for i in range(3):
+        sim.addr("a").do_send(Ping(i))
+    before = (len(sim.trace), sim.sent)
+    with pytest.raises(MessageTypeError, match="not frozen"):
+        sim.addr("a").do_send(MutableMsg(1))
+    with pytest.raises(MessageTypeError):
+        sim.addr("a").do_send(MutableMsg(2))  # refused again, not remembered as sent
+    assert (len(sim.trace), sim.sent) == before
+    sim.run(until=1)
+    assert sim.delivered == 3
+
+
+def test_message_types_that_share_a_name_are_counted_together_by_name() -> None:
+    Other = dataclasses.make_dataclass("Ping", [("n", int)], frozen=True)
+    sim = Sim()
+    sim.spawn("a", Recorder)
+    sim.addr("a").do_send(Ping(1))
+    sim.addr("a").do_send(Other(2))
+    sim.addr("a").do_send(Other(3))
+    assert sim.trace.counts()["sent_by_type"] == {"Ping": 3}
+    assert sim.sent == 3

@@ -16,6 +16,7 @@ from distsys_edu.runtime import (
     Constant,
     Context,
     Fault,
+    InvalidArgument,
     LinkConfig,
     LogNormal,
     Network,
@@ -304,6 +305,7 @@ NET_FAULT = st.one_of(
     st.tuples(st.just("heal"), st.none()),
     st.tuples(st.just("hold"), st.permutations(range(4))),
     st.tuples(st.just("release"), st.none()),
+    st.tuples(st.just("pause"), st.tuples(st.integers(0, 3), st.floats(0.05, 1.5))),
 )
 
 
@@ -315,6 +317,8 @@ def as_fault(at: float, op: tuple[str, Any]) -> Fault:
         return Fault(at, action, ((a, b),))
     if action == "hold":
         return Fault(at, "hold", (f"n{arg[0]}", f"n{arg[1]}"))
+    if action == "pause":
+        return Fault(at, "pause", (f"n{arg[0]}", arg[1]))
     return Fault(at, action)
 
 
@@ -334,16 +338,28 @@ def test_nothing_is_ever_delivered_over_a_cut_link(
     spawn_all(sim, 4, lambda: Chatter(every=0.2))
     sim.run(until=5.5)
     world = WorldReplay()
+    cut_since: dict[tuple[str, str], float] = {}  # when each cut link was cut
+    due: dict[int, float] = {}
     checked = 0
     for e in sim.trace:
         world.apply(e)
+        if e.kind in ("partition", "heal"):
+            cut_since = {link: cut_since.get(link, e.t) for link in world.blocked}
+        if e.kind in ("send", "duplicate") and e.due is not None:
+            due[e.msg_id] = e.due
         if e.node is None or e.peer is None or e.node == e.peer:
             continue
+        link = (e.node, e.peer)
         if e.kind == "deliver":
-            assert (e.node, e.peer) not in world.blocked, e
             checked += 1
+            if link in world.blocked:
+                # Only a message that arrived at a paused node before the cut, handed
+                # over when the node resumed, may be delivered while its link is cut.
+                assert due[e.msg_id] <= cut_since[link] < e.t, e
+                resumed = sim.trace.events("resume", node=e.peer, since=e.t, until=e.t)
+                assert resumed, e
         elif e.kind == "drop" and e.reason == "partition":
-            assert (e.node, e.peer) in world.blocked, e
+            assert link in world.blocked, e
     assert checked > 0
     assert sim.snapshot().blocked == frozenset(world.blocked)
     assert sim.snapshot().held == frozenset(world.held)
@@ -429,22 +445,75 @@ def test_set_link_keeps_unset_settings_and_set_network_changes_the_default() -> 
     assert sim.network.config("a", "b").latency == Constant(0.001)
     links = sim.trace.events("link")
     assert [(e.node, e.peer) for e in links] == [("a", "b"), ("a", "b"), (None, None)]
+    assert [e.data for e in links] == [
+        {"loss": 0.5},
+        {"duplication": 0.25},
+        {"latency": Uniform(0.1, 0.2)},
+    ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (or doc): a message that reached a paused node before a partition is "
-    "delivered on resume over the cut link, but docs/runtime.md says nothing is ever "
-    "delivered over a cut link",
-)
-def test_a_message_waiting_at_a_paused_node_is_not_delivered_over_a_later_cut() -> None:
+def test_each_setting_changed_is_its_own_link_event_and_fault() -> None:
+    sim = pairs_world()
+    sim.run(until=1)
+    sim.set_link("a", "b", latency=LogNormal(0.01, 0.5), duplication=0.5)
+    sim.set_network(loss=0.1, latency=0.02, duplication=None)
+    sim.set_link("b", "a")  # nothing to change: nothing happens
+    links = sim.trace.events("link")
+    assert [(e.t, e.node, e.peer, e.data) for e in links] == [
+        (1.0, "a", "b", {"latency": LogNormal(0.01, 0.5)}),
+        (1.0, "a", "b", {"duplication": 0.5}),
+        (1.0, None, None, {"latency": Constant(0.02)}),
+        (1.0, None, None, {"loss": 0.1}),
+    ]
+    assert [str(f) for f in sim.fault_history] == [
+        "1 latency lognormal:0.01:0.5 a b",
+        "1 duplication 0.5 a b",
+        "1 latency 0.02",
+        "1 loss 0.1",
+    ]
+    assert sim.network.config("a", "b") == LinkConfig(LogNormal(0.01, 0.5), 0.0, 0.5)
+    assert sim.network.default == LinkConfig(Constant(0.02), 0.1, 0.0)
+    line = next(ln for ln in sim.trace.lines() if '"kind":"link"' in ln)
+    assert '"data":{"latency":{"fields":{"maximum":"inf","median":0.01,"sigma":0.5},' in line
+
+
+def test_a_bad_setting_changes_no_setting() -> None:
+    sim = pairs_world()
+    with pytest.raises(InvalidArgument, match="duplication=2"):
+        sim.set_link("a", "b", latency=0.5, duplication=2)
+    with pytest.raises(InvalidArgument, match="loss=-1"):
+        sim.set_network(latency=0.5, loss=-1)
+    assert sim.network == Network()
+    assert sim.trace.events("link") == [] and list(sim.fault_history) == []
+
+
+def test_a_message_that_arrived_at_a_paused_node_before_a_cut_is_handled_on_resume() -> None:
+    # Nothing ARRIVES over a cut link; this one had arrived (at 0.001) before the cut.
     sim = Sim()
     sim.spawn("a", lambda: Blaster("b", 1))
     sim.spawn("b", Recorder)
     sim.pause("b", 1)
     sim.run(until=0.5)  # the message arrived at 0.001 and waits at b
+    assert sim.in_flight == 1 and sim.snapshot().in_flight[0].due == 0.001
     sim.partition("a", "b")
     sim.run(until=2)
-    assert sim.trace.events("deliver") == []
+    (deliver,) = sim.trace.events("deliver")
+    assert (deliver.t, deliver.node, deliver.peer) == (1.0, "a", "b")
+    assert sim.trace.events("drop") == []
+    b = sim.actor("b")
+    assert isinstance(b, Recorder) and b.received == [Ping(0)]
+
+
+def test_a_message_that_would_arrive_at_a_paused_node_after_a_cut_is_dropped() -> None:
+    sim = Sim(network=LinkConfig(latency=0.5))
+    sim.spawn("a", lambda: Blaster("b", 1))
+    sim.spawn("b", Recorder)
+    sim.pause("b", 1)
+    sim.run(until=0.25)  # still travelling: due at 0.5
+    sim.partition("a", "b")
+    sim.run(until=2)
     (drop,) = sim.trace.events("drop")
-    assert drop.reason == "partition"
+    assert (drop.t, drop.reason) == (0.5, "partition")
+    assert sim.trace.events("deliver") == [] and sim.in_flight == 0
+    b = sim.actor("b")
+    assert isinstance(b, Recorder) and b.received == []

@@ -20,12 +20,14 @@ from distsys_edu.runtime import (
     Reply,
     Sim,
     Snapshot,
+    Supervisor,
     Trace,
     Uniform,
     snapshot_at,
 )
 
 from .helpers import (
+    Boom,
     Chatter,
     Ping,
     Recorder,
@@ -186,12 +188,6 @@ def test_snapshot_agrees_with_an_independent_replay_and_with_the_sim(
     assert world.blocked == snap.blocked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after ctx.stop() (and after a restart of a stopped node) "
-    "sim.annotations() still returns the old annotations, while the snapshot "
-    "clears them on 'stop' and 'restart'",
-)
 def test_live_annotations_agree_with_the_snapshot_after_stop_and_restart() -> None:
     class Note(Recorder):
         def started(self, ctx: Context) -> None:
@@ -207,3 +203,34 @@ def test_live_annotations_agree_with_the_snapshot_after_stop_and_restart() -> No
     sim.restart("a")
     sim.run(until=2)
     assert sim.annotations("a") == sim.snapshot().nodes["a"].annotations == {}
+
+
+@pytest.mark.parametrize("end", ["stop", "crash", "restart", "supervised"])
+def test_live_annotations_agree_with_the_snapshot_whatever_ends_an_incarnation(end: str) -> None:
+    class Note(Recorder):
+        def started(self, ctx: Context) -> None:
+            super().started(ctx)
+            ctx.annotate(role="leader", term=ctx.incarnation)
+
+    sim = Sim()
+    sim.spawn("a", Note, supervisor=Supervisor() if end == "supervised" else None)
+    sim.run(until=1)
+    assert sim.annotations("a") == {"role": "leader", "term": 0}
+    if end == "stop":
+        sim.addr("a").do_send(Stop())
+    elif end == "crash":
+        sim.crash("a")
+    elif end == "restart":
+        sim.restart("a")
+    else:
+        sim.addr("a").do_send(Boom())
+    sim.run(until=2)
+    live, snap = sim.annotations("a"), sim.snapshot().nodes["a"].annotations
+    assert live == snap
+    expected = {
+        "stop": {},
+        "crash": {},
+        "restart": {"role": "leader", "term": 2},
+        "supervised": {"role": "leader", "term": 1},
+    }
+    assert live == expected[end]
