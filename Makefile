@@ -37,7 +37,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile \
 	--cov=distsys_edu.runtime --cov-report=term --cov-fail-under=90 \
 	tests lessons
 
-.PHONY: help lab test lint format bench venv clean
+.PHONY: help lab test lint format bench bench-explore venv clean
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -75,6 +75,11 @@ format: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) benchmarks/token_ring.py
 	$(PY) benchmarks/heartbeat_cluster.py
+	$(PY) benchmarks/election_time.py
+
+# 10,000 explored Raft runs: minutes, so not part of `make bench`.
+bench-explore: $(DEV_STAMP)
+	$(PY) benchmarks/explore_raft.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov

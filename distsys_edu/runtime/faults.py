@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import FaultScheduleError, InvalidArgument
-from .network import Latency, latency_text, parse_latency
+from .network import Latency, format_number, latency_text, parse_latency
 
 # action -> the arguments it takes; a trailing "?" marks optional ones.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -62,12 +62,6 @@ def usage(action: str) -> str:
     return " ".join(["TIME", action, *forms])
 
 
-def format_number(x: float) -> str:
-    """The shortest text that reads back as exactly ``x`` (``2.0`` is written ``2``)."""
-    text = repr(float(x))
-    return text[:-2] if text.endswith(".0") else text
-
-
 def _parse_arg(kind: str, text: str) -> Any:
     if kind == "node":
         return text
@@ -83,11 +77,12 @@ def _check_arg(kind: str, value: Any) -> str | None:
     if kind == "node":
         ok = isinstance(value, str) and value != ""
         return None if ok else "a node name"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "seconds":
-        ok = isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+        ok = number and math.isfinite(value) and value > 0
         return None if ok else "a finite number of seconds > 0"
     if kind == "probability":
-        ok = isinstance(value, (int, float)) and 0 <= value <= 1
+        ok = number and 0 <= value <= 1
         return None if ok else "a probability between 0 and 1"
     if kind == "latency":
         return None if isinstance(value, Latency) else "a latency (see the module docs)"
@@ -152,12 +147,13 @@ class Fault:
             problem = _check_arg(kind.rstrip("?"), value)
             if problem:
                 raise FaultScheduleError(
-                    f"{self.action} argument {value!r} is not allowed: must be {problem}"
+                    f"{self.action} argument {value!r} is not allowed: must be {problem}; "
+                    f"write {usage(self.action)}"
                 )
         if self.action == "hold" and self.args[0] == self.args[1]:
             raise FaultScheduleError(
                 f"hold {self.args[0]} {self.args[1]} is not allowed: the two nodes must differ "
-                "(self-sends are always delivered)"
+                f"(self-sends are always delivered); write {usage(self.action)}"
             )
 
     @classmethod

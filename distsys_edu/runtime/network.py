@@ -100,6 +100,12 @@ def as_latency(value: Latency | float, param: str = "latency") -> Latency:
     raise invalid(param, value, "must be seconds >= 0 or a Constant/Uniform/LogNormal")
 
 
+def format_number(x: float) -> str:
+    """The shortest text that reads back as exactly ``x`` (``2.0`` is written ``2``)."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def latency_text(latency: Latency) -> str:
     """The text form of a latency, as fault schedules write it.
 
@@ -110,12 +116,12 @@ def latency_text(latency: Latency) -> str:
         InvalidArgument: a latency of your own class, which has no text form.
     """
     if isinstance(latency, Constant):
-        return repr(latency.seconds)
+        return format_number(latency.seconds)
     if isinstance(latency, Uniform):
-        return f"{latency.low!r}:{latency.high!r}"
+        return f"{format_number(latency.low)}:{format_number(latency.high)}"
     if isinstance(latency, LogNormal):
-        cap = "" if latency.maximum == math.inf else f":{latency.maximum!r}"
-        return f"lognormal:{latency.median!r}:{latency.sigma!r}{cap}"
+        cap = "" if latency.maximum == math.inf else f":{format_number(latency.maximum)}"
+        return f"lognormal:{format_number(latency.median)}:{format_number(latency.sigma)}{cap}"
     raise invalid("latency", latency, "has no text form: use Constant, Uniform or LogNormal")
 
 

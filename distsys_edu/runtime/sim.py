@@ -152,6 +152,7 @@ class Sim:
         self._requests: dict[int, Request] = {}
         self._held: dict[tuple[str, str], list[Envelope]] = {}
         self._fault_history: list[Fault] = []
+        self._fault_groups: dict[float, list[Fault]] = {}  # scheduled, by instant
         self._running = False
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts
@@ -539,6 +540,10 @@ class Sim:
         node = timer.node
         if timer.cancelled or timer.incarnation != node.incarnation:
             return
+        if node.status is PAUSED:  # paused again before its overdue run came up
+            timer.backlogged = True
+            node.backlog.append((RUN_TIMER, timer))
+            return
         if timer.every is None:
             timer.cancelled = True  # a one-shot timer is spent
         if self._full:
@@ -895,17 +900,30 @@ class Sim:
                 raise FaultScheduleError(
                     f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({self.now!r})"
                 )
-        # Faults at one instant are applied together, after everything else due
-        # then, exactly as if you had run until then and applied them by hand:
-        # so a fault_history replays to the same trace.
-        for at, group in itertools.groupby(sorted(parsed, key=lambda f: f.at), lambda f: f.at):
-            late_seq = _LATE + self._next_seq()
-            apply_all = partial(self._apply_all, list(group))
-            heapq.heappush(self._heap, (at, late_seq, CALL, apply_all))
+        for fault in parsed:
+            group = self._fault_groups.get(fault.at)
+            if group is not None:
+                group.append(fault)
+                continue
+            self._fault_groups[fault.at] = [fault]
+            # Faults at one instant are applied together, as you would apply them
+            # by hand: after everything else due then (run until then, then act),
+            # but a fault due right now goes before what is still due now (act,
+            # then run). So a fault_history replays to the same trace.
+            seq = self._next_seq() if fault.at == self.now else _LATE + self._next_seq()
+            apply_group = partial(self._apply_group, fault.at)
+            heapq.heappush(self._heap, (fault.at, seq, CALL, apply_group))
 
-    def _apply_all(self, faults: list[Fault]) -> None:
-        for fault in faults:
-            self.apply(fault)
+    def _apply_group(self, at: float) -> None:
+        """Apply every fault scheduled for ``at``; one that fails stops none of the others."""
+        errors = []
+        for fault in self._fault_groups.pop(at):
+            try:
+                self.apply(fault)
+            except FaultScheduleError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
 
     def apply(self, fault: Fault | str | dict[str, Any]) -> None:
         """Apply one fault now (its ``at`` is ignored).

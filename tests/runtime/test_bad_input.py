@@ -668,14 +668,6 @@ def test_try_send_checks_the_message_before_the_recipient() -> None:
     assert sim.trace.events("send_error") == []
 
 
-NO_USAGE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when Fault.__post_init__ refuses an argument's VALUE, Fault.parse re-raises "
-    "its FaultScheduleError as it is ('it already says how to write the line'), but only "
-    "the argument-COUNT errors say 'write TIME ...'; so '2 pause a 0' gives no usage",
-)
-
-
 @pytest.mark.parametrize(
     "line",
     [
@@ -687,11 +679,11 @@ NO_USAGE = pytest.mark.xfail(
         "2 hold a",
         "2 loss 0.5 a",
         "2 pause a",
-        pytest.param("2 pause a 0", marks=NO_USAGE),
-        pytest.param("2 loss 1.5", marks=NO_USAGE),
-        pytest.param("2 partition a", marks=NO_USAGE),
-        pytest.param("2 one_way a,b|b", marks=NO_USAGE),
-        pytest.param("2 hold a a", marks=NO_USAGE),
+        "2 pause a 0",
+        "2 loss 1.5",
+        "2 partition a",
+        "2 one_way a,b|b",
+        "2 hold a a",
     ],
 )
 def test_a_parse_error_gives_the_usage_once(line: str) -> None:
@@ -700,12 +692,6 @@ def test_a_parse_error_gives_the_usage_once(line: str) -> None:
     assert str(info.value).count("write TIME") == 1, str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Fault accepts True/False as a probability or as pause seconds (bool is an "
-    "int), although at=True is refused and set_network(duplication=True) is bad input; the "
-    "fault then fails only when it is applied",
-)
 @pytest.mark.parametrize(
     "args",
     [("loss", (True,)), ("duplication", (False,)), ("pause", ("a", True))],

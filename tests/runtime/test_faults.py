@@ -270,12 +270,6 @@ def test_a_waiting_timer_ended_by_mail_handled_first_on_resume_does_not_run(msg:
     assert sim.status("t") == ("up" if isinstance(msg, Ping) else "stopped")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Sim._run_timer does not look at the node's status, so a timer waiting in "
-    "the backlog (pushed as RUN_TIMER on resume) runs even if the node was paused again "
-    "before it ran; messages (ACCEPT) and started() (CALL) wait again instead",
-)
 def test_a_node_paused_again_before_its_backlog_ran_runs_no_timer() -> None:
     sim = Sim()
     sim.spawn("t", lambda: Ticker(every=1.0))
@@ -382,12 +376,6 @@ def test_whole_numbers_print_without_a_point() -> None:
     assert Fault.parse("1e+22 heal") == Fault(1e22, "heal")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: latency_text writes repr(seconds) where every other number goes through "
-    "format_number, so equal faults print differently (Constant(2) -> '2', Constant(2.0) "
-    "-> '2.0') and '1 latency 2' does not print back as typed",
-)
 def test_a_latency_prints_its_numbers_like_every_other_number() -> None:
     assert str(Fault(1, "latency", (Constant(2.0),))) == str(Fault(1, "latency", (Constant(2),)))
     assert str(Fault.parse("1 latency 2")) == "1 latency 2"
@@ -639,20 +627,13 @@ def test_fault_history_replays_a_scheduled_run_to_the_same_digest(
     assert loaded.trace.digest() == first.trace.digest()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a replayed fault runs after everything due at its instant, so the history "
-    "does not replay set_network(loss=0.1) applied at 0 before run(): by hand it ran "
-    "before the started() hooks due at 0, replayed it runs after them (the 'link' event "
-    "moves); see test_fault_history_replays_a_fault_applied_before_the_instant_has_run",
-)
 def test_fault_history_replays_faults_applied_by_hand() -> None:
     sim = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)))
     spawn_all(sim, 3, lambda: Chatter(every=0.2))
     sim.set_network(loss=0.1)  # before the run, at 0
     sim.run(until=1.01)
     sim.partition(["n0"], ["n1", "n2"])
-    sim.set_link("n1", "n2", duplication=0.5)  # one setting a call: see the xfail below
+    sim.set_link("n1", "n2", duplication=0.5)
     sim.set_link("n1", "n2", latency=Uniform(0.2, 0.3))
     sim.run(until=2.03)
     sim.crash("n1")
@@ -743,12 +724,6 @@ def noter_world(faults: Any = None) -> Sim:
     return sim
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a fault applied by hand before the events already due at its instant "
-    "have run (here: crash right after spawn, before started() ran at 0) is replayed "
-    "after them, so started() runs in the replay and the digests differ",
-)
 def test_fault_history_replays_a_fault_applied_before_the_instant_has_run() -> None:
     sim = noter_world()
     sim.crash("a")
@@ -794,12 +769,6 @@ def test_fault_history_replays_a_release_then_a_partition_at_one_instant() -> No
     assert replay.trace.digest() == sim.trace.digest()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: faults at one instant are applied together only within one schedule() "
-    "call; from Sim(faults=...) and a later sim.schedule(...), the restart's started() "
-    "runs between the two, but the fault_history replays both as one group, so it does not",
-)
 def test_fault_history_replays_faults_of_one_instant_scheduled_by_two_calls() -> None:
     sim = noter_world(["1 restart a"])
     sim.schedule("1 crash a")
@@ -810,12 +779,6 @@ def test_fault_history_replays_faults_of_one_instant_scheduled_by_two_calls() ->
     assert replay.trace.digest() == sim.trace.digest()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Sim._apply_all applies one instant's faults in a loop; when one cannot be "
-    "applied (unknown node) the exception leaves the loop and the faults after it at that "
-    "instant are never applied, though run() goes on (scheduled apart, they would be)",
-)
 def test_a_fault_that_cannot_be_applied_does_not_cancel_the_others_of_its_instant() -> None:
     sim = noter_world(["1 crash zz", "1 crash a"])
     with pytest.raises(FaultScheduleError, match="node='zz'"):
