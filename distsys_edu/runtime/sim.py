@@ -290,8 +290,12 @@ class Sim:
         full, kind_counts, outside = self._full, self._kind_counts, self._outside
         add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
         try:
-            while heap and heap[0][0] <= limit:
-                t, _, kind, item = pop(heap)
+            while heap:
+                entry = pop(heap)
+                t, _, kind, item = entry
+                if t > limit:  # one pop too far: put it back (once per run)
+                    heapq.heappush(heap, entry)
+                    break
                 self.now = t
                 if kind > ACCEPT:  # not a message
                     if kind == TIMER_DUE:
