@@ -26,8 +26,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..runtime import Event, Snapshot, Trace, TraceLevelError
-from ..runtime import trace as _trace_module
-from ..runtime.trace import KINDS
 
 UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
 
@@ -59,8 +57,6 @@ FAULT_KINDS = (
 STATE_KINDS = frozenset({*_STATUS_AFTER, "annotate", "partition", "heal", *FAULT_KINDS})
 """Every event kind a check reads; message and timer events are skipped."""
 
-_STATE_CODES = frozenset(KINDS.index(kind) for kind in STATE_KINDS)
-
 
 def _need_full(trace: Trace) -> None:
     if not trace.full:
@@ -83,51 +79,12 @@ def state_events(trace: Trace) -> list[Event]:
     cached = _decoded.get(trace)
     if cached is not None and cached[0] == len(trace):
         return cached[1]
-    codes = _kind_codes(trace)
-    if codes is None:  # the slow, public way: decode every event
-        events = [e for e in trace if e.kind in STATE_KINDS]
-    else:
-        wanted = _STATE_CODES
-        events = [trace[i] for i, code in enumerate(codes) if code in wanted]
+    events = [trace[i] for i in trace.positions(STATE_KINDS)]
     _decoded[trace] = (len(trace), events)
     return events
 
 
 _decoded: weakref.WeakKeyDictionary[Trace, tuple[int, list[Event]]] = weakref.WeakKeyDictionary()
-
-
-def _kind_codes(trace: Trace) -> list[int] | None:
-    """Each event's kind code, read from the trace's storage without decoding events.
-
-    Speed only: a check needs about one event in five (message and timer events
-    are the rest), and decoding an :class:`Event` costs more than the check
-    itself. The trace has no public way to filter events by kind cheaply, so
-    this reads its private storage, whose layout has changed more than once:
-    rows of four doubles ``(t, code, msg_id, due)`` in ``_rows``, or a ``_code``
-    column (both packed by ``trace.pack``, read back with ``trace.unpack``), or
-    a plain ``_kind`` column. Whatever it finds is checked against the first and
-    last decoded events; on any surprise it returns ``None`` and
-    :func:`state_events` decodes every event instead (slower, same result).
-    """
-    n = len(trace)
-    codes: list[int] | None = None
-    rows = getattr(trace, "_rows", None)
-    packed = getattr(trace, "_code", None)
-    kinds = getattr(trace, "_kind", None)
-    unpack = getattr(_trace_module, "unpack", None)
-    if unpack is not None and rows is not None and len(rows) == 4 * n:
-        codes = [unpack(int(code))[0] for code in rows[1::4]]
-    elif unpack is not None and packed is not None and len(packed) == n:
-        codes = [unpack(code)[0] for code in packed]
-    elif kinds is not None and len(kinds) == n:
-        codes = list(kinds)
-    if codes is None:
-        return None
-    for i in {0, n - 1} if n else ():
-        code = codes[i]
-        if ("drop" if code >= len(KINDS) else KINDS[code]) != trace[i].kind:
-            return None
-    return codes
 
 
 def end_time(trace: Trace) -> float:

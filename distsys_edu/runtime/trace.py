@@ -65,7 +65,7 @@ DROP_REASONS = ("loss", "partition", "node_down", "node_stopped")
 recipient was crashed or stopped when it arrived."""
 
 
-NODE_SHIFT, PEER_SHIFT, INDEX_MASK = 6, 29, (1 << 23) - 1
+NODE_SHIFT, PEER_SHIFT, INDEX_MASK, KIND_MASK = 6, 29, (1 << 23) - 1, 0x3F
 ROW = struct.Struct("=4d")
 """One event's numbers as stored: (t, code, msg_id, due) as four doubles."""
 
@@ -82,7 +82,7 @@ def pack(kind: int, node: int, peer: int) -> int:
 def unpack(packed: int) -> tuple[int, int, int]:
     """The inverse of :func:`pack`: ``(kind, node, peer)``."""
     node = ((packed >> NODE_SHIFT) & INDEX_MASK) - 1
-    return packed & 0x3F, node, (packed >> PEER_SHIFT) - 1
+    return packed & KIND_MASK, node, (packed >> PEER_SHIFT) - 1
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,27 @@ class Trace:
         self._need_full("reading events")
         return (self[i] for i in range(len(self)))
 
+    def positions(self, kinds: Iterable[str]) -> list[int]:
+        """The indexes of the events whose kind is one of ``kinds``, in order.
+
+        Fast: it reads the packed kind codes and builds no :class:`Event`, so a
+        check that needs one event in five pays for one in five.
+
+        Raises:
+            TraceLevelError: the trace keeps counts only.
+            InvalidArgument: an unknown kind.
+        """
+        self._need_full("finding events")
+        wanted: set[int] = set()
+        for kind in {kinds} if isinstance(kinds, str) else set(kinds):
+            if kind == "drop":
+                wanted.update(range(len(KINDS), len(KINDS) + len(DROP_REASONS)))
+            elif kind in K:
+                wanted.add(K[kind])
+            else:
+                raise invalid("kind", kind, f"must be one of {', '.join(KINDS)}")
+        return [i for i, code in enumerate(self._rows[1::4]) if int(code) & KIND_MASK in wanted]
+
     def events(
         self,
         kind: str | Iterable[str] | None = None,
@@ -268,14 +289,13 @@ class Trace:
         until: float = math.inf,
     ) -> list[Event]:
         """The events of the given kind(s), at ``node``, with ``since <= t <= until``."""
-        kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
-        return [
-            e
-            for e in self
-            if (kinds is None or e.kind in kinds)
-            and (node is None or e.node == node)
-            and since <= e.t <= until
-        ]
+        self._need_full("reading events")
+        found = (
+            (self[i] for i in range(len(self)))
+            if kind is None
+            else (self[i] for i in self.positions(kind))
+        )
+        return [e for e in found if (node is None or e.node == node) and since <= e.t <= until]
 
     def sends(self) -> int:
         """How many messages were sent (not counting network-made duplicates)."""

@@ -353,3 +353,36 @@ def test_digest_changes_when_any_event_changes() -> None:
 
 def test_trace_level_is_checked() -> None:
     assert Trace("full").full and not Trace("counts").full
+
+
+# ------------------------------------------------------------------------- positions
+
+
+@given(
+    seed=st.integers(0, 2**20),
+    faults=schedule_strategy(names(4), 4.0, max_size=8),
+    kinds=st.sets(st.sampled_from([*KINDS, "drop"]), max_size=5),
+)
+@settings(max_examples=25, deadline=None)
+def test_positions_find_exactly_the_events_of_the_kinds_asked_for(
+    seed: int, faults: list[Fault], kinds: set[str]
+) -> None:
+    sim = Sim(seed, network=LinkConfig(latency=Uniform(0.001, 0.1), loss=0.1))
+    sim.schedule(faults)
+    spawn_all(sim, 4, lambda: Chatter(every=0.2))
+    sim.run(until=4)
+    trace = sim.trace
+    expected = [e.index for e in trace if e.kind in kinds]
+    assert trace.positions(kinds) == expected
+    assert [e.index for e in trace.events(kinds)] == expected
+
+
+def test_positions_reject_an_unknown_kind_and_a_counts_trace() -> None:
+    sim = Sim(0)
+    spawn_all(sim, 2, lambda: Chatter(every=0.2))
+    sim.run(until=1)
+    with pytest.raises(ValueError, match=r"kind='delivery' is not allowed: must be one of"):
+        sim.trace.positions(["delivery"])
+    assert sim.trace.positions("deliver") == [e.index for e in sim.trace if e.kind == "deliver"]
+    with pytest.raises(TraceLevelError):
+        Sim(0, trace="counts").trace.positions(["send"])
