@@ -3,6 +3,7 @@ sim.schedule and sim.fault_history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -724,14 +725,25 @@ def noter_world(faults: Any = None) -> Sim:
     return sim
 
 
+def chatter_world(faults: Any = None) -> Sim:
+    sim = Sim(0, faults=faults)
+    spawn_all(sim, 3, lambda: Chatter(every=0.2))
+    return sim
+
+
+def assert_history_replays(world: Callable[[Any], Sim], sim: Sim) -> None:
+    """A fresh ``world`` fed ``sim.fault_history`` and run as far gives the same trace."""
+    replay = world(sim.fault_history)
+    replay.run(until=sim.now)
+    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
+    assert replay.trace.digest() == sim.trace.digest()
+
+
 def test_fault_history_replays_a_fault_applied_before_the_instant_has_run() -> None:
     sim = noter_world()
     sim.crash("a")
     sim.run(until=1)
-    replay = noter_world(sim.fault_history)
-    replay.run(until=1)
-    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(noter_world, sim)
 
 
 def test_fault_history_replays_two_faults_applied_by_hand_at_one_instant() -> None:
@@ -740,10 +752,7 @@ def test_fault_history_replays_two_faults_applied_by_hand_at_one_instant() -> No
     sim.restart("a")
     sim.crash("a")
     sim.run(until=2)
-    replay = noter_world(sim.fault_history)
-    replay.run(until=2)
-    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(noter_world, sim)
 
 
 def test_fault_history_replays_a_release_then_a_partition_at_one_instant() -> None:
@@ -763,20 +772,14 @@ def test_fault_history_replays_a_release_then_a_partition_at_one_instant() -> No
     sim.partition("a", "b")
     sim.run(until=2)
     assert [e.reason for e in sim.trace.events("drop")] == ["partition"]
-    replay = world(sim.fault_history)
-    replay.run(until=2)
-    assert [e.reason for e in replay.trace.events("drop")] == ["partition"]
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(world, sim)
 
 
 def test_fault_history_replays_faults_of_one_instant_scheduled_by_two_calls() -> None:
     sim = noter_world(["1 restart a"])
     sim.schedule("1 crash a")
     sim.run(until=2)
-    replay = noter_world(sim.fault_history)
-    replay.run(until=2)
-    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(noter_world, sim)
 
 
 def test_a_fault_that_cannot_be_applied_does_not_cancel_the_others_of_its_instant() -> None:
@@ -798,39 +801,23 @@ def test_fault_history_replays_a_crash_applied_at_a_timer_tick() -> None:
     sim.run(until=5)  # the tick due at 5.0 runs here ...
     sim.crash("t")  # ... and then the crash, at 5.0
     sim.run(until=10)
-    replay = world(sim.fault_history)
-    replay.run(until=10)
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(world, sim)
 
 
 def test_fault_history_replays_a_lognormal_latency_change() -> None:
-    def world(faults: Any = None) -> Sim:
-        sim = Sim(0, faults=faults)
-        spawn_all(sim, 3, lambda: Chatter(every=0.2))
-        return sim
-
-    sim = world()
+    sim = chatter_world()
     sim.run(until=1.01)
     sim.set_network(latency=LogNormal(0.05, 0.5))
     sim.run(until=3)
-    replay = world(sim.fault_history)
-    replay.run(until=3)
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(chatter_world, sim)
 
 
 def test_fault_history_replays_a_set_link_call_with_two_settings() -> None:
-    def world(faults: Any = None) -> Sim:
-        sim = Sim(0, faults=faults)
-        spawn_all(sim, 3, lambda: Chatter(every=0.2))
-        return sim
-
-    sim = world()
+    sim = chatter_world()
     sim.run(until=1.01)
     sim.set_link("n1", "n2", latency=Uniform(0.2, 0.3), duplication=0.5)
     sim.run(until=3)
-    replay = world(sim.fault_history)
-    replay.run(until=3)
-    assert replay.trace.digest() == sim.trace.digest()
+    assert_history_replays(chatter_world, sim)
 
 
 def test_an_interval_timer_runs_once_when_the_pause_ends_on_a_tick() -> None:
