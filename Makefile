@@ -3,7 +3,7 @@
 #   make lab     create .venv, install the package with the lab extras, open JupyterLab on lessons/
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check + mypy
 #   make format  ruff format + ruff check --fix (rewrites files)
 #   make clean   remove .venv and caches
 #
@@ -62,11 +62,13 @@ lab: $(LAB_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

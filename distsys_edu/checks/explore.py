@@ -404,7 +404,12 @@ def explore(
         checks = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS)
     else:
         checks = tuple(invariant(c) for c in invariants)
-    setup = {"nodes": nodes, "duration": duration, "latency": latency, "options": options}
+    setup: dict[str, Any] = {
+        "nodes": nodes,
+        "duration": duration,
+        "latency": latency,
+        "options": options,
+    }
     names = spawn(Sim(0, trace="counts"), nodes, **dict(options or {}))  # just the names
     started = time.perf_counter()
     violations = {c.name: 0 for c in checks}

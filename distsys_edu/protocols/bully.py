@@ -87,6 +87,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..runtime import Actor, Context, Sim, Timer
@@ -438,5 +439,5 @@ def spawn_cluster(
     )
     starters = choose_initiators(initiator, names, id_of)
     for name in names:
-        sim.spawn(name, lambda name=name: BullyNode(name, id_of, config, name in starters))
+        sim.spawn(name, partial(BullyNode, name, id_of, config, name in starters))
     return names

@@ -32,8 +32,8 @@ def node_names(nodes: int | Sequence[str], prefix: str = "n") -> list[str]:
     Raises:
         InvalidArgument: fewer than 1 node, or repeated names.
     """
-    if isinstance(nodes, int) and not isinstance(nodes, bool):
-        if nodes < 1:
+    if isinstance(nodes, int):
+        if isinstance(nodes, bool) or nodes < 1:
             raise invalid("nodes", nodes, "must be at least 1")
         return [f"{prefix}{i}" for i in range(1, nodes + 1)]
     names = list(nodes)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..runtime import Actor, Context, Sim, Timer
@@ -285,5 +286,5 @@ def spawn_cluster(
     config = RaftConfig(election_timeout, heartbeat_interval)
     for name in names:
         peers = [p for p in names if p != name]
-        sim.spawn(name, lambda peers=peers: RaftNode(peers, config))
+        sim.spawn(name, partial(RaftNode, peers, config))
     return names

@@ -81,6 +81,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..runtime import Actor, Context, SendError, Sim, Timer
@@ -402,5 +403,5 @@ def spawn_cluster(
     starters = choose_initiators(initiator, names, id_of, group="ring")
     ring = list(zip(names, ring_ids, strict=True))
     for name in names:
-        sim.spawn(name, lambda name=name: RingNode(name, ring, config, name in starters))
+        sim.spawn(name, partial(RingNode, name, ring, config, name in starters))
     return names

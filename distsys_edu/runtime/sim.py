@@ -431,6 +431,7 @@ class Sim:
         if node is self._outside or type(msg) is Reply:
             self._on_reply(node, msg)
             return None
+        assert node.actor is not None  # messages reach only nodes that are up
         try:
             handler = node.handlers[type(msg)] = find_handler(node.actor, type(msg))
         except UnhandledMessage as exc:
@@ -499,7 +500,8 @@ class Sim:
         request.timed_out = True
         del self._requests[request.id]
         if request.on_timeout is not None:
-            self._guarded(request.node, "reply", "on_timeout", request.on_timeout, ctx)
+            requester = self._outside if request.node is None else request.node
+            self._guarded(requester, "reply", "on_timeout", request.on_timeout, ctx)
 
     def _on_reply(self, node: Node, reply: Reply) -> None:
         request = self._requests.pop(reply.request_id, None)
@@ -870,7 +872,7 @@ class Sim:
         net = self.network
         current = net.default if link is None else net.config(*link)
         current.changed(**settings)  # check every value before changing anything
-        nodes = (None, None) if link is None else (self._nodes[link[0]], self._nodes[link[1]])
+        src, dst = (None, None) if link is None else (self._nodes[link[0]], self._nodes[link[1]])
         for setting, value in settings.items():
             if value is None:
                 continue
@@ -883,7 +885,7 @@ class Sim:
             net.refresh()
             value = getattr(config, setting)
             self._remember(setting, value, *(link or ()))
-            self._log("link", *nodes, {setting: value})
+            self._log("link", src, dst, {setting: value})
 
     def schedule(self, faults: Fault | str | dict[str, Any] | Iterable[Any]) -> None:
         """Apply each fault when virtual time reaches its ``at``.

@@ -105,9 +105,9 @@ def snapshot_at(trace: Trace, t: float) -> Snapshot:
             break
         kind = e.kind
         if kind in ("send", "duplicate"):
-            if e.due is not None:
+            if e.due is not None and e.msg_id is not None:
                 flying[e.msg_id] = InFlight(e.msg_id, e.node, e.peer, e.msg, e.t, e.due)
-        elif kind in ("deliver", "drop"):
+        elif kind in ("deliver", "drop") and e.msg_id is not None:
             flying.pop(e.msg_id, None)
         elif kind in _STATUS_AFTER:
             assert e.node is not None
