@@ -642,7 +642,7 @@ def _optional(module: str, name: str) -> Callable[..., Any]:
             found = getattr(importlib.import_module(f"{module}.{name}"), name)
     except (ImportError, AttributeError):
         raise InvalidArgument(f"{module}.{name} is not available in this installation") from None
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 # --------------------------------------------------------------------------- the parser
