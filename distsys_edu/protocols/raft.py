@@ -25,8 +25,10 @@ Raft requires: a node that restarts must not vote twice in one term. There is no
 log yet, but the messages carry Raft's log fields and :meth:`RaftNode.log_is_current`
 is where the election restriction (section 5.4.1) goes when replication comes.
 
-Each node publishes ``role``, ``term``, ``leader``, ``voted_for`` and
-``election_deadline`` (when its election timer fires, or ``None`` for a leader).
+Each node publishes ``role``, ``term``, ``leader``, ``voted_for``, ``suspects``
+(the leader whose silence made it stand for election, until a message from that
+node proves it alive) and ``election_deadline`` (when its election timer fires, or
+``None`` for a leader).
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ class RaftNode(Actor):
         self.role = FOLLOWER
         self.leader: str | None = None
         self.votes: set[str] = set()
+        self.suspects: tuple[str, ...] = ()  # the leader it gave up waiting for, if any
         self.election_timer: Timer | None = None
         self.heartbeat_timer: Timer | None = None
 
@@ -175,6 +178,8 @@ class RaftNode(Actor):
         """Election timeout: stand as candidate in the next term."""
         term = self.term(ctx) + 1
         ctx.storage.update(term=term, voted_for=ctx.name)
+        if self.leader is not None and self.leader != ctx.name:
+            self.suspects = (self.leader,)  # its silence is why this election starts
         self.role, self.leader, self.votes = CANDIDATE, None, {ctx.name}
         self.reset_election_timer(ctx)
         for peer in self.peers:
@@ -215,6 +220,7 @@ class RaftNode(Actor):
             term=self.term(ctx),
             leader=self.leader,
             voted_for=self.voted_for(ctx),
+            suspects=self.suspects,
             **extra,
         )
 
@@ -226,12 +232,19 @@ class RaftNode(Actor):
 
     # -- handlers --------------------------------------------------------------
 
+    def heard_from(self, ctx: Context, name: str) -> None:
+        """A message from ``name`` proves it alive: stop suspecting it."""
+        if name in self.suspects:
+            self.suspects = tuple(s for s in self.suspects if s != name)
+            self.publish(ctx)
+
     def log_is_current(self, request: RequestVote) -> bool:
         """The election restriction: always true until the node has a log."""
         return True
 
     def on_request_vote(self, msg: RequestVote, ctx: Context) -> None:
         """Grant at most one vote per term, to a candidate whose term is current."""
+        self.heard_from(ctx, msg.candidate)
         self.observe_term(ctx, msg.term)
         term = self.term(ctx)
         granted = (
@@ -246,6 +259,7 @@ class RaftNode(Actor):
 
     def on_vote(self, msg: Vote, ctx: Context) -> None:
         """Count a granted vote of this node's current term."""
+        self.heard_from(ctx, msg.voter)
         self.observe_term(ctx, msg.term)
         if self.role == CANDIDATE and msg.granted and msg.term == self.term(ctx):
             self.votes.add(msg.voter)
@@ -253,6 +267,7 @@ class RaftNode(Actor):
 
     def on_append_entries(self, msg: AppendEntries, ctx: Context) -> None:
         """Hear from a leader: follow it if its term is current, else tell it it is stale."""
+        self.heard_from(ctx, msg.leader)
         self.observe_term(ctx, msg.term)
         term = self.term(ctx)
         if msg.term == term:
@@ -264,6 +279,7 @@ class RaftNode(Actor):
 
     def on_append_entries_reply(self, msg: AppendEntriesReply, ctx: Context) -> None:
         """A reply may reveal a higher term: then this leader steps down."""
+        self.heard_from(ctx, msg.follower)
         self.observe_term(ctx, msg.term)
 
 

@@ -97,7 +97,8 @@ def test_cluster_state_answers_questions() -> None:
         state.apply(e)
     assert state.up() == ["n1", "n2"]
     assert not state.can_reach("n1", "n2") and state.can_reach("n1", "n3")
-    assert state.suspects("n1") == frozenset()
+    assert state.suspects("n1") == as_names(sim.annotations("n1").get("suspects"))
+    assert state.suspects("n1") == {"n3"}  # the paused leader's silence made n1 stand
     assert set(state.leaders()) <= {"n1", "n2"}
 
 
