@@ -38,9 +38,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, overload
 
 from ..runtime import Snapshot, Trace
+from ..runtime.snapshot import CLEARS_NOTES
 from .replay import (
     PAUSED,
     UP,
+    ClusterState,
     end_time,
     instants,
     last_fault_time,
@@ -278,7 +280,7 @@ def detection_times(trace: Trace) -> list[Detection]:
     # open episodes: crashed node -> (crash time, {observer: first detection})
     episodes: dict[str, tuple[float, dict[str, float]]] = {}
 
-    def close(node: str, state: Any, recovered_at: float | None) -> None:
+    def close(node: str, state: ClusterState, recovered_at: float | None) -> None:
         crashed_at, seen = episodes.pop(node)
         for observer in state.up():
             if observer == node:
@@ -300,7 +302,7 @@ def detection_times(trace: Trace) -> list[Detection]:
                 watchers.update(dict.fromkeys(state.status))  # someone may suspect already
             elif e.kind in ("spawn", "restart") and node in episodes:
                 close(node, state, t)
-            if e.kind in ("spawn", "restart", "crash", "stop"):
+            if e.kind in CLEARS_NOTES:
                 for _, seen in episodes.values():  # a fresh incarnation starts over
                     seen.pop(node, None)
             if e.kind in ("annotate", "crash", "restart", "spawn"):
@@ -315,6 +317,7 @@ def detection_times(trace: Trace) -> list[Detection]:
                 ):
                     seen[observer] = t
     for node in list(episodes):  # still down when the trace ends
+        assert state is not None  # an episode began at some instant
         close(node, state, None)
     done.sort(key=lambda d: (d.crashed_at, d.node))  # stable: observers stay in spawn order
     return done
@@ -414,10 +417,7 @@ def false_suspicions(trace: Trace) -> list[Suspicion]:
         for observer in touched:
             assert observer is not None
             before = held.get(observer, frozenset())
-            if any(
-                e.node == observer and e.kind in ("spawn", "restart", "crash", "stop")
-                for e in events
-            ):
+            if any(e.node == observer and e.kind in CLEARS_NOTES for e in events):
                 before = frozenset()
             alive = state.status.get(observer) in (UP, PAUSED)
             now = state.suspects(observer) if alive else frozenset()
@@ -428,7 +428,7 @@ def false_suspicions(trace: Trace) -> list[Suspicion]:
     return found
 
 
-def _spawn_order(state: Any) -> Any:
+def _spawn_order(state: ClusterState) -> Any:
     order = {name: i for i, name in enumerate(state.status)}
     return lambda name: (order.get(name, math.inf), name)
 

@@ -26,19 +26,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..runtime import Event, Snapshot, Trace, TraceLevelError
+from ..runtime.snapshot import STATUS_AFTER, Replay
 
-UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
+UP, PAUSED = "up", "paused"
 
-_STATUS_AFTER = {
-    "spawn": UP,
-    "restart": UP,
-    "resume": UP,
-    "crash": DOWN,
-    "pause": PAUSED,
-    "stop": STOPPED,
-}
 _BOOTS = ("spawn", "restart")
-_CLEARS_NOTES = ("spawn", "restart", "crash", "stop")  # as snapshot_at does
 
 FAULT_KINDS = (
     "crash",
@@ -54,7 +46,7 @@ FAULT_KINDS = (
 """Event kinds that are (or end) a fault: what :func:`last_fault_time` looks for.
 ``resume`` is there because a pause ends when the node resumes."""
 
-STATE_KINDS = frozenset({*_STATUS_AFTER, "annotate", "partition", "heal", *FAULT_KINDS})
+STATE_KINDS = frozenset({*STATUS_AFTER, "annotate", *FAULT_KINDS})
 """Every event kind a check reads; message and timer events are skipped."""
 
 
@@ -150,58 +142,35 @@ def agreed_leader(status: Mapping[str, str], notes: Mapping[str, Mapping[str, An
     return candidate
 
 
-class ClusterState:
+class ClusterState(Replay):
     """Node statuses, annotations, boot times and cut links, one event at a time.
 
-    It keeps what :func:`~distsys_edu.runtime.snapshot_at` keeps, except the
-    messages in flight, and updates it in place as events are applied.
+    The runtime's :class:`~distsys_edu.runtime.snapshot.Replay` (the rules
+    :func:`~distsys_edu.runtime.snapshot_at` follows), plus when each node
+    booted and the questions checks ask. Fed only :data:`STATE_KINDS`, it keeps
+    no messages in flight.
 
     Nodes appear as their ``spawn`` event is applied, in spawn order.
 
     Attributes:
-        status: each spawned node's status: ``"up"``, ``"down"``, ``"paused"``
-            or ``"stopped"``.
-        notes: each spawned node's annotations since its last (re)start.
         booted: when each node's current incarnation started (spawn or restart).
-        blocked: directed links cut by a partition.
         now: the time of the last event applied.
     """
 
-    __slots__ = ("blocked", "booted", "notes", "now", "status")
+    __slots__ = ("booted", "now")
 
     def __init__(self) -> None:
-        self.status: dict[str, str] = {}
-        self.notes: dict[str, dict[str, Any]] = {}
+        super().__init__()
         self.booted: dict[str, float] = {}
-        self.blocked: set[tuple[str, str]] = set()
         self.now = 0.0
 
     def apply(self, e: Event) -> None:
-        """Advance the state past one event (events of other kinds are ignored)."""
+        """Advance the state past one event."""
+        super().apply(e)
         self.now = e.t
-        kind = e.kind
-        if kind == "annotate":
+        if e.kind in _BOOTS:
             assert e.node is not None
-            view = self.notes.setdefault(e.node, {})
-            for key, value in e.data.items():
-                if value is None:
-                    view.pop(key, None)
-                else:
-                    view[key] = value
-        elif kind in _STATUS_AFTER:
-            assert e.node is not None
-            self.status[e.node] = _STATUS_AFTER[kind]
-            if kind in _CLEARS_NOTES:
-                self.notes[e.node] = {}
-            if kind in _BOOTS:
-                self.booted[e.node] = e.t
-        elif kind == "partition":
-            a, b = e.data["a"], e.data["b"]
-            self.blocked.update((x, y) for x in a for y in b)
-            if not e.data["one_way"]:
-                self.blocked.update((y, x) for x in a for y in b)
-        elif kind == "heal":
-            self.blocked.clear()
+            self.booted[e.node] = e.t
 
     # -- questions -----------------------------------------------------------
 

@@ -40,7 +40,19 @@ from .messages import check_message
 from .network import LinkConfig, Network
 from .snapshot import Snapshot, snapshot_at
 from .supervisor import Failure, Supervisor
-from .trace import DELIVER, DROP, DUPLICATE, NODE_SHIFT, PEER_SHIFT, ROW, SEND, TIMER, K, Trace
+from .trace import (
+    DELIVER,
+    DROP,
+    DROP_REASONS,
+    DUPLICATE,
+    NODE_SHIFT,
+    PEER_SHIFT,
+    ROW,
+    SEND,
+    TIMER,
+    K,
+    Trace,
+)
 
 UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
 NODE_STATES = (UP, DOWN, PAUSED, STOPPED)
@@ -366,12 +378,12 @@ class Sim:
         """Send ``env`` over its link: partitions, loss, latency, duplication."""
         src, dst = env[1], env[2]
         net, rng, now = self.network, self._net_rng, self.now
-        config = net.config(src.name, dst.name)
         if net.fast_delay is not None:  # nothing can happen to it but the one delay
             due = now + net.fast_delay
             self._log_message(SEND, env, due)
             self._push(due, ARRIVE, env)
             return
+        config = net.config(src.name, dst.name)
         if (src.name, dst.name) in net.blocked:
             reason = "partition"
         elif config.loss and rng.random() < config.loss:
@@ -440,11 +452,9 @@ class Sim:
         return handler
 
     def _drop(self, env: Envelope, reason: str) -> None:
-        trace = self.trace
-        code = trace.drop_code(reason)
-        trace.drop_counts[code - len(trace.kind_counts)] += 1
+        self.trace.drop_counts[DROP_REASONS.index(reason)] += 1
         self._kind_counts[DROP] += 1
-        self._log_message(code, env, math.nan)
+        self._log_message(self.trace.drop_code(reason), env, math.nan)
 
     @property
     def sent(self) -> int:
@@ -527,7 +537,7 @@ class Sim:
 
     def _fire(self, timer: Timer) -> None:
         """A timer's due time has come. Interval timers schedule their next firing first."""
-        if timer.cancelled or timer.incarnation != timer.node.incarnation:
+        if not timer.active:
             return
         if timer.every is not None:
             timer.fired += 1
@@ -544,7 +554,7 @@ class Sim:
     def _run_timer(self, timer: Timer) -> None:
         timer.backlogged = False
         node = timer.node
-        if timer.cancelled or timer.incarnation != node.incarnation:
+        if not timer.active:
             return
         if node.status is PAUSED:  # paused again before its overdue run came up
             timer.backlogged = True

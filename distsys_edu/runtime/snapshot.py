@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .trace import Trace
+from .trace import Event, Trace
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Snapshot:
         return [n.name for n in self.nodes.values() if n.status == "up"]
 
 
-_STATUS_AFTER = {
+STATUS_AFTER = {
     "spawn": "up",
     "restart": "up",
     "resume": "up",
@@ -87,6 +87,79 @@ _STATUS_AFTER = {
     "pause": "paused",
     "stop": "stopped",
 }
+"""The status a node has after an event of each of these kinds."""
+
+CLEARS_NOTES = ("spawn", "restart", "crash", "stop")
+"""Event kinds after which a node has published nothing yet."""
+
+
+class Replay:
+    """The cluster's state, advanced one trace event at a time.
+
+    The one place where the rules of replay live: :func:`snapshot_at` feeds it
+    every event up to a time; the checks feed it as they walk a trace once.
+
+    Attributes:
+        status: each node's status, for nodes spawned so far.
+        notes: each node's annotations since its last (re)start.
+        blocked: directed links cut by a partition.
+        held: directed links that park messages.
+        in_flight: messages sent and not yet delivered or dropped, by id.
+    """
+
+    __slots__ = ("blocked", "held", "in_flight", "notes", "status")
+
+    def __init__(self) -> None:
+        self.status: dict[str, str] = {}
+        self.notes: dict[str, dict[str, Any]] = {}
+        self.blocked: set[tuple[str, str]] = set()
+        self.held: set[tuple[str, str]] = set()
+        self.in_flight: dict[int, InFlight] = {}
+
+    def apply(self, e: Event) -> None:
+        """Advance the state past one event."""
+        kind = e.kind
+        if kind in ("send", "duplicate"):
+            if e.due is not None and e.msg_id is not None:
+                self.in_flight[e.msg_id] = InFlight(e.msg_id, e.node, e.peer, e.msg, e.t, e.due)
+        elif kind in ("deliver", "drop") and e.msg_id is not None:
+            self.in_flight.pop(e.msg_id, None)
+        elif kind in STATUS_AFTER:
+            assert e.node is not None
+            self.status[e.node] = STATUS_AFTER[kind]
+            if kind in CLEARS_NOTES:
+                self.notes[e.node] = {}
+        elif kind == "annotate":
+            assert e.node is not None
+            view = self.notes.setdefault(e.node, {})
+            for key, value in e.data.items():
+                if value is None:
+                    view.pop(key, None)
+                else:
+                    view[key] = value
+        elif kind == "partition":
+            a, b = e.data["a"], e.data["b"]
+            self.blocked.update((x, y) for x in a for y in b)
+            if not e.data["one_way"]:
+                self.blocked.update((y, x) for x in a for y in b)
+        elif kind == "heal":
+            self.blocked.clear()
+        elif kind == "hold":
+            assert e.node is not None and e.peer is not None
+            self.held.add((e.node, e.peer))
+        elif kind == "release":
+            self.held.difference_update(tuple(link) for link in e.data["links"])
+
+    def snapshot(self, t: float, order: list[str]) -> Snapshot:
+        """The state as a :class:`Snapshot` at time ``t``, nodes in ``order``."""
+        nodes = {
+            name: NodeView(name, self.status[name], self.notes.get(name, {}))
+            for name in order
+            if name in self.status
+        }
+        return Snapshot(
+            t, nodes, frozenset(self.blocked), frozenset(self.held), tuple(self.in_flight.values())
+        )
 
 
 def snapshot_at(trace: Trace, t: float) -> Snapshot:
@@ -95,48 +168,9 @@ def snapshot_at(trace: Trace, t: float) -> Snapshot:
     Raises:
         TraceLevelError: the trace keeps counts only.
     """
-    status: dict[str, str] = {}
-    notes: dict[str, dict[str, Any]] = {}
-    blocked: set[tuple[str, str]] = set()
-    held: set[tuple[str, str]] = set()
-    flying: dict[int, InFlight] = {}
+    replay = Replay()
     for e in trace:
         if e.t > t:
             break
-        kind = e.kind
-        if kind in ("send", "duplicate"):
-            if e.due is not None and e.msg_id is not None:
-                flying[e.msg_id] = InFlight(e.msg_id, e.node, e.peer, e.msg, e.t, e.due)
-        elif kind in ("deliver", "drop") and e.msg_id is not None:
-            flying.pop(e.msg_id, None)
-        elif kind in _STATUS_AFTER:
-            assert e.node is not None
-            status[e.node] = _STATUS_AFTER[kind]
-            if kind in ("spawn", "restart", "crash", "stop"):
-                notes[e.node] = {}
-        elif kind == "annotate":
-            assert e.node is not None
-            view = notes.setdefault(e.node, {})
-            for key, value in e.data.items():
-                if value is None:
-                    view.pop(key, None)
-                else:
-                    view[key] = value
-        elif kind == "partition":
-            a, b = e.data["a"], e.data["b"]
-            blocked |= {(x, y) for x in a for y in b}
-            if not e.data["one_way"]:
-                blocked |= {(y, x) for x in a for y in b}
-        elif kind == "heal":
-            blocked.clear()
-        elif kind == "hold":
-            assert e.node is not None and e.peer is not None
-            held.add((e.node, e.peer))
-        elif kind == "release":
-            held -= {tuple(link) for link in e.data["links"]}
-    nodes = {
-        name: NodeView(name, status[name], notes.get(name, {}))
-        for name in trace.nodes
-        if name in status
-    }
-    return Snapshot(t, nodes, frozenset(blocked), frozenset(held), tuple(flying.values()))
+        replay.apply(e)
+    return replay.snapshot(t, trace.nodes)
