@@ -6,18 +6,23 @@ line of stdout, so ``python benchmarks/x.py | tail -n 1`` is the figure to keep.
 
 from __future__ import annotations
 
+import cProfile
 import gc
+import io
 import json
 import os
 import platform
+import pstats
 import resource
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+T = TypeVar("T")
 
 
 def progress(message: str) -> None:
@@ -39,6 +44,22 @@ def timed(run: Callable[[], Any]) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+def profile_top(run: Callable[[], T], top: int = 25) -> T:
+    """Run ``run()`` under cProfile and return its result; the ``top`` functions by own
+    time (``tottime``: time in the function itself, callees excluded) go to stderr.
+    """
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        result = run()
+    finally:
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    progress("profile (by own time):\n" + out.getvalue())
+    return result
 
 
 def rss_bytes() -> int:

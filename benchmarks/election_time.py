@@ -6,8 +6,8 @@ a random moment of its heartbeat interval and steps event by event until a new
 leader is known to every live node (see ``distsys_edu.experiments.election_time``).
 Target: ``wall_s <= 20``.
 
-``--profile`` also prints the 25 most expensive functions (cumulative time) to
-stderr, to see where the time goes.
+``--profile`` also prints the 25 most expensive functions (own time, callees
+excluded) to stderr, to see where the time goes.
 
 Run: ``PYTHONPATH=. python benchmarks/election_time.py [--trials N] [--profile]``.
 """
@@ -15,20 +15,17 @@ Run: ``PYTHONPATH=. python benchmarks/election_time.py [--trials N] [--profile]`
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import pstats
-import sys
 from typing import Any
 
-from _common import emit, machine, peak_rss_mb, progress, timed
+from _common import emit, machine, peak_rss_mb, profile_top, progress, timed
 
 from distsys_edu.experiments.election_time import election_time
+from distsys_edu.protocols.raft import ELECTION_TIMEOUT
 
 TARGET_WALL_S = 20.0
 SETTINGS: dict[str, Any] = {
     "nodes": 5,
-    "timeout": (0.150, 0.300),
+    "timeout": ELECTION_TIMEOUT,
     "latency": (0.005, 0.010),
     "seed": 0,
 }
@@ -48,13 +45,7 @@ def main() -> None:
 
     wall_s = timed(run)
     if args.profile:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        election_time(trials=args.trials, progress=False, **SETTINGS)
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
-        print(out.getvalue(), file=sys.stderr)
+        profile_top(lambda: election_time(trials=args.trials, progress=False, **SETTINGS))
     result = results[0]
     progress(f"{wall_s:.2f} s wall, mean {result.mean_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
     emit(

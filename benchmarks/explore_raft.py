@@ -21,13 +21,10 @@ Run: ``PYTHONPATH=. python benchmarks/explore_raft.py [--runs N] [--seed S] [--p
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import pstats
 
-from _common import emit, machine, progress
+from _common import emit, machine, profile_top, progress
 
-from distsys_edu.checks import explore, invariant
+from distsys_edu.checks import ExploreResult, explore, invariant
 from distsys_edu.protocols.raft import ELECTION_TIMEOUT
 
 LIVENESS_TIMEOUTS = 10  # election timeouts allowed for a leader to be known after the last fault
@@ -44,15 +41,11 @@ def main() -> None:
     within = LIVENESS_TIMEOUTS * ELECTION_TIMEOUT[1]
     checks = [invariant("one_leader_per_term"), invariant("liveness", within=within)]
     progress(f"explore raft: {args.runs} runs, seed {args.seed}, liveness within {within:g} s")
-    profiler = cProfile.Profile() if args.profile else None
-    if profiler is not None:
-        profiler.enable()
-    result = explore("raft", runs=args.runs, seed=args.seed, invariants=checks, progress=True)
-    if profiler is not None:
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
-        progress("profile (by own time):\n" + out.getvalue())
+
+    def run() -> ExploreResult:
+        return explore("raft", runs=args.runs, seed=args.seed, invariants=checks, progress=True)
+
+    result = profile_top(run) if args.profile else run()
 
     live_failures = [c for c in result.counterexamples if c.invariant == "liveness"]
     liveness_fraction = 1 - result.violations["liveness"] / max(result.runs, 1)

@@ -133,18 +133,19 @@ def worker(level: str, nodes: int, virtual_s: float) -> dict[str, Any]:
     """One measured run in this (fresh) process."""
     sim = build(nodes, level)
     events_before = event_count(sim)
-    gc.collect()
+    gc.collect()  # before reading RSS; timed() collects again, by then a no-op
     rss_before = rss_bytes()
     wall_s = timed(lambda: sim.run(until=virtual_s))
     rss_after = rss_bytes()
     check(sim, nodes)
-    events = event_count(sim) - events_before
+    events_after = event_count(sim)
+    events = events_after - events_before
     return {
         "level": level,
         "wall_s": wall_s,
         "sent": sim.sent,
         "delivered": sim.delivered,
-        "events": event_count(sim),
+        "events": events_after,
         "rss_growth_bytes": rss_after - rss_before,
         "bytes_per_event": (rss_after - rss_before) / events,
         "peak_rss_mb": peak_rss_mb(),

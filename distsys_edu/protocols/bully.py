@@ -88,11 +88,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from ..runtime import Actor, Context, Sim, Timer
 from ..runtime.errors import invalid
-from .cluster import CANDIDATE, FOLLOWER, LEADER, DetectorTiming, choose_initiators, node_names
+from .cluster import (
+    CANDIDATE,
+    FOLLOWER,
+    LEADER,
+    DetectorTiming,
+    check_ids,
+    choose_initiators,
+    node_names,
+)
 from .detectors import FixedTimeoutDetector
 
 HEARTBEAT_INTERVAL = 0.1
@@ -290,14 +297,13 @@ class BullyNode(Actor):
                 self.suspects.add(self.leader)
             self.start_election(ctx)
 
-    def publish(self, ctx: Context, **extra: Any) -> None:
+    def publish(self, ctx: Context) -> None:
         """Annotate this node's view for pictures and checks."""
         ctx.annotate(
             role=self.role,
             leader=self.leader,
             suspects=tuple(sorted(self.suspects)),
             id=self.id,
-            **extra,
         )
 
     def heard_from(self, ctx: Context, node: str) -> None:
@@ -371,32 +377,6 @@ def default_ids(names: Sequence[str]) -> dict[str, int]:
     return ids
 
 
-def check_ids(
-    names: Sequence[str], ids: Sequence[int] | Mapping[str, int] | None
-) -> dict[str, int]:
-    """Every node's id, from ``ids`` (a list in node order, or a dict by name) or the names.
-
-    Raises:
-        InvalidArgument: the wrong number of ids, unknown names, ids that are not
-            ints, or repeated ids.
-    """
-    if ids is None:
-        return default_ids(names)
-    if isinstance(ids, Mapping):
-        if set(ids) != set(names):
-            raise invalid("ids", ids, f"must give an id to exactly the nodes {list(names)!r}")
-        values = [ids[n] for n in names]
-    else:
-        values = list(ids)
-        if len(values) != len(names):
-            raise invalid("ids", ids, f"must hold one id per node ({len(names)})")
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-        raise invalid("ids", ids, "must be ints")
-    if len(set(values)) != len(values):
-        raise invalid("ids", ids, "must be distinct: the highest id has to be unique")
-    return dict(zip(names, values, strict=True))
-
-
 def spawn_cluster(
     sim: Sim,
     nodes: int | Sequence[str] = 5,
@@ -433,7 +413,7 @@ def spawn_cluster(
         InvalidArgument: bad nodes, ids, initiator or times (the message says which).
     """
     names = node_names(nodes)
-    id_of = check_ids(names, ids)
+    id_of = default_ids(names) if ids is None else check_ids(names, ids)
     config = BullyConfig(
         heartbeat_interval, failure_timeout, answer_timeout, coordinator_timeout, check_interval
     )

@@ -88,6 +88,28 @@ def choose_initiators(
     return set(chosen)
 
 
+def check_ids(names: Sequence[str], ids: Sequence[int] | Mapping[str, int]) -> dict[str, int]:
+    """Every node's id, from ``ids``: a list in node order, or a dict by name.
+
+    Raises:
+        InvalidArgument: the wrong number of ids, unknown names, ids that are not
+            ints, or repeated ids.
+    """
+    if isinstance(ids, Mapping):
+        if set(ids) != set(names):
+            raise invalid("ids", ids, f"must give an id to exactly the nodes {list(names)!r}")
+        values = [ids[n] for n in names]
+    else:
+        values = list(ids)
+        if len(values) != len(names):
+            raise invalid("ids", ids, f"must hold one id per node ({len(names)})")
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        raise invalid("ids", ids, "must be ints")
+    if len(set(values)) != len(values):
+        raise invalid("ids", ids, "must be distinct: the highest id has to be unique")
+    return dict(zip(names, values, strict=True))
+
+
 def check_times(config: object, names: Iterable[str]) -> None:
     """Check that each field ``names`` of ``config`` is a time > 0; store it as a float.
 

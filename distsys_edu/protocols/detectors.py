@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Literal, NoReturn, Protocol, runtime_checkable
+from typing import Literal, NoReturn, Protocol, get_args, runtime_checkable
+
+from ..runtime.errors import invalid
 
 __all__ = [
     "AdaptiveTimeoutDetector",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 CdfName = Literal["normal", "logistic"]
-_CDF_NAMES: tuple[str, ...] = ("normal", "logistic")
+_CDF_NAMES: tuple[str, ...] = get_args(CdfName)
 
 # Akka seeds a fresh history with a standard deviation of a quarter of the estimate.
 _FIRST_HEARTBEAT_STD_FRACTION = 0.25
@@ -64,10 +66,10 @@ def _reject(name: str, value: object, allowed: str) -> NoReturn:
         allowed: what would have been accepted, e.g. ``"a finite number > 0"``.
 
     Raises:
-        ValueError: always, reading ``threshold=-1.0 is not allowed: must be a finite
-            number > 0``.
+        InvalidArgument: always (a ``ValueError``), reading ``threshold=-1.0 is not
+            allowed: must be a finite number > 0``.
     """
-    raise ValueError(f"{name}={value!r} is not allowed: must be {allowed}")
+    raise invalid(name, value, f"must be {allowed}")
 
 
 def _finite(

@@ -271,10 +271,7 @@ class RaftNode(Actor):
         self.observe_term(ctx, msg.term)
         term = self.term(ctx)
         if msg.term == term:
-            if self.role != FOLLOWER or self.leader != msg.leader:
-                self.become_follower(ctx, leader=msg.leader)
-            else:
-                self.reset_election_timer(ctx)
+            self.become_follower(ctx, leader=msg.leader)
         ctx.addr(msg.leader).do_send(AppendEntriesReply(term, ctx.name, msg.term == term))
 
     def on_append_entries_reply(self, msg: AppendEntriesReply, ctx: Context) -> None:

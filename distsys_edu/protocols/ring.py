@@ -82,11 +82,18 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from ..runtime import Actor, Context, SendError, Sim, Timer
 from ..runtime.errors import invalid
-from .cluster import CANDIDATE, FOLLOWER, LEADER, DetectorTiming, choose_initiators, node_names
+from .cluster import (
+    CANDIDATE,
+    FOLLOWER,
+    LEADER,
+    DetectorTiming,
+    check_ids,
+    choose_initiators,
+    node_names,
+)
 from .detectors import FixedTimeoutDetector
 
 HEARTBEAT_INTERVAL = 0.1
@@ -180,12 +187,11 @@ class RingNode(Actor):
         self.id = self.ids[name]
         at = names.index(name)
         self.successors = names[at + 1 :] + names[:at]  # clockwise, self excluded
-        self.peers = sorted(self.successors, key=names.index)
+        self.peers = [n for n in names if n != name]
         self.config = config or RingConfig()
         self.initiate = initiate
         self.role = FOLLOWER
         self.leader: str | None = None
-        self.participant = False
         self.suspects: tuple[str, ...] = ()
         self.detector = FixedTimeoutDetector(self.config.failure_timeout)
         self.election_timer: Timer | None = None
@@ -194,11 +200,15 @@ class RingNode(Actor):
     def started(self, ctx: Context) -> None:
         """Watch for a leader; start an election if this node is an initiator."""
         ctx.run_interval(self.config.check, self.check_leader)
-        self.detector = FixedTimeoutDetector(self.config.failure_timeout, start=ctx.now)
         if self.initiate and ctx.incarnation == 0:
             self.start_election(ctx)
         else:
             self.become_follower(ctx, leader=None)
+
+    @property
+    def participant(self) -> bool:
+        """Whether this node takes part in an election (it is then a candidate)."""
+        return self.role == CANDIDATE
 
     # -- the ring ------------------------------------------------------------
 
@@ -223,7 +233,7 @@ class RingNode(Actor):
         """Follow ``leader`` (or nobody yet), trusting it for ``failure_timeout`` from now."""
         ctx.cancel(self.heartbeat_timer)
         ctx.cancel(self.election_timer)
-        self.role, self.leader, self.participant = FOLLOWER, leader, False
+        self.role, self.leader = FOLLOWER, leader
         self.detector = FixedTimeoutDetector(self.config.failure_timeout, start=ctx.now)
         self.publish(ctx)
 
@@ -232,7 +242,7 @@ class RingNode(Actor):
         if self.participant:
             return
         ctx.cancel(self.heartbeat_timer)
-        self.role, self.leader, self.participant = CANDIDATE, None, True
+        self.role, self.leader = CANDIDATE, None
         self.election_timer = ctx.run_later(self.config.election_timeout, self.election_stalled)
         self.publish(ctx)
 
@@ -250,7 +260,7 @@ class RingNode(Actor):
         """This node's id came back unbeaten: lead, and heartbeat to everyone."""
         ctx.cancel(self.election_timer)
         ctx.cancel(self.heartbeat_timer)
-        self.role, self.leader, self.participant = LEADER, self.name, False
+        self.role, self.leader = LEADER, self.name
         self.suspects = ()
         self.heartbeat_timer = ctx.run_interval(
             self.config.heartbeat_interval, self.send_heartbeats
@@ -273,7 +283,7 @@ class RingNode(Actor):
             self.suspects = () if self.leader is None else (self.leader,)
             self.start_election(ctx)
 
-    def publish(self, ctx: Context, **extra: Any) -> None:
+    def publish(self, ctx: Context) -> None:
         """Annotate this node's view for pictures and checks."""
         ctx.annotate(
             role=self.role,
@@ -281,7 +291,6 @@ class RingNode(Actor):
             suspects=self.suspects,
             participant=self.participant,
             id=self.id,
-            **extra,
         )
 
     # -- handlers --------------------------------------------------------------
@@ -344,22 +353,6 @@ def assign_ids(count: int, order: str, seed: int) -> list[int]:
     raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
 
 
-def check_ring_ids(names: Sequence[str], ids: Sequence[int]) -> list[int]:
-    """Return ``ids`` as a list after checking there is one distinct int per node.
-
-    Raises:
-        InvalidArgument: the wrong number of ids, ids that are not ints, or repeats.
-    """
-    values = list(ids)
-    if len(values) != len(names):
-        raise invalid("ids", ids, f"must hold one id per node ({len(names)}), in ring order")
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-        raise invalid("ids", ids, "must be ints")
-    if len(set(values)) != len(values):
-        raise invalid("ids", ids, "must be distinct")
-    return values
-
-
 def spawn_cluster(
     sim: Sim,
     nodes: int | Sequence[str] = 5,
@@ -396,12 +389,10 @@ def spawn_cluster(
     """
     names = node_names(nodes)
     ring_ids = assign_ids(len(names), order, sim.seed)  # also checks ``order``
-    if ids is not None:
-        ring_ids = check_ring_ids(names, ids)
+    id_of = dict(zip(names, ring_ids, strict=True)) if ids is None else check_ids(names, ids)
     config = RingConfig(heartbeat_interval, failure_timeout, election_timeout, check_interval)
-    id_of = dict(zip(names, ring_ids, strict=True))
     starters = choose_initiators(initiator, names, id_of, group="ring")
-    ring = list(zip(names, ring_ids, strict=True))
+    ring = list(id_of.items())
     for name in names:
         sim.spawn(name, partial(RingNode, name, ring, config, name in starters))
     return names
