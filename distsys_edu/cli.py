@@ -20,18 +20,21 @@ progress bars only ever go to stderr. Bad input gives one line on stderr
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from .checks import explore
 from .checks.replay import FAULT_KINDS
+from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
+from .experiments.election_time import election_time
+from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
 from .protocols.registry import PROTOCOLS, get_protocol
 from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
-from .runtime.errors import InvalidArgument, invalid
+from .runtime.errors import InvalidArgument, check_probability, invalid
 from .runtime.faults import ACTIONS
 
 PROG = "distsys-edu"
@@ -76,18 +79,9 @@ def _int_at_least(option: str, value: int, least: int) -> int:
     return value
 
 
-def _finite(option: str, value: float, *, positive: bool = False, least: float = 0.0) -> float:
-    ok = math.isfinite(value) and (value > least if positive else value >= least)
-    if not ok:
-        raise invalid(
-            option, value, f"must be a finite number {'>' if positive else '>='} {least:g}"
-        )
-    return value
-
-
-def _probability(option: str, value: float) -> float:
-    if not 0.0 <= value <= 1.0:
-        raise invalid(option, value, "must be a probability between 0 and 1 inclusive")
+def _finite(option: str, value: float, *, positive: bool = False) -> float:
+    if not (math.isfinite(value) and (value > 0 if positive else value >= 0)):
+        raise invalid(option, value, f"must be a finite number {'>' if positive else '>='} 0")
     return value
 
 
@@ -321,8 +315,8 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-def _outcome(sim: Sim) -> str:
-    state = final_state(sim)
+def _outcome(state: dict[str, Any]) -> str:
+    """One sentence on who leads, from :func:`final_state`'s ``state``."""
     views = state["views"]
     live = [n for n, v in views.items() if v["status"] == "up"]
     leaders = state["leaders"]
@@ -351,7 +345,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     protocol = _protocol(args.protocol)
     nodes = _int_at_least("--nodes", args.nodes, 1)
     until = _finite("--until", args.until, positive=True)
-    loss = _probability("--loss", args.loss)
+    loss = check_probability("--loss", args.loss)
     sim = Sim(seed=args.seed, network=_network(args.latency, loss))
     names = get_protocol(protocol)(sim, nodes)
     faults = _faults(args.fault, names)
@@ -359,6 +353,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     late = [str(f) for f in faults if f.at > until]
     sim.schedule(faults)
     sim.run(until=until)
+    state = final_state(sim)
     result = {
         "protocol": protocol,
         "nodes": names,
@@ -366,7 +361,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "until": until,
         "faults": [str(f) for f in faults],
         "faults_after_until": late,
-        **final_state(sim),
+        **state,
         "counts": sim.trace.counts(),
         "sent": sim.sent,
         "delivered": sim.delivered,
@@ -392,7 +387,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{len(names)} nodes, seed {args.seed}, {until:g} s of virtual time")
     for line in render(timeline(sim.trace)):
         print(line)
-    print(f"at {until:g} s: {_outcome(sim)}")
+    print(f"at {until:g} s: {_outcome(state)}")
     reasons = ", ".join(f"{n} {why}" for why, n in result["counts"]["drops"].items())
     print(
         f"messages: {sim.sent} sent, {sim.delivered} delivered, {sim.dropped} dropped"
@@ -448,6 +443,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for protocol in ("blog", "raft"):
         sim, victim = _demo_run(protocol, nodes, args.seed)
         entries = timeline(sim.trace)
+        state = final_state(sim)
+        outcome = _outcome(state)
         designs.append(
             {
                 "protocol": protocol,
@@ -455,8 +452,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "crash_at": DEMO_CRASH_AT,
                 "until": DEMO_UNTIL,
                 "timeline": [e.to_dict() for e in entries],
-                "outcome": _outcome(sim),
-                **final_state(sim),
+                "outcome": outcome,
+                **state,
             }
         )
         if not args.json:
@@ -466,7 +463,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"The leader ({victim}) is crashed at {DEMO_CRASH_AT:g} s.")
             for line in render(entries):
                 print("  " + line)
-            print(f"At {DEMO_UNTIL:g} s: {_outcome(sim)}")
+            print(f"At {DEMO_UNTIL:g} s: {outcome}")
             print()
     if args.json:
         _emit({"seed": args.seed, "nodes": nodes, "designs": designs})
@@ -480,8 +477,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_election_time(args: argparse.Namespace) -> int:
     """``experiment election-time``: Figure 16, measured."""
-    from .experiments.election_time import election_time
-
     timeout = _range_ms("--timeout", args.timeout, positive=True)
     latency = _range_ms("--latency", args.latency, positive=False)
     heartbeat = None
@@ -537,7 +532,6 @@ def cmd_election_time(args: argparse.Namespace) -> int:
 
 def cmd_messages(args: argparse.Namespace) -> int:
     """``experiment messages``: messages one election costs, by type."""
-    election_messages = _optional("distsys_edu.experiments.messages", "election_messages")
     nodes = _int_at_least("--nodes", args.nodes, 1)
     counts = election_messages(
         args.protocol, nodes, order=args.order, initiator=args.initiator, seed=args.seed
@@ -555,8 +549,6 @@ def cmd_messages(args: argparse.Namespace) -> int:
 
 def cmd_detector(args: argparse.Namespace) -> int:
     """``experiment detector-tradeoff``: detection time vs. false suspicions."""
-    from .experiments.detector_tradeoff import detector_tradeoff
-
     thresholds = None
     if args.thresholds:
         try:
@@ -573,7 +565,7 @@ def cmd_detector(args: argparse.Namespace) -> int:
         thresholds,
         interval=interval,
         latency=_range_ms("--latency", args.latency, positive=False),
-        loss=_probability("--loss", args.loss),
+        loss=check_probability("--loss", args.loss),
         pause_every=_finite("--pause-every", args.pause_every) or None,
         pause=_range_ms("--pause", args.pause, positive=False),
         duration=_finite("--duration", args.duration, positive=True),
@@ -608,7 +600,6 @@ def cmd_explore(args: argparse.Namespace) -> int:
     ``minimal`` schedule and a ``replay`` program), and the per-invariant counts move
     to ``violation_counts``.
     """
-    explore = _optional("distsys_edu.checks", "explore")
     protocol = _protocol(args.protocol)
     runs = _int_at_least("--runs", args.runs, 1)
     nodes = _int_at_least("--nodes", args.nodes, 1)
@@ -632,17 +623,6 @@ def cmd_explore(args: argparse.Namespace) -> int:
         print("replay the first one with:")
         print(result.counterexamples[0].replay)
     return 0
-
-
-def _optional(module: str, name: str) -> Callable[..., Any]:
-    """``module.name``, imported on use; a clear error if it is not there."""
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-        if found is None:
-            found = getattr(importlib.import_module(f"{module}.{name}"), name)
-    except (ImportError, AttributeError):
-        raise InvalidArgument(f"{module}.{name} is not available in this installation") from None
-    return found
 
 
 # --------------------------------------------------------------------------- the parser
@@ -711,15 +691,15 @@ def build_parser() -> argparse.ArgumentParser:
     et.set_defaults(handler=cmd_election_time)
 
     ms = experiments.add_parser("messages", help="messages one election costs, by type")
-    ms.add_argument("--protocol", required=True, choices=("bully", "ring"))
+    ms.add_argument("--protocol", required=True, choices=tuple(ELECTION_MESSAGE_TYPES))
     ms.add_argument("--nodes", type=int, default=5)
     ms.add_argument(
         "--order",
         default="ascending",
-        choices=("ascending", "descending", "random"),
+        choices=ORDERS,
         help="how ids are laid out (ring order / node order)",
     )
-    ms.add_argument("--initiator", default="all", choices=("lowest", "highest", "all"))
+    ms.add_argument("--initiator", default="all", choices=INITIATORS)
     ms.add_argument("--seed", type=int, default=0)
     ms.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ms.set_defaults(handler=cmd_messages)
@@ -727,7 +707,7 @@ def build_parser() -> argparse.ArgumentParser:
     dt = experiments.add_parser(
         "detector-tradeoff", help="failure detectors: detection time vs. false suspicions"
     )
-    dt.add_argument("--kind", default="fixed", choices=("fixed", "adaptive", "phi"))
+    dt.add_argument("--kind", default="fixed", choices=DETECTOR_KINDS)
     dt.add_argument(
         "--thresholds",
         metavar="A,B,...",

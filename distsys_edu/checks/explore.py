@@ -41,7 +41,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from ..protocols.registry import PROTOCOLS, get_protocol
-from ..runtime import Constant, FaultSchedule, LinkConfig, Sim, Trace, Uniform
+from ..runtime import Constant, Fault, FaultSchedule, LinkConfig, Sim, Trace, Uniform
 from . import invariants as _inv
 from .invariants import Violation
 from .schedules import FaultMix, random_schedule, run_seed
@@ -247,11 +247,13 @@ class ExploreResult:
         }
 
 
-def _network(latency: float | tuple[float, float]) -> tuple[LinkConfig, str]:
+def _network(latency: float | tuple[float, float]) -> tuple[LinkConfig, str, str]:
+    """The network, the name of its latency class, and the source that builds that latency."""
     if isinstance(latency, (int, float)):
-        return LinkConfig(latency=Constant(float(latency))), f"Constant({float(latency)!r})"
+        value = float(latency)
+        return LinkConfig(latency=Constant(value)), "Constant", f"Constant({value!r})"
     low, high = (float(x) for x in latency)
-    return LinkConfig(latency=Uniform(low, high)), f"Uniform({low!r}, {high!r})"
+    return LinkConfig(latency=Uniform(low, high)), "Uniform", f"Uniform({low!r}, {high!r})"
 
 
 def _protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str, str]:
@@ -295,7 +297,7 @@ def run_once(
         The Sim, run until ``duration``, with a full trace.
     """
     _, spawn, _, _ = _protocol_parts(protocol)
-    network, _ = _network(latency)
+    network, _, _ = _network(latency)
     sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
     spawn(sim, nodes, **dict(options or {}))
     sim.run(until=duration)
@@ -319,11 +321,10 @@ def replay_snippet(
     in ``violations`` and prints it. Option values are written with ``repr``.
     """
     _, _, import_protocol, call = _protocol_parts(protocol)
-    _, latency_src = _network(latency)
+    _, latency_kind, latency_src = _network(latency)
     faults = FaultSchedule(schedule)
     exact = all(type(f).parse(str(f)) == f for f in faults)
     extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
-    latency_kind = latency_src.split("(")[0]
     imports = sorted(
         {
             check.import_source(),
@@ -470,9 +471,13 @@ def _shrink(
     check: Invariant,
     setup: dict[str, Any],
 ) -> tuple[FaultSchedule, Violation, int]:
+    first: dict[tuple[Fault, ...], Violation] = {}  # each failing candidate's first violation
+
     def fails(candidate: FaultSchedule) -> bool:
-        return bool(check.check(run_once(protocol, seed, candidate, **setup).trace))
+        broken = check.check(run_once(protocol, seed, candidate, **setup).trace)
+        if broken:
+            first[tuple(candidate)] = broken[0]
+        return bool(broken)
 
     outcome = shrink_schedule(schedule, fails)
-    again = check.check(run_once(protocol, seed, outcome.schedule, **setup).trace)
-    return outcome.schedule, again[0], outcome.tests
+    return outcome.schedule, first[tuple(outcome.schedule)], outcome.tests

@@ -41,9 +41,9 @@ from ..protocols.detectors import (
     FixedTimeoutDetector,
     PhiAccrualDetector,
 )
-from ..runtime.errors import InvalidArgument, invalid
+from ..runtime.errors import InvalidArgument, check_probability, invalid
 from ..runtime.network import Latency, Uniform
-from .data import json_safe
+from .data import json_safe, percentile
 from .progress import progress_bar
 
 __all__ = [
@@ -215,7 +215,7 @@ def detector_tradeoff(
     _check_kind(kind)
     interval = _positive("interval", interval)
     latency_model = _latency(latency)
-    loss = _probability("loss", loss)
+    loss = check_probability("loss", loss)
     if pause_every is not None and pause_every != 0:
         pause_every = _positive("pause_every", pause_every)
     pause_lh = _pair("pause", pause)
@@ -264,7 +264,7 @@ def detector_tradeoff(
                 "threshold": level,
                 "mean_detection_ms": statistics.fmean(ordered) * 1e3,
                 "median_detection_ms": statistics.median(ordered) * 1e3,
-                "p99_detection_ms": _percentile(ordered, 0.99) * 1e3,
+                "p99_detection_ms": percentile(ordered, 0.99) * 1e3,
                 "max_detection_ms": ordered[-1] * 1e3,
                 "false_suspicions": mistakes[i],
                 "false_suspicions_per_run": mistakes[i] / runs,
@@ -373,12 +373,6 @@ def _positive(name: str, value: Any) -> float:
     return float(value)
 
 
-def _probability(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise invalid(name, value, "must be a probability between 0 and 1 inclusive")
-    return float(value)
-
-
 def _pair(name: str, value: Any) -> tuple[float, float]:
     allowed = "must be (low, high) seconds, finite, >= 0, with low <= high"
     try:
@@ -391,14 +385,7 @@ def _pair(name: str, value: Any) -> tuple[float, float]:
 
 
 def _latency(value: Any) -> Latency:
-    if isinstance(value, Latency) and not isinstance(value, (tuple, list)):
+    if isinstance(value, Latency):
         return value
     low, high = _pair("latency", value)
     return Uniform(low, high)
-
-
-def _percentile(ordered: list[float], q: float) -> float:
-    position = q * (len(ordered) - 1)
-    lower = math.floor(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)

@@ -46,13 +46,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..checks.replay import agreed_leader
 from ..protocols import raft
 from ..protocols.cluster import LEADER
 from ..protocols.registry import PROTOCOLS
 from ..runtime import LinkConfig, Sim, Uniform
 from ..runtime.errors import InvalidArgument, invalid
 from ..runtime.trace import K
-from .data import json_safe
+from .data import json_safe, percentile
 from .progress import progress_bar
 
 __all__ = [
@@ -281,32 +282,12 @@ def _check(
     return timeout_lh, latency_lh, heartbeat_s
 
 
-class _Watch:
-    """Reads the cluster's annotations: who leads, and does everyone agree."""
+def _live_views(sim: Sim, names: list[str]) -> dict[str, dict[str, Any]]:
+    """The annotations of every live node (up, or paused: a pause is not a crash).
 
-    __slots__ = ("names", "sim")
-
-    def __init__(self, sim: Sim, names: list[str]) -> None:
-        self.sim = sim
-        self.names = names
-
-    def views(self) -> dict[str, dict[str, Any]]:
-        """The annotations of every live node (up, or paused: a pause is not a crash)."""
-        sim = self.sim
-        return {n: sim.annotations(n) for n in self.names if sim.status(n) in _LIVE}
-
-    @staticmethod
-    def agreed_leader(views: dict[str, dict[str, Any]]) -> str | None:
-        """The leader every live node names, if that node says it leads; else ``None``."""
-        leader = None
-        for view in views.values():
-            named = view.get("leader")
-            if named is None or (leader is not None and named != leader):
-                return None
-            leader = named
-        if leader is None or leader not in views or views[leader].get("role") != LEADER:
-            return None
-        return leader
+    :func:`~distsys_edu.checks.replay.agreed_leader` is given them all as ``"up"``.
+    """
+    return {n: sim.annotations(n) for n in names if sim.status(n) in _LIVE}
 
 
 def simulate_trial(
@@ -336,7 +317,6 @@ def simulate_trial(
     sim = Sim(seed=seed, trace=trace, network=network)
     names = raft.spawn_cluster(sim, nodes, election_timeout=timeout_lh, heartbeat_interval=hb)
     rng = random.Random(f"{seed}/election_time")
-    watch = _Watch(sim, names)
     counts = sim.trace.kind_counts
     step = sim.step
 
@@ -346,7 +326,7 @@ def simulate_trial(
     for name in names:
         if name != first:
             sim.pause(name, head_start)
-    leader, leader_since = _until_stable(sim, watch, counts, BOOTSTRAP_LIMIT)
+    leader, leader_since = _until_stable(sim, names, counts, BOOTSTRAP_LIMIT)
     if leader is None:
         raise InvalidArgument(
             f"no stable leader within {BOOTSTRAP_LIMIT:g} s of virtual time with "
@@ -360,8 +340,7 @@ def simulate_trial(
     rounds = math.floor((sim.now - leader_since) / hb) + 2
     crash_at = leader_since + rounds * hb + offset
     sim.run(until=crash_at)
-    views = watch.views()
-    old_term = views[leader]["term"] if leader in views else 0
+    old_term = sim.annotations(leader)["term"]
     sim.crash(leader)
 
     # 3. Step until a new leader is known to every live node (exact event time).
@@ -378,12 +357,12 @@ def simulate_trial(
                 break
             continue
         seen = counts[_ANNOTATE]
-        views = watch.views()
+        views = _live_views(sim, names)
         if not first_term_led:
             first_term_led = any(
                 v.get("role") == LEADER and v.get("term") == old_term + 1 for v in views.values()
             )
-        agreed = watch.agreed_leader(views)
+        agreed = agreed_leader(dict.fromkeys(views, "up"), views)
         if agreed is not None:
             new_leader, new_term = agreed, views[agreed]["term"]
             break
@@ -404,7 +383,7 @@ def simulate_trial(
 
 
 def _until_stable(
-    sim: Sim, watch: _Watch, counts: list[int], limit: float
+    sim: Sim, names: list[str], counts: list[int], limit: float
 ) -> tuple[str | None, float]:
     """Step until a leader is known to all; return it and when it became leader."""
     became: dict[tuple[str, int], float] = {}  # (leader, term) -> first seen leading
@@ -414,33 +393,14 @@ def _until_stable(
         if counts[_ANNOTATE] == seen:
             continue
         seen = counts[_ANNOTATE]
-        views = watch.views()
+        views = _live_views(sim, names)
         for name, view in views.items():
             if view.get("role") == LEADER:
                 became.setdefault((name, view["term"]), sim.now)
-        agreed = watch.agreed_leader(views)
+        agreed = agreed_leader(dict.fromkeys(views, "up"), views)
         if agreed is not None:
             return agreed, became[(agreed, views[agreed]["term"])]
     return None, math.nan
-
-
-def _percentile(ordered: list[float], q: float) -> float:
-    """The ``q``-quantile (0..1) by linear interpolation between order statistics.
-
-    ``ordered`` may end with ``math.inf`` (unfinished trials): a quantile that
-    reaches one of them is ``math.inf`` too.
-    """
-    if not ordered:
-        return math.nan
-    position = q * (len(ordered) - 1)
-    lower = math.floor(position)
-    fraction = position - lower
-    if fraction == 0:
-        return ordered[lower]
-    upper = ordered[min(lower + 1, len(ordered) - 1)]
-    if math.isinf(upper):
-        return math.inf
-    return ordered[lower] + (upper - ordered[lower]) * fraction
 
 
 def _summarize(
@@ -470,8 +430,8 @@ def _summarize(
         times_ms=times,
         mean_ms=mean_finished if not unfinished else math.inf,
         mean_finished_ms=mean_finished,
-        median_ms=_percentile(ordered, 0.5),
-        p99_ms=_percentile(ordered, 0.99),
+        median_ms=percentile(ordered, 0.5),
+        p99_ms=percentile(ordered, 0.99),
         max_ms=ordered[-1],
         min_ms=ordered[0],
         split_vote_rate=sum(t.split_vote for t in trials) / len(trials),
