@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fresh_python import run_python
+from determinism import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from toy_protocols import spawn_sticky, spawn_term_one
@@ -30,12 +29,17 @@ from distsys_edu.checks.explore import FALLBACK_INVARIANTS
 from distsys_edu.runtime import Fault, FaultSchedule
 
 
-def replay(snippet: str) -> list[Any]:
-    """Run a replay snippet as a program would, and return its ``violations``."""
+def run_snippet(snippet: str) -> dict[str, Any]:
+    """Run a replay snippet as a program would, and return its global names."""
     namespace: dict[str, Any] = {}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(snippet, "<replay>", "exec"), namespace)
-    return namespace["violations"]
+    return namespace
+
+
+def replay(snippet: str) -> list[Any]:
+    """Run a replay snippet as a program would, and return its ``violations``."""
+    return run_snippet(snippet)["violations"]
 
 
 def breaks(c: Counterexample, schedule: FaultSchedule, check: Invariant, proto: Any) -> bool:
@@ -108,23 +112,17 @@ def test_shrunk_schedules_still_fail_and_are_one_minimal(seed: int, sticky: bool
         assert_one_minimal(c, invariant(name), proto)
 
 
-# -- bully, when it is there ----------------------------------------------------------------
-
-
-def needs_bully() -> None:
-    from distsys_edu.protocols import PROTOCOLS
-
-    if "bully" not in PROTOCOLS or importlib.util.find_spec("distsys_edu.protocols.bully") is None:
-        pytest.skip("distsys_edu.protocols.bully is not written yet")
+# -- bully and the blog's design ----------------------------------------------------------------
 
 
 def test_bully_split_brain_is_found_and_shrunk() -> None:
-    needs_bully()
     result = explore("bully", runs=20, seed=0, progress=False, max_shrink=2)
     assert result.invariants == ("one_leader_among_reachable",)
     assert result.violations["one_leader_among_reachable"] > 0
     check = DEFAULT_INVARIANTS["bully"][0]
-    for c in [c for c in result.counterexamples if c.minimal is not None]:
+    shrunk = [c for c in result.counterexamples if c.minimal is not None]
+    assert shrunk
+    for c in shrunk:
         assert len(c.minimal) <= 2
         actions = {f.action for f in c.minimal}
         assert actions & {"partition", "one_way", "pause"}, c.minimal
@@ -133,7 +131,6 @@ def test_bully_split_brain_is_found_and_shrunk() -> None:
 
 
 def test_bully_split_brain_under_a_partition_shrinks_to_the_partition_and_its_heal() -> None:
-    needs_bully()
     cuts_only = FaultMix(crash=0, pause=0, loss=0, duplication=0)
     result = explore("bully", runs=10, seed=4, faults=cuts_only, progress=False, max_shrink=2)
     shrunk = [c for c in result.counterexamples if c.minimal is not None]
@@ -145,10 +142,6 @@ def test_bully_split_brain_under_a_partition_shrinks_to_the_partition_and_its_he
 
 
 def test_the_blogs_design_loses_its_leader_after_one_crash() -> None:
-    from distsys_edu.protocols import PROTOCOLS
-
-    if "blog" not in PROTOCOLS or importlib.util.find_spec("distsys_edu.protocols.blog") is None:
-        pytest.skip("distsys_edu.protocols.blog is not written yet")
     result = explore("blog", runs=10, seed=0, progress=False, max_shrink=1)
     assert result.invariants == ("one_leader_among_reachable", "liveness")
     (c,) = [c for c in result.counterexamples if c.invariant == "liveness" and c.minimal]
@@ -254,13 +247,6 @@ def test_options_latency_and_mix_reach_the_run_and_the_snippet() -> None:
     assert "LinkConfig(latency=Constant(0.002))" in snippet
     assert "liveness(sim.trace, within=2.0)" in snippet
     assert replay(snippet) == []
-
-
-def run_snippet(snippet: str) -> dict[str, Any]:
-    namespace: dict[str, Any] = {}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(snippet, "<replay>", "exec"), namespace)
-    return namespace
 
 
 def test_a_snippet_replays_odd_times_exactly(monkeypatch: pytest.MonkeyPatch) -> None:

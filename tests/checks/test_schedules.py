@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fresh_python import run_python
+from determinism import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,7 +49,7 @@ def test_the_same_seed_gives_the_same_schedule_in_any_process() -> None:
 
 
 def test_run_seeds_are_stable_and_distinct() -> None:
-    assert run_seed(0, 0) == run_seed(0, 0)
+    # Stable: the test above computes run_seed(4, 2) in other processes too.
     seeds = {run_seed(s, i) for s in range(3) for i in range(300)}
     assert len(seeds) == 900
     assert all(0 <= s < 2**32 for s in seeds)

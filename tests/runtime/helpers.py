@@ -2,15 +2,11 @@
 
 Everything here is written against the public API of ``distsys_edu.runtime`` only,
 so the tests check what the runtime promises, not how it keeps it.
-
-Run as a script (``python tests/runtime/helpers.py SEED``) it prints the digest of
-:func:`scenario`; ``test_determinism.py`` does that under several ``PYTHONHASHSEED``s.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -313,10 +309,6 @@ def message_fields(msg: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(msg):
         return {f.name: getattr(msg, f.name) for f in dataclasses.fields(msg) if f.repr}
     return dict(msg.fields)
-
-
-if __name__ == "__main__":  # used by test_determinism under other PYTHONHASHSEEDs
-    print(scenario(int(sys.argv[1])).trace.digest())
 
 
 # --------------------------------------------------------------------------- fault strategies

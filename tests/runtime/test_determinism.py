@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+from determinism import digest_in_fresh_python, event_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distsys_edu.runtime import Fault, LinkConfig, LogNormal, Sim
 
 from .helpers import Chatter, names, scenario, schedule_strategy, spawn_all
-
-ROOT = Path(__file__).resolve().parents[2]
-HELPERS = Path(__file__).with_name("helpers.py")
-
-
-def event_lines(sim: Sim) -> list[str]:
-    """The trace's JSON lines without the header (which names the seed)."""
-    return list(sim.trace.lines())[1:]
 
 
 @given(seed=st.integers(-(2**63), 2**63), faults=schedule_strategy(names(4), 4.0))
@@ -61,23 +49,10 @@ def test_counts_level_runs_are_deterministic_too() -> None:
     assert a.trace.counts() == b.trace.counts() == scenario(8).trace.counts()
 
 
-def digest_in_subprocess(seed: int, hashseed: str) -> str:
-    env = {**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, str(HELPERS), str(seed)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    return out.stdout.strip()
-
-
 def test_same_digest_in_other_processes_with_other_hash_seeds() -> None:
     expected = scenario(21).trace.digest()
-    digests = {h: digest_in_subprocess(21, h) for h in ("1", "2", "random")}
+    digests = {h: digest_in_fresh_python(scenario, 21, hashseed=h) for h in ("1", "2", "random")}
     assert digests == {"1": expected, "2": expected, "random": expected}
     # and the subprocess really computes the scenario for its seed
-    assert digest_in_subprocess(22, "1") == scenario(22).trace.digest() != expected
+    assert digest_in_fresh_python(scenario, 22, hashseed="1") == scenario(22).trace.digest()
+    assert scenario(22).trace.digest() != expected

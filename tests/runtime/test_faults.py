@@ -126,8 +126,10 @@ def test_nothing_is_delivered_to_or_run_on_a_node_that_is_not_up(
         elif e.kind == "drop" and e.reason == "node_down":
             assert world.status[e.peer] == "down", e
         world.apply(e)
-    assert {n: v.status for n, v in sim.snapshot().nodes.items()} == world.status
+    snap = sim.snapshot()
+    assert {n: v.status for n, v in snap.nodes.items()} == world.status
     assert world.status == {n: sim.status(n) for n in sim.nodes}
+    assert world.held == snap.held
 
 
 # --------------------------------------------------------------------------- restart
@@ -605,6 +607,21 @@ def test_apply_applies_now_ignoring_at() -> None:
 # --------------------------------------------------------------------------- fault history
 
 
+def assert_history_replays(world: Callable[[Any], Sim], sim: Sim) -> None:
+    """A fresh ``world`` fed ``sim.fault_history`` and run as far gives the same trace."""
+    replay = world(sim.fault_history)
+    replay.run(until=sim.now)
+    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
+    assert replay.trace.digest() == sim.trace.digest()
+
+
+def chatter_world_7(faults: Any = None) -> Sim:
+    """Three chatters on variable links, seed 7, not run yet."""
+    sim = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)), faults=faults)
+    spawn_all(sim, 3, lambda: Chatter(every=0.2))
+    return sim
+
+
 def run_with(seed: int, faults: Any, until: float = 5.0) -> Sim:
     sim = Sim(seed, network=LinkConfig(latency=Uniform(0.001, 0.1), loss=0.05), faults=faults)
     spawn_all(sim, 4, lambda: Chatter(every=0.2))
@@ -629,8 +646,7 @@ def test_fault_history_replays_a_scheduled_run_to_the_same_digest(
 
 
 def test_fault_history_replays_faults_applied_by_hand() -> None:
-    sim = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)))
-    spawn_all(sim, 3, lambda: Chatter(every=0.2))
+    sim = chatter_world_7()
     sim.set_network(loss=0.1)  # before the run, at 0
     sim.run(until=1.01)
     sim.partition(["n0"], ["n1", "n2"])
@@ -660,21 +676,14 @@ def test_fault_history_replays_faults_applied_by_hand() -> None:
         "release",
         "latency",
     ]
-    replay = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)), faults=history)
-    spawn_all(replay, 3, lambda: Chatter(every=0.2))
-    replay.run(until=5)
-    assert replay.trace.digest() == sim.trace.digest()
+    assert sim.now == 5
+    assert_history_replays(chatter_world_7, sim)
 
 
 def test_fault_history_replays_faults_applied_by_hand_each_after_a_run() -> None:
     # Each fault is applied after run(until=t), and at most one of each instant's faults
     # (the last) schedules something for that instant itself.
-    def world(faults: Any = None) -> Sim:
-        sim = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)), faults=faults)
-        spawn_all(sim, 3, lambda: Chatter(every=0.2))
-        return sim
-
-    sim = world()
+    sim = chatter_world_7()
     sim.run(until=0.5)
     sim.set_network(loss=0.1)
     sim.run(until=1.01)
@@ -705,10 +714,9 @@ def test_fault_history_replays_faults_applied_by_hand_each_after_a_run() -> None
         "restart",
         "release",
     ]
-    replay = world(history)
-    replay.run(until=5)
-    assert replay.trace.digest() == sim.trace.digest()
-    again = world(FaultSchedule.parse(str(history)))
+    assert sim.now == 5
+    assert_history_replays(chatter_world_7, sim)
+    again = chatter_world_7(FaultSchedule.parse(str(history)))
     again.run(until=5)
     assert again.trace.digest() == sim.trace.digest()
 
@@ -729,14 +737,6 @@ def chatter_world(faults: Any = None) -> Sim:
     sim = Sim(0, faults=faults)
     spawn_all(sim, 3, lambda: Chatter(every=0.2))
     return sim
-
-
-def assert_history_replays(world: Callable[[Any], Sim], sim: Sim) -> None:
-    """A fresh ``world`` fed ``sim.fault_history`` and run as far gives the same trace."""
-    replay = world(sim.fault_history)
-    replay.run(until=sim.now)
-    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
-    assert replay.trace.digest() == sim.trace.digest()
 
 
 def test_fault_history_replays_a_fault_applied_before_the_instant_has_run() -> None:

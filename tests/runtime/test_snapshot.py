@@ -186,6 +186,7 @@ def test_snapshot_agrees_with_an_independent_replay_and_with_the_sim(
         world.apply(e)
     assert world.status == {n: v.status for n, v in snap.nodes.items()}
     assert world.blocked == snap.blocked
+    assert world.held == snap.held
 
 
 def test_live_annotations_agree_with_the_snapshot_after_stop_and_restart() -> None:

@@ -1,0 +1,15 @@
+"""Puts this folder on ``sys.path``, so tests in any folder below can import the helpers
+shared by all of them (``from determinism import ...``), whichever test files are run.
+
+(pytest's default import mode does this for a ``conftest.py`` outside a package too;
+doing it here keeps it true under ``--import-mode=importlib``.)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+TESTS = str(Path(__file__).resolve().parent)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
