@@ -75,7 +75,7 @@ def check_time(param: str, value: Any, *, positive: bool = False) -> float:
     allowed = f"must be a finite number {'>' if positive else '>='} 0 (seconds)"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise invalid(param, value, allowed)
-    seconds = float(value)
+    seconds = _as_float(value)
     if not math.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
         raise invalid(param, value, allowed)
     return seconds
@@ -86,7 +86,15 @@ def check_probability(param: str, value: Any) -> float:
     allowed = "must be a probability between 0 and 1 inclusive"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise invalid(param, value, allowed)
-    p = float(value)
+    p = _as_float(value)
     if not 0.0 <= p <= 1.0:  # also rejects NaN
         raise invalid(param, value, allowed)
     return p
+
+
+def _as_float(value: int | float) -> float:
+    """``float(value)``, with an int too large for a float read as NaN (then refused)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan

@@ -687,3 +687,21 @@ def test_a_fault_refuses_a_bool_for_a_number(args: tuple[str, tuple[Any, ...]]) 
     action, values = args
     with pytest.raises(FaultScheduleError):
         Fault(1, action, values)
+
+
+@pytest.mark.parametrize(
+    ("call", "param"),
+    [
+        (lambda s: s.set_network(loss=10**400), "loss="),
+        (lambda s: s.set_network(latency=10**400), "latency="),
+        (lambda s: s.run_for(10**400), "duration="),
+    ],
+    ids=["loss", "latency", "duration"],
+)
+def test_an_int_too_large_for_a_float_is_refused_clearly(
+    call: Callable[[Sim], Any], param: str
+) -> None:
+    sim = Sim(0)
+    with pytest.raises(InvalidArgument, match=re.escape(param + "1000")):
+        call(sim)
+    assert sim.now == 0 and sim.fault_history == []
