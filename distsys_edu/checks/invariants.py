@@ -47,6 +47,7 @@ from .replay import (
     instants,
     last_fault_time,
     snapshot_state,
+    steps,
 )
 from .replay import agreed_leader as _agreed_leader
 
@@ -166,8 +167,11 @@ def one_leader_per_term(trace: Trace) -> list[Violation]:
     """No two distinct nodes are ever leader of the same term.
 
     A node claims term ``T`` when its annotations show ``role="leader"`` and
-    ``term=T`` once an instant has run; the whole history counts, whether or not
-    the two claims overlapped in time. Leaders without a ``term`` are ignored.
+    ``term=T`` after any event, even if it steps down again within the same
+    instant; the whole history counts, whether or not the two claims overlapped
+    in time. Leaders without a ``term`` are ignored. Publish ``role`` and
+    ``term`` in one ``annotate`` call: a view written in two calls is read after
+    each, as any observer of the node would read it.
 
     Returns:
         One violation for each node that claims a term some other node claimed
@@ -175,28 +179,29 @@ def one_leader_per_term(trace: Trace) -> list[Violation]:
     """
     claims: dict[Hashable, list[str]] = {}
     found: list[Violation] = []
-    for t, events, state in instants(trace):
-        touched = dict.fromkeys(e.node for e in events if e.kind == "annotate")
-        for node in touched:
-            assert node is not None
-            view = state.notes.get(node, {})
-            term = view.get("term")
-            if view.get("role") != "leader" or term is None:
-                continue
-            claimants = claims.setdefault(term, [])
-            if node in claimants:
-                continue
-            claimants.append(node)
-            if len(claimants) > 1:
-                found.append(
-                    Violation(
-                        "one_leader_per_term",
-                        t,
-                        tuple(claimants),
-                        f"{node} became leader of term {term}, "
-                        f"already led by {', '.join(claimants[:-1])}",
-                    )
+    for e, state in steps(trace):
+        if e.kind != "annotate":
+            continue
+        node = e.node
+        assert node is not None
+        view = state.notes.get(node, {})
+        term = view.get("term")
+        if view.get("role") != "leader" or term is None:
+            continue
+        claimants = claims.setdefault(term, [])
+        if node in claimants:
+            continue
+        claimants.append(node)
+        if len(claimants) > 1:
+            found.append(
+                Violation(
+                    "one_leader_per_term",
+                    e.t,
+                    tuple(claimants),
+                    f"{node} became leader of term {term}, "
+                    f"already led by {', '.join(claimants[:-1])}",
                 )
+            )
     return found
 
 

@@ -4,14 +4,14 @@ Every check in this package asks questions of the form "at every moment, ..." or
 "from this moment on, ...". Asking :func:`~distsys_edu.runtime.snapshot_at` at
 every event would replay the trace from the start each time, O(n^2) in the
 number of events. Instead a check walks the trace once with a
-:class:`ClusterState` and reads it after each *instant*.
+:class:`ClusterState` and reads it after each *instant* or after each event.
 
 An instant is every event that shares one virtual time. The state "at time t"
 is the state once every event with time ``<= t`` has run, exactly what
-``snapshot_at(trace, t)`` returns, and it holds until the next instant. Reading
-the state only between instants means a protocol may publish ``role`` and
-``term`` in two ``annotate`` calls of one handler without a check seeing the
-half-written view in between.
+``snapshot_at(trace, t)`` returns, and it holds until the next instant. Checks
+that measure how long something lasted read the state between instants
+(:func:`instants`); safety checks, which must hold after every event, read it
+after each event (:func:`steps`).
 
 Only the events that change what a check reads are visited: spawns, crashes,
 restarts, stops, pauses, resumes, annotations, partitions and heals (and link
@@ -198,6 +198,24 @@ class ClusterState(Replay):
     def agreed_leader(self) -> str | None:
         """See :func:`agreed_leader`."""
         return agreed_leader(self.status, self.notes)
+
+
+def steps(trace: Trace) -> Iterator[tuple[Event, ClusterState]]:
+    """Walk ``trace`` once, event by event: what a safety check reads.
+
+    A safety property must hold after every event, not only once an instant is
+    over: a node may lead and step down within one instant (while a resumed node
+    drains its backlog, say), and the messages it sent meanwhile are real.
+
+    Yields:
+        ``(event, state)`` for each state event (see :data:`STATE_KINDS`), with
+        the (shared, updated in place) state once that event has run. Read
+        ``state`` before asking for the next event.
+    """
+    state = ClusterState()
+    for e in state_events(trace):
+        state.apply(e)
+        yield e, state
 
 
 def instants(trace: Trace) -> Iterator[tuple[float, list[Event], ClusterState]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from toy_protocols import follower, leader, scripted_trace
+from toy_protocols import follower, leader, scripted_trace, spawn_flicker
 
 from distsys_edu.checks import (
     DEFAULT_GRACE,
@@ -70,16 +70,29 @@ def test_each_extra_leader_of_a_term_is_reported() -> None:
     assert [(v.t, v.nodes) for v in found] == [(2.0, ("n1", "n2")), (3.0, ("n1", "n2", "n3"))]
 
 
-def test_claims_are_read_once_an_instant_has_run() -> None:
-    # n2 publishes role and term in two calls at t=2; the view in between
-    # (leader of term 1) is never a settled state and is not a claim.
-    trace = scripted_trace(
-        {
-            "n1": [(1.0, leader(1))],
-            "n2": [(1.0, follower("n1", 1)), (2.0, {"role": "leader"}), (2.0, {"term": 2})],
-        }
-    )
-    assert one_leader_per_term(trace) == []
+def test_a_leader_for_zero_seconds_is_still_a_second_leader_of_its_term() -> None:
+    # n3 restarts at 4, leads term 1 (n1's) and tells its peers so, then steps
+    # down in the same instant: no instant ends with two leaders of term 1.
+    sim = Sim(seed=0, trace="full", faults=["4 restart n3"])
+    spawn_flicker(sim, 3)
+    sim.run(until=6)
+    assert sim.trace.counts()["sent_by_type"]["Claim"] == 2
+    assert sim.snapshot(4.0).nodes["n3"].annotations["role"] == "follower"
+    found = one_leader_per_term(sim.trace)
+    assert [(v.t, v.nodes) for v in found] == [(4.0, ("n1", "n3"))]
+    assert one_leader_per_term(reread(sim.trace)) == found
+
+
+def test_a_view_published_in_two_calls_is_read_after_each() -> None:
+    # n2 publishes role and term in two calls at t=2: in between, its view says
+    # leader of term 1, which n1 leads. Publish both keys in one annotate call.
+    halves = {
+        "n1": [(1.0, leader(1))],
+        "n2": [(1.0, follower("n1", 1)), (2.0, {"role": "leader"}), (2.0, {"term": 2})],
+    }
+    assert [v.nodes for v in one_leader_per_term(scripted_trace(halves))] == [("n1", "n2")]
+    whole = {**halves, "n2": [(1.0, follower("n1", 1)), (2.0, leader(2))]}
+    assert one_leader_per_term(scripted_trace(whole)) == []
 
 
 def test_a_claim_survives_the_claimants_crash() -> None:

@@ -5,8 +5,13 @@
   pauses come from a fault schedule).
 * :func:`spawn_term_one` spawns a protocol that is broken on purpose: every node
   that restarts declares itself leader of term 1, which ``n1`` already leads.
+* :func:`spawn_flicker` spawns a protocol broken more quietly: a node that restarts
+  leads term 1 for a moment, tells its peers so, and steps down within the same
+  instant, so that no instant ends with two leaders of term 1.
 * :func:`spawn_sticky` spawns a protocol whose leaders never step down: a pause or
   a partition of the leader leaves two leaders that can reach each other.
+* :func:`spawn_quiet_pair` spawns a split brain that goes quiet: ``n1`` leads from
+  the start, ``n2`` from ``QUIET_LEADS_AT`` on, and nothing happens afterwards.
 
 The spawn functions have the ``spawn_cluster(sim, nodes, **options)`` signature that
 ``explore`` takes, and live at module level so a replay snippet can import them.
@@ -85,6 +90,57 @@ def spawn_term_one(sim: Sim, nodes: int | Sequence[str] = 5) -> list[str]:
     return names
 
 
+# -- broken on purpose: a second leader of term 1 for one instant ----------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Sent by a node that has just made itself leader of ``term``."""
+
+    term: int
+
+
+@dataclass(frozen=True)
+class StepDown:
+    """A note a node sends itself: delivered in the same instant, it ends the claim."""
+
+
+class Flicker(Actor):
+    """Like :class:`TermOne`, but the restarted node's claim lasts zero seconds.
+
+    The bug: a node that restarts leads term 1, which ``n1`` already leads, and
+    sends :class:`Claim` to its peers; its own :class:`StepDown`, sent at the same
+    time, arrives in the same instant and makes it a follower of ``n1`` again. A
+    check that reads the cluster only once each instant is over never sees the
+    second leader; its peers, who receive its claim, do.
+    """
+
+    def started(self, ctx: Context) -> None:
+        if ctx.name == "n1" and ctx.incarnation == 0:
+            ctx.annotate(role="leader", term=1, leader="n1")
+        elif ctx.incarnation == 0:
+            ctx.annotate(role="follower", term=1, leader="n1")
+        else:
+            ctx.annotate(role="leader", term=1, leader=ctx.name)
+            for peer in ctx.peers():
+                ctx.addr(peer).do_send(Claim(1))
+            ctx.addr(ctx.name).do_send(StepDown())
+
+    def on_claim(self, msg: Claim, ctx: Context) -> None:
+        """Peers take no notice: the claim only has to exist."""
+
+    def on_step_down(self, msg: StepDown, ctx: Context) -> None:
+        ctx.annotate(role="follower", leader="n1")
+
+
+def spawn_flicker(sim: Sim, nodes: int | Sequence[str] = 5) -> list[str]:
+    """Spawn a :class:`Flicker` cluster; returns its names."""
+    names = node_names(nodes)
+    for name in names:
+        sim.spawn(name, Flicker)
+    return names
+
+
 # -- broken on purpose: leaders never step down ---------------------------------------
 
 BEAT_INTERVAL = 0.1
@@ -145,4 +201,27 @@ def spawn_sticky(sim: Sim, nodes: int | Sequence[str] = 5) -> list[str]:
     names = node_names(nodes)
     for name in names:
         sim.spawn(name, lambda: Sticky(max(names)))
+    return names
+
+
+# -- broken on purpose: a split brain that goes quiet -----------------------------------
+
+QUIET_LEADS_AT = 2.0
+
+
+class QuietLeader(Actor):
+    """Annotates ``role="leader"`` ``delay`` seconds after it starts, then does nothing."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+    def started(self, ctx: Context) -> None:
+        ctx.run_later(self.delay, lambda ctx: ctx.annotate(role="leader", leader=ctx.name))
+
+
+def spawn_quiet_pair(sim: Sim, nodes: int | Sequence[str] = 2) -> list[str]:
+    """Spawn ``n1`` leading at once and every other node leading ``QUIET_LEADS_AT`` later."""
+    names = node_names(nodes)
+    for name in names:
+        sim.spawn(name, lambda name=name: QuietLeader(0.0 if name == names[0] else QUIET_LEADS_AT))
     return names
