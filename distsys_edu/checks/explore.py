@@ -42,10 +42,12 @@ from tqdm.auto import tqdm
 
 from ..protocols.registry import PROTOCOLS, get_protocol
 from ..runtime import Constant, Fault, FaultSchedule, LinkConfig, Sim, Trace, Uniform
+from ..runtime.errors import invalid
 from . import invariants as _inv
 from .invariants import Violation
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import shrink_schedule
+from .words import counted
 
 SpawnCluster = Callable[..., list[str]]
 CheckFn = Callable[..., list[Violation]]
@@ -188,10 +190,11 @@ class Counterexample:
 
     def __str__(self) -> str:
         shown = self.schedule if self.minimal is None else self.minimal
+        kind = "minimal schedule" if self.minimal is not None else "schedule (not shrunk)"
         lines = [
             f"run {self.run} (seed {self.seed}) broke {self.invariant}:",
             f"  {self.minimal_violation or self.violation}",
-            "  minimal schedule:" if self.minimal is not None else "  schedule:",
+            f"  {kind}, {counted(len(shown), 'fault')}:",
         ]
         lines += [f"    {f}" for f in shown]
         return "\n".join(lines)
@@ -212,7 +215,12 @@ class ExploreResult:
         counterexamples: one per (run, invariant broken), in run order.
         handler_failures: handler exceptions recorded over all runs (a protocol
             bug, or a crash the protocol means to have, like the blog's).
-        wall_s: wall-clock seconds taken (not compared by ``==``).
+        max_shrink: how many counterexamples of each invariant were shrunk at most.
+        wall_s: wall-clock seconds taken: not compared by ``==`` and not in
+            :meth:`to_dict`, so that the same exploration gives the same data.
+
+    ``print(result)`` shows :meth:`summary`; :meth:`details` lists every
+    counterexample.
     """
 
     protocol: str
@@ -224,12 +232,76 @@ class ExploreResult:
     violations: dict[str, int]
     counterexamples: tuple[Counterexample, ...]
     handler_failures: int
+    max_shrink: int
     wall_s: float = field(compare=False)
 
     @property
     def ok(self) -> bool:
         """Whether no run broke any invariant."""
         return not self.counterexamples
+
+    def shortest(self) -> Counterexample | None:
+        """The counterexample with the fewest faults to replay (shrunk ones first), if any."""
+        if not self.counterexamples:
+            return None
+        return min(
+            self.counterexamples,
+            key=lambda c: (c.minimal is None, len(c.schedule if c.minimal is None else c.minimal)),
+        )
+
+    def summary(self) -> str:
+        """What a learner reads first: runs, violations by invariant, and the one to replay.
+
+        The shortest minimal schedule comes with its replay program. Only the
+        first :attr:`max_shrink` counterexamples of each invariant are shrunk,
+        because shrinking one re-runs the protocol dozens of times; the text says
+        so, and how to shrink more.
+        """
+        lines = [
+            f"explore {self.protocol}: {counted(self.runs, 'run')} of {self.duration:g} s "
+            f"from seed {self.seed}, {counted(self.nodes, 'node')}",
+        ]
+        lines += [
+            f"  {name}: broken in {broken} of {counted(self.runs, 'run')}"
+            for name, broken in self.violations.items()
+        ]
+        if self.handler_failures:
+            lines.append(
+                f"  {counted(self.handler_failures, 'handler failure')} (a protocol bug, "
+                "or a crash the protocol means to have)"
+            )
+        shortest = self.shortest()
+        if shortest is None:
+            lines.append("No run broke an invariant.")
+            return "\n".join(lines)
+        shrunk = sum(c.minimal is not None for c in self.counterexamples)
+        left = len(self.counterexamples) - shrunk
+        lines.append(
+            f"Shrunk {shrunk} of {counted(len(self.counterexamples), 'counterexample')}: "
+            f"the first {self.max_shrink} of each invariant (max_shrink={self.max_shrink})"
+            + (
+                f"; the other {left} keep their whole random schedule, since shrinking one "
+                "re-runs the protocol dozens of times. To shrink more, pass max_shrink=N "
+                "(--max-shrink N on the command line)."
+                if left
+                else "."
+            )
+        )
+        lines.append(f"The shortest, to read first: {shortest}")
+        lines.append("Replay it with:")
+        lines += [f"    {line}".rstrip() for line in shortest.replay.splitlines()]
+        if len(self.counterexamples) > 1:
+            lines.append(
+                "Every counterexample: print(result.details()) (--all on the command line)."
+            )
+        return "\n".join(lines)
+
+    def details(self) -> str:
+        """Every counterexample, in run order, each with its (minimal) schedule."""
+        return "\n".join(str(c) for c in self.counterexamples)
+
+    def __str__(self) -> str:
+        return self.summary()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data."""
@@ -243,7 +315,7 @@ class ExploreResult:
             "violations": dict(self.violations),
             "counterexamples": [c.to_dict() for c in self.counterexamples],
             "handler_failures": self.handler_failures,
-            "wall_s": self.wall_s,
+            "max_shrink": self.max_shrink,
         }
 
 
@@ -388,17 +460,21 @@ def explore(
         options: keyword arguments for the protocol's ``spawn_cluster``.
         max_shrink: shrink at most this many counterexamples per invariant (the
             first ones, in run order); the others keep their full schedule.
+            Shrinking one re-runs the protocol dozens of times, so the default
+            is small; ``0`` shrinks none.
         progress: show a tqdm progress bar.
 
     Returns:
         An :class:`ExploreResult`.
 
     Raises:
-        ValueError: an unknown protocol or invariant, ``runs < 0``, or a
-            ``duration`` too short for the fault mix.
+        ValueError: an unknown protocol or invariant, ``runs`` or ``max_shrink``
+            not an int >= 0 (:class:`~distsys_edu.runtime.errors.InvalidArgument`),
+            or a ``duration`` too short for the fault mix.
     """
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 0:
-        raise ValueError(f"runs={runs!r} is not allowed: must be an int >= 0")
+    for param, value in (("runs", runs), ("max_shrink", max_shrink)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise invalid(param, value, "must be an int >= 0")
     name, spawn, _, _ = _protocol_parts(protocol)
     mix = faults or FaultMix()
     if invariants is None:
@@ -460,6 +536,7 @@ def explore(
         violations=violations,
         counterexamples=tuple(found),
         handler_failures=failures,
+        max_shrink=max_shrink,
         wall_s=time.perf_counter() - started,
     )
 

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, overload
 
 from ..runtime import Snapshot, Trace
+from ..runtime.errors import check_time, invalid
 from ..runtime.snapshot import CLEARS_NOTES
 from .replay import (
     PAUSED,
@@ -62,6 +63,17 @@ latency, and several intervals when messages are lost. Every protocol here
 heartbeats at least once a second (Raft every 75 ms, the blog every 1 s), so
 two seconds covers a lost beat or two, while a real split brain, two leaders
 that never give way, lasts until the run ends.
+"""
+
+DEFAULT_WINDOW = 10.0
+"""Seconds over which :func:`one_leader_among_reachable` adds up co-leadership.
+
+Why add up at all: a split brain interrupted now and then (a 10 ms pause of one
+leader every 1.5 s) never lasts ``grace`` in one piece, yet it is as much a
+split brain as an unbroken one. A stale leader is excused ``grace`` seconds after
+each heal; ten seconds holds one heal or two of the fault schedules here, so a
+pair that co-leads more than :data:`DEFAULT_GRACE` seconds in any ten has not
+been giving way.
 """
 
 
@@ -206,47 +218,52 @@ def one_leader_per_term(trace: Trace) -> list[Violation]:
 
 
 def one_leader_among_reachable(
-    trace: Trace, grace: float = DEFAULT_GRACE, *, end: float | None = None
+    trace: Trace,
+    grace: float = DEFAULT_GRACE,
+    *,
+    window: float = DEFAULT_WINDOW,
+    end: float | None = None,
 ) -> list[Violation]:
-    """Two up leaders that can reach each other never last longer than ``grace``.
+    """Two up leaders that can reach each other: at most ``grace`` seconds in any ``window``.
 
     Two leaders on either side of a partition are expected (each side may elect
     one); once nothing cuts either direction between them, one must give way.
     See :data:`DEFAULT_GRACE` for why a stale leader needs some time to notice.
 
+    The time is added up, not only measured in one piece: a split brain broken
+    every 1.5 s by a 10 ms pause of one leader is still a split brain, and its
+    pieces add up to more than ``grace`` within ``window`` (see
+    :data:`DEFAULT_WINDOW`).
+
     Args:
         trace: a full trace.
-        grace: seconds the condition may last; ``0`` flags every instant at
-            which it holds.
-        end: when the run ended (default: the last event's time); a pair still
-            both leading then is measured up to ``end``.
+        grace: seconds the condition may last in all within any ``window``
+            seconds; ``0`` flags every stretch of time at which it holds.
+        window: the length of the sliding window, at least ``grace``.
+        end: when the run ended (default: :func:`~.replay.end_time`, how far
+            the Sim was run); a pair still both leading then is measured up to
+            ``end``.
 
     Returns:
-        One violation per pair of nodes and stretch of time during which both
-        were up, both annotated ``role="leader"`` and neither direction between
-        them was cut, lasting longer than ``grace``; ``t`` is when it began.
+        One violation per pair of nodes and episode during which both were up,
+        both annotated ``role="leader"`` and neither direction between them was
+        cut, for more than ``grace`` seconds within some ``window`` seconds; ``t``
+        is when the first stretch of that window began, and the detail says how
+        long the pair co-led in all, in how many stretches.
 
     Raises:
-        ValueError: a negative or NaN ``grace``.
+        InvalidArgument: ``grace`` or ``window`` not seconds >= 0, or ``window``
+            shorter than ``grace``.
     """
-    if not grace >= 0:
-        raise ValueError(f"grace={grace!r} is not allowed: must be seconds >= 0")
+    grace = check_time("grace", grace)
+    if check_time("window", window) < grace:
+        raise invalid("window", window, f"must be seconds >= grace ({grace:g} s)")
+    stretches: dict[tuple[str, str], list[tuple[float, float]]] = {}
     since: dict[tuple[str, str], float] = {}
-    found: list[Violation] = []
 
     def close(pair: tuple[str, str], until: float) -> None:
         began = since.pop(pair)
-        lasted = until - began
-        if lasted > grace or grace == 0:
-            found.append(
-                Violation(
-                    "one_leader_among_reachable",
-                    began,
-                    pair,
-                    f"{pair[0]} and {pair[1]} were both leader and could reach each other "
-                    f"for {lasted:.3f} s (from t={began:.3f} to t={until:.3f}; grace {grace:g} s)",
-                )
-            )
+        stretches.setdefault(pair, []).append((began, max(until, began)))
 
     for t, _, state in instants(trace):
         leaders = state.leaders()
@@ -262,9 +279,60 @@ def one_leader_among_reachable(
             since.setdefault(pair, t)
     stop = end_time(trace) if end is None else end
     for pair in list(since):
-        close(pair, max(stop, since[pair]))
+        close(pair, stop)
+    found = [
+        violation
+        for pair, pieces in stretches.items()
+        for episode in _episodes(pieces, window)
+        if (violation := _split_brain(pair, episode, grace, window)) is not None
+    ]
     found.sort(key=lambda v: (v.t, v.nodes))
     return found
+
+
+def _episodes(
+    stretches: list[tuple[float, float]], window: float
+) -> list[list[tuple[float, float]]]:
+    """Stretches in time order, grouped where less than ``window`` apart (no window
+    holds parts of two stretches further apart than that)."""
+    episodes: list[list[tuple[float, float]]] = []
+    for stretch in stretches:
+        if episodes and stretch[0] - episodes[-1][-1][1] < window:
+            episodes[-1].append(stretch)
+        else:
+            episodes.append([stretch])
+    return episodes
+
+
+def _split_brain(
+    pair: tuple[str, str], episode: list[tuple[float, float]], grace: float, window: float
+) -> Violation | None:
+    """The violation of one episode of co-leadership, if some window holds over ``grace``.
+
+    The window holding the most co-leadership can be taken to start where a
+    stretch starts, so only those windows are measured.
+    """
+    for i, (opened, _) in enumerate(episode):
+        closes = opened + window
+        held = sum(min(b, closes) - a for a, b in episode[i:] if a < closes)
+        if held > grace or grace == 0:
+            rest = episode[i:]
+            total = sum(b - a for a, b in rest)
+            span = f"from t={opened:.3f} to t={rest[-1][1]:.3f}"
+            if len(rest) == 1:
+                how = f"for {total:.3f} s ({span}; grace {grace:g} s)"
+            else:
+                how = (
+                    f"for {total:.3f} s in {len(rest)} stretches ({span}), {held:.3f} s of it "
+                    f"within {window:g} s (grace: {grace:g} s in any {window:g} s)"
+                )
+            return Violation(
+                "one_leader_among_reachable",
+                opened,
+                pair,
+                f"{pair[0]} and {pair[1]} were both leader and could reach each other {how}",
+            )
+    return None
 
 
 # -- failure detection ----------------------------------------------------------

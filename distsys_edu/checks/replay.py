@@ -80,13 +80,15 @@ _decoded: weakref.WeakKeyDictionary[Trace, tuple[int, list[Event]]] = weakref.We
 
 
 def end_time(trace: Trace) -> float:
-    """The time of the trace's last event (0.0 for an empty trace).
+    """When the run ended: how far it was run, or its last event if that is later.
 
-    A Sim run ``until=15`` may have nothing happen at exactly 15; checks that
-    need the run's true end take an ``end`` argument.
+    A Sim run ``until=15`` records 15 in ``trace.end`` (kept in the JSON-lines
+    header too), though nothing may happen at exactly 15; a trace without it
+    (run to exhaustion, or stepped) ends at its last event (0.0 when empty).
     """
     _need_full(trace)
-    return trace[-1].t if len(trace) else 0.0
+    last = trace[-1].t if len(trace) else 0.0
+    return last if trace.end is None else max(trace.end, last)
 
 
 def last_fault_time(trace: Trace) -> float | None:

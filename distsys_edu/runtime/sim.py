@@ -272,7 +272,7 @@ class Sim:
         ):
             raise invalid("until", until, f"must be a finite time >= now ({self.now!r})")
         self._loop(self._heap, float(until))
-        self.now = float(until)
+        self.now = self.trace.end = float(until)  # the checks measure up to here
 
     def run_for(self, duration: float) -> None:
         """Run for ``duration`` more seconds of virtual time."""

@@ -186,6 +186,9 @@ class Trace:
         self.full = level == "full"
         self.nodes: list[str] = []
         self.meta: dict[str, Any] = {}
+        # How far the run went (Sim.run(until=...) sets it): checks measure a
+        # lasting condition up to here, not only up to the last event.
+        self.end: float | None = None
         self.kind_counts = [0] * len(KINDS)  # but "send": see sends(), for speed
         self.drop_counts = [0] * len(DROP_REASONS)
         self.sent_by_type: dict[type | str, int] = {}  # types live, names once imported
@@ -319,8 +322,11 @@ class Trace:
 
     # -- export, import, digest --------------------------------------------
 
-    def _header(self) -> dict[str, Any]:
-        return {"format": FORMAT, "version": FORMAT_VERSION, "nodes": self.nodes, **self.meta}
+    def _header(self, *, end: bool = True) -> dict[str, Any]:
+        header = {"format": FORMAT, "version": FORMAT_VERSION, "nodes": self.nodes, **self.meta}
+        if end and self.end is not None:
+            header["end"] = self.end
+        return header
 
     def _event_json(self, e: Event) -> dict[str, Any]:
         row: dict[str, Any] = {"i": e.index, "t": e.t, "kind": e.kind}
@@ -334,10 +340,14 @@ class Trace:
             row["data"] = encode_value(e.data)
         return row
 
-    def lines(self) -> Iterator[str]:
-        """The canonical JSON-lines form: a header line, then one line an event."""
+    def lines(self, *, end: bool = True) -> Iterator[str]:
+        """The canonical JSON-lines form: a header line, then one line an event.
+
+        Args:
+            end: put :attr:`end` (how far the run went) in the header.
+        """
         self._need_full("export")
-        yield json.dumps(self._header(), sort_keys=True, separators=(",", ":"))
+        yield json.dumps(self._header(end=end), sort_keys=True, separators=(",", ":"))
         for e in self:
             yield json.dumps(self._event_json(e), sort_keys=True, separators=(",", ":"))
 
@@ -351,10 +361,15 @@ class Trace:
             file.write(line + "\n")
 
     def digest(self) -> str:
-        """SHA-256 hex of the canonical form (of the tallies, at level ``"counts"``)."""
+        """SHA-256 hex of the canonical form (of the tallies, at level ``"counts"``).
+
+        The form without :attr:`end`: the digest says what happened, and two runs
+        that did the same things have the same digest however long each was run
+        past its last event.
+        """
         h = hashlib.sha256()
         if self.full:
-            for line in self.lines():
+            for line in self.lines(end=False):
                 h.update(line.encode())
                 h.update(b"\n")
         else:
@@ -376,6 +391,7 @@ class Trace:
         if header.get("format") != FORMAT:
             raise SimError(f"not a distsys_edu trace (header {header!r})")
         trace.nodes = list(header.pop("nodes"))
+        trace.end = header.pop("end", None)
         trace.meta = {k: v for k, v in header.items() if k not in ("format", "version")}
         index = {name: i for i, name in enumerate(trace.nodes)}
         for lineno, line in enumerate(file, start=2):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from toy_protocols import follower, leader, scripted_trace, spawn_flicker
+from toy_protocols import Scripted, follower, leader, scripted_trace, spawn_flicker
 
 from distsys_edu.checks import (
     DEFAULT_GRACE,
@@ -21,6 +21,7 @@ from distsys_edu.checks import (
 )
 from distsys_edu.protocols import spawn
 from distsys_edu.runtime import Sim, Trace, TraceLevelError, snapshot_at
+from distsys_edu.runtime.errors import InvalidArgument
 
 
 def reread(trace: Trace) -> Trace:
@@ -133,9 +134,60 @@ def test_split_brain_that_outlives_the_heal_is_a_violation() -> None:
     assert (v.t, v.nodes) == (4.0, ("n1", "n3"))
     assert "6.000 s" in v.detail
     assert one_leader_among_reachable(reread(trace), end=10.0) == found
-    # Default end: the last event (n3's annotation at 2, the heal at 4).
-    assert one_leader_among_reachable(trace) == []
-    assert one_leader_among_reachable(trace, grace=0)[0].t == 4.0
+    assert one_leader_among_reachable(trace, end=5.0) == []  # only 1 s by then
+
+
+def test_a_split_brain_that_goes_quiet_is_measured_to_the_end_of_the_run() -> None:
+    # Nothing happens after the heal at 4, but the Sim ran until 10: without
+    # being told, the check measures the split brain up to 10, also after the
+    # trace has been saved and read back.
+    trace = scripted_trace(SPLIT, faults=["1 partition n1,n2|n3", "4 heal"], until=10)
+    assert trace.end == 10.0
+    (v,) = one_leader_among_reachable(trace)
+    assert (v.t, v.nodes) == (4.0, ("n1", "n3")) and "6.000 s" in v.detail
+    assert one_leader_among_reachable(reread(trace)) == [v]
+    assert trace.digest() == reread(trace).digest()
+
+
+def test_a_stepped_trace_ends_at_its_last_event() -> None:
+    sim = Sim(seed=0, trace="full", faults=["1 partition n1,n2|n3", "4 heal"])
+    for name, script in SPLIT.items():
+        sim.spawn(name, lambda script=script: Scripted(script))
+    while (t := sim.next_time()) is not None and t <= 10:
+        sim.step()
+    assert sim.trace.end is None
+    assert one_leader_among_reachable(sim.trace) == []  # 4 to 4: the heal is the last event
+    assert one_leader_among_reachable(sim.trace, grace=0)[0].t == 4.0
+
+
+def test_a_split_brain_broken_by_short_pauses_adds_up() -> None:
+    # n1 and n3 lead and can reach each other from 2 to 11, but n1 pauses for
+    # 10 ms every 1.5 s: no stretch lasts 2 s, yet they co-lead 8.9 s in all.
+    pauses = [f"{t:g} pause n1 0.01" for t in (3.5, 5, 6.5, 8, 9.5)]
+    trace = scripted_trace(SPLIT, faults=pauses, until=11)
+    (v,) = one_leader_among_reachable(trace)
+    assert (v.t, v.nodes) == (2.0, ("n1", "n3"))
+    assert "8.950 s in 6 stretches" in v.detail and "in any 10 s" in v.detail
+    # Measured in one piece only (a window as short as the grace), it goes unseen.
+    assert one_leader_among_reachable(trace, window=DEFAULT_GRACE) == []
+
+
+def test_short_stale_leaders_far_apart_are_each_excused() -> None:
+    # Two stale stretches of 1.5 s each: within one 10 s window they add up to
+    # 3 s, more than the grace; 12 s apart, each is excused on its own.
+    def stale_twice(gap: float) -> Trace:
+        again = 2.0 + 1.5 + gap
+        script = {
+            **SPLIT,
+            "n1": [(0.5, leader()), (3.5, follower("n3")), (again, leader())],
+            "n3": [(2.0, leader()), (again + 1.5, follower("n1"))],
+        }
+        return scripted_trace(script, until=again + 5)
+
+    near = one_leader_among_reachable(stale_twice(3.0))
+    assert [(v.t, v.nodes) for v in near] == [(2.0, ("n1", "n3"))]
+    assert "3.000 s in 2 stretches" in near[0].detail
+    assert one_leader_among_reachable(stale_twice(12.0)) == []
 
 
 def test_a_stale_leader_that_steps_down_within_the_grace_is_fine() -> None:
@@ -161,12 +213,16 @@ def test_a_crashed_leader_is_no_leader() -> None:
     assert one_leader_among_reachable(trace, grace=0, end=10) == []
 
 
-def test_grace_must_be_seconds() -> None:
+def test_grace_and_window_must_be_seconds() -> None:
     trace = scripted_trace(SPLIT)
-    with pytest.raises(ValueError, match="grace"):
+    with pytest.raises(InvalidArgument, match=r"grace=-1 is not allowed: must be a finite"):
         one_leader_among_reachable(trace, grace=-1)
-    with pytest.raises(ValueError, match="grace"):
+    with pytest.raises(InvalidArgument, match="grace=nan"):
         one_leader_among_reachable(trace, grace=float("nan"))
+    with pytest.raises(InvalidArgument, match=r"window=1 is not allowed: must be seconds >= grace"):
+        one_leader_among_reachable(trace, grace=2, window=1)
+    with pytest.raises(InvalidArgument, match="window='10'"):
+        one_leader_among_reachable(trace, window="10")  # type: ignore[arg-type]
 
 
 # -- failure detection ----------------------------------------------------------------
