@@ -22,13 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from . import __version__
 from .checks import explore
 from .checks.replay import FAULT_KINDS
+from .checks.words import counted
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
 from .experiments.election_time import election_time
 from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
@@ -46,7 +49,16 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (no usage dump), for ``main`` to print."""
+    """An ArgumentParser whose errors are one line (no usage dump), for ``main`` to print.
+
+    A value that starts with a minus and a digit (``--latency -1:5``) is read as the
+    option's value, so that it gets the option's own error rather than argparse's
+    "expected one argument" (argparse takes only plain negative numbers so).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see {self.prog} --help)")
@@ -324,10 +336,13 @@ def _outcome(state: dict[str, Any]) -> str:
     if len(leaders) == 1 and followed == {leaders[0]}:
         term = views[leaders[0]].get("term")
         in_term = f" (term {term})" if term is not None else ""
+        if len(live) == 1:
+            return f"{leaders[0]} leads{in_term}, the only live node."
         return f"{leaders[0]} leads{in_term}, and all {len(live)} live nodes know it."
     if not leaders:
         lost = sorted(n for n in live if views[n].get("leader") is None)
-        who = f"; {', '.join(lost)} follow nobody" if lost else ""
+        verb = "follows" if len(lost) == 1 else "follow"
+        who = f"; {', '.join(lost)} {verb} nobody" if lost else ""
         return f"no live node leads{who}."
     named = ", ".join(f"{n}->{views[n].get('leader')}" for n in live)
     return f"leaders: {', '.join(leaders)}; each node's leader: {named}."
@@ -353,6 +368,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     late = [str(f) for f in faults if f.at > until]
     sim.schedule(faults)
     sim.run(until=until)
+    if args.trace is not None:
+        _write_trace(sim.trace, args.trace)
     state = final_state(sim)
     result = {
         "protocol": protocol,
@@ -368,6 +385,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "dropped": sim.dropped,
         "in_flight": sim.in_flight,
         "digest": sim.trace.digest(),
+        "trace_file": args.trace,
         "failures": [
             {
                 "t": f.t,
@@ -384,7 +402,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _emit(result)
         return 0
     print(f"{protocol}: {PROTOCOLS[protocol]}")
-    print(f"{len(names)} nodes, seed {args.seed}, {until:g} s of virtual time")
+    print(f"{counted(len(names), 'node')}, seed {args.seed}, {until:g} s of virtual time")
     for line in render(timeline(sim.trace)):
         print(line)
     print(f"at {until:g} s: {_outcome(state)}")
@@ -401,7 +419,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if late:
         print(f"not applied (after --until): {'; '.join(late)}")
     print(f"digest: {result['digest']}")
+    if args.trace is not None:
+        print(f"trace: {counted(len(sim.trace), 'event')} written to {args.trace}")
     return 0
+
+
+def _write_trace(trace: Trace, path: str) -> None:
+    """Write ``trace`` to ``path`` as JSON lines, or say in one line why it cannot be."""
+    try:
+        trace.to_jsonl(path)
+    except OSError as exc:
+        raise invalid("--trace", path, f"cannot be written: {exc.strerror or exc}") from None
 
 
 DEMO_CRASH_AT = 3.5
@@ -458,7 +486,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         if not args.json:
             title, story = DEMO_STORY[protocol]
-            print(f"== {title}: {nodes} nodes, latency 5-10 ms, seed {args.seed} ==")
+            print(f"== {title}: {counted(nodes, 'node')}, latency 5-10 ms, seed {args.seed} ==")
             print(story)
             print(f"The leader ({victim}) is crashed at {DEMO_CRASH_AT:g} s.")
             for line in render(entries):
@@ -507,9 +535,11 @@ def cmd_election_time(args: argparse.Namespace) -> int:
         return 0
     low, high = data["timeout_ms"]
     print(
-        f"{result.protocol}, {result.nodes} nodes, election timeout {low:g}-{high:g} ms, "
+        f"{result.protocol}, {counted(result.nodes, 'node')}, "
+        f"election timeout {low:g}-{high:g} ms, "
         f"latency {data['latency_ms'][0]:g}-{data['latency_ms'][1]:g} ms, "
-        f"heartbeat {result.heartbeat_ms:g} ms, {result.trials} trials, seed {result.seed}"
+        f"heartbeat {result.heartbeat_ms:g} ms, {counted(result.trials, 'trial')}, "
+        f"seed {result.seed}"
     )
     print("time from the leader's crash until a new leader is known to every live node:")
     for key in ("mean_ms", "median_ms", "p99_ms", "max_ms", "min_ms"):
@@ -524,7 +554,7 @@ def cmd_election_time(args: argparse.Namespace) -> int:
     print(f"  terms per election: {'-' if terms is None else f'{terms:.2f}'} on average")
     if result.unfinished:
         print(
-            f"  unfinished: {result.unfinished} trials elected nobody within "
+            f"  unfinished: {counted(result.unfinished, 'trial')} elected nobody within "
             f"{result.max_election_time_s:g} s"
         )
     return 0
@@ -539,7 +569,9 @@ def cmd_messages(args: argparse.Namespace) -> int:
     if args.json:
         _emit(dict(counts))
         return 0
-    print(f"{args.protocol}, {nodes} nodes, ids {args.order}, initiator {args.initiator}:")
+    print(
+        f"{args.protocol}, {counted(nodes, 'node')}, ids {args.order}, initiator {args.initiator}:"
+    )
     for key, value in counts.items():
         if key != "total":
             print(f"  {key:>12}: {value}")
@@ -580,7 +612,7 @@ def cmd_detector(args: argparse.Namespace) -> int:
     unit = "phi" if args.kind == "phi" else "timeout ms"
     print(
         f"{args.kind} detector, heartbeat every {interval * 1e3:g} ms, {result.latency}, "
-        f"loss {result.loss:g}, {result.runs} runs of {result.duration_s:g} s"
+        f"loss {result.loss:g}, {counted(result.runs, 'run')} of {result.duration_s:g} s"
     )
     print(f"{unit:>10} | detect mean ms | detect max ms | false/hour | mistake mean ms")
     for row in data["rows"]:
@@ -595,33 +627,32 @@ def cmd_detector(args: argparse.Namespace) -> int:
 def cmd_explore(args: argparse.Namespace) -> int:
     """``explore PROTOCOL``: many seeded runs with random faults, checked by invariants.
 
+    Prints :meth:`ExploreResult.summary` (``--all``: every counterexample too).
     The JSON is :meth:`ExploreResult.to_dict` with one change: ``violations`` lists
     the counterexamples (each with ``invariant``, ``seed``, ``schedule``, the shrunk
     ``minimal`` schedule and a ``replay`` program), and the per-invariant counts move
-    to ``violation_counts``.
+    to ``violation_counts``. It holds no timings, so the same command prints the
+    same bytes.
     """
     protocol = _protocol(args.protocol)
-    runs = _int_at_least("--runs", args.runs, 1)
-    nodes = _int_at_least("--nodes", args.nodes, 1)
-    result = explore(protocol, runs=runs, seed=args.seed, nodes=nodes, progress=not args.json)
+    result = explore(
+        protocol,
+        runs=_int_at_least("--runs", args.runs, 1),
+        seed=args.seed,
+        nodes=_int_at_least("--nodes", args.nodes, 1),
+        max_shrink=_int_at_least("--max-shrink", args.max_shrink, 0),
+        progress=not args.json,
+    )
     data = result.to_dict()
-    counterexamples = data.pop("counterexamples", [])
-    data["violation_counts"] = data.pop("violations", {})
-    data["violations"] = counterexamples
+    data["violation_counts"] = data.pop("violations")
+    data["violations"] = data.pop("counterexamples")
     if args.json:
         _emit(data)
         return 0
-    broken = sum(data["violation_counts"].values())
-    print(
-        f"{protocol}: {data['runs']} runs of {data['duration']:g} s from seed {args.seed}, "
-        f"{nodes} nodes; invariants: {', '.join(data['invariants'])}"
-    )
-    print(f"{broken} run(s) broke an invariant; {data['handler_failures']} handler failure(s)")
-    for counterexample in result.counterexamples:
-        print(counterexample)
-    if result.counterexamples:
-        print("replay the first one with:")
-        print(result.counterexamples[0].replay)
+    print(result.summary())
+    if args.all and result.counterexamples:
+        print()
+        print(result.details())
     return 0
 
 
@@ -635,6 +666,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run, break and fix a fault-tolerant leader-follower cluster "
         "on a deterministic simulated network.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     demo = commands.add_parser("demo", help="the blog's design, then the fixed (Raft) design")
@@ -658,6 +690,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--loss", type=float, default=0.0, help="message loss probability")
     run.add_argument("--latency", metavar="LO:HI", help="one-way latency in ms (default 1)")
+    run.add_argument(
+        "--trace",
+        metavar="FILE",
+        help="write the whole trace to FILE as JSON lines (read it back with Trace.from_jsonl)",
+    )
     run.add_argument("--json", action="store_true", help="one JSON object on stdout")
     run.set_defaults(handler=cmd_run)
 
@@ -741,6 +778,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--runs", type=int, default=100)
     ex.add_argument("--nodes", type=int, default=5)
     ex.add_argument("--seed", type=int, default=0)
+    ex.add_argument(
+        "--max-shrink",
+        type=int,
+        default=3,
+        metavar="N",
+        help="shrink the first N counterexamples of each invariant (default 3)",
+    )
+    ex.add_argument(
+        "--all",
+        "--verbose",
+        action="store_true",
+        help="after the summary, every counterexample with its schedule",
+    )
     ex.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ex.set_defaults(handler=cmd_explore)
     return parser

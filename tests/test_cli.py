@@ -363,3 +363,102 @@ def test_python_m_bad_input_exits_2_with_one_line() -> None:
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+# --------------------------------------------------------------------------- the first hour
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from distsys_edu import __version__
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"distsys-edu {__version__}\n"
+
+
+def test_run_writes_the_trace_as_json_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from distsys_edu.checks import one_leader_per_term
+    from distsys_edu.runtime import Trace
+
+    path = tmp_path / "run.jsonl"
+    argv = ["run", "raft", "--until", "3", "--fault", "1 crash n1", "--trace", str(path)]
+    data = run_json(capsys, *argv, "--json")
+    assert data["trace_file"] == str(path)
+    trace = Trace.from_jsonl(str(path))
+    assert trace.digest() == data["digest"]
+    assert trace.end == 3.0 and [e.t for e in trace.events("crash")] == [1.0]
+    assert one_leader_per_term(trace) == []
+    out = run_text(capsys, *argv)
+    assert f"trace: {len(trace)} events written to {path}" in out
+
+
+def test_an_unwritable_trace_file_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "no" / "such" / "dir.jsonl"
+    assert main(["run", "raft", "--until", "1", "--trace", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"distsys-edu: error: --trace='{path}' is not allowed: cannot be written")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "raft", "--latency", "-1:5"],
+        ["experiment", "election-time", "--latency", "-1:5"],
+    ],
+)
+def test_a_value_that_starts_with_a_minus_gets_the_options_own_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--latency='-1:5' is not allowed" in err
+    assert "expected one argument" not in err
+
+
+def test_one_node_is_one_node(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_text(capsys, "run", "raft", "--nodes", "1", "--until", "2")
+    assert "1 node, seed 0" in out
+    assert "n1 leads (term 1), the only live node." in out
+    assert "1 node," in run_text(
+        capsys, "experiment", "messages", "--protocol", "ring", "--nodes", "1"
+    )
+    for nodes, who in (("2", "n2 follows nobody."), ("3", "n2, n3 follow nobody.")):
+        argv = ["run", "blog", "--nodes", nodes, "--until", "3", "--fault", "1 crash n1"]
+        assert f"no live node leads; {who}" in run_text(capsys, *argv)
+
+
+def test_explore_prints_a_summary_and_the_rest_on_request(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["explore", "bully", "--runs", "20", "--seed", "0", "--max-shrink", "1"]
+    out = run_text(capsys, *argv)
+    lines = out.splitlines()
+    assert lines[0] == "explore bully: 20 runs of 15 s from seed 0, 5 nodes"
+    assert lines[1].startswith("  one_leader_among_reachable: broken in ")
+    assert "max_shrink=1" in out and "--max-shrink N" in out
+    assert "Replay it with:" in out and "sim.run(until=15.0)" in out
+    assert len(lines) < 40
+    everything = run_text(capsys, *argv, "--all")
+    assert everything.startswith(out)
+    broken = int(lines[1].split("broken in ")[1].split()[0])
+    assert everything.count("broke one_leader_among_reachable") == broken + 1  # + the shortest
+    assert run_text(capsys, *argv, "--verbose") == everything
+
+
+def test_explore_json_is_the_same_bytes_every_time(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["explore", "bully", "--runs", "4", "--seed", "1", "--max-shrink", "1", "--json"]
+    first = run_json(capsys, *argv)
+    assert "wall_s" not in json.dumps(first)
+    assert main(argv) == 0
+    assert capsys.readouterr().out == json.dumps(first) + "\n"
+
+
+def test_explore_max_shrink_must_be_a_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explore", "raft", "--max-shrink", "-1"]) == 2
+    assert "--max-shrink=-1 is not allowed: must be an integer >= 0" in capsys.readouterr().err

@@ -8,6 +8,10 @@ through the shared annotation keys ``role``, ``term``, ``leader`` and
     >>> result = explore("raft", runs=20, progress=False)
     >>> result.violations
     {'one_leader_per_term': 0}
+    >>> print(result)  # the summary; result.details() lists every counterexample
+    explore raft: 20 runs of 15 s from seed 0, 5 nodes
+      one_leader_per_term: broken in 0 of 20 runs
+    No run broke an invariant.
 """
 
 from .explore import (
@@ -23,6 +27,7 @@ from .explore import (
 )
 from .invariants import (
     DEFAULT_GRACE,
+    DEFAULT_WINDOW,
     Detection,
     LeaderAgreement,
     Suspicion,
@@ -35,7 +40,7 @@ from .invariants import (
     one_leader_among_reachable,
     one_leader_per_term,
 )
-from .replay import ClusterState, instants, last_fault_time
+from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
 
@@ -43,6 +48,7 @@ __all__ = [
     "BUILTIN_CHECKS",
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
+    "DEFAULT_WINDOW",
     "ClusterState",
     "Counterexample",
     "Detection",
@@ -70,4 +76,5 @@ __all__ = [
     "run_once",
     "run_seed",
     "shrink_schedule",
+    "steps",
 ]

@@ -13,9 +13,13 @@ produces one.
 Safety:
 
 * :func:`one_leader_per_term`: never two leaders of one term (Raft's Election
-  Safety).
-* :func:`one_leader_among_reachable`: never, for longer than a grace period, two
-  leaders that can talk to each other (split brain that outlives a partition).
+  Safety), read after every event.
+* :func:`one_leader_among_reachable`: never, for longer than a grace period in
+  all within a window, two leaders that can talk to each other (split brain that
+  outlives a partition).
+
+Checks that measure how long something lasted measure up to the run's end: how
+far the Sim was run (``trace.end``), not only its last event.
 
 Failure detection:
 
@@ -592,6 +596,7 @@ def liveness(trace: Trace, after: float | None = None, within: float = 3.0) -> l
 
 __all__ = [
     "DEFAULT_GRACE",
+    "DEFAULT_WINDOW",
     "Detection",
     "LeaderAgreement",
     "Suspicion",
