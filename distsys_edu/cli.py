@@ -8,12 +8,15 @@ Commands::
     distsys-edu experiment messages       messages an election costs (Bully, ring)
     distsys-edu experiment detector-tradeoff
                                           detection time vs. false suspicions
-    distsys-edu explore PROTOCOL          many seeds and fault schedules, checked
+    distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
+                                          a summary (--all: every counterexample)
+    distsys-edu --version
 
 Conventions: times on the command line are seconds for ``--until`` and fault lines
 (``--fault "2.5 crash n1"``), milliseconds for latencies, timeouts and heartbeats.
 ``--json`` prints exactly one JSON object on stdout and turns progress bars off;
-progress bars only ever go to stderr. Bad input gives one line on stderr
+progress bars only ever go to stderr. ``run --trace FILE`` also writes the trace as JSON
+lines. Bad input gives one line on stderr
 (``distsys-edu: error: ...``) and exit status 2, never a traceback.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import fields
@@ -462,3 +463,31 @@ def test_explore_json_is_the_same_bytes_every_time(capsys: pytest.CaptureFixture
 def test_explore_max_shrink_must_be_a_count(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explore", "raft", "--max-shrink", "-1"]) == 2
     assert "--max-shrink=-1 is not allowed: must be an integer >= 0" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the README
+
+
+def _section(text: str, title: str) -> str:
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_says_what_exists_today() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    today = _section(readme, "What exists today")
+    for target in re.findall(r"\]\(([^)#:]+)\)", today):  # local links, not https:
+        assert (ROOT / target).exists(), target
+    notebooks = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    assert all(name in today for name in notebooks), "list each lesson that exists"
+    assert ("holds no notebook yet" in today) == (not notebooks)
+    lessons = (ROOT / "lessons" / "README.md").read_text(encoding="utf-8")
+    assert ("No notebook here yet" in lessons) == (not notebooks)
+
+
+def test_the_quick_start_is_two_commands_each_on_its_own() -> None:
+    quick = _section((ROOT / "README.md").read_text(encoding="utf-8"), "Quick start")
+    blocks = re.findall(r"```sh\n(.*?)```", quick, re.S)
+    commands = [[line.split("#")[0].strip() for line in b.strip().splitlines()] for b in blocks]
+    assert commands[:2] == [["make lab"], ["make test"]]  # two blocks: paste either alone
+    assert "**one** of these two commands" in quick
+    assert "Ctrl-C" in blocks[0] and "Ctrl-C" in quick.split("```", 4)[-1]
