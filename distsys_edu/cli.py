@@ -9,6 +9,7 @@ Commands::
     distsys-edu experiment detector-tradeoff
                                           detection time vs. false suspicions
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked
+    distsys-edu net up PROTOCOL [...]     the same protocol as real processes (net --help)
 
 Conventions: times on the command line are seconds for ``--until`` and fault lines
 (``--fault "2.5 crash n1"``), milliseconds for latencies, timeouts and heartbeats.
@@ -32,6 +33,7 @@ from .checks.replay import FAULT_KINDS
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
 from .experiments.election_time import election_time
 from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
+from .net.cli import add_net_commands
 from .protocols.registry import PROTOCOLS, get_protocol
 from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
 from .runtime.errors import InvalidArgument, check_probability, invalid
@@ -743,6 +745,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--seed", type=int, default=0)
     ex.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ex.set_defaults(handler=cmd_explore)
+
+    add_net_commands(commands)
     return parser
 
 
