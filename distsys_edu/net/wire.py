@@ -76,7 +76,7 @@ def unseal(key: bytes, datagram: bytes) -> dict[str, Any]:
         raise Refused("bad_hmac", f"{len(datagram)} bytes failed the HMAC check")
     try:
         header = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Refused("malformed", f"not JSON: {exc}") from None
     if not isinstance(header, dict):
         raise Refused("malformed", "the datagram is not a JSON object")

@@ -102,9 +102,9 @@ def test_a_datagram_with_a_bad_tag_or_body_is_refused():
         with pytest.raises(Refused) as refused:
             unseal(KEY, bad)
         assert refused.value.reason == reason
-    body = b"{not json"
-    with pytest.raises(Refused, match="malformed"):
-        unseal(KEY, hmac.new(KEY, body, hashlib.sha256).digest() + body)
+    for body in (b"{not json", b"[" * 100_000 + b"]" * 100_000):  # the second: too deep
+        with pytest.raises(Refused, match="malformed"):
+            unseal(KEY, hmac.new(KEY, body, hashlib.sha256).digest() + body)
 
 
 def test_the_replay_guard_lets_each_datagram_in_once_and_only_while_fresh():
