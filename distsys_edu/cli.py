@@ -10,6 +10,7 @@ Commands::
                                           detection time vs. false suspicions
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
                                           a summary (--all: every counterexample)
+    distsys-edu net up PROTOCOL [...]     the same protocol as real processes (net --help)
     distsys-edu --version
 
 Conventions: times on the command line are seconds for ``--until`` and fault lines
@@ -38,6 +39,7 @@ from .checks.words import counted
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
 from .experiments.election_time import election_time
 from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
+from .net.cli import add_net_commands
 from .protocols.registry import PROTOCOLS, get_protocol
 from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
 from .runtime.errors import InvalidArgument, check_probability, invalid
@@ -796,6 +798,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ex.set_defaults(handler=cmd_explore)
+
+    add_net_commands(commands)
     return parser
 
 

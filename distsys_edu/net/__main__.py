@@ -1,0 +1,7 @@
+"""``python -m distsys_edu.net RUN_DIR NAME ...``: one node process (the launcher starts it)."""
+
+import sys
+
+from .node import main
+
+sys.exit(main())

@@ -1,0 +1,533 @@
+"""The launcher: start a cluster of node processes, break it, watch it, end it.
+
+>>> with Cluster.up("raft", nodes=5, run_dir="run") as cluster:   # doctest: +SKIP
+...     cluster.wait_for_leader(timeout=10)
+...     cluster.kill(cluster.leader())
+...     trace = cluster.trace()
+
+Every command works on a run directory (see :mod:`.rundir`), so the command line
+can start a cluster in one process and break it from another. A node process
+ends on :meth:`Cluster.down`, when the run directory is removed, and (for a
+cluster tied to the process that started it, the default of :meth:`Cluster.up`)
+when that process ends or is interrupted with Ctrl-C.
+
+Ports: the launcher binds every node's UDP socket itself (port 0: the kernel
+picks a free one) and hands it to the node process, so two clusters never
+collide; a restarted node binds its old port again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..protocols.cluster import node_names
+from ..runtime import Fault, FaultScheduleError, SimError, Trace
+from ..runtime.errors import check_probability, invalid
+from ..runtime.trace import encode_value
+from .merge import merged_trace
+from .node import cluster_factories
+from .rundir import (
+    DEFAULT_DIR,
+    LOOPBACK,
+    ClusterConfig,
+    RunDir,
+    append_line,
+    cluster_clock,
+    read_json,
+    write_private,
+)
+from .wire import CONTROL, seal
+
+READY_TIMEOUT = 15.0
+"""Seconds a new node process has to publish its first status."""
+
+STOP_TIMEOUT = 3.0
+"""Seconds a node has to end after SIGTERM before it gets SIGKILL."""
+
+FILTER_TIMEOUT = 3.0
+"""Seconds the launcher waits for every live node to adopt a new drop filter."""
+
+POLL = 0.02
+
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+"""The node processes this process started, by pid (to reap them when they end)."""
+
+
+class NetError(SimError):
+    """A launcher command that cannot be done (a live cluster already in the directory...)."""
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """One node as ``net status`` shows it.
+
+    Attributes:
+        name: the node's name.
+        pid: its process id (of its latest start).
+        alive: whether that process is running (paused counts as alive).
+        state: ``"up"``, ``"paused"``, ``"down"`` or ``"stopped"``.
+        role, term, leader: as it last published them (``None`` if never).
+        refused: datagrams it refused, by reason.
+        dropped: messages its drop filter took, by reason.
+    """
+
+    name: str
+    pid: int | None
+    alive: bool
+    state: str
+    role: str | None
+    term: Any
+    leader: str | None
+    refused: dict[str, int]
+    dropped: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data."""
+        data: dict[str, Any] = encode_value(asdict(self))
+        return data
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a child of ours that ended is reaped, not counted)."""
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process has that pid now
+        return False
+    return not _is_zombie(pid)
+
+
+def _ended(pid: int) -> bool:
+    return not pid_alive(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """On Linux, whether ``pid`` has ended but not been reaped by its parent."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds.
+
+    Raises:
+        NetError: it did not hold within ``timeout`` seconds (names ``what``).
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise NetError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(POLL)
+
+
+class Cluster:
+    """A cluster of node processes, through its run directory.
+
+    Args:
+        run_dir: the directory of a cluster started with :meth:`up`.
+
+    Raises:
+        NetError: no cluster was started there.
+    """
+
+    def __init__(self, run_dir: str | os.PathLike[str] = DEFAULT_DIR) -> None:
+        self.run = RunDir(run_dir)
+        if not self.run.cluster_file.exists():
+            raise NetError(f"dir={str(self.run.path)!r} holds no cluster: start one with net up")
+        self.config = self.run.config()
+        self.control_boot = secrets.randbits(48)
+        self.control_seq = 0
+
+    # -- starting ---------------------------------------------------------------
+
+    @classmethod
+    def up(
+        cls,
+        protocol: str,
+        nodes: int = 5,
+        run_dir: str | os.PathLike[str] = DEFAULT_DIR,
+        *,
+        options: dict[str, Any] | None = None,
+        host: str = LOOPBACK,
+        seed: int | None = None,
+        tied: bool = True,
+    ) -> Cluster:
+        """Start ``nodes`` processes running ``protocol``; return when each has started.
+
+        Args:
+            protocol: a name from the protocol registry.
+            nodes: how many nodes (named ``n1``...).
+            run_dir: the run directory (created owner-only).
+            options: keyword arguments of the protocol's ``spawn_cluster``.
+            host: the address to listen on; anything but 127.0.0.1 exposes the
+                ports to the LAN (the key still keeps strangers out).
+            seed: seeds each node's ``ctx.rng`` (default: random).
+            tied: end the nodes when this process ends (``False``: they run on,
+                in their own session, until ``down``).
+
+        Raises:
+            InvalidArgument: a bad protocol, node count or options.
+            NetError: a live cluster already runs in ``run_dir``.
+        """
+        options = dict(options or {})
+        names = node_names(nodes)
+        seed = secrets.randbits(32) if seed is None else seed
+        cluster_factories(protocol, names, options, seed)  # checks protocol and options
+        run = RunDir(run_dir)
+        if run.cluster_file.exists():
+            live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
+            if live:
+                raise NetError(
+                    f"dir={str(run.path)!r} is not allowed: a cluster is running there "
+                    f"(live nodes: {', '.join(live)}); run net down first"
+                )
+        _fresh_dir(run)
+        write_private(run.key_file, secrets.token_hex(32))
+        sockets = {name: _bind(host, 0) for name in names}
+        config = ClusterConfig(
+            protocol=protocol,
+            nodes=names,
+            ports={name: s.getsockname()[1] for name, s in sockets.items()},
+            options=json.loads(json.dumps(options)),
+            host=host,
+            start=time.monotonic(),
+            seed=seed,
+        )
+        write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
+        run.save_state({"pids": {}, "incarnations": {}, "paused": [], "tied": tied})
+        cluster = cls(run.path)
+        try:
+            for name, sock in sockets.items():
+                cluster._start(name, sock, 0)
+            cluster._wait_ready(names)
+        except BaseException:
+            cluster.down()
+            raise
+        return cluster
+
+    def _start(self, name: str, sock: socket.socket, incarnation: int) -> None:
+        """Start node ``name``'s process on ``sock`` (which is then closed here)."""
+        state = self.run.state()
+        status = self.run.node_file(name, "status.json")
+        status.unlink(missing_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "distsys_edu.net",
+            str(self.run.path),
+            name,
+            "--fd",
+            str(sock.fileno()),
+            "--incarnation",
+            str(incarnation),
+            "--listening-since",
+            repr(cluster_clock(self.config.start)),
+        ]
+        if state["tied"]:
+            command += ["--parent", str(os.getpid())]
+        log = os.open(
+            self.run.node_file(name, "log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
+        try:
+            process = subprocess.Popen(
+                command,
+                pass_fds=[sock.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=not state["tied"],
+            )
+        finally:
+            os.close(log)
+            sock.close()
+        _CHILDREN[process.pid] = process
+        state["pids"][name] = process.pid
+        state["incarnations"][name] = incarnation
+        self.run.save_state(state)
+
+    def _wait_ready(self, names: Iterable[str]) -> None:
+        """Wait until each of ``names`` published its first status."""
+        for name in names:
+            path = self.run.node_file(name, "status.json")
+            pid = self.run.state()["pids"][name]
+
+            def ready(path: Path = path, pid: int = pid, name: str = name) -> bool:
+                if path.exists():
+                    return True
+                if not pid_alive(pid):
+                    log = self.run.node_file(name, "log").read_text()[-2000:]
+                    raise NetError(f"node {name} ended at start-up:\n{log}")
+                return False
+
+            wait_until(ready, READY_TIMEOUT, f"node {name} to start")
+
+    # -- looking -----------------------------------------------------------------
+
+    def pid(self, node: str) -> int:
+        """The pid of ``node``'s latest process.
+
+        Raises:
+            InvalidArgument: not a node of this cluster.
+        """
+        self._check_node(node)
+        pid: int = self.run.state()["pids"][node]
+        return pid
+
+    def pids(self) -> dict[str, int]:
+        """Every node's latest pid."""
+        pids: dict[str, int] = self.run.state()["pids"]
+        return dict(pids)
+
+    def status(self) -> list[NodeStatus]:
+        """Each node: pid, whether it lives, and what it last published."""
+        state = self.run.state()
+        found = []
+        for name in self.config.nodes:
+            pid = state["pids"].get(name)
+            alive = pid is not None and pid_alive(pid)
+            published = read_json(self.run.node_file(name, "status.json"), {})
+            notes = published.get("annotations", {})
+            if alive:
+                current = "paused" if name in state["paused"] else "up"
+            else:
+                current = "stopped" if published.get("status") == "stopped" else "down"
+            found.append(
+                NodeStatus(
+                    name=name,
+                    pid=pid,
+                    alive=alive,
+                    state=current,
+                    role=notes.get("role"),
+                    term=notes.get("term"),
+                    leader=notes.get("leader"),
+                    refused=published.get("refused", {}),
+                    dropped=published.get("dropped", {}),
+                )
+            )
+        return found
+
+    def leader(self) -> str | None:
+        """The one live, unpaused node that says it leads, if exactly one does."""
+        leaders = [s.name for s in self.status() if s.state == "up" and s.role == "leader"]
+        return leaders[0] if len(leaders) == 1 else None
+
+    def wait_for(self, condition: Callable[[list[NodeStatus]], bool], timeout: float) -> None:
+        """Poll :meth:`status` until ``condition(statuses)`` holds.
+
+        Raises:
+            NetError: it did not within ``timeout`` seconds.
+        """
+        wait_until(lambda: condition(self.status()), timeout, "the cluster's status")
+
+    def trace(self) -> Trace:
+        """The merged trace of every node and the launcher (see :mod:`.merge`)."""
+        return merged_trace(self.run)
+
+    # -- faults ------------------------------------------------------------------
+
+    def kill(self, node: str) -> None:
+        """``kill -9`` node ``node`` (SIGKILL), and record a crash."""
+        pid = self.pid(node)
+        if pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            wait_until(partial(_ended, pid), STOP_TIMEOUT, f"node {node} to end")
+            self._log("crash", node)
+        self._set_paused(node, False)
+
+    def pause(self, node: str) -> None:
+        """Freeze node ``node`` (SIGSTOP), as a long GC pause would."""
+        pid = self._live_pid(node)
+        os.kill(pid, signal.SIGSTOP)
+        self._set_paused(node, True)
+        self._log("pause", node)
+
+    def resume(self, node: str) -> None:
+        """Let a paused node ``node`` run again (SIGCONT)."""
+        pid = self._live_pid(node)
+        os.kill(pid, signal.SIGCONT)
+        self._set_paused(node, False)
+        self._log("resume", node)
+
+    def restart(self, node: str) -> None:
+        """Kill node ``node`` if it runs, then start a fresh process on its port.
+
+        Only its ``ctx.storage`` (a file) survives, as in the simulator.
+        """
+        self.kill(node)
+        incarnation = self.run.state()["incarnations"][node] + 1
+        sock = _bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
+        self._start(node, sock, incarnation)
+        self._wait_ready([node])
+
+    def partition(self, groups: str | Iterable[Iterable[str]]) -> None:
+        """Cut every link between two groups, both ways: ``"n1,n2|n3,n4,n5"``.
+
+        Raises:
+            InvalidArgument: not two groups of distinct nodes of this cluster.
+        """
+        allowed = "must be two groups of nodes that share none, like n1,n2|n3,n4,n5"
+        try:
+            sides = (
+                Fault.parse(f"0 partition {groups}").args[0] if isinstance(groups, str) else groups
+            )
+            a, b = (tuple(side) for side in sides)
+        except (FaultScheduleError, ValueError, TypeError):
+            raise invalid("groups", groups, allowed) from None
+        for name in (*a, *b):
+            self._check_node(name)
+        if not a or not b or set(a) & set(b):
+            raise invalid("groups", groups, allowed)
+        state = self.run.state()
+        blocked = {tuple(link) for link in state.get("filter", {}).get("blocked", [])}
+        blocked |= {(x, y) for x in a for y in b} | {(y, x) for x in a for y in b}
+        self._set_filter(blocked=sorted(blocked))
+        self._log("partition", data={"a": list(a), "b": list(b), "one_way": False})
+
+    def heal(self) -> None:
+        """End every partition."""
+        self._set_filter(blocked=[])
+        self._log("heal")
+
+    def loss(self, probability: float) -> None:
+        """Every node drops each message it sends with ``probability``."""
+        probability = check_probability("loss", probability)
+        self._set_filter(loss=probability)
+        self._log("link", data={"loss": probability})
+
+    # -- ending ------------------------------------------------------------------
+
+    def down(self) -> None:
+        """End every node process: SIGTERM, then SIGKILL after :data:`STOP_TIMEOUT`."""
+        state = self.run.state()
+        live = {n: pid for n, pid in state.get("pids", {}).items() if pid_alive(pid)}
+        for pid in live.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGCONT)  # a paused process must run to end
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for pid in live.values():
+            while pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(POLL)
+            if pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                wait_until(partial(_ended, pid), STOP_TIMEOUT, f"pid {pid} to end")
+        if state:
+            state["paused"] = []
+            self.run.save_state(state)
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.down()
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _check_node(self, node: str) -> None:
+        if node not in self.config.ports:
+            raise invalid("node", node, f"must be one of {', '.join(self.config.nodes)}")
+
+    def _live_pid(self, node: str) -> int:
+        pid = self.pid(node)
+        if not pid_alive(pid):
+            raise NetError(f"node={node!r} is not allowed: it is not running")
+        return pid
+
+    def _set_paused(self, node: str, paused: bool) -> None:
+        state = self.run.state()
+        others = [n for n in state["paused"] if n != node]
+        state["paused"] = [*others, node] if paused else others
+        self.run.save_state(state)
+
+    def _log(self, kind: str, node: str | None = None, data: Any = None) -> None:
+        """Record what the launcher did, as a trace row."""
+        row: dict[str, Any] = {"t": cluster_clock(self.config.start), "kind": kind}
+        if node is not None:
+            row["node"] = node
+        if data is not None:
+            row["data"] = data
+        append_line(self.run.control_log, row)
+
+    def _set_filter(self, **change: Any) -> None:
+        """Change the drop filter; tell every live node (an authenticated control
+        datagram, sent again until each one says it adopted it)."""
+        state = self.run.state()
+        current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
+        current = {**current, **change, "version": current["version"] + 1}
+        state["filter"] = current
+        self.run.save_state(state)
+        key = self.run.key()
+        live = [s.name for s in self.status() if s.state == "up"]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+
+            def adopted() -> bool:
+                waiting = [
+                    n
+                    for n in live
+                    if read_json(self.run.node_file(n, "status.json"), {}).get("filter_version", 0)
+                    < current["version"]
+                ]
+                for name in waiting:
+                    self.control_seq += 1
+                    header = {
+                        "src": CONTROL,
+                        "dst": name,
+                        "boot": self.control_boot,
+                        "seq": self.control_seq,
+                        "sent": cluster_clock(self.config.start),
+                        "lc": 0,
+                        "control": current,
+                    }
+                    sock.sendto(seal(key, header), (self.config.host, self.config.ports[name]))
+                if waiting:
+                    time.sleep(0.1)
+                return not waiting
+
+            wait_until(adopted, FILTER_TIMEOUT, "every node to adopt the drop filter")
+
+
+def _bind(host: str, port: int, retry: float = 0.0) -> socket.socket:
+    """A UDP socket bound to ``(host, port)``, trying again for ``retry`` seconds."""
+    deadline = time.monotonic() + retry
+    while True:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            sock.bind((host, port))
+            return sock
+        except OSError as exc:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise invalid("host", host, f"must be an address to listen on ({exc})") from None
+            time.sleep(POLL)
+
+
+def _fresh_dir(run: RunDir) -> None:
+    """Create the run directory owner-only, without what an earlier run left."""
+    run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(run.path, 0o700)
+    shutil.rmtree(run.nodes_dir, ignore_errors=True)
+    run.nodes_dir.mkdir(mode=0o700)
+    for path in (run.control_log, run.state_file, run.key_file):
+        path.unlink(missing_ok=True)

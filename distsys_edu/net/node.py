@@ -1,0 +1,655 @@
+"""One node as an operating-system process: the same Actor, on asyncio and UDP.
+
+A :class:`NetNode` gives its actor a :class:`NetContext` with the simulator's
+interface, delivers authenticated datagrams to the actor's handlers (found with
+the runtime's ``find_handler``), runs timers on the event loop, and writes the
+node's trace rows (with Lamport clocks) for :mod:`.merge` to join.
+
+Time: ``ctx.now`` is the time (seconds of the launcher machine's monotonic
+clock since the cluster started) at which the current callback began, and it
+stays put during the callback, as virtual time does in the simulator; every
+event a callback records carries that time. What cannot be as in the simulator:
+
+* ``try_send`` never raises: a real network has no oracle that says the
+  recipient is down (a partition does not raise there either). It sends like
+  ``do_send``.
+* Supervisors are not supported: a handler that raises is recorded (``failure``
+  and ``crash`` rows) and the process exits with status 1, as a real process would.
+* ``ctx.rng`` is seeded as in the simulator, but what happens still depends on
+  real timing, so a run does not repeat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ctypes
+import json
+import os
+import random
+import signal
+import socket
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from ..protocols.registry import get_protocol
+from ..runtime import (
+    Actor,
+    Addr,
+    Context,
+    Reply,
+    Request,
+    Timer,
+    UnhandledMessage,
+    UnknownNode,
+    check_message,
+)
+from ..runtime.actor import TimerCallback, find_handler
+from ..runtime.errors import check_time, invalid
+from ..runtime.trace import encode_value
+from .codec import REFUSALS, MessageCodec, Refused, protocol_message_types
+from .rundir import RunDir, cluster_clock, write_private
+from .storage import PersistentStorage
+from .wire import CONTROL, ReplayGuard, seal, unseal
+
+if TYPE_CHECKING:
+    from ..runtime.sim import Node
+
+HOUSEKEEPING = 0.1
+"""Seconds between two writes of the status file (when something changed)."""
+
+WATCH_EVERY = 10
+"""Housekeeping rounds between two checks that the run directory and parent live
+(about a second)."""
+
+LOGGED_REFUSALS = 20
+"""Refusals of one reason written to the log; later ones are only counted."""
+
+PR_SET_PDEATHSIG = 1
+
+
+class Factories:
+    """Stands in for a Sim while a protocol's ``spawn_cluster`` runs: keeps each factory.
+
+    Args:
+        seed: what ``sim.seed`` reads (ring ids are drawn from it).
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.factories: dict[str, Callable[[], Any]] = {}
+
+    def spawn(self, name: str, factory: Callable[[], Any], *, supervisor: Any = None) -> None:
+        """Remember ``factory`` for node ``name``.
+
+        Raises:
+            InvalidArgument: a supervisor (a failing process exits instead).
+        """
+        if supervisor is not None:
+            raise invalid("supervisor", supervisor, "is not supported on a real network")
+        self.factories[name] = factory
+
+
+def cluster_factories(
+    protocol: str, nodes: list[str], options: dict[str, Any], seed: int
+) -> dict[str, Callable[[], Any]]:
+    """Each node's actor factory, from the protocol's own ``spawn_cluster``.
+
+    Raises:
+        InvalidArgument: an unknown protocol, or options it does not take or allow.
+    """
+    spawn_cluster = get_protocol(protocol)
+    factories = Factories(seed)
+    try:
+        spawn_cluster(factories, nodes, **options)
+    except TypeError as exc:
+        raise invalid(
+            "options", options, f"must be keyword arguments of {protocol}'s spawn_cluster ({exc})"
+        ) from None
+    return factories.factories
+
+
+class NetAddr(Addr):
+    """The address of a node of the cluster; compares by name."""
+
+    __slots__ = ("_name", "_net")
+
+    def __init__(self, net: NetNode, name: str) -> None:
+        self._net = net
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """The node's name."""
+        return self._name
+
+    @property
+    def __sim_address__(self) -> str:  # how traces and datagrams encode an address
+        return self._name
+
+    def do_send(self, msg: Any) -> None:
+        """Send ``msg`` in one datagram and forget it."""
+        self._net.send(self._name, msg)
+
+    def try_send(self, msg: Any) -> None:
+        """Send like :meth:`do_send`: a real network cannot tell that the recipient is down."""
+        self._net.send(self._name, msg)
+
+    def send(
+        self,
+        msg: Any,
+        *,
+        timeout: float,
+        on_reply: Callable[[Any, Context | None], Any] | None = None,
+        on_timeout: Callable[[Context | None], Any] | None = None,
+    ) -> Request:
+        """Request-reply, as in the simulator, with ``timeout`` in real seconds."""
+        timeout = check_time("timeout", timeout, positive=True)
+        return self._net.request(self._name, msg, timeout, on_reply, on_timeout)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NetAddr) and other._name == self._name
+
+    def __hash__(self) -> int:
+        return hash(("NetAddr", self._name))
+
+    def __repr__(self) -> str:
+        return f"NetAddr({self._name!r})"
+
+
+class NetContext(Context):
+    """The simulator's :class:`~distsys_edu.runtime.Context`, on a real network."""
+
+    __slots__ = ("_net",)
+
+    def __init__(self, net: NetNode) -> None:  # no Sim behind it: nothing of the base to set
+        self._net = net
+        self.rng = random.Random(f"{net.config.seed}/node/{net.name}/{net.incarnation}")
+
+    @property
+    def name(self) -> str:
+        """This node's name."""
+        return self._net.name
+
+    @property
+    def address(self) -> Addr:
+        """This actor's own address."""
+        return self._net.addr(self._net.name)
+
+    @property
+    def now(self) -> float:
+        """When the current callback began: seconds since the cluster started."""
+        return self._net.now
+
+    @property
+    def storage(self) -> dict[str, Any]:
+        """The node's persistent storage: a dict kept in a JSON file."""
+        return self._net.storage
+
+    @property
+    def incarnation(self) -> int:
+        """How many times this node's process was started before this one."""
+        return self._net.incarnation
+
+    def addr(self, name: str) -> Addr:
+        """The address of node ``name``. Raises ``UnknownNode`` if it is not in the cluster."""
+        return self._net.addr(name)
+
+    def peers(self) -> list[str]:
+        """The names of every other node, in the cluster's order."""
+        return [n for n in self._net.config.nodes if n != self._net.name]
+
+    def run_later(self, after: float, callback: TimerCallback) -> Timer:
+        """Call ``callback(ctx)`` once, ``after`` seconds from now."""
+        after = check_time("after", after)
+        return self._net.start_timer(callback, self._net.now + after, None)
+
+    def run_interval(self, every: float, callback: TimerCallback) -> Timer:
+        """Call ``callback(ctx)`` every ``every`` seconds, without drift."""
+        every = check_time("every", every, positive=True)
+        return self._net.start_timer(callback, self._net.now, every)
+
+    def cancel(self, timer: Timer | None) -> None:
+        """Cancel a timer (``None`` or an already-fired one is fine)."""
+        if timer is not None:
+            timer.cancelled = True
+            handle = self._net.handles.pop(timer, None)
+            if handle is not None:
+                handle.cancel()
+
+    def stop(self) -> None:
+        """Stop this actor: ``stopped(ctx)`` runs, then the process exits."""
+        self._net.stop_actor()
+
+    def annotate(self, **state: Any) -> None:
+        """Publish this node's view to its trace and status file (``None`` removes a key)."""
+        self._net.annotate(state)
+
+
+class NetNode(asyncio.DatagramProtocol):
+    """One node of a cluster, in this process.
+
+    Args:
+        run: the run directory.
+        name: this node's name.
+        incarnation: how many times it was started before.
+        listening_since: when its socket was bound (cluster time); datagrams
+            sent earlier are refused.
+        parent: the pid whose death ends this process, or ``None``.
+    """
+
+    def __init__(
+        self,
+        run: RunDir,
+        name: str,
+        incarnation: int,
+        listening_since: float,
+        parent: int | None = None,
+    ) -> None:
+        self.run = run
+        self.config = run.config()
+        self.key = run.key()
+        if name not in self.config.ports:
+            raise invalid("node", name, f"must be one of {', '.join(self.config.nodes)}")
+        self.name = name
+        self.incarnation = incarnation
+        self.parent = parent
+        self.dir_inode = run.path.stat().st_ino
+        config = self.config
+        self.factory = cluster_factories(
+            config.protocol, config.nodes, config.options, config.seed
+        )[name]
+        self.codec = MessageCodec(protocol_message_types(config.protocol), self.addr)
+        self.storage = PersistentStorage(run.node_file(name, "storage.json"))
+        self.guard = ReplayGuard(listening_since)
+        self.where = {n: (config.host, port) for n, port in config.ports.items()}
+        self.addresses = {n: NetAddr(self, n) for n in config.nodes}
+        self.now = cluster_clock(config.start)
+        self.lamport = 0
+        self.seq = 0
+        self.next_request = incarnation << 32  # never a live id of an earlier incarnation
+        self.requests: dict[int, Request] = {}
+        self.handles: dict[Timer, asyncio.TimerHandle] = {}
+        self.annotations: dict[str, Any] = {}
+        self.refused = dict.fromkeys(REFUSALS, 0)
+        self.dropped = {"loss": 0, "partition": 0}
+        self.blocked: set[tuple[str, str]] = set()
+        self.loss = 0.0
+        self.filter_version = 0
+        self.apply_filter(run.state().get("filter"))
+        self.loss_rng = random.Random(f"{config.seed}/network/{name}/{incarnation}")
+        self.status = "up"
+        self.dirty = True
+        self.rounds = 0
+        self.ctx = NetContext(self)
+        self.actor: Actor | None = None
+        self.transport: asyncio.DatagramTransport | None = None
+        self.done: asyncio.Future[int] | None = None
+        self.trace_file = open(  # noqa: SIM115 (open for the process's life; line-buffered,
+            # so a kill -9 loses no finished row)
+            run.node_file(name, "trace.jsonl"),
+            "a",
+            buffering=1,
+            encoding="utf-8",
+        )
+
+    # -- the process -----------------------------------------------------------
+
+    async def serve(self, sock: socket.socket) -> int:
+        """Run the node until it stops, fails, or is told to end; returns the exit status."""
+        loop = asyncio.get_running_loop()
+        self.done = loop.create_future()
+        await loop.create_datagram_endpoint(lambda: self, sock=sock)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.finish, 0)
+        self.tick()
+        self.record("restart" if self.incarnation else "spawn")
+        actor = self.factory()
+        if not isinstance(actor, Actor):
+            raise invalid("factory", self.factory, f"must return an Actor, not {actor!r}")
+        self.actor = actor
+        self.guarded("started", "started", actor.started, self.ctx)
+        self.housekeeping()
+        code = await self.done
+        if self.transport is not None:
+            self.transport.close()
+        self.write_status()
+        self.trace_file.close()
+        return code
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.DatagramTransport, transport)
+
+    def finish(self, code: int) -> None:
+        """End the process with exit status ``code`` (once)."""
+        if self.done is not None and not self.done.done():
+            self.done.set_result(code)
+
+    def tick(self) -> None:
+        """A callback begins: read the clock once for everything it does."""
+        self.now = cluster_clock(self.config.start)
+
+    def housekeeping(self) -> None:
+        """Publish the status file; about every second, check that the run goes on."""
+        if self.dirty:
+            self.write_status()
+        self.rounds += 1
+        if self.rounds % WATCH_EVERY == 0:
+            self.guard.forget_old(cluster_clock(self.config.start))
+            if not self.run_goes_on():
+                self.finish(0)
+        assert self.done is not None
+        asyncio.get_running_loop().call_later(HOUSEKEEPING, self.housekeeping)
+
+    def run_goes_on(self) -> bool:
+        """Whether the run directory is still there and the parent (if any) alive."""
+        try:
+            same_dir = self.run.path.stat().st_ino == self.dir_inode
+        except FileNotFoundError:
+            return False
+        return same_dir and (self.parent is None or os.getppid() == self.parent)
+
+    def write_status(self) -> None:
+        """Write what this node last published, and its counters, for ``net status``."""
+        self.dirty = False
+        status = {
+            "name": self.name,
+            "pid": os.getpid(),
+            "incarnation": self.incarnation,
+            "status": self.status,
+            "annotations": encode_value(self.annotations),
+            "refused": self.refused,
+            "dropped": self.dropped,
+            "filter_version": self.filter_version,
+            "t": self.now,
+        }
+        write_private(self.run.node_file(self.name, "status.json"), json.dumps(status))
+
+    # -- the trace ---------------------------------------------------------------
+
+    def record(self, kind: str, node: str | None = None, **fields: Any) -> int:
+        """Write one trace row at ``self.now``; returns its Lamport time."""
+        self.lamport += 1
+        row = {"t": self.now, "lc": self.lamport, "kind": kind, "node": node or self.name}
+        row.update((k, v) for k, v in fields.items() if v is not None)
+        self.trace_file.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
+        return self.lamport
+
+    def annotate(self, state: dict[str, Any]) -> None:
+        """``ctx.annotate``: update the published view and record it."""
+        for key, value in state.items():
+            if value is None:
+                self.annotations.pop(key, None)
+            else:
+                self.annotations[key] = value
+        self.record("annotate", data=encode_value(state))
+        self.dirty = True
+
+    # -- running the actor's code -----------------------------------------------
+
+    def guarded(self, during: str, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run the actor's ``fn(*args)``; an exception is recorded and ends the process."""
+        if self.status != "up" and during != "stopped":
+            return None
+        try:
+            return fn(*args)
+        except Exception as exc:
+            self.fail(during, what, exc)
+            return None
+
+    def fail(self, during: str, what: str, exc: Exception) -> None:
+        """Record a failure; a running node then crashes (its process exits with 1)."""
+        traceback.print_exception(exc, file=sys.stderr)
+        outcome = "crashed" if self.status == "up" else self.status
+        error = f"{type(exc).__name__}: {exc}"
+        self.record(
+            "failure", data={"during": during, "what": what, "error": error, "outcome": outcome}
+        )
+        if self.status == "up":
+            self.status = "down"
+            self.annotations = {}
+            self.record("crash")
+            self.finish(1)
+
+    def stop_actor(self) -> None:
+        """``ctx.stop``: ``stopped(ctx)`` runs, timers end, the process exits with 0."""
+        if self.status != "up" or self.actor is None:
+            return
+        self.status = "stopped"
+        self.guarded("stopped", "stopped", self.actor.stopped, self.ctx)
+        for handle in self.handles.values():
+            handle.cancel()
+        self.handles.clear()
+        self.annotations = {}
+        self.record("stop")
+        self.finish(0)
+
+    # -- timers ------------------------------------------------------------------
+
+    def start_timer(self, callback: TimerCallback, start: float, every: float | None) -> Timer:
+        """A timer due at ``start`` (one-shot) or every ``every`` from ``start``."""
+        timer = Timer(cast("Node", self), callback, start, every)
+        self.schedule(timer)
+        return timer
+
+    def schedule(self, timer: Timer) -> None:
+        """Put ``timer``'s next firing on the event loop (its clock is the monotonic one)."""
+        loop = asyncio.get_running_loop()
+        self.handles[timer] = loop.call_at(self.config.start + timer.due(), self.fire, timer)
+
+    def fire(self, timer: Timer) -> None:
+        """A timer is due. An interval timer late by several ticks runs once, on its grid."""
+        self.handles.pop(timer, None)
+        if not timer.active or self.status != "up":
+            return
+        self.tick()
+        if timer.every is None:
+            timer.cancelled = True
+        else:
+            timer.fired = max(timer.fired + 1, int((self.now - timer.start) // timer.every))
+            self.schedule(timer)
+        self.record("timer", data=timer.name)
+        self.guarded("timer", timer.name, timer.callback, self.ctx)
+
+    # -- sending -----------------------------------------------------------------
+
+    def addr(self, name: str) -> NetAddr:
+        """The address of node ``name``."""
+        found = self.addresses.get(name)
+        if found is None:
+            raise UnknownNode(
+                f"node={name!r} is not allowed: no such node (known: {', '.join(self.where)})"
+            )
+        return found
+
+    def send(self, dst: str, msg: Any, request_id: int = 0) -> None:
+        """Send ``msg`` to ``dst``: to itself at once, else in one datagram unless filtered."""
+        check_message(msg)
+        self.addr(dst)
+        data = self.codec.encode(msg)
+        self.seq += 1
+        mid = [self.name, self.incarnation, self.seq]
+        lamport = self.record("send", peer=dst, mid=mid, msg=data)
+        if dst == self.name:  # a self-send never crosses the network
+            asyncio.get_running_loop().call_soon(self.deliver_own, mid, msg, request_id)
+            return
+        if (self.name, dst) in self.blocked:
+            self.drop(mid, self.name, dst, "partition")
+            return
+        if self.loss and self.loss_rng.random() < self.loss:
+            self.drop(mid, self.name, dst, "loss")
+            return
+        header = {
+            "src": self.name,
+            "dst": dst,
+            "boot": self.incarnation,
+            "seq": self.seq,
+            "sent": self.now,
+            "lc": lamport,
+            "req": request_id,
+            "msg": data,
+        }
+        assert self.transport is not None
+        self.transport.sendto(seal(self.key, header), self.where[dst])
+
+    def drop(self, mid: list[Any], src: str, dst: str, reason: str) -> None:
+        """Record and count a message the drop filter takes."""
+        self.dropped[reason] += 1
+        self.dirty = True
+        self.record("drop", node=src, peer=dst, mid=mid, reason=reason)
+
+    def request(
+        self,
+        dst: str,
+        msg: Any,
+        timeout: float,
+        on_reply: Callable[[Any, Context | None], Any] | None,
+        on_timeout: Callable[[Context | None], Any] | None,
+    ) -> Request:
+        """``addr.send``: send ``msg`` and wait up to ``timeout`` seconds for the reply."""
+        self.next_request += 1
+        request = Request(self.next_request, None, on_reply, on_timeout)
+
+        def request_timeout(ctx: Context) -> None:
+            if request.pending:
+                request.timed_out = True
+                self.requests.pop(request.id, None)
+                if on_timeout is not None:
+                    on_timeout(ctx)
+
+        request.timer = self.start_timer(request_timeout, self.now + timeout, None)
+        self.requests[request.id] = request
+        self.send(dst, msg, request.id)
+        return request
+
+    # -- receiving ---------------------------------------------------------------
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        """Check a datagram and hand its message to the actor; refuse it otherwise."""
+        if self.status != "up":
+            return
+        self.tick()
+        try:
+            header = unseal(self.key, data)
+            self.guard.admit(header, self.now)
+            if header["src"] == CONTROL:
+                self.apply_filter(header.get("control"))
+                return
+            request_id = header.get("req", 0)
+            if header["dst"] != self.name or header["src"] not in self.where:
+                raise Refused("malformed", f"from {header['src']!r:.40} to {header['dst']!r:.40}")
+            if not isinstance(request_id, int) or isinstance(request_id, bool):
+                raise Refused("malformed", f"req={request_id!r:.40}")
+            msg = self.codec.decode(header.get("msg"))
+            self.handler_for(msg)
+        except Refused as refusal:
+            self.refuse(refusal)
+            return
+        src = header["src"]
+        self.lamport = max(self.lamport, header["lc"])
+        mid = [src, header["boot"], header["seq"]]
+        if (src, self.name) in self.blocked:  # nothing arrives over a cut link
+            self.drop(mid, src, self.name, "partition")
+            return
+        self.record("deliver", node=src, peer=self.name, mid=mid)
+        self.dispatch(src, msg, request_id)
+
+    def deliver_own(self, mid: list[Any], msg: Any, request_id: int) -> None:
+        """A self-send arrives."""
+        if self.status != "up":
+            return
+        self.tick()
+        self.record("deliver", peer=self.name, mid=mid)
+        self.dispatch(self.name, msg, request_id)
+
+    def handler_for(self, msg: Any) -> Callable[[Any, Context], Any] | None:
+        """The actor's handler for ``msg`` (``None`` for a reply).
+
+        Raises:
+            Refused: ``unhandled``, when the actor has none.
+        """
+        if isinstance(msg, Reply):
+            return None
+        assert self.actor is not None
+        try:
+            return find_handler(self.actor, type(msg))
+        except UnhandledMessage as exc:
+            raise Refused("unhandled", str(exc)) from None
+
+    def dispatch(self, src: str, msg: Any, request_id: int) -> None:
+        """Run the handler (or the reply callback); answer a request."""
+        if isinstance(msg, Reply):
+            request = self.requests.pop(msg.request_id, None)
+            if request is not None and request.pending:
+                request.done, request.value = True, msg.value
+                self.ctx.cancel(request.timer)
+                if request.on_reply is not None:
+                    self.guarded("reply", "on_reply", request.on_reply, msg.value, self.ctx)
+            return
+        handler = self.handler_for(msg)
+        assert handler is not None
+
+        def handle(ctx: Context) -> None:
+            value = handler(msg, ctx)
+            if request_id:
+                self.send(src, Reply(request_id, value))
+
+        self.guarded("handler", getattr(handler, "__name__", "handler"), handle, self.ctx)
+
+    def refuse(self, refusal: Refused) -> None:
+        """Count a refused datagram, and log it (the first few of each reason)."""
+        self.refused[refusal.reason] += 1
+        self.dirty = True
+        if self.refused[refusal.reason] <= LOGGED_REFUSALS:
+            print(f"{self.name}: refused a datagram: {refusal}", file=sys.stderr, flush=True)
+
+    def apply_filter(self, control: Any) -> None:
+        """Adopt the launcher's drop filter (partitions and loss), if it is newer.
+
+        Raises:
+            Refused: ``malformed`` control data.
+        """
+        if control is None:
+            return
+        try:
+            version, blocked, loss = control["version"], control["blocked"], control["loss"]
+            links = {(str(a), str(b)) for a, b in blocked}
+            loss = float(loss)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Refused("malformed", f"control data {control!r:.80}: {exc}") from None
+        if isinstance(version, int) and version > self.filter_version:
+            self.filter_version, self.blocked, self.loss = version, links, loss
+            self.dirty = True
+
+
+def tie_to_parent() -> None:
+    """Ask Linux to send SIGTERM when the parent dies (elsewhere: polling only)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of a node process (``python -m distsys_edu.net``)."""
+    parser = argparse.ArgumentParser(prog="python -m distsys_edu.net")
+    parser.add_argument("run_dir")
+    parser.add_argument("name")
+    parser.add_argument("--fd", type=int, required=True, help="the bound UDP socket")
+    parser.add_argument("--incarnation", type=int, default=0)
+    parser.add_argument("--listening-since", type=float, required=True)
+    parser.add_argument("--parent", type=int, help="end when this process ends")
+    args = parser.parse_args(argv)
+    os.umask(0o077)  # every file the node writes is its owner's alone
+    if args.parent is not None:
+        tie_to_parent()
+        if os.getppid() != args.parent:  # it ended before the tie was made
+            return 0
+    run = RunDir(args.run_dir)
+    if run.key_file.stat().st_mode & 0o077:
+        print(f"{run.key_file} must be readable by its owner only", file=sys.stderr)
+        return 2
+    sock = socket.socket(fileno=args.fd)
+    node = NetNode(run, args.name, args.incarnation, args.listening_since, args.parent)
+    return asyncio.run(node.serve(sock))
