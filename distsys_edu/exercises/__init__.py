@@ -7,6 +7,7 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 :class:`ExerciseFailed`.
 """
 
+from .follower import check_follower_detector
 from .ping_pong import check_ping_pong
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
@@ -19,6 +20,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioOutcome",
+    "check_follower_detector",
     "check_ping_pong",
     "register",
     "replay",

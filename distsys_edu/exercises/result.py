@@ -151,10 +151,12 @@ class ExerciseResult:
             problem = self.first_problem
             assert problem is not None
             return "\n".join([*lines, f"  hint: {problem.hint}"])
+        hints: set[str] = set()
         for outcome in self.outcomes:
             lines.append(f"- {outcome.scenario}: {outcome.status}")
             if outcome in self._detailed():
-                lines.extend(_details(outcome))
+                lines.extend(_details(outcome, brief=outcome.hint in hints))
+                hints.add(outcome.hint)
         return "\n".join(lines)
 
     def _detailed(self) -> list[ScenarioOutcome]:
@@ -241,8 +243,11 @@ class ExerciseResult:
         return self
 
 
-def _details(outcome: ScenarioOutcome) -> list[str]:
-    """The indented lines under a scenario that did not pass."""
+def _details(outcome: ScenarioOutcome, brief: bool) -> list[str]:
+    """The indented lines under a scenario that did not pass; ``brief``: what happened
+    only, when an earlier scenario already gave the same hint."""
+    if brief:
+        return [f"    happened: {outcome.happened} (hint as above)"]
     lines = []
     for key in ("expected", "happened", "hint"):
         text = getattr(outcome, key)
