@@ -9,6 +9,7 @@ Commands::
     distsys-edu experiment detector-tradeoff
                                           detection time vs. false suspicions
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked
+    distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises
 
 Conventions: times on the command line are seconds for ``--until`` and fault lines
 (``--fault "2.5 crash n1"``), milliseconds for latencies, timeouts and heartbeats.
@@ -29,6 +30,7 @@ from typing import Any, NoReturn
 
 from .checks import explore
 from .checks.replay import FAULT_KINDS
+from .exercises import grade as grading
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
 from .experiments.election_time import election_time
 from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
@@ -625,6 +627,11 @@ def cmd_explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """``grade NOTEBOOK...``: run submitted notebooks, print each one's exercise results."""
+    return grading.run(args)
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -743,6 +750,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--seed", type=int, default=0)
     ex.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ex.set_defaults(handler=cmd_explore)
+
+    gr = commands.add_parser("grade", help="run submitted notebooks, table of exercise results")
+    grading.add_arguments(gr)
+    gr.set_defaults(handler=cmd_grade)
     return parser
 
 

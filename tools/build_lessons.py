@@ -69,7 +69,9 @@ class Cell:
 
     def to_node(self, stem: str) -> NotebookNode:
         """The notebook cell, with an id that is the same in both notebooks and every build."""
-        make = nbformat.v4.new_markdown_cell if self.kind == "markdown" else nbformat.v4.new_code_cell
+        make = (
+            nbformat.v4.new_markdown_cell if self.kind == "markdown" else nbformat.v4.new_code_cell
+        )
         node = make(self.source, id=f"{stem}-{self.number:02d}")
         if self.tags:
             node.metadata["tags"] = list(self.tags)
@@ -147,7 +149,7 @@ def _expand(row: str, where: str, line: int) -> str:
 
 
 def _check_pairs(cells: Sequence[Cell], where: str) -> None:
-    for before, cell in zip([None, *cells], cells):
+    for before, cell in zip([None, *cells], cells, strict=False):
         if SOLUTION in cell.tags and (before is None or EXERCISE not in before.tags):
             raise LessonSourceError(
                 f"{where}: cell {cell.number + 1} is a solution with no exercise cell just "
@@ -210,7 +212,9 @@ def _metadata() -> NotebookNode:
 def build(source: Path, root: Path, *, run: bool = True) -> list[Path]:
     """Write the two notebooks of ``source`` under ``root``; returns their paths."""
     written = []
-    for nb, path, strict in zip(notebooks(source), targets(root, source.stem), (False, True)):
+    for nb, path, strict in zip(
+        notebooks(source), targets(root, source.stem), (False, True), strict=True
+    ):
         path.parent.mkdir(parents=True, exist_ok=True)
         if run:
             execute(nb, path.parent, strict=strict)
@@ -225,14 +229,16 @@ def differences(source: Path, root: Path) -> list[str]:
     Compares each cell's type, tags and source, not outputs (strict nbval re-runs those).
     """
     found = []
-    for nb, path in zip(notebooks(source), targets(root, source.stem)):
+    for nb, path in zip(notebooks(source), targets(root, source.stem), strict=True):
         if not path.exists():
             found.append(f"{path}: missing; run tools/build_lessons.py")
             continue
         committed = nbformat.read(path, as_version=4)
         want, have = _cells(nb), _cells(committed)
         if want != have:
-            first = next((i for i, (w, h) in enumerate(zip(want, have)) if w != h), None)
+            first = next(
+                (i for i, (w, h) in enumerate(zip(want, have, strict=False)) if w != h), None
+            )
             at = f"cell {first + 1}" if first is not None else f"{len(have)} cells, not {len(want)}"
             found.append(f"{path}: differs from {source.name} ({at}); run tools/build_lessons.py")
     return found

@@ -153,7 +153,7 @@ def _false_suspicion(
             "cancel it and start a new one (or note ctx.now and compare with it)",
             at=early,
         )
-    gaps = [b - a for a, b in zip(beats[follower], beats[follower][1:])]
+    gaps = [b - a for a, b in zip(beats[follower], beats[follower][1:], strict=False)]
     return Problem(
         expected,
         f"{follower} suspected the leader at t={when:g}, {when - heard[-1]:g} s after its "
@@ -212,9 +212,7 @@ EXERCISE = register(
 )
 
 
-def check_follower_detector(
-    follower_class: type, *, strict: bool | None = None
-) -> ExerciseResult:
+def check_follower_detector(follower_class: type, *, strict: bool | None = None) -> ExerciseResult:
     """Check a follower that suspects a silent leader, beside the blog's Leader (lesson 02).
 
     Args:

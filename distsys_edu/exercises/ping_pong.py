@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from ..runtime import Actor, Context, Event, LinkConfig, Sim
+from ..runtime import Actor, Constant, Context, Event, LinkConfig, Sim
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 
@@ -198,7 +198,7 @@ EXERCISE = register(
         (
             _scenario("reliable network", LinkConfig(), seed=1, until=10.0),
             _scenario("30% loss", LinkConfig(loss=0.3), seed=2, until=60.0),
-            _scenario("slow network", LinkConfig(latency=1.0), seed=3, until=30.0),
+            _scenario("slow network", LinkConfig(latency=Constant(1.0)), seed=3, until=30.0),
             _scenario("duplicating network", LinkConfig(duplication=0.5), seed=4, until=20.0),
         ),
     )

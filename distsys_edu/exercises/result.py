@@ -265,7 +265,9 @@ def _html_details(outcome: ScenarioOutcome) -> str:
         for key in ("expected", "happened", "hint")
         if getattr(outcome, key)
     )
-    replay = f"<dt>replay it</dt><dd><pre>{_esc(outcome.replay)}</pre></dd>" if outcome.replay else ""
+    replay = (
+        f"<dt>replay it</dt><dd><pre>{_esc(outcome.replay)}</pre></dd>" if outcome.replay else ""
+    )
     picture = ""
     if outcome.picture is not None:
         data = base64.b64encode(outcome.picture).decode("ascii")

@@ -242,9 +242,7 @@ def strict_mode(strict: bool | None) -> bool:
 
 
 def _not_attempted(scenario: Scenario, happened: str) -> ScenarioOutcome:
-    return ScenarioOutcome(
-        scenario.name, NOT_ATTEMPTED, happened=happened, hint=NOT_ATTEMPTED_HINT
-    )
+    return ScenarioOutcome(scenario.name, NOT_ATTEMPTED, happened=happened, hint=NOT_ATTEMPTED_HINT)
 
 
 def _first_failure(world: Any) -> Failure | None:
