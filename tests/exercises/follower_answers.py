@@ -46,3 +46,13 @@ class SlowToNotice(WatchfulFollower):
         ctx.cancel(self.silence)
         self.timeout = 10 * self.config.heartbeat_interval
         self.silence = ctx.run_later(self.timeout, self.leader_silent)
+
+
+class SmallMargin(WatchfulFollower):
+    """Suspects after 1.3 heartbeat intervals: too little margin for a jittery network."""
+
+    def started(self, ctx: Context) -> None:
+        super().started(ctx)
+        ctx.cancel(self.silence)
+        self.timeout = 1.3 * self.config.heartbeat_interval
+        self.silence = ctx.run_later(self.timeout, self.leader_silent)

@@ -81,3 +81,29 @@ class BadInit(Pinger):
 
     def __init__(self, name: str) -> None:
         super().__init__()
+
+
+class PublishesTheSet(Pinger):
+    """Publishes the set of pongs instead of how many."""
+
+    def on_pong(self, msg: Pong, ctx: Context) -> None:
+        super().on_pong(msg, ctx)
+        ctx.annotate(pongs=tuple(sorted(self.received)))
+
+
+class NeverPublishes(Pinger):
+    """Gets every pong but never publishes the count."""
+
+    def on_pong(self, msg: Pong, ctx: Context) -> None:
+        self.received.add(msg.seq)
+        if msg.seq == self.seq:
+            ctx.cancel(self.retry)
+            if self.seq < PINGS:
+                self.send_next(ctx)
+
+
+class Silent(Actor):
+    """Sends nothing at all."""
+
+    def on_pong(self, msg: Pong, ctx: Context) -> None:
+        pass
