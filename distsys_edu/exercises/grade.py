@@ -94,6 +94,7 @@ def grade_notebook(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> Notebo
     client = NotebookClient(
         nb,
         timeout_func=limit.seconds_left,
+        on_cell_start=limit.cell_started,
         kernel_name="python3",
         allow_errors=True,
         record_timing=False,
@@ -101,12 +102,12 @@ def grade_notebook(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> Notebo
     )
     status, detail, stopped_in = RAN, "", None
     try:
-        client.execute(env={**os.environ, STRICT_ENV: "0"})
+        client.execute(env=kernel_environment())
     except CellTimeoutError:
-        stopped_in = _running_cell(nb)
+        stopped_in = limit.cell
         status, detail = TIMED_OUT, f"cell {stopped_in} was still running after {timeout:g} s"
     except DeadKernelError:
-        stopped_in = _running_cell(nb)
+        stopped_in = limit.cell
         status, detail = KERNEL_DIED, f"while running cell {stopped_in}"
     errors = _cell_errors(nb, stopped_in)
     return NotebookGrade(str(path), status, detail, errors, _results(nb))
@@ -125,12 +126,32 @@ def grade(paths: Sequence[str | Path], timeout: float = DEFAULT_TIMEOUT) -> list
     return [grade_notebook(path, timeout) for path in paths]
 
 
+def kernel_environment() -> dict[str, str]:
+    """This process's environment for a kernel that runs in the notebook's own folder.
+
+    Checks show their results instead of raising (``DISTSYS_EDU_STRICT=0``), and
+    relative ``PYTHONPATH`` entries are made absolute, so that the kernel imports the
+    same ``distsys_edu`` as the grader from whatever folder it starts in.
+    """
+    env = dict(os.environ)
+    env[STRICT_ENV] = "0"
+    if env.get("PYTHONPATH"):
+        parts = env["PYTHONPATH"].split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in parts if p)
+    return env
+
+
 class _Limit:
     """nbclient's per-cell timeout, made into one limit for the whole notebook."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.deadline: float | None = None
+        self.cell = 0  # the cell running now, counted from 1 like a reader would
+
+    def cell_started(self, cell: Any, cell_index: int) -> None:
+        """nbclient's hook: note which cell runs (to say where a notebook stopped)."""
+        self.cell = cell_index + 1
 
     def seconds_left(self, cell: Any) -> int:
         """Whole seconds left (at least 1: nbclient reads 0 as no limit)."""
@@ -142,14 +163,6 @@ class _Limit:
 
 def _code_cells(nb: Any) -> list[tuple[int, Any]]:
     return [(i + 1, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-
-
-def _running_cell(nb: Any) -> int:
-    """The number (from 1, counting every cell) of the first code cell that did not finish."""
-    cells = _code_cells(nb)
-    finished = [n for n, c in cells if c.get("execution_count") is not None]
-    unfinished = [n for n, _ in cells if n not in finished]
-    return unfinished[0] if unfinished else cells[-1][0]
 
 
 def _cell_errors(nb: Any, stopped_in: int | None) -> int:
