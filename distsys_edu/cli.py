@@ -10,6 +10,7 @@ Commands::
                                           detection time vs. false suspicions
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
                                           a summary (--all: every counterexample)
+    distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises
     distsys-edu net up PROTOCOL [...]     the same protocol as real processes (net --help)
     distsys-edu --version
 
@@ -36,6 +37,7 @@ from . import __version__
 from .checks import explore
 from .checks.replay import FAULT_KINDS
 from .checks.words import counted
+from .exercises import grade as grading
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
 from .experiments.election_time import election_time
 from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
@@ -661,6 +663,11 @@ def cmd_explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """``grade NOTEBOOK...``: run submitted notebooks, print each one's exercise results."""
+    return grading.run(args)
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -799,6 +806,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ex.set_defaults(handler=cmd_explore)
 
+    gr = commands.add_parser("grade", help="run submitted notebooks, table of exercise results")
+    grading.add_arguments(gr)
+    gr.set_defaults(handler=cmd_grade)
     add_net_commands(commands)
     return parser
 

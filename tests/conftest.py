@@ -13,3 +13,7 @@ from pathlib import Path
 TESTS = str(Path(__file__).resolve().parent)
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
+
+# Notebooks under tests/ are test material (the browser harness's, the lesson builder's
+# fixtures), run by the tests that own them; only lessons/ is checked by nbval.
+collect_ignore_glob = ["**/*.ipynb"]

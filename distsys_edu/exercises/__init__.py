@@ -1,0 +1,27 @@
+"""Exercises: the checks that lessons call, and what they return.
+
+Each ``check_*`` function runs the class a learner wrote through named, seeded
+scenarios and returns an :class:`ExerciseResult` (a coloured box in a notebook,
+a few deterministic lines as text). It never raises on an unfinished stub; with
+``strict=True`` or ``DISTSYS_EDU_STRICT=1`` anything but a pass raises
+:class:`ExerciseFailed`.
+"""
+
+from .follower import check_follower_detector
+from .ping_pong import check_ping_pong
+from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
+from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
+
+__all__ = [
+    "STRICT_ENV",
+    "Exercise",
+    "ExerciseFailed",
+    "ExerciseResult",
+    "Problem",
+    "Scenario",
+    "ScenarioOutcome",
+    "check_follower_detector",
+    "check_ping_pong",
+    "register",
+    "replay",
+]

@@ -1,0 +1,287 @@
+"""Build each lesson's two notebooks from its one source, so that they cannot drift apart.
+
+A lesson source ``lessons/src/NN_topic.py`` is a Python file in the "percent" format
+(the one jupytext and VS Code read): ``# %%`` starts a code cell, ``# %% [markdown]`` a
+markdown cell whose lines are comments (``# text``). Two tags make the difference
+between the notebooks:
+
+* ``# %% tags=["exercise"]``: only in the learner's notebook ``lessons/NN_topic.ipynb``
+  (the stub to fill in);
+* ``# %% tags=["solution"]``: only in ``lessons/solutions/NN_topic.ipynb`` (the worked
+  answer). Each solution cell comes directly after its exercise cell.
+
+A code line ``# distsys-edu: include MODULE:NAME`` is replaced by the source of that
+class or function, so the stub and the worked answer can live in
+``distsys_edu.exercises`` (where tests check them) and read the same in the notebook.
+
+Both notebooks are executed in a fresh kernel (solutions with ``DISTSYS_EDU_STRICT=1``,
+so a worked answer that does not pass stops the build) and written with their outputs,
+without execution timestamps or version metadata, so that a rebuild of unchanged
+lessons changes no byte.
+
+    python tools/build_lessons.py                 # every lesson in lessons/src
+    python tools/build_lessons.py 01_actors       # one lesson
+    python tools/build_lessons.py --no-execute    # cells only, no outputs
+    python tools/build_lessons.py --check         # exit 1 if a committed notebook's
+                                                  # cells differ from its source
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import os
+import re
+import sys
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+EXERCISE, SOLUTION = "exercise", "solution"
+EXECUTE_TIMEOUT = 600  # seconds a cell may take while building
+
+_CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
+_INCLUDE = re.compile(r"^# distsys-edu: include (?P<module>[\w.]+):(?P<name>[\w.]+)\s*$")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+class LessonSourceError(ValueError):
+    """A lesson source that cannot be turned into notebooks (the message says where)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a lesson source, numbered in source order."""
+
+    number: int
+    kind: str  # "code" or "markdown"
+    source: str
+    tags: tuple[str, ...]
+
+    def to_node(self, stem: str) -> NotebookNode:
+        """The notebook cell, with an id that is the same in both notebooks and every build."""
+        make = (
+            nbformat.v4.new_markdown_cell if self.kind == "markdown" else nbformat.v4.new_code_cell
+        )
+        node = make(self.source, id=f"{stem}-{self.number:02d}")
+        if self.tags:
+            node.metadata["tags"] = list(self.tags)
+        return node
+
+
+def parse(text: str, where: str = "<source>") -> list[Cell]:
+    """The cells of a percent-format lesson source, includes expanded.
+
+    Raises:
+        LessonSourceError: text before the first cell, a bad tag list, an unknown tag,
+            a solution cell not directly after an exercise cell, or an include that
+            cannot be found.
+    """
+    cells: list[Cell] = []
+    header: tuple[int, re.Match[str]] | None = None
+    body: list[str] = []
+    for number, line in enumerate([*text.splitlines(), "# %%"], start=1):
+        match = _CELL.match(line)
+        if match is None:
+            if header is None and line.strip():
+                raise LessonSourceError(f"{where}:{number}: text before the first '# %%' cell")
+            body.append(line)
+            continue
+        if header is not None:
+            cells.append(_cell(len(cells), header, body, where))
+        header, body = (number, match), []
+    _check_pairs(cells, where)
+    return cells
+
+
+def _cell(index: int, header: tuple[int, re.Match[str]], body: list[str], where: str) -> Cell:
+    line, match = header
+    try:
+        tags = tuple(json.loads(match["tags"])) if match["tags"] else ()
+    except json.JSONDecodeError as exc:
+        raise LessonSourceError(f"{where}:{line}: tags must be a JSON list ({exc})") from None
+    unknown = [t for t in tags if t not in (EXERCISE, SOLUTION)]
+    if unknown or len(set(tags) & {EXERCISE, SOLUTION}) > 1:
+        raise LessonSourceError(
+            f"{where}:{line}: tags={list(tags)!r}: a cell may be tagged either "
+            f"{EXERCISE!r} or {SOLUTION!r}, nothing else"
+        )
+    text = "\n".join(body).strip("\n")
+    if match["markdown"]:
+        kind = "markdown"
+        text = "\n".join(_uncomment(row, where, line + i + 1) for i, row in enumerate(body))
+        text = text.strip("\n")
+    else:
+        kind = "code"
+        text = "\n".join(_expand(row, where, line + i + 1) for i, row in enumerate(body))
+        text = text.strip("\n")
+    return Cell(index, kind, text, tags)
+
+
+def _uncomment(row: str, where: str, line: int) -> str:
+    if not row.strip():
+        return ""
+    if not row.startswith("#"):
+        raise LessonSourceError(f"{where}:{line}: a markdown cell's lines start with '# '")
+    return row[2:] if row.startswith("# ") else row[1:]
+
+
+def _expand(row: str, where: str, line: int) -> str:
+    match = _INCLUDE.match(row)
+    if match is None:
+        return row
+    try:
+        target: object = importlib.import_module(match["module"])
+        for part in match["name"].split("."):
+            target = getattr(target, part)
+        return textwrap.dedent(inspect.getsource(target)).rstrip("\n")  # type: ignore[arg-type]
+    except (ImportError, AttributeError, TypeError, OSError) as exc:
+        raise LessonSourceError(f"{where}:{line}: cannot include {row[2:]!r}: {exc}") from None
+
+
+def _check_pairs(cells: Sequence[Cell], where: str) -> None:
+    for before, cell in zip([None, *cells], cells, strict=False):
+        if SOLUTION in cell.tags and (before is None or EXERCISE not in before.tags):
+            raise LessonSourceError(
+                f"{where}: cell {cell.number + 1} is a solution with no exercise cell just "
+                "before it: the learner must see a stub where the answer goes"
+            )
+
+
+def notebooks(source: Path) -> tuple[NotebookNode, NotebookNode]:
+    """The learner's and the solution notebook of one lesson source, not executed."""
+    cells = parse(source.read_text(encoding="utf-8"), str(source))
+    stem = source.stem
+
+    def notebook(leave_out: str) -> NotebookNode:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [c.to_node(stem) for c in cells if leave_out not in c.tags]
+        nb.metadata = _metadata()
+        return nb
+
+    return notebook(SOLUTION), notebook(EXERCISE)
+
+
+def targets(root: Path, stem: str) -> tuple[Path, Path]:
+    """Where a lesson's two notebooks live under ``root``."""
+    return root / f"{stem}.ipynb", root / "solutions" / f"{stem}.ipynb"
+
+
+def execute(nb: NotebookNode, folder: Path, *, strict: bool) -> NotebookNode:
+    """Run ``nb`` top to bottom in a fresh kernel started in ``folder``; strip what varies.
+
+    Raises:
+        nbclient.exceptions.CellExecutionError: a cell raised (a worked answer that
+            does not pass raises, since solutions run strict).
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["DISTSYS_EDU_STRICT"] = "1" if strict else "0"
+    client = NotebookClient(
+        nb,
+        timeout=EXECUTE_TIMEOUT,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    client.execute(env=env)
+    return clean(nb)
+
+
+def clean(nb: NotebookNode) -> NotebookNode:
+    """Drop what changes from run to run or machine to machine: versions, timings."""
+    nb.metadata = _metadata()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _metadata() -> NotebookNode:
+    return NotebookNode(kernelspec=NotebookNode(KERNELSPEC), language_info={"name": "python"})
+
+
+def build(source: Path, root: Path, *, run: bool = True) -> list[Path]:
+    """Write the two notebooks of ``source`` under ``root``; returns their paths."""
+    written = []
+    for nb, path, strict in zip(
+        notebooks(source), targets(root, source.stem), (False, True), strict=True
+    ):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if run:
+            execute(nb, path.parent, strict=strict)
+        nbformat.write(nb, path)
+        written.append(path)
+    return written
+
+
+def differences(source: Path, root: Path) -> list[str]:
+    """How the committed notebooks' cells differ from what ``source`` makes (empty: none).
+
+    Compares each cell's type, tags and source, not outputs (strict nbval re-runs those).
+    """
+    found = []
+    for nb, path in zip(notebooks(source), targets(root, source.stem), strict=True):
+        if not path.exists():
+            found.append(f"{path}: missing; run tools/build_lessons.py")
+            continue
+        committed = nbformat.read(path, as_version=4)
+        want, have = _cells(nb), _cells(committed)
+        if want != have:
+            first = next(
+                (i for i, (w, h) in enumerate(zip(want, have, strict=False)) if w != h), None
+            )
+            at = f"cell {first + 1}" if first is not None else f"{len(have)} cells, not {len(want)}"
+            found.append(f"{path}: differs from {source.name} ({at}); run tools/build_lessons.py")
+    return found
+
+
+def _cells(nb: NotebookNode) -> list[tuple[str, list[str], str]]:
+    return [(c.cell_type, list(c.metadata.get("tags", [])), c.source) for c in nb.cells]
+
+
+def sources(root: Path, names: Sequence[str] = ()) -> list[Path]:
+    """The lesson sources under ``root / "src"``: all of them, or those named."""
+    found = sorted((root / "src").glob("*.py"))
+    if not names:
+        return found
+    chosen = [p for p in found if p.stem in names]
+    missing = sorted(set(names) - {p.stem for p in chosen})
+    if missing:
+        raise LessonSourceError(f"no lesson source {', '.join(missing)} in {root / 'src'}")
+    return chosen
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build (or check) the lessons; exit status 0, or 1 when ``--check`` finds drift."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", metavar="LESSON", help="e.g. 01_actors (default all)")
+    parser.add_argument("--root", type=Path, default=LESSONS, help="holds src/ (default lessons)")
+    parser.add_argument("--no-execute", action="store_true", help="write cells without outputs")
+    parser.add_argument("--check", action="store_true", help="compare cells, write nothing")
+    args = parser.parse_args(argv)
+    try:
+        chosen = sources(args.root, args.names)
+        if args.check:
+            problems = [p for s in chosen for p in differences(s, args.root)]
+            print("\n".join(problems) or f"{len(chosen)} lessons match their sources")
+            return 1 if problems else 0
+        for source in chosen:
+            for path in build(source, args.root, run=not args.no_execute):
+                print(f"wrote {path}")
+    except LessonSourceError as exc:
+        print(f"build_lessons: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
