@@ -10,6 +10,7 @@ through the shared annotation keys ``role``, ``term``, ``leader`` and
     {'one_leader_per_term': 0}
 """
 
+from .determinism import DeterminismResult, check_determinism
 from .explore import (
     BUILTIN_CHECKS,
     DEFAULT_INVARIANTS,
@@ -46,6 +47,7 @@ __all__ = [
     "ClusterState",
     "Counterexample",
     "Detection",
+    "DeterminismResult",
     "ExploreResult",
     "FaultMix",
     "Invariant",
@@ -53,6 +55,7 @@ __all__ = [
     "Shrunk",
     "Suspicion",
     "Violation",
+    "check_determinism",
     "completeness",
     "ddmin",
     "detection_times",
