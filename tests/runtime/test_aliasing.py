@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from distsys_edu.runtime import Actor, Context, MessageTypeError, Sim, check_message
+from distsys_edu.runtime.messages import frozen
 from distsys_edu.runtime.snapshot import Replay
 
 from .helpers import Gossip
@@ -116,3 +117,10 @@ def test_a_snapshot_does_not_change_when_the_replay_goes_on() -> None:
     published = dict(snapshot.nodes["a"].annotations)
     replay.notes["a"]["role"] = "leader"  # as a later annotate event would
     assert snapshot.nodes["a"].annotations == published
+
+
+def test_freezing_keeps_what_cannot_change_as_it_is() -> None:
+    ping = Gossip("a")
+    assert frozen(ping) is ping
+    assert frozen(b"x") == b"x"
+    assert frozen([1, {2}, {"k": [3]}]) == (1, frozenset({2}), {"k": (3,)})

@@ -173,3 +173,26 @@ def test_read_duration_does_not_spend_long_on_a_huge_exponent() -> None:
     assert read_duration("1e9999") == math.inf
     with pytest.raises(InvalidArgument, match="duration"):
         parse_duration("t", "1e9999")
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment"),
+    [
+        (lambda: FaultSchedule(5), "faults=5"),
+        (lambda: FaultSchedule("1 crash a"), "FaultSchedule.parse reads text"),
+        (lambda: FaultSchedule.from_json(None), "text=None"),
+        (lambda: FaultSchedule.parse(["1 crash a"]), "text=['1 crash a']"),
+        (lambda: Fault.parse(None), "cannot be parsed"),
+        (lambda: Fault.from_dict({"at": 1, "action": "pause", "args": ["a", "soon"]}), "'soon'"),
+    ],
+    ids=["not-iterable", "a-str", "json-none", "parse-list", "line-none", "json-seconds-text"],
+)
+def test_a_schedule_of_the_wrong_kind_is_refused(call: Callable[[], Any], fragment: str) -> None:
+    with pytest.raises(FaultScheduleError) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+def test_json_takes_times_and_durations_with_units() -> None:
+    fault = Fault.from_dict({"at": "500ms", "action": "pause", "args": ["a", "250ms"]})
+    assert fault == Fault(0.5, "pause", ("a", 0.25))
