@@ -14,8 +14,9 @@ Commands::
     distsys-edu net up PROTOCOL [...]     the same protocol as real processes (net --help)
     distsys-edu --version
 
-Conventions: times on the command line are seconds for ``--until`` and fault lines
-(``--fault "2.5 crash n1"``), milliseconds for latencies, timeouts and heartbeats.
+Conventions: a bare number on the command line is seconds for ``--until`` and fault
+lines (``--fault "2.5 crash n1"``), milliseconds for latencies, timeouts and heartbeats;
+every duration also takes an explicit unit (``500ms``, ``0.25s``, ``250us``).
 ``--json`` prints exactly one JSON object on stdout and turns progress bars off;
 progress bars only ever go to stderr. ``run --trace FILE`` also writes the trace as JSON
 lines. Bad input gives one line on stderr
@@ -44,8 +45,9 @@ from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, el
 from .net.cli import add_net_commands
 from .protocols.registry import PROTOCOLS, get_protocol
 from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
-from .runtime.errors import InvalidArgument, check_probability, invalid
+from .runtime.errors import InvalidArgument, check_probability, check_time, invalid
 from .runtime.faults import ACTIONS
+from .runtime.units import LATENCY_PLAUSIBLE_BELOW, has_unit, read_duration, warn_no_unit
 
 PROG = "distsys-edu"
 EXIT_USAGE = 2
@@ -74,22 +76,62 @@ class _Parser(argparse.ArgumentParser):
 # --------------------------------------------------------------------------- parsing helpers
 
 
+PLAUSIBLE_SECONDS = {"--latency": (0.0, LATENCY_PLAUSIBLE_BELOW), "--timeout": (1e-3, math.inf)}
+"""Where a bare number of ms is believable, per option (seconds); outside it, a warning."""
+
+
 def _range_ms(option: str, text: str, *, positive: bool) -> tuple[float, float]:
-    """``"150:300"`` (or ``"150"``) milliseconds -> ``(0.150, 0.300)`` seconds."""
+    """``"150:300"`` (or ``"150"``) milliseconds -> ``(0.150, 0.300)`` seconds.
+
+    Each bound may carry its own unit (``"0.15s:300ms"``); a bare number is ms,
+    and one implausible for ``option`` (a latency of a second or more, a timeout
+    under a millisecond) gets an ``ImplausibleUnitWarning``.
+    """
     bound = "> 0" if positive else ">= 0"
     parts = text.split(":")
     try:
-        values = [float(p) for p in parts]
+        values = [read_duration(p, unit="ms") for p in parts]
     except ValueError:
         values = []
     if len(values) not in (1, 2) or not all(
         math.isfinite(v) and (v > 0 if positive else v >= 0) for v in values
     ):
-        raise invalid(option, text, f"must be LOW:HIGH milliseconds, numbers {bound}, e.g. 150:300")
+        raise invalid(
+            option, text, f"must be LOW:HIGH milliseconds (or with units, 5ms:0.1s), {bound}"
+        )
     low, high = values[0], values[-1]
     if low > high:
-        raise invalid(option, text, f"must have LOW <= HIGH, but {low:g} > {high:g}")
-    return low / 1e3, high / 1e3
+        raise invalid(option, text, f"must have LOW <= HIGH, but {low:g} s > {high:g} s")
+    least, most = PLAUSIBLE_SECONDS.get(option, (0.0, math.inf))
+    if any(not has_unit(p) and not least <= v < most for p, v in zip(parts, values, strict=True)):
+        warn_no_unit(
+            option,
+            text,
+            ":".join(p if has_unit(p) else p + "ms" for p in parts),
+            ":".join(p if has_unit(p) else p + "s" for p in parts),
+            f"that is unusual for {option[2:]}",
+        )
+    return low, high
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a duration, ``"500ms"`` or ``"2.5"`` (bare: seconds), as seconds."""
+    try:
+        return check_time("value", read_duration(text))
+    except (ValueError, InvalidArgument):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a duration >= 0 such as 10, 2.5s or 500ms (a bare number is seconds)"
+        ) from None
+
+
+def _milliseconds(text: str) -> float:
+    """An argparse type: a duration, ``"100"`` (bare: ms) or ``"0.1s"``, as milliseconds."""
+    try:
+        return check_time("value", read_duration(text, unit="ms")) * 1e3
+    except (ValueError, InvalidArgument):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a duration >= 0 such as 100, 100ms or 0.1s (a bare number is ms)"
+        ) from None
 
 
 def _int_at_least(option: str, value: int, least: int) -> int:
@@ -691,17 +733,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
     run.add_argument("--nodes", type=int, default=5, help="cluster size (default 5)")
     run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--until", type=float, default=10.0, help="virtual seconds (default 10)")
+    run.add_argument(
+        "--until", type=_seconds, default=10.0, help="virtual seconds, or 500ms... (default 10)"
+    )
     run.add_argument(
         "--fault",
         action="append",
         default=[],
         metavar="LINE",
-        help='a fault line, e.g. "2.5 crash n1", "4 partition n1,n2|n3,n4,n5", "8 heal" '
-        "(times in seconds; repeat the option)",
+        help='a fault line, e.g. "2.5 crash n1", "4 partition n1,n2|n3,n4,n5", "8 heal", '
+        '"1 latency 5ms:10ms" (a bare number is seconds here; repeat the option)',
     )
     run.add_argument("--loss", type=float, default=0.0, help="message loss probability")
-    run.add_argument("--latency", metavar="LO:HI", help="one-way latency in ms (default 1)")
+    run.add_argument(
+        "--latency", metavar="LO:HI", help="one-way latency, ms or with a unit (default 1ms)"
+    )
     run.add_argument(
         "--trace",
         metavar="FILE",
@@ -722,7 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     et.add_argument("--latency", default="5:10", metavar="LO:HI", help="one-way latency, ms")
     et.add_argument(
         "--heartbeat",
-        type=float,
+        type=_milliseconds,
         metavar="MS",
         help="heartbeat interval, ms (default: half the lowest timeout)",
     )
@@ -730,7 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
     et.add_argument("--seed", type=int, default=0)
     et.add_argument(
         "--give-up",
-        type=float,
+        type=_seconds,
         default=60.0,
         metavar="S",
         help="virtual seconds after the crash before a trial gives up (default 60)",
@@ -762,12 +808,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B,...",
         help="timeouts in ms (fixed, adaptive) or phi levels (phi)",
     )
-    dt.add_argument("--interval", type=float, default=100.0, metavar="MS", help="heartbeat, ms")
+    dt.add_argument(
+        "--interval", type=_milliseconds, default=100.0, metavar="MS", help="heartbeat, ms"
+    )
     dt.add_argument("--latency", default="5:50", metavar="LO:HI", help="one-way latency, ms")
     dt.add_argument("--loss", type=float, default=0.01)
     dt.add_argument(
         "--pause-every",
-        type=float,
+        type=_seconds,
         default=60.0,
         metavar="S",
         help="mean seconds between GC pauses (0: none)",
@@ -775,7 +823,7 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--pause", default="100:1000", metavar="LO:HI", help="pause length, ms")
     dt.add_argument(
         "--duration",
-        type=float,
+        type=_seconds,
         default=600.0,
         metavar="S",
         help="seconds alive before the crash, per run",

@@ -491,3 +491,46 @@ def test_the_quick_start_is_two_commands_each_on_its_own() -> None:
     assert commands[:2] == [["make lab"], ["make test"]]  # two blocks: paste either alone
     assert "**one** of these two commands" in quick
     assert "Ctrl-C" in blocks[0] and "Ctrl-C" in quick.split("```", 4)[-1]
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_durations_on_the_command_line_take_explicit_units(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base = ["run", "raft", "--seed", "2", "--fault", "2.5 crash n1", "--json"]
+    plain = run_json(capsys, *base, "--until", "10", "--latency", "5:10")
+    with_units = run_json(capsys, *base, "--until", "10000ms", "--latency", "5ms:0.01s")
+    assert with_units["digest"] == plain["digest"]
+    assert with_units["until"] == 10.0
+    shorter = run_json(capsys, *base, "--until", "500ms")
+    assert shorter["until"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["run", "raft", "--until", "0.01", "--fault", "0 latency 5:10"], "read as 5s:10s"),
+        (["run", "raft", "--until", "0.01", "--latency", "2000"], "read as 2000ms"),
+        (
+            ["experiment", "election-time", "--trials", "0", "--timeout", "0.15:0.3"],
+            "read as 0.15ms:0.3ms",
+        ),
+    ],
+    ids=["fault-latency-seconds", "latency-2s", "timeout-under-1ms"],
+)
+def test_an_implausible_bare_number_warns_naming_the_unit_assumed(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    from distsys_edu.runtime.units import ImplausibleUnitWarning
+
+    with pytest.warns(ImplausibleUnitWarning, match=fragment):
+        main([*argv, "--json"])
+    capsys.readouterr()
+
+
+def test_a_bad_duration_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "raft", "--until", "5 minutes"]) == 2
+    err = capsys.readouterr().err
+    assert "--until" in err and "500ms" in err and err.count("\n") == 1

@@ -14,6 +14,7 @@ through the shared annotation keys ``role``, ``term``, ``leader`` and
     No run broke an invariant.
 """
 
+from .determinism import DeterminismResult, check_determinism
 from .explore import (
     BUILTIN_CHECKS,
     DEFAULT_INVARIANTS,
@@ -52,6 +53,7 @@ __all__ = [
     "ClusterState",
     "Counterexample",
     "Detection",
+    "DeterminismResult",
     "ExploreResult",
     "FaultMix",
     "Invariant",
@@ -59,6 +61,7 @@ __all__ = [
     "Shrunk",
     "Suspicion",
     "Violation",
+    "check_determinism",
     "completeness",
     "ddmin",
     "detection_times",

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnhandledMessage, check_time
+from .messages import frozen
 
 if TYPE_CHECKING:
     from .address import Addr
@@ -158,9 +159,11 @@ class Context:
     def annotate(self, **state: Any) -> None:
         """Publish this node's local view (role, term, leader...) to the trace and pictures.
 
-        Later calls update earlier keys; a value of ``None`` removes the key.
+        Later calls update earlier keys; a value of ``None`` removes the key. What
+        is published cannot change afterwards: a list is kept as a tuple, a set as
+        a frozenset, a dict as a copy (see ``messages.frozen``).
         """
-        self._sim._annotate(self._node, state)
+        self._sim._annotate(self._node, {key: frozen(value) for key, value in state.items()})
 
 
 def handler_name(message_type: type) -> str:

@@ -92,6 +92,23 @@ def check_probability(param: str, value: Any) -> float:
     return p
 
 
+def check_instant(param: str, value: Any) -> float:
+    """Return ``value`` as a float point in virtual time (infinite allowed), or raise.
+
+    For bounds of a search, such as ``since``/``until`` of ``trace.events``.
+
+    Raises:
+        InvalidArgument: not a real number, or NaN.
+    """
+    allowed = "must be a number of seconds (inf allowed)"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid(param, value, allowed)
+    t = _as_float(value)
+    if math.isnan(t):
+        raise invalid(param, value, allowed)
+    return t
+
+
 def _as_float(value: int | float) -> float:
     """``float(value)``, with an int too large for a float read as NaN (then refused)."""
     try:

@@ -5,7 +5,7 @@ of text, the form the command line takes and ``print`` shows::
 
     2.5 crash n1
     3 restart n1
-    4 pause n2 1.5              # n2 freezes for 1.5 s
+    4 pause n2 1.5s             # n2 freezes for 1.5 s (a bare number is seconds)
     4 partition n1,n2|n3,n4,n5  # cut both ways between the two groups
     4 one_way n1|n2,n3          # n1 can no longer reach n2 or n3 (they still reach n1)
     8 heal                      # every partition ends
@@ -13,10 +13,14 @@ of text, the form the command line takes and ``print`` shows::
     6 release n1 n2             # ... and deliver them now ("6 release" releases all)
     1 loss 0.2                  # every link loses 20%  ("1 loss 0.2 n1 n2": one link)
     1 duplication 0.1           # likewise for duplication
-    1 latency 0.005:0.01        # uniform one-way latency in seconds; "0.005" is constant,
-                                # "lognormal:0.005:0.5" long-tailed (median, sigma)
+    1 latency 5ms:10ms          # uniform one-way latency; "5ms" is constant,
+                                # "lognormal:5ms:0.5" long-tailed (median, sigma)
 
-Times and durations are virtual seconds. A fault happens after everything else
+Times and durations are virtual seconds unless they carry a unit (``500ms``,
+``250us``, ``2s``); printed faults show the unit of every duration and latency.
+A bare latency of a second or more is read as seconds, with an
+``ImplausibleUnitWarning``: ``1 latency 5:10`` means 5-10 *seconds*. A fault
+happens after everything else
 due at its time, as if you had run until then and applied it by hand. The same
 schedule is JSON (``to_json``/``from_json``) and can be handed to
 ``Sim(faults=...)`` or applied later with ``sim.schedule(...)``.
@@ -25,13 +29,13 @@ schedule is JSON (``to_json``/``from_json``) and can be handed to
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import FaultScheduleError, InvalidArgument
-from .network import Latency, format_number, latency_text, parse_latency
+from .errors import FaultScheduleError, InvalidArgument, check_time, invalid
+from .network import Latency, latency_text, parse_latency
+from .units import format_duration, format_number, parse_duration, read_duration
 
 # action -> the arguments it takes; a trailing "?" marks optional ones.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -69,6 +73,8 @@ def _parse_arg(kind: str, text: str) -> Any:
         return tuple(tuple(n for n in side.split(",") if n) for side in text.split("|"))
     if kind == "latency":
         return parse_latency(text)
+    if kind == "seconds":
+        return read_duration(text)
     return float(text)
 
 
@@ -79,7 +85,7 @@ def _check_arg(kind: str, value: Any) -> str | None:
         return None if ok else "a node name"
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "seconds":
-        ok = number and math.isfinite(value) and value > 0
+        ok = number and _is_time(value) and value > 0
         return None if ok else "a finite number of seconds > 0"
     if kind == "probability":
         ok = number and 0 <= value <= 1
@@ -95,9 +101,20 @@ def _check_arg(kind: str, value: Any) -> str | None:
     return None if groups_ok else "two non-empty groups of nodes that share none, like a,b|c,d"
 
 
-def _format_arg(value: Any) -> str:
+def _is_time(value: Any) -> bool:
+    """Whether ``value`` is a finite number of seconds >= 0 (huge ints included, refused)."""
+    try:
+        check_time("at", value)
+    except InvalidArgument:
+        return False
+    return True
+
+
+def _format_arg(kind: str, value: Any) -> str:
     if isinstance(value, tuple):
         return "|".join(",".join(group) for group in value)
+    if kind == "seconds":
+        return format_duration(value)
     if isinstance(value, (int, float)):
         return format_number(value)
     if isinstance(value, Latency):
@@ -125,15 +142,18 @@ class Fault:
     args: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.at, bool)
-            or not isinstance(self.at, (int, float))
-            or not (0 <= self.at < math.inf)
-        ):
+        if not _is_time(self.at):
             raise FaultScheduleError(
                 f"at={self.at!r} is not allowed: must be a finite number of seconds >= 0"
             )
-        kinds = ACTIONS.get(self.action)
+        if isinstance(self.args, list):  # a list is fine as input; a Fault keeps a tuple
+            object.__setattr__(self, "args", tuple(self.args))
+        if not isinstance(self.args, tuple):
+            raise FaultScheduleError(
+                f"args={self.args!r} is not allowed: must be a tuple or list of the "
+                f"action's arguments, e.g. ('n1',) for crash"
+            )
+        kinds = ACTIONS.get(self.action) if isinstance(self.action, str) else None
         if kinds is None:
             raise FaultScheduleError(
                 f"action={self.action!r} is not allowed: must be one of {', '.join(ACTIONS)}"
@@ -163,7 +183,7 @@ class Fault:
         Raises:
             FaultScheduleError: the line, what is wrong with it, and the allowed form.
         """
-        words = text.split("#")[0].split()
+        words = text.split("#")[0].split() if isinstance(text, str) else []
         if len(words) < 2:
             raise FaultScheduleError(
                 f"fault {text!r} cannot be parsed: expected 'TIME ACTION [ARGS]', "
@@ -181,11 +201,11 @@ class Fault:
                 f"fault {text!r} cannot be parsed: too many arguments; write {usage(action)}"
             )
         try:
-            at = float(time_text)
+            at = read_duration(time_text)
         except ValueError:
             raise FaultScheduleError(
                 f"fault {text!r} cannot be parsed: TIME {time_text!r} must be a number of "
-                "seconds >= 0"
+                "seconds >= 0, or a duration such as 500ms"
             ) from None
         try:
             args = tuple(_parse_arg(k, w) for k, w in zip(kinds, arg_texts, strict=False))
@@ -198,7 +218,9 @@ class Fault:
             ) from None
 
     def __str__(self) -> str:
-        return " ".join([format_number(self.at), self.action, *map(_format_arg, self.args)])
+        kinds = [k.rstrip("?") for k in ACTIONS[self.action]]
+        args = [_format_arg(k, v) for k, v in zip(kinds, self.args, strict=False)]
+        return " ".join([format_number(self.at), self.action, *args])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data: ``{"at": 2.5, "action": "crash", "args": ["n1"]}``."""
@@ -207,24 +229,41 @@ class Fault:
 
     @classmethod
     def from_dict(cls, data: Any) -> Fault:
-        """The inverse of :meth:`to_dict`; raises ``FaultScheduleError`` on bad data."""
-        try:
-            kinds = [k.rstrip("?") for k in ACTIONS.get(data["action"], ())]
-            args = tuple(
-                _from_json_arg(k, v) for k, v in zip(kinds, data.get("args", []), strict=False)
+        """The inverse of :meth:`to_dict`; raises ``FaultScheduleError`` on bad data.
+
+        ``at`` may also be text with a unit (``"500ms"``); ``args`` must be a list.
+        """
+        if not isinstance(data, dict) or "at" not in data or "action" not in data:
+            raise FaultScheduleError(
+                f"fault {data!r} cannot be read: it needs the keys 'at' and 'action' (and "
+                """'args' if any), like {"at": 2.5, "action": "crash", "args": ["n1"]}"""
             )
-            return cls(float(data["at"]), data["action"], args)
-        except FaultScheduleError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise FaultScheduleError(f"fault {data!r} cannot be read: {exc!r}") from None
+        action, values = data["action"], data.get("args", [])
+        kinds = ACTIONS.get(action) if isinstance(action, str) else None
+        if kinds is not None and (not isinstance(values, list) or len(values) > len(kinds)):
+            raise FaultScheduleError(
+                f"fault {data!r} cannot be read: args={values!r} must be a list of at most "
+                f"{len(kinds)} arguments; write {usage(action)}"
+            )
+        try:
+            at = parse_duration("at", data["at"]) if isinstance(data["at"], str) else data["at"]
+            args = tuple(
+                _from_json_arg(k.rstrip("?"), v) for k, v in zip(kinds or (), values, strict=False)
+            )
+        except InvalidArgument as exc:
+            raise FaultScheduleError(f"fault {data!r} cannot be read: {exc}") from None
+        return cls(at, action, args)
 
 
 def _from_json_arg(kind: str, value: Any) -> Any:
     if kind == "groups":
-        return tuple(tuple(str(n) for n in group) for group in value)
+        if not isinstance(value, list) or not all(isinstance(g, list) for g in value):
+            raise invalid("groups", value, 'must be a list of two lists of names: [["a"], ["b"]]')
+        return tuple(tuple(group) for group in value)
     if kind == "latency":
         return parse_latency(value)
+    if kind == "seconds" and isinstance(value, str):
+        return parse_duration("SECONDS", value)
     return value
 
 
@@ -232,6 +271,11 @@ class FaultSchedule(list[Fault]):
     """A list of faults, kept in time order, that prints, saves and loads itself."""
 
     def __init__(self, faults: Iterable[Fault | str | dict[str, Any]] = ()) -> None:
+        if isinstance(faults, (str, dict, Fault)) or not isinstance(faults, Iterable):
+            raise FaultScheduleError(
+                f"faults={faults!r} is not allowed: give a list of Faults, lines or dicts "
+                "(FaultSchedule.parse reads text)"
+            )
         super().__init__(sorted((as_fault(f) for f in faults), key=lambda f: f.at))
 
     def __str__(self) -> str:
@@ -240,6 +284,8 @@ class FaultSchedule(list[Fault]):
     @classmethod
     def parse(cls, text: str) -> FaultSchedule:
         """Read one fault a line; blank lines and ``#`` comments are skipped."""
+        if not isinstance(text, str):
+            raise FaultScheduleError(f"text={text!r} is not allowed: must be a str, a fault a line")
         lines = [line for line in text.splitlines() if line.split("#")[0].strip()]
         return cls(lines)
 
@@ -250,9 +296,11 @@ class FaultSchedule(list[Fault]):
     @classmethod
     def from_json(cls, text: str) -> FaultSchedule:
         """Load a schedule saved with :meth:`to_json`."""
+        if not isinstance(text, (str, bytes)):
+            raise FaultScheduleError(f"text={text!r} is not allowed: must be JSON text")
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise FaultScheduleError(f"fault schedule is not valid JSON: {exc}") from None
         if not isinstance(data, list):
             raise FaultScheduleError("a fault schedule in JSON must be a list of faults")

@@ -17,9 +17,37 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field, replace
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from .errors import check_probability, check_time, invalid
+from .errors import InvalidArgument, check_probability, check_time, invalid
+from .units import (
+    LATENCY_PLAUSIBLE_BELOW,
+    format_duration,
+    format_number,
+    has_unit,
+    parse_duration,
+    read_duration,
+    warn_no_unit,
+)
+
+GAUSS_LIMIT = math.sqrt(-2.0 * math.log(2.0**-53))
+"""The largest ``|Z|`` that ``random.Random.gauss`` can return (about 8.57): it draws
+``sqrt(-2 ln(1 - U))`` with ``1 - U >= 2**-53``. A LogNormal's longest draw is
+``median * exp(sigma * GAUSS_LIMIT)``."""
+
+LOG_FLOAT_LIMIT = 709.0
+"""``exp`` of more than this (about ``log(1.8e308)``) is no longer a finite float."""
+
+
+def _duration_field(obj: Any, name: str, *, positive: bool = False) -> None:
+    """Check the time field ``name`` of a frozen latency; a string like ``"5ms"`` becomes seconds.
+
+    A number is kept as given (so that its trace encoding does not change).
+    """
+    value = getattr(obj, name)
+    if isinstance(value, str):
+        object.__setattr__(obj, name, parse_duration(name, value))
+    check_time(name, getattr(obj, name), positive=positive)
 
 
 @runtime_checkable
@@ -33,12 +61,15 @@ class Latency(Protocol):
 
 @dataclass(frozen=True)
 class Constant:
-    """Every message takes exactly ``seconds``: links stay FIFO."""
+    """Every message takes exactly ``seconds``: links stay FIFO.
+
+    ``seconds`` may be given with a unit, as ``Constant("5ms")``.
+    """
 
     seconds: float
 
     def __post_init__(self) -> None:
-        check_time("seconds", self.seconds)
+        _duration_field(self, "seconds")
 
     def sample(self, rng: random.Random) -> float:
         """Return the constant delay; ``rng`` is not touched."""
@@ -47,14 +78,17 @@ class Constant:
 
 @dataclass(frozen=True)
 class Uniform:
-    """Delays spread evenly over ``[low, high]`` seconds; spread reorders messages."""
+    """Delays spread evenly over ``[low, high]`` seconds; spread reorders messages.
+
+    The bounds may be given with a unit, as ``Uniform("5ms", "10ms")``.
+    """
 
     low: float
     high: float
 
     def __post_init__(self) -> None:
-        check_time("low", self.low)
-        check_time("high", self.high)
+        _duration_field(self, "low")
+        _duration_field(self, "high")
         if self.low > self.high:
             raise invalid("low", self.low, f"must be <= high={self.high!r}")
 
@@ -69,7 +103,11 @@ class LogNormal:
 
     ``sigma`` is the standard deviation of the delay's natural logarithm; 0.5
     gives a p99 about 3.2x the median, 1.0 about 10x. ``maximum`` caps a draw
-    (default: no cap).
+    (default: no cap). ``median`` and ``maximum`` may be given with a unit.
+
+    Every draw is a finite number of seconds: a ``sigma`` so large that the
+    longest possible draw, ``median * exp(sigma * GAUSS_LIMIT)``, would overflow
+    is refused here rather than failing inside a send.
     """
 
     median: float
@@ -77,75 +115,127 @@ class LogNormal:
     maximum: float = math.inf
 
     def __post_init__(self) -> None:
-        check_time("median", self.median, positive=True)
+        _duration_field(self, "median", positive=True)
         check_time("sigma", self.sigma)
+        if self.maximum != math.inf:
+            _duration_field(self, "maximum")
         if not self.maximum >= self.median:
             raise invalid("maximum", self.maximum, f"must be >= median={self.median!r}")
+        # exp must not overflow; without a cap, neither may median * exp(...).
+        uncapped = self.maximum == math.inf
+        room = LOG_FLOAT_LIMIT - (max(0.0, math.log(self.median)) if uncapped else 0.0)
+        if self.sigma * GAUSS_LIMIT > room:
+            raise invalid(
+                "sigma",
+                self.sigma,
+                f"must be <= {room / GAUSS_LIMIT:.4g} with median={self.median!r}"
+                f"{'' if uncapped else f' and maximum={self.maximum!r}'}: "
+                "a larger one makes draws that are no finite number of seconds",
+            )
 
     def sample(self, rng: random.Random) -> float:
         """Draw ``median * exp(sigma * Z)`` with Z standard normal, capped at ``maximum``."""
         return min(self.median * math.exp(self.sigma * rng.gauss(0.0, 1.0)), self.maximum)
 
 
-def as_latency(value: Latency | float, param: str = "latency") -> Latency:
-    """Accept a distribution, or a plain number meaning a constant delay.
+_AS_LATENCY = "must be seconds >= 0, text like '5ms:10ms', or a Constant/Uniform/LogNormal"
+
+
+def as_latency(value: Latency | float | str, param: str = "latency") -> Latency:
+    """Accept a distribution, a plain number of seconds, or text such as ``"5ms:10ms"``.
+
+    A plain number means a constant delay in seconds; one of a second or more
+    is implausible for a latency and gets an ``ImplausibleUnitWarning``.
 
     Raises:
-        InvalidArgument: a negative or NaN number, or an object without ``sample``.
+        InvalidArgument: a negative, NaN or infinite number, text that is not
+            a latency (see :func:`parse_latency`), or an object without ``sample``.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Constant(check_time(param, value))
+        seconds = check_time(param, value)
+        if seconds >= LATENCY_PLAUSIBLE_BELOW:
+            text = format_number(seconds)
+            _warn_bare_latency(param, text, f"{text}s", f"{text}ms")
+        return Constant(value)
+    if isinstance(value, str):
+        try:
+            return parse_latency(value, param)
+        except InvalidArgument as exc:
+            raise invalid(param, value, f"{_AS_LATENCY}; {exc}") from None
     if isinstance(value, Latency):
         return value
-    raise invalid(param, value, "must be seconds >= 0 or a Constant/Uniform/LogNormal")
+    raise invalid(param, value, _AS_LATENCY)
 
 
-def format_number(x: float) -> str:
-    """The shortest text that reads back as exactly ``x`` (``2.0`` is written ``2``)."""
-    text = repr(float(x))
-    return text[:-2] if text.endswith(".0") else text
+def _warn_bare_latency(param: str, text: str, assumed: str, alternative: str) -> None:
+    warn_no_unit(
+        param,
+        text,
+        assumed,
+        alternative,
+        f"a latency of {format_duration(LATENCY_PLAUSIBLE_BELOW)} or more is unusual",
+    )
 
 
 def latency_text(latency: Latency) -> str:
-    """The text form of a latency, as fault schedules write it.
+    """The text form of a latency, as fault schedules write it, with units.
 
-    ``0.005`` (constant), ``0.005:0.01`` (uniform), ``lognormal:0.005:0.5``
-    (median and sigma; a cap follows as a fourth part).
+    ``5ms`` (constant), ``5ms:10ms`` (uniform), ``lognormal:5ms:0.5`` (median
+    and sigma, which has no unit; a cap follows as a fourth part).
 
     Raises:
         InvalidArgument: a latency of your own class, which has no text form.
     """
     if isinstance(latency, Constant):
-        return format_number(latency.seconds)
+        return format_duration(latency.seconds)
     if isinstance(latency, Uniform):
-        return f"{format_number(latency.low)}:{format_number(latency.high)}"
+        return f"{format_duration(latency.low)}:{format_duration(latency.high)}"
     if isinstance(latency, LogNormal):
-        cap = "" if latency.maximum == math.inf else f":{format_number(latency.maximum)}"
-        return f"lognormal:{format_number(latency.median)}:{format_number(latency.sigma)}{cap}"
+        cap = "" if latency.maximum == math.inf else f":{format_duration(latency.maximum)}"
+        return f"lognormal:{format_duration(latency.median)}:{format_number(latency.sigma)}{cap}"
     raise invalid("latency", latency, "has no text form: use Constant, Uniform or LogNormal")
 
 
-def parse_latency(text: str) -> Latency:
-    """The inverse of :func:`latency_text`.
+def parse_latency(text: str, param: str = "latency") -> Latency:
+    """The inverse of :func:`latency_text`: ``"5ms"``, ``"5ms:10ms"``, ``"lognormal:5ms:0.5"``.
+
+    A duration without a unit is seconds; a bare one of a second or more gets
+    an ``ImplausibleUnitWarning`` naming the unit assumed.
 
     Raises:
         InvalidArgument: the text is not one of the three forms, or its numbers are bad.
     """
-    parts = text.split(":")
-    lognormal = parts[0] == "lognormal" and len(parts) in (3, 4)
-    try:
-        numbers = [float(p) for p in (parts[1:] if lognormal else parts)]
-    except ValueError:
-        numbers = []
-    if lognormal and numbers:
-        return LogNormal(*numbers)
-    if len(numbers) == 1:
-        return Constant(numbers[0])
-    if len(numbers) == 2:
-        return Uniform(numbers[0], numbers[1])
-    raise invalid(
-        "latency", text, "must be SECONDS, LOW:HIGH or lognormal:MEDIAN:SIGMA[:MAX] (seconds)"
+    allowed = (
+        "must be DELAY, LOW:HIGH or lognormal:MEDIAN:SIGMA[:MAX], durations such as "
+        "5ms or 0.25s (a bare number is seconds)"
     )
+    parts = text.split(":") if isinstance(text, str) else []
+    lognormal = parts[:1] == ["lognormal"]
+    if not (len(parts) in (3, 4) if lognormal else len(parts) in (1, 2)):
+        raise invalid(param, text, allowed)
+    timed = [1, 3][: len(parts) - 2] if lognormal else list(range(len(parts)))
+    try:
+        seconds = [read_duration(parts[i]) for i in timed]
+        sigma = float(parts[2]) if lognormal else 0.0
+    except ValueError:
+        raise invalid(param, text, allowed) from None
+    # The model checks its numbers; its error names the one that is wrong.
+    latency: Latency = (
+        LogNormal(seconds[0], sigma, *seconds[1:])
+        if lognormal
+        else Uniform(*seconds)
+        if len(seconds) == 2
+        else Constant(seconds[0])
+    )
+    bare = {i for i in timed if not has_unit(parts[i])}
+    delays = timed[:1] if lognormal else timed  # the typical delays, not a cap
+    if any(i in bare and seconds[timed.index(i)] >= LATENCY_PLAUSIBLE_BELOW for i in delays):
+
+        def written(unit: str) -> str:
+            return ":".join(p + unit if i in bare else p for i, p in enumerate(parts))
+
+        _warn_bare_latency(param, text, written("s"), written("ms"))
+    return latency
 
 
 @dataclass(frozen=True)
@@ -170,7 +260,7 @@ class LinkConfig:
 
     def changed(
         self,
-        latency: Latency | float | None = None,
+        latency: Latency | float | str | None = None,
         loss: float | None = None,
         duplication: float | None = None,
     ) -> LinkConfig:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import check_instant
 from .trace import Event, Trace
 
 
@@ -152,8 +153,8 @@ class Replay:
 
     def snapshot(self, t: float, order: list[str]) -> Snapshot:
         """The state as a :class:`Snapshot` at time ``t``, nodes in ``order``."""
-        nodes = {
-            name: NodeView(name, self.status[name], self.notes.get(name, {}))
+        nodes = {  # a copy of the notes: replaying on must not change this snapshot
+            name: NodeView(name, self.status[name], dict(self.notes.get(name, {})))
             for name in order
             if name in self.status
         }
@@ -167,7 +168,9 @@ def snapshot_at(trace: Trace, t: float) -> Snapshot:
 
     Raises:
         TraceLevelError: the trace keeps counts only.
+        InvalidArgument: ``t`` is not a number, or NaN.
     """
+    t = check_instant("t", t)
     replay = Replay()
     for e in trace:
         if e.t > t:

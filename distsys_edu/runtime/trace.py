@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .errors import SimError, TraceLevelError, invalid
+from .errors import SimError, TraceLevelError, check_instant, invalid
 
 TRACE_LEVELS = ("full", "counts")
 FORMAT = "distsys_edu.trace"
@@ -101,7 +101,7 @@ class Event:
         index: position in the trace (0-based).
         t: virtual time in seconds.
         kind: one of :data:`KINDS`.
-        node: the node it happened at (the sender, for message events); ``None``
+        node: the node it happened at (the *sender*, for message events); ``None``
             for the world outside any actor and for network-wide events.
         peer: the other end (the recipient, for message events), else ``None``.
         msg_id: the message's id for message events, else ``None``. A duplicate
@@ -288,17 +288,40 @@ class Trace:
         kind: str | Iterable[str] | None = None,
         *,
         node: str | None = None,
+        peer: str | None = None,
         since: float = -math.inf,
         until: float = math.inf,
     ) -> list[Event]:
-        """The events of the given kind(s), at ``node``, with ``since <= t <= until``."""
+        """The events of the given kind(s), with ``since <= t <= until``, in order.
+
+        Args:
+            kind: one kind or several (default: every kind).
+            node: only events whose ``node`` is this: for message events the
+                *sender* (``events("send", node="a")``: what a sent), for other
+                events the node it happened at.
+            peer: only events whose ``peer`` is this: for message events the
+                *recipient* (``events("deliver", peer="a")``: what a received).
+            since: the earliest virtual time, in seconds.
+            until: the latest virtual time, in seconds.
+
+        Raises:
+            TraceLevelError: the trace keeps counts only.
+            InvalidArgument: an unknown kind, or a time that is not a number.
+        """
         self._need_full("reading events")
+        since, until = check_instant("since", since), check_instant("until", until)
         found = (
             (self[i] for i in range(len(self)))
             if kind is None
             else (self[i] for i in self.positions(kind))
         )
-        return [e for e in found if (node is None or e.node == node) and since <= e.t <= until]
+        return [
+            e
+            for e in found
+            if (node is None or e.node == node)
+            and (peer is None or e.peer == peer)
+            and since <= e.t <= until
+        ]
 
     def sends(self) -> int:
         """How many messages were sent (not counting network-made duplicates)."""

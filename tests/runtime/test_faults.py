@@ -338,7 +338,7 @@ def test_a_node_that_ended_while_paused_resumes_after_a_new_short_pause(how: str
 LINES = [
     ("2.5 crash n1", Fault(2.5, "crash", ("n1",))),
     ("3 restart n1", Fault(3, "restart", ("n1",))),
-    ("4 pause n2 1.5", Fault(4, "pause", ("n2", 1.5))),
+    ("4 pause n2 1.5s", Fault(4, "pause", ("n2", 1.5))),
     ("4 partition n1,n2|n3,n4,n5", Fault(4, "partition", ((("n1", "n2"), ("n3", "n4", "n5")),))),
     ("4 one_way n1|n2,n3", Fault(4, "one_way", ((("n1",), ("n2", "n3")),))),
     ("8 heal", Fault(8, "heal")),
@@ -348,13 +348,13 @@ LINES = [
     ("1 loss 0.2", Fault(1, "loss", (0.2,))),
     ("1 loss 0.2 n1 n2", Fault(1, "loss", (0.2, "n1", "n2"))),
     ("1 duplication 0.1", Fault(1, "duplication", (0.1,))),
-    ("1 latency 0.005:0.01", Fault(1, "latency", (Uniform(0.005, 0.01),))),
-    ("1 latency 0.005", Fault(1, "latency", (Constant(0.005),))),
-    ("1 latency lognormal:0.005:0.5", Fault(1, "latency", (LogNormal(0.005, 0.5),))),
-    ("1 latency lognormal:0.005:0.5:0.1", Fault(1, "latency", (LogNormal(0.005, 0.5, 0.1),))),
-    ("1 latency 0.2:0.3 n1 n2", Fault(1, "latency", (Uniform(0.2, 0.3), "n1", "n2"))),
+    ("1 latency 5ms:10ms", Fault(1, "latency", (Uniform(0.005, 0.01),))),
+    ("1 latency 5ms", Fault(1, "latency", (Constant(0.005),))),
+    ("1 latency lognormal:5ms:0.5", Fault(1, "latency", (LogNormal(0.005, 0.5),))),
+    ("1 latency lognormal:5ms:0.5:100ms", Fault(1, "latency", (LogNormal(0.005, 0.5, 0.1),))),
+    ("1 latency 200ms:300ms n1 n2", Fault(1, "latency", (Uniform(0.2, 0.3), "n1", "n2"))),
     ("1 duplication 1 n2 n1", Fault(1, "duplication", (1.0, "n2", "n1"))),
-    ("0.1 pause n1 0.30000000000000004", Fault(0.1, "pause", ("n1", 0.1 + 0.2))),
+    ("0.1 pause n1 300.00000000000004ms", Fault(0.1, "pause", ("n1", 0.1 + 0.2))),
     ("1234567.5 crash n1", Fault(1234567.5, "crash", ("n1",))),
 ]
 
@@ -372,17 +372,17 @@ def test_parse_ignores_extra_spaces_and_comments() -> None:
 
 
 def test_whole_numbers_print_without_a_point() -> None:
-    assert str(Fault(2.0, "pause", ("n1", 3.0))) == "2 pause n1 3"
+    assert str(Fault(2.0, "pause", ("n1", 3.0))) == "2 pause n1 3s"
     assert str(Fault(2, "loss", (1, "a", "b"))) == "2 loss 1 a b"
     assert str(Fault(0.0, "heal")) == "0 heal"
     assert str(Fault(1e22, "heal")) == "1e+22 heal"
     assert Fault.parse("1e+22 heal") == Fault(1e22, "heal")
 
 
-def test_a_latency_prints_its_numbers_like_every_other_number() -> None:
+def test_a_latency_prints_its_numbers_with_their_unit() -> None:
     assert str(Fault(1, "latency", (Constant(2.0),))) == str(Fault(1, "latency", (Constant(2),)))
-    assert str(Fault.parse("1 latency 2")) == "1 latency 2"
-    assert str(Fault.parse("1 latency 1:2")) == "1 latency 1:2"
+    assert str(Fault.parse("1 latency 2s")) == "1 latency 2s"
+    assert str(Fault.parse("1 latency 1s:2s")) == "1 latency 1s:2s"
 
 
 def test_fault_arguments_are_parsed_into_the_values_the_sim_takes() -> None:
@@ -394,9 +394,9 @@ def test_fault_arguments_are_parsed_into_the_values_the_sim_takes() -> None:
     assert Fault(3, "latency", (Uniform(0.1, 0.2),)).to_dict() == {
         "at": 3,
         "action": "latency",
-        "args": ["0.1:0.2"],
+        "args": ["100ms:200ms"],
     }
-    assert Fault(3, "latency", (LogNormal(0.01, 0.5),)).to_dict()["args"] == ["lognormal:0.01:0.5"]
+    assert Fault(3, "latency", (LogNormal(0.01, 0.5),)).to_dict()["args"] == ["lognormal:10ms:0.5"]
     assert Fault.from_dict({"at": 3, "action": "latency", "args": ["0.5", "a", "b"]}) == Fault(
         3, "latency", (Constant(0.5), "a", "b")
     )
@@ -404,10 +404,10 @@ def test_fault_arguments_are_parsed_into_the_values_the_sim_takes() -> None:
 
 def test_latency_text_and_parse_latency_are_inverses() -> None:
     for latency, text in [
-        (Constant(0.005), "0.005"),
-        (Uniform(0.005, 0.01), "0.005:0.01"),
-        (LogNormal(0.005, 0.5), "lognormal:0.005:0.5"),
-        (LogNormal(0.005, 0.5, 0.25), "lognormal:0.005:0.5:0.25"),
+        (Constant(0.005), "5ms"),
+        (Uniform(0.005, 0.01), "5ms:10ms"),
+        (LogNormal(0.005, 0.5), "lognormal:5ms:0.5"),
+        (LogNormal(0.005, 0.5, 0.25), "lognormal:5ms:0.5:250ms"),
     ]:
         assert latency_text(latency) == text
         assert parse_latency(text) == latency
@@ -436,7 +436,7 @@ def test_a_schedule_parses_from_text_skipping_blanks_and_comments() -> None:
     schedule = FaultSchedule.parse(text)
     assert isinstance(schedule, FaultSchedule)
     assert [str(f) for f in schedule] == [
-        "1 latency lognormal:0.005:0.5",
+        "1 latency lognormal:5ms:0.5",
         "2.5 crash n1",
         "4 partition n1,n2|n3,n4,n5",
         "8 heal",

@@ -466,9 +466,9 @@ def test_each_setting_changed_is_its_own_link_event_and_fault() -> None:
         (1.0, None, None, {"loss": 0.1}),
     ]
     assert [str(f) for f in sim.fault_history] == [
-        "1 latency lognormal:0.01:0.5 a b",
+        "1 latency lognormal:10ms:0.5 a b",
         "1 duplication 0.5 a b",
-        "1 latency 0.02",
+        "1 latency 20ms",
         "1 loss 0.1",
     ]
     assert sim.network.config("a", "b") == LinkConfig(LogNormal(0.01, 0.5), 0.0, 0.5)
