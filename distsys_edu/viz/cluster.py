@@ -1,0 +1,584 @@
+"""The cluster picture: a networkx graph of the nodes, drawn with matplotlib, live.
+
+:class:`ClusterView` builds every artist once for a set of nodes and
+:meth:`ClusterView.update` redraws a frame by changing those artists (colours,
+marker paths, positions, texts), so a frame costs one canvas draw, never a new
+figure. :func:`draw_cluster` is a thin function over it.
+
+What a frame shows, at one virtual time:
+
+* each node in its role's colour and shape (see :mod:`.style`), labelled with its
+  name and term; a node that is down, paused or stopped greyed or faded, with a
+  cross, two bars or a bar over it;
+* what each node believes beside what is true: an arrow to the node it believes
+  leads (red when that node is not an up leader), the nodes it suspects (marked
+  right or wrong), and a line of truth under the picture (who really leads, who is
+  really down);
+* each direction of each link in the half next to its sender: healthy, lossy,
+  held or cut;
+* each message in flight as a dot beside its link, as far along as its travel
+  time, in its type's colour;
+* for a live Sim, each node's next timer as an arc that empties as it runs down.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.path import Path
+
+from ..runtime import Sim, Snapshot, Timer, Trace, snapshot_at
+from ..runtime.errors import invalid
+from .story import check_trace_time, link_losses
+from .style import (
+    GREY,
+    LIGHT_GREY,
+    LINK_STYLES,
+    OKABE_ITO,
+    ROLE_STYLES,
+    STATUS_MARKS,
+    WRONG,
+    message_colour,
+    role_style,
+)
+
+Point = tuple[float, float]
+LinkState = str  # one of LINK_STYLES
+
+
+def layout(nodes: Sequence[str]) -> dict[str, Point]:
+    """Each node's place: a circle in spawn order, the first at the top, clockwise.
+
+    The same nodes always get the same places, frame after frame and run after run.
+    """
+    count = len(nodes)
+    if count == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    return {
+        name: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
+        for i, name in enumerate(nodes)
+    }
+
+
+def cluster_graph(
+    snapshot: Snapshot, losses: Mapping[tuple[str, str], float] | None = None
+) -> nx.DiGraph:
+    """The snapshot as a networkx ``DiGraph``: what the picture draws, as data.
+
+    Nodes carry ``status``, ``pos`` and every annotation; each directed edge
+    between two nodes carries ``state`` (``healthy``, ``lossy``, ``held`` or ``cut``).
+    """
+    graph = nx.DiGraph()
+    places = layout(list(snapshot.nodes))
+    for name, view in snapshot.nodes.items():
+        graph.add_node(name, status=view.status, pos=places[name], **view.annotations)
+    for src in snapshot.nodes:
+        for dst in snapshot.nodes:
+            if src != dst:
+                graph.add_edge(src, dst, state=link_state(snapshot, src, dst, losses or {}))
+    return graph
+
+
+def link_state(
+    snapshot: Snapshot, src: str, dst: str, losses: Mapping[tuple[str, str], float]
+) -> LinkState:
+    """The most serious state of the link ``src -> dst``: cut, held, lossy or healthy."""
+    if (src, dst) in snapshot.blocked:
+        return "cut"
+    if (src, dst) in snapshot.held:
+        return "held"
+    return "lossy" if losses.get((src, dst), 0.0) > 0 else "healthy"
+
+
+def _marker_path(marker: str) -> Path:
+    style = MarkerStyle(marker)
+    return style.get_path().transformed(style.get_transform())
+
+
+def _bars(boxes: Iterable[tuple[float, float, float, float]]) -> Path:
+    """A filled path of rectangles ``(x0, y0, x1, y1)`` in marker units."""
+    vertices: list[Point] = []
+    codes: list[int] = []
+    for x0, y0, x1, y1 in boxes:
+        vertices += [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+        codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
+    return Path(vertices, codes)
+
+
+ROLE_PATHS = {role: _marker_path(style.marker) for role, style in ROLE_STYLES.items()}
+STATUS_PATHS = {
+    "up": Path(([0.0, 0.0],)),  # nothing to mark
+    "down": _marker_path("X"),
+    "paused": _bars([(-0.32, -0.4, -0.08, 0.4), (0.08, -0.4, 0.32, 0.4)]),
+    "stopped": _bars([(-0.45, -0.11, 0.45, 0.11)]),
+}
+
+
+def node_size(count: int) -> float:
+    """A node's marker area in points squared: smaller as the cluster grows."""
+    return max(60.0, min(900.0, 5000.0 / max(count, 1)))
+
+
+class ClusterView:
+    """The artists of one cluster picture, built once and updated frame by frame.
+
+    Args:
+        ax: the matplotlib axes to draw into (it is cleared and set up).
+        nodes: the nodes to show, in spawn order (this fixes the layout).
+        legend_ax: axes for the legends (turned off); by default they go just
+            right of ``ax``.
+        legend: draw the legends.
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        nodes: Sequence[str],
+        *,
+        legend_ax: Axes | None = None,
+        legend: bool = True,
+    ) -> None:
+        self.ax = ax
+        self.nodes = list(nodes)
+        self.pos = layout(self.nodes)
+        self.size = node_size(len(self.nodes))
+        self.radius_pt = math.sqrt(self.size) / 2
+        self.message_types: list[str] = []
+        self._message_legend: Any = None
+        self._legend = legend
+        self.legend_ax = legend_ax
+        if legend_ax is not None:
+            legend_ax.clear()
+            legend_ax.set_axis_off()
+        ax.clear()
+        ax.set_xlim(-1.45, 1.45)
+        ax.set_ylim(-1.5, 1.35)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        self._build_links()
+        self._build_nodes()
+        self._build_beliefs()
+        self.title = ax.set_title("", fontsize=11, loc="left")
+        self.caption = ax.text(
+            0.0, -0.02, "", transform=ax.transAxes, va="top", fontsize=9, wrap=True
+        )
+        if not self.nodes:
+            ax.text(
+                0.5,
+                0.5,
+                "no nodes yet: spawn some with sim.spawn(name, factory)",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=GREY,
+            )
+        if legend:
+            self._static_legend()
+
+    # -- building (once) ---------------------------------------------------------
+
+    def _build_links(self) -> None:
+        self.pairs = [(a, b) for i, a in enumerate(self.nodes) for b in self.nodes[i + 1 :]]
+        thin = 0.5 if len(self.nodes) > 30 else 1.0
+        self.links: dict[LinkState, LineCollection] = {}
+        for state, style in LINK_STYLES.items():
+            width = style.linewidth * (thin if state == "healthy" else 1.0)
+            lines = LineCollection(
+                [], colors=style.colour, linestyles=style.linestyle, linewidths=width, zorder=1
+            )
+            self.links[state] = self.ax.add_collection(lines)
+        self.messages = self.ax.scatter(
+            [], [], s=max(12.0, self.size / 12), zorder=4, edgecolors="black", linewidths=0.4
+        )
+
+    def _build_nodes(self) -> None:
+        xs = [self.pos[n][0] for n in self.nodes]
+        ys = [self.pos[n][1] for n in self.nodes]
+        self.timer_arcs = self.ax.scatter(
+            xs,
+            ys,
+            s=(self.radius_pt + 5) ** 2,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=2.0,
+            zorder=2,
+        )
+        self.node_marks = self.ax.scatter(xs, ys, s=self.size, zorder=3, linewidths=1.2)
+        self.status_marks = self.ax.scatter(
+            xs, ys, s=self.size * 0.8, zorder=5, c="black", linewidths=0
+        )
+        count = len(self.nodes)
+        fontsize = 10 if count <= 8 else 8 if count <= 25 else 6
+        self.labels = []
+        for name in self.nodes:
+            x, y = self.pos[name]
+            if count == 1:
+                x, y = 0.0, -1.0  # below a lone node
+            away = self.radius_pt + 8
+            label = self.ax.annotate(
+                name,
+                self.pos[name],
+                xytext=(x * away, y * away),
+                textcoords="offset points",
+                ha="left" if x > 0.3 else "right" if x < -0.3 else "center",
+                va="bottom" if y > 0.3 else "top" if y < -0.3 else "center",
+                fontsize=fontsize,
+                zorder=6,
+            )
+            self.labels.append(label)
+
+    def _build_beliefs(self) -> None:
+        self.arrows = []
+        for name in self.nodes:
+            arrow = FancyArrowPatch(
+                self.pos[name],
+                self.pos[name],
+                arrowstyle="-|>",
+                mutation_scale=12,
+                linewidth=1.6,
+                linestyle=(0, (4, 2)),
+                shrinkA=self.radius_pt + 2,
+                shrinkB=self.radius_pt + 4,
+                zorder=2.5,
+                visible=False,
+            )
+            self.arrows.append(self.ax.add_patch(arrow))
+
+    def _static_legend(self) -> None:
+        handles: list[Any] = [
+            Line2D(
+                [],
+                [],
+                marker=s.marker,
+                color="none",
+                markerfacecolor=s.colour,
+                markeredgecolor="black",
+                markersize=10,
+                label=s.label,
+            )
+            for s in ROLE_STYLES.values()
+        ]
+        for status, (marker, label) in STATUS_MARKS.items():
+            path = STATUS_PATHS[status] if marker == "pause" or status == "stopped" else marker
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=path,
+                    color="none",
+                    markerfacecolor="black",
+                    markeredgecolor="black",
+                    markersize=9,
+                    label=label,
+                )
+            )
+        handles += [
+            Line2D(
+                [],
+                [],
+                color=s.colour,
+                linestyle=s.linestyle,
+                linewidth=s.linewidth,
+                label=f"{s.label}",
+            )
+            for s in LINK_STYLES.values()
+        ]
+        handles += [
+            Line2D(
+                [],
+                [],
+                color="black",
+                linestyle=(0, (4, 2)),
+                marker=">",
+                markersize=5,
+                label="believes this node leads",
+            ),
+            Line2D(
+                [],
+                [],
+                color=WRONG,
+                linestyle=(0, (4, 2)),
+                marker=">",
+                markersize=5,
+                label="... but it does not (wrong)",
+            ),
+            Line2D([], [], color="black", linewidth=2, label="next timer (empties as it runs)"),
+        ]
+        self._legend_box(handles, "upper left", (1.0, 1.0), "nodes, links, beliefs")
+
+    def _legend_box(self, handles: list[Any], loc: str, anchor: Point, title: str) -> Any:
+        """A legend in the legend axes, or just right of the picture."""
+        where = self.legend_ax or self.ax
+        box = where.legend(
+            handles=handles,
+            loc=loc,
+            bbox_to_anchor=(0.0, anchor[1]) if self.legend_ax else anchor,
+            fontsize=8,
+            frameon=False,
+            title=title,
+            title_fontsize=8,
+            alignment="left",
+        )
+        where.add_artist(box)
+        return box
+
+    # -- one frame ----------------------------------------------------------------
+
+    def update(
+        self,
+        snapshot: Snapshot,
+        *,
+        timers: Sequence[Timer.View] | None = None,
+        losses: Mapping[tuple[str, str], float] | None = None,
+    ) -> None:
+        """Show ``snapshot``: change the artists, build none (cheap enough to animate).
+
+        Args:
+            snapshot: the cluster at one virtual time; nodes not in the view's
+                node list are left out (and the caption says so).
+            timers: pending timers of a live Sim at ``snapshot.t`` (``Sim.pending_timers()``).
+            losses: loss probability of each directed link that has one.
+        """
+        views = [snapshot.nodes.get(n) for n in self.nodes]
+        self._update_nodes(snapshot, views)
+        self._update_links(snapshot, losses or {})
+        hidden = self._update_messages(snapshot)
+        self._update_timers(snapshot.t, timers or [])
+        self._update_beliefs(snapshot)
+        self.title.set_text(f"t = {snapshot.t:.3f} s")
+        self.caption.set_text(self._caption(snapshot, hidden))
+
+    def _update_nodes(self, snapshot: Snapshot, views: Sequence[Any]) -> None:
+        paths, faces, edges, marks, sizes = [], [], [], [], []
+        for name, view, label in zip(self.nodes, views, self.labels, strict=True):
+            status = "not started" if view is None else view.status
+            notes = {} if view is None else view.annotations
+            style = role_style(notes.get("role"))
+            up = status == "up"
+            paths.append(ROLE_PATHS[style_key(notes.get("role"))])
+            sizes.append(self.size * (1.9 if style is ROLE_STYLES["leader"] else 1.0))
+            colour = style.colour if status in ("up", "paused") else LIGHT_GREY
+            faces.append(to_rgba(colour, 1.0 if up else 0.45))
+            edges.append("black" if up else GREY)
+            marks.append(STATUS_PATHS.get(status, STATUS_PATHS["up"]))
+            term = notes.get("term")
+            lines = [name if term is None else f"{name} · term {term}"]
+            if not up:
+                lines.append(status.upper())
+            label.set_text("\n".join(lines))
+            label.set_color("black" if up else GREY)
+        if self.nodes:
+            self.node_marks.set_paths(paths)
+            self.node_marks.set_sizes(sizes)
+            self.node_marks.set_facecolors(faces)
+            self.node_marks.set_edgecolors(edges)
+            self.status_marks.set_paths(marks)
+
+    def _update_links(self, snapshot: Snapshot, losses: Mapping[tuple[str, str], float]) -> None:
+        halves: dict[LinkState, list[list[Point]]] = {state: [] for state in LINK_STYLES}
+        for a, b in self.pairs:
+            (ax_, ay), (bx, by) = self.pos[a], self.pos[b]
+            mid = ((ax_ + bx) / 2, (ay + by) / 2)
+            halves[link_state(snapshot, a, b, losses)].append([(ax_, ay), mid])
+            halves[link_state(snapshot, b, a, losses)].append([(bx, by), mid])
+        for state, lines in halves.items():
+            self.links[state].set_segments(lines)
+
+    def _update_messages(self, snapshot: Snapshot) -> int:
+        """Place the in-flight dots; returns how many messages could not be drawn."""
+        offsets, colours, hidden = [], [], 0
+        side = 0.035
+        for m in snapshot.in_flight:
+            if m.src not in self.pos or m.dst not in self.pos or m.src == m.dst:
+                hidden += 1
+                continue
+            (sx, sy), (dx, dy) = self.pos[m.src], self.pos[m.dst]
+            span = m.due - m.sent_at
+            done = 1.0 if span <= 0 else min(1.0, max(0.0, (snapshot.t - m.sent_at) / span))
+            length = math.hypot(dx - sx, dy - sy) or 1.0
+            nx_, ny_ = (dy - sy) / length * side, -(dx - sx) / length * side  # right of travel
+            offsets.append((sx + (dx - sx) * done + nx_, sy + (dy - sy) * done + ny_))
+            type_name = type(m.msg).__name__ if not hasattr(m.msg, "fields") else m.msg.type
+            colours.append(message_colour(type_name))
+            if type_name not in self.message_types:
+                self.message_types.append(type_name)
+        self.messages.set_offsets(np.array(offsets, dtype=float).reshape(-1, 2))
+        self.messages.set_facecolors(colours)
+        if self._legend:
+            self._update_message_legend()
+        return hidden
+
+    def _update_message_legend(self) -> None:
+        shown = list(self._message_legend.get_texts()) if self._message_legend else []
+        if len(shown) == len(self.message_types):
+            return
+        if self._message_legend is not None:
+            self._message_legend.remove()
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="none",
+                markerfacecolor=message_colour(t),
+                markeredgecolor="black",
+                markersize=7,
+                label=t,
+            )
+            for t in self.message_types
+        ]
+        self._message_legend = self._legend_box(
+            handles, "lower left", (1.0, 0.0), "messages in flight"
+        )
+
+    def _update_timers(self, t: float, timers: Sequence[Timer.View]) -> None:
+        soonest: dict[str, Timer.View] = {}
+        for timer in timers:
+            if timer.node in self.pos and timer.node not in soonest:
+                soonest[timer.node] = timer
+        arcs, sizes = [], []
+        ring = (self.radius_pt + 5) ** 2
+        for name in self.nodes:
+            timer = soonest.get(name)
+            left = 0.0
+            if timer is not None and timer.due > timer.set_at:
+                left = min(1.0, max(0.0, (timer.due - t) / (timer.due - timer.set_at)))
+            arcs.append(Path.arc(90.0, 90.0 + 360.0 * left) if left > 0 else STATUS_PATHS["up"])
+            sizes.append(ring)
+        if self.nodes:
+            self.timer_arcs.set_paths(arcs)
+            self.timer_arcs.set_sizes(sizes)
+
+    def _update_beliefs(self, snapshot: Snapshot) -> None:
+        leaders = _real_leaders(snapshot)
+        for name, arrow in zip(self.nodes, self.arrows, strict=True):
+            view = snapshot.nodes.get(name)
+            believed = None if view is None else view.annotations.get("leader")
+            if view is None or view.status != "up" or believed == name or believed not in self.pos:
+                arrow.set_visible(False)
+                continue
+            arrow.set_positions(self.pos[name], self.pos[believed])
+            arrow.set_color("black" if believed in leaders else WRONG)
+            arrow.set_visible(True)
+
+    def _caption(self, snapshot: Snapshot, hidden: int) -> str:
+        return caption(snapshot, hidden, self.nodes)
+
+
+def style_key(role: object) -> str:
+    """The key of :data:`ROLE_STYLES` that ``role`` is drawn with."""
+    return role if isinstance(role, str) and role in ROLE_STYLES else "unknown"
+
+
+def _real_leaders(snapshot: Snapshot) -> list[str]:
+    """The nodes that are up and say they lead: who really leads, right now."""
+    return [
+        n
+        for n, v in snapshot.nodes.items()
+        if v.status == "up" and v.annotations.get("role") == "leader"
+    ]
+
+
+def _suspicions(snapshot: Snapshot, nodes: Sequence[str]) -> list[str]:
+    """Each suspicion in words, marked right (the node is not up) or wrong."""
+    words = []
+    for name in nodes:
+        view = snapshot.nodes.get(name)
+        if view is None or view.status != "up":
+            continue
+        suspects = view.annotations.get("suspects") or ()
+        for other in sorted(suspects):
+            real = snapshot.nodes.get(other)
+            right = real is not None and real.status != "up"
+            words.append(f"{name}→{other} {'✓' if right else '✗ (it is up)'}")
+    return words
+
+
+def caption(snapshot: Snapshot, hidden: int, nodes: Sequence[str]) -> str:
+    """The truth under the picture, what nodes suspect, and what is left out."""
+    leaders = _real_leaders(snapshot)
+    if len(leaders) > 1:
+        lead = f"SPLIT BRAIN: {' and '.join(leaders)} both lead"
+    else:
+        lead = f"leads: {leaders[0]}" if leaders else "leads: nobody"
+    not_up = [f"{n} {v.status}" for n, v in snapshot.nodes.items() if v.status != "up"]
+    lines = [f"Truth: {lead}; " + (", ".join(not_up) if not_up else "every node is up")]
+    suspicions = _suspicions(snapshot, nodes)
+    if suspicions:
+        shown = suspicions[:8]
+        more = f" (+{len(suspicions) - 8} more)" if len(suspicions) > 8 else ""
+        lines.append("Suspects: " + "; ".join(shown) + more)
+    left_out = [n for n in snapshot.nodes if n not in nodes]
+    if hidden or left_out:
+        parts = [f"{hidden} message(s) to or from outside the cluster"] if hidden else []
+        parts += [f"nodes {', '.join(left_out)}"] if left_out else []
+        lines.append("Not drawn: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def draw_cluster(
+    source: Sim | Snapshot | Trace,
+    t: float | None = None,
+    ax: Axes | None = None,
+    *,
+    legend: bool = True,
+) -> ClusterView:
+    """Draw the cluster at virtual time ``t``: roles, beliefs, links, messages, timers.
+
+    Args:
+        source: a live ``Sim`` (``t`` defaults to now, and its pending timers are
+            drawn when ``t`` is now), a ``Snapshot`` (``t`` must be ``None``), or a
+            full ``Trace`` (``t`` required, within the trace).
+        t: the virtual time to show.
+        ax: axes to draw into; a new figure when ``None``.
+        legend: draw the legends beside the picture.
+
+    Returns:
+        The :class:`ClusterView`; call its ``update`` to show another time quickly.
+
+    Raises:
+        InvalidArgument: ``t`` in the future of a Sim, outside a trace, given with a
+            Snapshot, or missing for a trace; a source of another type.
+    """
+    snapshot, timers, losses = frame_source(source, t)
+    legend_ax = None
+    if ax is None:
+        _, (ax, legend_ax) = plt.subplots(
+            1, 2, figsize=(10, 6.5), width_ratios=(3, 1), layout="constrained"
+        )
+    view = ClusterView(ax, list(snapshot.nodes), legend_ax=legend_ax, legend=legend)
+    view.update(snapshot, timers=timers, losses=losses)
+    return view
+
+
+def frame_source(
+    source: Sim | Snapshot | Trace, t: float | None
+) -> tuple[Snapshot, list[Timer.View] | None, dict[tuple[str, str], float]]:
+    """The snapshot, pending timers (live Sim only) and link losses of one frame."""
+    if isinstance(source, Sim):
+        snapshot = source.snapshot(t)
+        live = t is None or t == source.now
+        return (
+            snapshot,
+            source.pending_timers() if live else None,
+            link_losses(source.trace, snapshot.t),
+        )
+    if isinstance(source, Snapshot):
+        if t is not None and t != source.t:
+            raise invalid("t", t, f"must be None for a Snapshot (it shows t={source.t!r})")
+        return source, None, {}
+    if isinstance(source, Trace):
+        when = check_trace_time("t", t, source)
+        return snapshot_at(source, when), None, link_losses(source, when)
+    raise invalid("source", source, "must be a Sim, a Snapshot or a full Trace")
