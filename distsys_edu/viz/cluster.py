@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
@@ -45,7 +45,6 @@ from .style import (
     GREY,
     LIGHT_GREY,
     LINK_STYLES,
-    OKABE_ITO,
     ROLE_STYLES,
     STATUS_MARKS,
     WRONG,

@@ -67,28 +67,29 @@ MESSAGE_COLOURS = {
     "AppendEntries": OKABE_ITO["sky_blue"],
     "AppendEntriesReply": OKABE_ITO["blue"],
     "RequestVote": OKABE_ITO["reddish_purple"],
-    "Vote": OKABE_ITO["vermillion"],
-    "RequestVoteReply": OKABE_ITO["vermillion"],
+    "Vote": OKABE_ITO["orange"],
+    "RequestVoteReply": OKABE_ITO["orange"],
     # heartbeats, the blog, bully and ring
     "Heartbeat": OKABE_ITO["sky_blue"],
     "RegisterFollower": OKABE_ITO["yellow"],
     "Election": OKABE_ITO["reddish_purple"],
-    "Answer": OKABE_ITO["vermillion"],
+    "Answer": OKABE_ITO["orange"],
     "Coordinator": OKABE_ITO["bluish_green"],
     "Elected": OKABE_ITO["bluish_green"],
     # SWIM
     "Ping": OKABE_ITO["sky_blue"],
     "Ack": OKABE_ITO["blue"],
     "PingReq": OKABE_ITO["yellow"],
-    "Suspect": OKABE_ITO["vermillion"],
+    "Suspect": OKABE_ITO["orange"],
     "Confirm": OKABE_ITO["black"],
     "Alive": OKABE_ITO["bluish_green"],
     # the runtime's replies to Addr.send
     "Reply": OKABE_ITO["black"],
 }
-"""Colours of the message types of the protocols in this package."""
+"""Colours of the message types of the protocols in this package. None is vermillion:
+that colour marks what went wrong (drops, false beliefs, violations)."""
 
-_OTHER_COLOURS = tuple(OKABE_ITO.values())
+_OTHER_COLOURS = tuple(c for c in OKABE_ITO.values() if c != WRONG)
 
 
 def message_colour(type_name: str) -> str:
