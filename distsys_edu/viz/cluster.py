@@ -156,6 +156,9 @@ class ClusterView:
         self.message_types: list[str] = []
         self._message_legend: Any = None
         self._legend = legend
+        self._background: Any = None  # the figure without the changing artists (render)
+        self._background_size: tuple[int, int] = (0, 0)
+        self._slow_key: Any = None  # what the last frame's nodes, links and beliefs showed
         self.legend_ax = legend_ax
         if legend_ax is not None:
             legend_ax.clear()
@@ -301,7 +304,7 @@ class ClusterView:
                 linestyle=(0, (4, 2)),
                 marker=">",
                 markersize=5,
-                label="believes this node leads",
+                label="believes it leads",
             ),
             Line2D(
                 [],
@@ -310,9 +313,9 @@ class ClusterView:
                 linestyle=(0, (4, 2)),
                 marker=">",
                 markersize=5,
-                label="... but it does not (wrong)",
+                label="... wrongly",
             ),
-            Line2D([], [], color="black", linewidth=2, label="next timer (empties as it runs)"),
+            Line2D([], [], color="black", linewidth=2, label="next timer (runs down)"),
         ]
         self._legend_box(handles, "upper left", (1.0, 1.0), "nodes, links, beliefs")
 
@@ -349,13 +352,18 @@ class ClusterView:
             timers: pending timers of a live Sim at ``snapshot.t`` (``Sim.pending_timers()``).
             losses: loss probability of each directed link that has one.
         """
-        views = [snapshot.nodes.get(n) for n in self.nodes]
-        self._update_nodes(snapshot, views)
-        self._update_links(snapshot, losses or {})
         hidden = self._update_messages(snapshot)
         self._update_timers(snapshot.t, timers or [])
-        self._update_beliefs(snapshot)
         self.title.set_text(f"t = {snapshot.t:.3f} s")
+        losses = losses or {}
+        slow = _slow_key(snapshot, losses, hidden)
+        if slow == self._slow_key:
+            return  # nodes, links, beliefs and caption look as they did
+        self._slow_key = slow
+        self._background = None
+        self._update_nodes(snapshot, [snapshot.nodes.get(n) for n in self.nodes])
+        self._update_links(snapshot, losses)
+        self._update_beliefs(snapshot)
         self.caption.set_text(self._caption(snapshot, hidden))
 
     def _update_nodes(self, snapshot: Snapshot, views: Sequence[Any]) -> None:
@@ -385,14 +393,18 @@ class ClusterView:
             self.status_marks.set_paths(marks)
 
     def _update_links(self, snapshot: Snapshot, losses: Mapping[tuple[str, str], float]) -> None:
-        halves: dict[LinkState, list[list[Point]]] = {state: [] for state in LINK_STYLES}
+        lines: dict[LinkState, list[list[Point]]] = {state: [] for state in LINK_STYLES}
         for a, b in self.pairs:
+            there, back = link_state(snapshot, a, b, losses), link_state(snapshot, b, a, losses)
             (ax_, ay), (bx, by) = self.pos[a], self.pos[b]
+            if there == back:  # the common case: one line for both directions
+                lines[there].append([(ax_, ay), (bx, by)])
+                continue
             mid = ((ax_ + bx) / 2, (ay + by) / 2)
-            halves[link_state(snapshot, a, b, losses)].append([(ax_, ay), mid])
-            halves[link_state(snapshot, b, a, losses)].append([(bx, by), mid])
-        for state, lines in halves.items():
-            self.links[state].set_segments(lines)
+            lines[there].append([(ax_, ay), mid])
+            lines[back].append([(bx, by), mid])
+        for state, segments in lines.items():
+            self.links[state].set_segments(segments)
 
     def _update_messages(self, snapshot: Snapshot) -> int:
         """Place the in-flight dots; returns how many messages could not be drawn."""
@@ -424,6 +436,7 @@ class ClusterView:
             return
         if self._message_legend is not None:
             self._message_legend.remove()
+        self._background = None  # the legend is part of the background: draw it again
         handles = [
             Line2D(
                 [],
@@ -473,6 +486,54 @@ class ClusterView:
 
     def _caption(self, snapshot: Snapshot, hidden: int) -> str:
         return caption(snapshot, hidden, self.nodes)
+
+    # -- drawing a frame fast -----------------------------------------------------
+
+    def moving_artists(self) -> list[Any]:
+        """The artists that change from frame to frame: messages, timers, the time."""
+        return [self.messages, self.timer_arcs, self.title]
+
+    def render(self) -> None:
+        """Draw the current frame on the figure's canvas, quickly.
+
+        The first call, and the first after something but the messages, the
+        timers and the time changed (or the canvas changed size), draws the whole
+        figure without those and keeps the image; later calls paste it back and
+        draw only the messages, the timers and the time over it. A notebook showing the figure normally (``plt.show``, inline)
+        needs none of this: it draws everything.
+        """
+        figure = self.ax.figure
+        canvas = figure.canvas
+        size = canvas.get_width_height()
+        if self._background is None or self._background_size != size:
+            moving = self.moving_artists()
+            for artist in moving:
+                artist.set_animated(True)
+            canvas.draw()
+            for artist in moving:
+                artist.set_animated(False)
+            self._background = canvas.copy_from_bbox(figure.bbox)
+            self._background_size = size
+        canvas.restore_region(self._background)
+        for artist in self.moving_artists():
+            figure.draw_artist(artist)
+        canvas.blit(figure.bbox)
+
+
+def _slow_key(snapshot: Snapshot, losses: Mapping[tuple[str, str], float], hidden: int) -> Any:
+    """Everything the nodes, links, beliefs and caption are drawn from (compared with ==)."""
+    views = [
+        (
+            n,
+            v.status,
+            v.annotations.get("role"),
+            v.annotations.get("term"),
+            v.annotations.get("leader"),
+            v.annotations.get("suspects"),
+        )
+        for n, v in snapshot.nodes.items()
+    ]
+    return views, snapshot.blocked, snapshot.held, sorted(losses.items()), hidden
 
 
 def style_key(role: object) -> str:

@@ -115,7 +115,7 @@ class LinkStyle:
 
 
 LINK_STYLES = {
-    "healthy": LinkStyle(LIGHT_GREY, "-", 1.0, "link (each half: what its node sends)"),
+    "healthy": LinkStyle(LIGHT_GREY, "-", 1.0, "link"),
     "lossy": LinkStyle(GREY, ":", 1.6, "lossy link"),
     "held": LinkStyle(OKABE_ITO["orange"], (0, (6, 2, 1, 2)), 2.2, "held link (messages wait)"),
     "cut": LinkStyle(WRONG, (0, (3, 2)), 2.2, "cut link (partition)"),
