@@ -63,7 +63,7 @@ class Animation:
 
 def frame_times(start: float, end: float, step: float) -> list[float]:
     """``start, start + step, ...`` up to ``end`` (each computed afresh: no drift)."""
-    count = int(math.floor((end - start) / step + 1e-9)) + 1
+    count = math.floor((end - start) / step + 1e-9) + 1
     return [start + i * step for i in range(count)]
 
 

@@ -108,7 +108,7 @@ def _marker_path(marker: str) -> Path:
 def _bars(boxes: Iterable[tuple[float, float, float, float]]) -> Path:
     """A filled path of rectangles ``(x0, y0, x1, y1)`` in marker units."""
     vertices: list[Point] = []
-    codes: list[int] = []
+    codes: list[Any] = []  # Path codes (numpy uint8)
     for x0, y0, x1, y1 in boxes:
         vertices += [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
         codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
@@ -199,7 +199,8 @@ class ClusterView:
             lines = LineCollection(
                 [], colors=style.colour, linestyles=style.linestyle, linewidths=width, zorder=1
             )
-            self.links[state] = self.ax.add_collection(lines)
+            self.ax.add_collection(lines)
+            self.links[state] = lines
         self.messages = self.ax.scatter(
             [], [], s=max(12.0, self.size / 12), zorder=4, edgecolors="black", linewidths=0.4
         )
@@ -241,7 +242,7 @@ class ClusterView:
             self.labels.append(label)
 
     def _build_beliefs(self) -> None:
-        self.arrows = []
+        self.arrows: list[FancyArrowPatch] = []
         for name in self.nodes:
             arrow = FancyArrowPatch(
                 self.pos[name],
@@ -255,7 +256,8 @@ class ClusterView:
                 zorder=2.5,
                 visible=False,
             )
-            self.arrows.append(self.ax.add_patch(arrow))
+            self.ax.add_patch(arrow)
+            self.arrows.append(arrow)
 
     def _static_legend(self) -> None:
         handles: list[Any] = [
@@ -319,7 +321,7 @@ class ClusterView:
         ]
         self._legend_box(handles, "upper left", (1.0, 1.0), "nodes, links, beliefs")
 
-    def _legend_box(self, handles: list[Any], loc: str, anchor: Point, title: str) -> Any:
+    def _legend_box(self, handles: list[Any], loc: Any, anchor: Point, title: str) -> Any:
         """A legend in the legend axes, or just right of the picture."""
         where = self.legend_ax or self.ax
         box = where.legend(
@@ -388,8 +390,8 @@ class ClusterView:
         if self.nodes:
             self.node_marks.set_paths(paths)
             self.node_marks.set_sizes(sizes)
-            self.node_marks.set_facecolors(faces)
-            self.node_marks.set_edgecolors(edges)
+            self.node_marks.set_facecolor(faces)
+            self.node_marks.set_edgecolor(edges)
             self.status_marks.set_paths(marks)
 
     def _update_links(self, snapshot: Snapshot, losses: Mapping[tuple[str, str], float]) -> None:
@@ -425,7 +427,7 @@ class ClusterView:
             if type_name not in self.message_types:
                 self.message_types.append(type_name)
         self.messages.set_offsets(np.array(offsets, dtype=float).reshape(-1, 2))
-        self.messages.set_facecolors(colours)
+        self.messages.set_facecolor(colours)
         if self._legend:
             self._update_message_legend()
         return hidden
@@ -456,9 +458,9 @@ class ClusterView:
 
     def _update_timers(self, t: float, timers: Sequence[Timer.View]) -> None:
         soonest: dict[str, Timer.View] = {}
-        for timer in timers:
-            if timer.node in self.pos and timer.node not in soonest:
-                soonest[timer.node] = timer
+        for pending in timers:
+            if pending.node in self.pos and pending.node not in soonest:
+                soonest[pending.node] = pending
         arcs, sizes = [], []
         ring = (self.radius_pt + 5) ** 2
         for name in self.nodes:
@@ -499,11 +501,11 @@ class ClusterView:
         The first call, and the first after something but the messages, the
         timers and the time changed (or the canvas changed size), draws the whole
         figure without those and keeps the image; later calls paste it back and
-        draw only the messages, the timers and the time over it. A notebook showing the figure normally (``plt.show``, inline)
-        needs none of this: it draws everything.
+        draw only the messages, the timers and the time over it.
+        A figure shown the usual way (``plt.show``, inline) needs none of this.
         """
-        figure = self.ax.figure
-        canvas = figure.canvas
+        figure: Any = self.ax.figure
+        canvas: Any = figure.canvas  # Agg, ipympl or another canvas that can blit
         size = canvas.get_width_height()
         if self._background is None or self._background_size != size:
             moving = self.moving_artists()

@@ -69,7 +69,7 @@ def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None =
         times = sorted(result.times_ms)
         share = [100 * (k + 1) / result.trials for k in range(len(times))]
         low, high = result.timeout_ms
-        label = f"{low:g}–{high:g} ms"
+        label = f"{low:g}-{high:g} ms"
         if result.unfinished:
             label += f" ({result.unfinished} unfinished)"
         ax.step(times, share, where="post", color=_LINE_COLOURS[i % 8], label=label, linewidth=1.6)
@@ -126,14 +126,14 @@ def plot_detector_tradeoff(
     return ax
 
 
-FORMULAS: dict[str, list[tuple[str, Callable[[int], float], str, str]]] = {
+FORMULAS: dict[str, list[tuple[str, Callable[[float], float], str, str]]] = {
     "bully": [
-        ("N² − 1 (lowest id starts)", lambda n: n * n - 1, "lowest", "ascending"),
-        ("N − 1 (highest id starts)", lambda n: n - 1, "highest", "ascending"),
+        ("N² - 1 (lowest id starts)", lambda n: n * n - 1, "lowest", "ascending"),
+        ("N - 1 (highest id starts)", lambda n: n - 1, "highest", "ascending"),
     ],
     "ring": [
         ("N(N+1)/2 + N (ids descending)", lambda n: n * (n + 1) / 2 + n, "all", "descending"),
-        ("3N − 1 (ids ascending)", lambda n: 3 * n - 1, "all", "ascending"),
+        ("3N - 1 (ids ascending)", lambda n: 3 * n - 1, "all", "ascending"),
     ],
 }
 """For each protocol, the textbook formulas and the run (initiator, order) each describes."""

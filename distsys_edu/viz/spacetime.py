@@ -165,10 +165,14 @@ def _draw_lanes(ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float)
         begin = max(span.start, lo)
         if end < begin:
             continue
-        style = dict(SPAN_STYLES[span.status])
-        style.pop("label")
+        style = SPAN_STYLES[span.status]
         ax.broken_barh(
-            [(begin, max(end - begin, 1e-9))], (y[span.node] - 0.18, 0.36), zorder=1, **style
+            [(begin, max(end - begin, 1e-9))],
+            (y[span.node] - 0.18, 0.36),
+            zorder=1,
+            facecolor=style["facecolor"],
+            hatch=style["hatch"],
+            edgecolor=style["edgecolor"],
         )
 
 
@@ -200,7 +204,7 @@ def _draw_messages(
     for m in legs:
         if m.outcome == "delivered":
             continue
-        src, dst = y[m.src], y[m.dst]  # type: ignore[index]
+        src, dst = float(y[m.src]), float(y[m.dst])  # type: ignore[index]
         if m.due is None:  # dropped as it was sent: it never left
             where = (m.sent_at, src + (dst - src) * 0.2)
         elif m.outcome == "dropped":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 OKABE_ITO = {
     "black": "#000000",
@@ -109,7 +110,7 @@ class LinkStyle:
     """How one direction of a link is drawn (see :mod:`.cluster`)."""
 
     colour: str
-    linestyle: str | tuple[int, tuple[int, ...]]
+    linestyle: Any  # a matplotlib line style: "-", ":" or (offset, (on, off, ...))
     linewidth: float
     label: str
 
