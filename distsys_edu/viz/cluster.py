@@ -156,7 +156,8 @@ class ClusterView:
         self.message_types: list[str] = []
         self._message_legend: Any = None
         self._legend = legend
-        self._background: Any = None  # the figure without the changing artists (render)
+        self._static: Any = None  # render's image of the frame and legends alone
+        self._background: Any = None  # ... with the nodes, links and beliefs drawn
         self._background_size: tuple[int, int] = (0, 0)
         self._slow_key: Any = None  # what the last frame's nodes, links and beliefs showed
         self.legend_ax = legend_ax
@@ -438,7 +439,7 @@ class ClusterView:
             return
         if self._message_legend is not None:
             self._message_legend.remove()
-        self._background = None  # the legend is part of the background: draw it again
+        self._static = None  # the legend is part of the static image: draw it again
         handles = [
             Line2D(
                 [],
@@ -495,28 +496,48 @@ class ClusterView:
         """The artists that change from frame to frame: messages, timers, the time."""
         return [self.messages, self.timer_arcs, self.title]
 
-    def render(self) -> None:
-        """Draw the current frame on the figure's canvas, quickly.
+    def slow_artists(self) -> list[Any]:
+        """The artists that change when the cluster does: links, nodes, beliefs, caption."""
+        artists = [
+            *self.links.values(),
+            self.node_marks,
+            self.status_marks,
+            *self.labels,
+            *self.arrows,
+            self.caption,
+        ]
+        return sorted(artists, key=lambda a: a.get_zorder())
 
-        The first call, and the first after something but the messages, the
-        timers and the time changed (or the canvas changed size), draws the whole
-        figure without those and keeps the image; later calls paste it back and
-        draw only the messages, the timers and the time over it.
+    def render(self) -> None:
+        """Draw the current frame on the figure's canvas, quickly, in three layers.
+
+        What never changes (the frame, the legends) is drawn once and kept as an
+        image; what changes with the cluster (nodes, links, beliefs, caption) is
+        drawn over a copy of it when it changes, and kept too; the messages, the
+        timers and the time are drawn over that on every call. A canvas of a new
+        size, or a legend that gained a message type, starts again from the bottom.
         A figure shown the usual way (``plt.show``, inline) needs none of this.
         """
         figure: Any = self.ax.figure
         canvas: Any = figure.canvas  # Agg, ipympl or another canvas that can blit
         size = canvas.get_width_height()
-        if self._background is None or self._background_size != size:
-            moving = self.moving_artists()
-            for artist in moving:
+        if self._static is None or self._background_size != size:
+            layers = [*self.slow_artists(), *self.moving_artists()]
+            for artist in layers:
                 artist.set_animated(True)
             canvas.draw()
-            for artist in moving:
+            for artist in layers:
                 artist.set_animated(False)
-            self._background = canvas.copy_from_bbox(figure.bbox)
+            self._static = canvas.copy_from_bbox(figure.bbox)
             self._background_size = size
-        canvas.restore_region(self._background)
+            self._background = None
+        if self._background is None:
+            canvas.restore_region(self._static)
+            for artist in self.slow_artists():
+                figure.draw_artist(artist)
+            self._background = canvas.copy_from_bbox(figure.bbox)
+        else:
+            canvas.restore_region(self._background)
         for artist in self.moving_artists():
             figure.draw_artist(artist)
         canvas.blit(figure.bbox)
