@@ -18,7 +18,7 @@ from typing import Any
 _WHERE = {
     "ClusterView": "cluster",
     "cluster_graph": "cluster",
-    "draw_cluster": "cluster",
+    "draw_cluster": "draw",
     "layout": "cluster",
     "Entry": "story",
     "MessageLeg": "story",

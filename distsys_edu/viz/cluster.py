@@ -3,7 +3,7 @@
 :class:`ClusterView` builds every artist once for a set of nodes and
 :meth:`ClusterView.update` redraws a frame by changing those artists (colours,
 marker paths, positions, texts), so a frame costs one canvas draw, never a new
-figure. :func:`draw_cluster` is a thin function over it.
+figure. :func:`.draw.draw_cluster` is a thin function over it.
 
 What a frame shows, at one virtual time:
 
@@ -24,109 +24,32 @@ What a frame shows, at one virtual time:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
-import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
-from matplotlib.lines import Line2D
-from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 
-from ..runtime import Sim, Snapshot, Timer, Trace, snapshot_at
-from ..runtime.errors import invalid
-from .story import check_trace_time, link_losses
-from .style import (
-    GREY,
-    LIGHT_GREY,
-    LINK_STYLES,
-    ROLE_STYLES,
-    STATUS_MARKS,
-    WRONG,
-    message_colour,
-    role_style,
+from ..runtime import Snapshot, Timer
+from .graph import (
+    LinkState,
+    Point,
+    cluster_graph,
+    in_flight_place,
+    layout,
+    link_state,
+    node_size,
+    type_name,
 )
+from .marks import ROLE_PATHS, STATUS_PATHS, legend_handles, message_handles
+from .style import GREY, LIGHT_GREY, LINK_STYLES, ROLE_STYLES, WRONG, message_colour, style_key
+from .truth import caption, real_leaders, slow_key
 
-Point = tuple[float, float]
-LinkState = str  # one of LINK_STYLES
-
-
-def layout(nodes: Sequence[str]) -> dict[str, Point]:
-    """Each node's place: a circle in spawn order, the first at the top, clockwise.
-
-    The same nodes always get the same places, frame after frame and run after run.
-    """
-    count = len(nodes)
-    if count == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    return {
-        name: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
-        for i, name in enumerate(nodes)
-    }
-
-
-def cluster_graph(
-    snapshot: Snapshot, losses: Mapping[tuple[str, str], float] | None = None
-) -> nx.DiGraph:
-    """The snapshot as a networkx ``DiGraph``: what the picture draws, as data.
-
-    Nodes carry ``status``, ``pos`` and every annotation; each directed edge
-    between two nodes carries ``state`` (``healthy``, ``lossy``, ``held`` or ``cut``).
-    """
-    graph = nx.DiGraph()
-    places = layout(list(snapshot.nodes))
-    for name, view in snapshot.nodes.items():
-        graph.add_node(name, status=view.status, pos=places[name], **view.annotations)
-    for src in snapshot.nodes:
-        for dst in snapshot.nodes:
-            if src != dst:
-                graph.add_edge(src, dst, state=link_state(snapshot, src, dst, losses or {}))
-    return graph
-
-
-def link_state(
-    snapshot: Snapshot, src: str, dst: str, losses: Mapping[tuple[str, str], float]
-) -> LinkState:
-    """The most serious state of the link ``src -> dst``: cut, held, lossy or healthy."""
-    if (src, dst) in snapshot.blocked:
-        return "cut"
-    if (src, dst) in snapshot.held:
-        return "held"
-    return "lossy" if losses.get((src, dst), 0.0) > 0 else "healthy"
-
-
-def _marker_path(marker: str) -> Path:
-    style = MarkerStyle(marker)
-    return style.get_path().transformed(style.get_transform())
-
-
-def _bars(boxes: Iterable[tuple[float, float, float, float]]) -> Path:
-    """A filled path of rectangles ``(x0, y0, x1, y1)`` in marker units."""
-    vertices: list[Point] = []
-    codes: list[Any] = []  # Path codes (numpy uint8)
-    for x0, y0, x1, y1 in boxes:
-        vertices += [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-        codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
-    return Path(vertices, codes)
-
-
-ROLE_PATHS = {role: _marker_path(style.marker) for role, style in ROLE_STYLES.items()}
-STATUS_PATHS = {
-    "up": Path(([0.0, 0.0],)),  # nothing to mark
-    "down": _marker_path("X"),
-    "paused": _bars([(-0.32, -0.4, -0.08, 0.4), (0.08, -0.4, 0.32, 0.4)]),
-    "stopped": _bars([(-0.45, -0.11, 0.45, 0.11)]),
-}
-
-
-def node_size(count: int) -> float:
-    """A node's marker area in points squared: smaller as the cluster grows."""
-    return max(60.0, min(900.0, 5000.0 / max(count, 1)))
+__all__ = ["ClusterView", "cluster_graph", "layout"]
 
 
 class ClusterView:
@@ -261,66 +184,7 @@ class ClusterView:
             self.arrows.append(arrow)
 
     def _static_legend(self) -> None:
-        handles: list[Any] = [
-            Line2D(
-                [],
-                [],
-                marker=s.marker,
-                color="none",
-                markerfacecolor=s.colour,
-                markeredgecolor="black",
-                markersize=10,
-                label=s.label,
-            )
-            for s in ROLE_STYLES.values()
-        ]
-        for status, (marker, label) in STATUS_MARKS.items():
-            path = STATUS_PATHS[status] if marker == "pause" or status == "stopped" else marker
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker=path,
-                    color="none",
-                    markerfacecolor="black",
-                    markeredgecolor="black",
-                    markersize=9,
-                    label=label,
-                )
-            )
-        handles += [
-            Line2D(
-                [],
-                [],
-                color=s.colour,
-                linestyle=s.linestyle,
-                linewidth=s.linewidth,
-                label=f"{s.label}",
-            )
-            for s in LINK_STYLES.values()
-        ]
-        handles += [
-            Line2D(
-                [],
-                [],
-                color="black",
-                linestyle=(0, (4, 2)),
-                marker=">",
-                markersize=5,
-                label="believes it leads",
-            ),
-            Line2D(
-                [],
-                [],
-                color=WRONG,
-                linestyle=(0, (4, 2)),
-                marker=">",
-                markersize=5,
-                label="... wrongly",
-            ),
-            Line2D([], [], color="black", linewidth=2, label="next timer (runs down)"),
-        ]
-        self._legend_box(handles, "upper left", (1.0, 1.0), "nodes, links, beliefs")
+        self._legend_box(legend_handles(), "upper left", (1.0, 1.0), "nodes, links, beliefs")
 
     def _legend_box(self, handles: list[Any], loc: Any, anchor: Point, title: str) -> Any:
         """A legend in the legend axes, or just right of the picture."""
@@ -359,7 +223,7 @@ class ClusterView:
         self._update_timers(snapshot.t, timers or [])
         self.title.set_text(f"t = {snapshot.t:.3f} s")
         losses = losses or {}
-        slow = _slow_key(snapshot, losses, hidden)
+        slow = slow_key(snapshot, losses, hidden)
         if slow == self._slow_key:
             return  # nodes, links, beliefs and caption look as they did
         self._slow_key = slow
@@ -374,7 +238,7 @@ class ClusterView:
         for name, view, label in zip(self.nodes, views, self.labels, strict=True):
             status = "not started" if view is None else view.status
             notes = {} if view is None else view.annotations
-            style = role_style(notes.get("role"))
+            style = ROLE_STYLES[style_key(notes.get("role"))]
             up = status == "up"
             paths.append(ROLE_PATHS[style_key(notes.get("role"))])
             sizes.append(self.size * (1.9 if style is ROLE_STYLES["leader"] else 1.0))
@@ -412,21 +276,17 @@ class ClusterView:
     def _update_messages(self, snapshot: Snapshot) -> int:
         """Place the in-flight dots; returns how many messages could not be drawn."""
         offsets, colours, hidden = [], [], 0
-        side = 0.035
         for m in snapshot.in_flight:
             if m.src not in self.pos or m.dst not in self.pos or m.src == m.dst:
                 hidden += 1
                 continue
-            (sx, sy), (dx, dy) = self.pos[m.src], self.pos[m.dst]
-            span = m.due - m.sent_at
-            done = 1.0 if span <= 0 else min(1.0, max(0.0, (snapshot.t - m.sent_at) / span))
-            length = math.hypot(dx - sx, dy - sy) or 1.0
-            nx_, ny_ = (dy - sy) / length * side, -(dx - sx) / length * side  # right of travel
-            offsets.append((sx + (dx - sx) * done + nx_, sy + (dy - sy) * done + ny_))
-            type_name = type(m.msg).__name__ if not hasattr(m.msg, "fields") else m.msg.type
-            colours.append(message_colour(type_name))
-            if type_name not in self.message_types:
-                self.message_types.append(type_name)
+            offsets.append(
+                in_flight_place(self.pos[m.src], self.pos[m.dst], m.sent_at, m.due, snapshot.t)
+            )
+            name = type_name(m.msg)
+            colours.append(message_colour(name))
+            if name not in self.message_types:
+                self.message_types.append(name)
         self.messages.set_offsets(np.array(offsets, dtype=float).reshape(-1, 2))
         self.messages.set_facecolor(colours)
         if self._legend:
@@ -440,19 +300,7 @@ class ClusterView:
         if self._message_legend is not None:
             self._message_legend.remove()
         self._static = None  # the legend is part of the static image: draw it again
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                color="none",
-                markerfacecolor=message_colour(t),
-                markeredgecolor="black",
-                markersize=7,
-                label=t,
-            )
-            for t in self.message_types
-        ]
+        handles = message_handles(self.message_types)
         self._message_legend = self._legend_box(
             handles, "lower left", (1.0, 0.0), "messages in flight"
         )
@@ -476,7 +324,7 @@ class ClusterView:
             self.timer_arcs.set_sizes(sizes)
 
     def _update_beliefs(self, snapshot: Snapshot) -> None:
-        leaders = _real_leaders(snapshot)
+        leaders = real_leaders(snapshot)
         for name, arrow in zip(self.nodes, self.arrows, strict=True):
             view = snapshot.nodes.get(name)
             believed = None if view is None else view.annotations.get("leader")
@@ -541,127 +389,3 @@ class ClusterView:
         for artist in self.moving_artists():
             figure.draw_artist(artist)
         canvas.blit(figure.bbox)
-
-
-def _slow_key(snapshot: Snapshot, losses: Mapping[tuple[str, str], float], hidden: int) -> Any:
-    """Everything the nodes, links, beliefs and caption are drawn from (compared with ==)."""
-    views = [
-        (
-            n,
-            v.status,
-            v.annotations.get("role"),
-            v.annotations.get("term"),
-            v.annotations.get("leader"),
-            v.annotations.get("suspects"),
-        )
-        for n, v in snapshot.nodes.items()
-    ]
-    return views, snapshot.blocked, snapshot.held, sorted(losses.items()), hidden
-
-
-def style_key(role: object) -> str:
-    """The key of :data:`ROLE_STYLES` that ``role`` is drawn with."""
-    return role if isinstance(role, str) and role in ROLE_STYLES else "unknown"
-
-
-def _real_leaders(snapshot: Snapshot) -> list[str]:
-    """The nodes that are up and say they lead: who really leads, right now."""
-    return [
-        n
-        for n, v in snapshot.nodes.items()
-        if v.status == "up" and v.annotations.get("role") == "leader"
-    ]
-
-
-def _suspicions(snapshot: Snapshot, nodes: Sequence[str]) -> list[str]:
-    """Each suspicion in words, marked right (the node is not up) or wrong."""
-    words = []
-    for name in nodes:
-        view = snapshot.nodes.get(name)
-        if view is None or view.status != "up":
-            continue
-        suspects = view.annotations.get("suspects") or ()
-        for other in sorted(suspects):
-            real = snapshot.nodes.get(other)
-            right = real is not None and real.status != "up"
-            words.append(f"{name}→{other} {'✓' if right else '✗ (it is up)'}")
-    return words
-
-
-def caption(snapshot: Snapshot, hidden: int, nodes: Sequence[str]) -> str:
-    """The truth under the picture, what nodes suspect, and what is left out."""
-    leaders = _real_leaders(snapshot)
-    if len(leaders) > 1:
-        lead = f"SPLIT BRAIN: {' and '.join(leaders)} both lead"
-    else:
-        lead = f"leads: {leaders[0]}" if leaders else "leads: nobody"
-    not_up = [f"{n} {v.status}" for n, v in snapshot.nodes.items() if v.status != "up"]
-    lines = [f"Truth: {lead}; " + (", ".join(not_up) if not_up else "every node is up")]
-    suspicions = _suspicions(snapshot, nodes)
-    if suspicions:
-        shown = suspicions[:8]
-        more = f" (+{len(suspicions) - 8} more)" if len(suspicions) > 8 else ""
-        lines.append("Suspects: " + "; ".join(shown) + more)
-    left_out = [n for n in snapshot.nodes if n not in nodes]
-    if hidden or left_out:
-        parts = [f"{hidden} message(s) to or from outside the cluster"] if hidden else []
-        parts += [f"nodes {', '.join(left_out)}"] if left_out else []
-        lines.append("Not drawn: " + "; ".join(parts))
-    return "\n".join(lines)
-
-
-def draw_cluster(
-    source: Sim | Snapshot | Trace,
-    t: float | None = None,
-    ax: Axes | None = None,
-    *,
-    legend: bool = True,
-) -> ClusterView:
-    """Draw the cluster at virtual time ``t``: roles, beliefs, links, messages, timers.
-
-    Args:
-        source: a live ``Sim`` (``t`` defaults to now, and its pending timers are
-            drawn when ``t`` is now), a ``Snapshot`` (``t`` must be ``None``), or a
-            full ``Trace`` (``t`` required, within the trace).
-        t: the virtual time to show.
-        ax: axes to draw into; a new figure when ``None``.
-        legend: draw the legends beside the picture.
-
-    Returns:
-        The :class:`ClusterView`; call its ``update`` to show another time quickly.
-
-    Raises:
-        InvalidArgument: ``t`` in the future of a Sim, outside a trace, given with a
-            Snapshot, or missing for a trace; a source of another type.
-    """
-    snapshot, timers, losses = frame_source(source, t)
-    legend_ax = None
-    if ax is None:
-        _, (ax, legend_ax) = plt.subplots(
-            1, 2, figsize=(10, 6.5), width_ratios=(3, 1), layout="constrained"
-        )
-    view = ClusterView(ax, list(snapshot.nodes), legend_ax=legend_ax, legend=legend)
-    view.update(snapshot, timers=timers, losses=losses)
-    return view
-
-
-def frame_source(
-    source: Sim | Snapshot | Trace, t: float | None
-) -> tuple[Snapshot, list[Timer.View] | None, dict[tuple[str, str], float]]:
-    """The snapshot, pending timers (live Sim only) and link losses of one frame."""
-    if isinstance(source, Sim):
-        snapshot = source.snapshot(t)
-        live = t is None or t == source.now
-        return (
-            snapshot,
-            source.pending_timers() if live else None,
-            link_losses(source.trace, snapshot.t),
-        )
-    if isinstance(source, Snapshot):
-        if t is not None and t != source.t:
-            raise invalid("t", t, f"must be None for a Snapshot (it shows t={source.t!r})")
-        return source, None, {}
-    if isinstance(source, Trace):
-        when = check_trace_time("t", t, source)
-        return snapshot_at(source, when), None, link_losses(source, when)
-    raise invalid("source", source, "must be a Sim, a Snapshot or a full Trace")

@@ -49,11 +49,9 @@ ROLE_STYLES = {
 """Leader, follower, candidate and unknown: a colour and a shape each."""
 
 
-def role_style(role: object) -> RoleStyle:
-    """The style of ``role`` (an annotation value); anything unknown is ``"unknown"``."""
-    if isinstance(role, str) and role in ROLE_STYLES:
-        return ROLE_STYLES[role]
-    return ROLE_STYLES["unknown"]
+def style_key(role: object) -> str:
+    """The key of :data:`ROLE_STYLES` that ``role`` (an annotation value) is drawn with."""
+    return role if isinstance(role, str) and role in ROLE_STYLES else "unknown"
 
 
 STATUS_MARKS = {

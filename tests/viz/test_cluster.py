@@ -14,7 +14,7 @@ from scenarios import leader, raft
 
 from distsys_edu.runtime import Actor, Context, InvalidArgument, Sim, Snapshot
 from distsys_edu.viz import ClusterView, cluster_graph, draw_cluster, layout
-from distsys_edu.viz.cluster import ROLE_PATHS, STATUS_PATHS
+from distsys_edu.viz.marks import ROLE_PATHS, STATUS_PATHS
 from distsys_edu.viz.style import ROLE_STYLES, WRONG, message_colour
 
 
