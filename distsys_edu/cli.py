@@ -31,12 +31,10 @@ import math
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from . import __version__
 from .checks import explore
-from .checks.replay import FAULT_KINDS
 from .checks.words import counted
 from .exercises import grade as grading
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
@@ -48,6 +46,7 @@ from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
 from .runtime.errors import InvalidArgument, check_probability, check_time, invalid
 from .runtime.faults import ACTIONS
 from .runtime.units import LATENCY_PLAUSIBLE_BELOW, has_unit, read_duration, warn_no_unit
+from .viz.text import render, timeline
 
 PROG = "distsys-edu"
 EXIT_USAGE = 2
@@ -197,159 +196,6 @@ def _network(latency: str | None, loss: float) -> LinkConfig:
         return LinkConfig(loss=loss)
     low, high = _range_ms("--latency", latency, positive=False)
     return LinkConfig(latency=Constant(low) if low == high else Uniform(low, high), loss=loss)
-
-
-# --------------------------------------------------------------------------- the timeline
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of a timeline: at ``t``, ``subject`` did ``clauses`` (joined by "and").
-
-    Each clause starts with a verb in the third person singular ("follows n3"),
-    so that :func:`render` can say it of several nodes ("n2, n4 follow n3").
-    """
-
-    t: float
-    subject: str
-    clauses: tuple[str, ...]
-    suffix: str = ""
-
-    @property
-    def what(self) -> str:
-        """The clauses as said of one subject."""
-        return " and ".join(self.clauses) + self.suffix
-
-    def plural(self) -> str:
-        """The clauses as said of several subjects."""
-        return " and ".join(_plural(c) for c in self.clauses) + self.suffix
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data."""
-        return {"t": self.t, "node": self.subject, "event": self.what}
-
-
-_PLURAL_VERBS = {
-    "becomes": "become",
-    "follows": "follow",
-    "forgets": "forget",
-    "votes": "vote",
-    "suspects": "suspect",
-    "stops": "stop",
-    "CRASHES": "CRASH",
-    "restarts": "restart",
-    "pauses": "pause",
-    "resumes": "resume",
-    "fails": "fail",
-}
-
-
-def _plural(clause: str) -> str:
-    verb, _, rest = clause.partition(" ")
-    return f"{_PLURAL_VERBS.get(verb, verb)} {rest}".rstrip()
-
-
-def timeline(trace: Trace) -> list[Entry]:
-    """What a reader wants to see of a run: faults, roles, leaders, votes, suspicions.
-
-    Built from the trace's annotate and fault events only (every node's published
-    view, as in the pictures), so it works on a trace read back from JSON lines.
-
-    Raises:
-        TraceLevelError: the trace keeps counts only.
-    """
-    views: dict[str, dict[str, Any]] = {}
-    entries: list[Entry] = []
-    # Every fault kind the checks know; hold, release and link changes are not shown.
-    kinds = ("annotate", "failure", "stop", *FAULT_KINDS)
-    for event in trace.events(kinds):
-        node = event.node or "network"
-        kind, data, t = event.kind, event.data, event.t
-        if kind == "annotate":
-            old = views.setdefault(node, {})
-            new = {k: v for k, v in {**old, **data}.items() if v is not None}
-            clauses = _changes(node, old, new)
-            if clauses:
-                term = new.get("term")
-                suffix = f" (term {term})" if term is not None else ""
-                last = entries[-1] if entries else None
-                if last and (last.t, last.subject, last.suffix) == (t, node, suffix):
-                    clauses = [*last.clauses, *clauses]  # one moment, one line
-                    entries.pop()
-                    if clauses[:1] == ["becomes follower"] and clauses[1].startswith("follows "):
-                        clauses[:2] = [f"becomes follower of {clauses[1][8:]}"]
-                entries.append(Entry(t, node, tuple(clauses), suffix))
-            views[node] = new
-        elif kind in ("crash", "restart", "stop"):
-            views[node] = {}
-            verb = {"crash": "CRASHES", "restart": "restarts", "stop": "stops"}[kind]
-            entries.append(Entry(t, node, (verb,)))
-        elif kind == "pause":
-            entries.append(Entry(t, node, (f"pauses for {data['duration']:g} s",)))
-        elif kind == "resume":
-            entries.append(Entry(t, node, ("resumes",)))
-        elif kind == "partition":
-            arrow = "->" if data.get("one_way") else "|"
-            cut = f"{','.join(data['a'])} {arrow} {','.join(data['b'])}"
-            entries.append(Entry(t, "network", (f"is partitioned: {cut}",)))
-        elif kind == "heal":
-            entries.append(Entry(t, "network", ("heals",)))
-        elif kind == "failure":
-            what = f"fails in {data['what']}: {data['error']} ({data['outcome']})"
-            entries.append(Entry(t, node, (what,)))
-    return entries
-
-
-def _changes(node: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """What changed in a node's published view, in words (verbs first)."""
-    out: list[str] = []
-    role, leader = new.get("role"), new.get("leader")
-    if role != old.get("role") and role is not None:
-        if role == "leader":
-            out.append("becomes LEADER")
-        elif role == "follower" and leader is not None:
-            out.append(f"becomes follower of {leader}")
-        else:
-            out.append(f"becomes {role}")
-    elif leader != old.get("leader") and leader != node:
-        if leader is not None:
-            out.append(f"follows {leader}")
-        elif old.get("leader") not in (None, node):
-            out.append(f"forgets leader {old['leader']}")
-    voted = new.get("voted_for")
-    changed_vote = voted != old.get("voted_for") or new.get("term") != old.get("term")
-    if voted not in (None, node) and changed_vote:
-        out.append(f"votes for {voted}")
-    before, after = set(old.get("suspects", ())), set(new.get("suspects", ()))
-    out.extend(f"suspects {n}" for n in sorted(after - before))
-    out.extend(f"stops suspecting {n}" for n in sorted(before - after))
-    return out
-
-
-def render(entries: Sequence[Entry]) -> list[str]:
-    """Timeline lines; consecutive entries saying the same of several nodes are merged."""
-    lines: list[str] = []
-    i = 0
-    while i < len(entries):
-        first = entries[i]
-        subjects = [first.subject]
-        j = i + 1
-        while (
-            j < len(entries)
-            and entries[j].what == first.what
-            and entries[j].subject not in subjects
-            and first.subject != "network"
-        ):
-            subjects.append(entries[j].subject)
-            j += 1
-        start, end = first.t, entries[j - 1].t
-        when = f"{start:.3f}s"
-        if f"{end:.3f}" != f"{start:.3f}":
-            when = f"{start:.3f}-{end:.3f}s"
-        what = first.what if len(subjects) == 1 else first.plural()
-        lines.append(f"{when:>15}  {', '.join(subjects)} {what}")
-        i = j
-    return lines
 
 
 def final_state(sim: Sim) -> dict[str, Any]:

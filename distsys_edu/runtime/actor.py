@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UnhandledMessage, check_time
 from .messages import frozen
@@ -57,13 +57,32 @@ class Timer:
         "fired",
         "incarnation",
         "node",
+        "set_at",
         "start",
     )
+
+    class View(NamedTuple):
+        """A read-only copy of a pending timer, for pictures (see ``Sim.pending_timers``).
+
+        Attributes:
+            node: the node whose timer it is.
+            name: the callback's name (``start_election``, ``send_heartbeats``...).
+            set_at: when it was set (an interval timer: when its current period began).
+            due: when it fires next.
+            every: the interval of a ``run_interval`` timer; ``None`` for ``run_later``.
+        """
+
+        node: str
+        name: str
+        set_at: float
+        due: float
+        every: float | None
 
     def __init__(
         self, node: Node, callback: TimerCallback, start: float, every: float | None
     ) -> None:
         self.node = node
+        self.set_at = node.addr._sim.now
         self.incarnation = node.incarnation
         self.callback = callback
         self.start = start
@@ -87,6 +106,12 @@ class Timer:
         if self.every is None:
             return self.start
         return self.start + (self.fired + 1) * self.every
+
+    def view(self) -> Timer.View:
+        """A read-only copy: whose timer, which callback, when set, when due."""
+        due = self.due()
+        set_at = self.set_at if self.every is None else due - self.every
+        return Timer.View(self.node.name, self.name, set_at, due, self.every)
 
 
 class Context:

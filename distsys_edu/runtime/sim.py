@@ -351,6 +351,18 @@ class Sim:
         """The virtual time of the next event, or ``None`` if nothing is scheduled."""
         return self._heap[0][0] if self._heap else None
 
+    def pending_timers(self) -> list[Timer.View]:
+        """Every live timer still to run, soonest first: a read-only view for pictures.
+
+        Nothing changes: these are copies. A timer that came due while its node
+        was paused and waits to run on resume is listed with its past due time.
+        """
+        timers = [item for _, _, kind, item in sorted(self._heap) if kind == TIMER_DUE]
+        for node in self._nodes.values():
+            timers.extend(item for kind, item in node.backlog if kind == RUN_TIMER)
+        views = {id(timer): timer.view() for timer in timers if timer.active}
+        return sorted(views.values(), key=lambda view: view.due)
+
     def _push(self, t: float, kind: int, item: Any) -> None:
         heapq.heappush(self._heap, (t, self._next_seq(), kind, item))
 

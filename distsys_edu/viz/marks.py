@@ -1,0 +1,112 @@
+"""The marks of the cluster picture: marker paths for roles and states, legend handles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
+
+from .style import LINK_STYLES, ROLE_STYLES, STATUS_MARKS, WRONG, message_colour
+
+Point = tuple[float, float]
+
+
+def _marker_path(marker: str) -> Path:
+    style = MarkerStyle(marker)
+    return style.get_path().transformed(style.get_transform())
+
+
+def _bars(boxes: Iterable[tuple[float, float, float, float]]) -> Path:
+    """A filled path of rectangles ``(x0, y0, x1, y1)`` in marker units."""
+    vertices: list[Point] = []
+    codes: list[Any] = []  # Path codes (numpy uint8)
+    for x0, y0, x1, y1 in boxes:
+        vertices += [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+        codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
+    return Path(vertices, codes)
+
+
+ROLE_PATHS = {role: _marker_path(style.marker) for role, style in ROLE_STYLES.items()}
+STATUS_PATHS = {
+    "up": Path(([0.0, 0.0],)),  # nothing to mark
+    "down": _marker_path("X"),
+    "paused": _bars([(-0.32, -0.4, -0.08, 0.4), (0.08, -0.4, 0.32, 0.4)]),
+    "stopped": _bars([(-0.45, -0.11, 0.45, 0.11)]),
+}
+
+
+def _handle(**style: Any) -> Line2D:
+    """A legend entry: a line or marker with ``style`` and no data."""
+    return Line2D([], [], **style)
+
+
+def legend_handles() -> list[Any]:
+    """The handles of the cluster picture's legend: roles, states, links, beliefs, timers."""
+    handles: list[Any] = [
+        _handle(
+            marker=s.marker,
+            color="none",
+            markerfacecolor=s.colour,
+            markeredgecolor="black",
+            markersize=10,
+            label=s.label,
+        )
+        for s in ROLE_STYLES.values()
+    ]
+    for status, (marker, label) in STATUS_MARKS.items():
+        path = STATUS_PATHS[status] if marker == "pause" or status == "stopped" else marker
+        handles.append(
+            _handle(
+                marker=path,
+                color="none",
+                markerfacecolor="black",
+                markeredgecolor="black",
+                markersize=9,
+                label=label,
+            )
+        )
+    handles += [
+        _handle(
+            color=s.colour,
+            linestyle=s.linestyle,
+            linewidth=s.linewidth,
+            label=f"{s.label}",
+        )
+        for s in LINK_STYLES.values()
+    ]
+    handles += [
+        _handle(
+            color="black",
+            linestyle=(0, (4, 2)),
+            marker=">",
+            markersize=5,
+            label="believes it leads",
+        ),
+        _handle(
+            color=WRONG,
+            linestyle=(0, (4, 2)),
+            marker=">",
+            markersize=5,
+            label="... wrongly",
+        ),
+        _handle(color="black", linewidth=2, label="next timer (runs down)"),
+    ]
+    return handles
+
+
+def message_handles(types: Sequence[str]) -> list[Any]:
+    """Legend handles for messages of ``types``, each in its colour."""
+    return [
+        _handle(
+            marker="o",
+            color="none",
+            markerfacecolor=message_colour(t),
+            markeredgecolor="black",
+            markersize=7,
+            label=t,
+        )
+        for t in types
+    ]

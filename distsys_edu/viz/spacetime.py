@@ -1,0 +1,348 @@
+"""The space-time (Lamport) diagram: a lane per node, time to the right.
+
+Drawn from the story of a trace (:mod:`.story`), the same interpretation the
+terminal timeline prints:
+
+* an arrow per delivered message, from its sender's lane when it was sent to its
+  recipient's lane when it arrived, in its type's colour;
+* a drop as a red cross where it happened: beside the sender for a message lost
+  or cut as it was sent, on the recipient's lane for one that arrived at a cut
+  link or a node that was down;
+* a shaded stretch of lane while a node was down (crossed), paused (hatched) or
+  stopped;
+* role and term changes written on the lane; partitions and heals as lines across
+  every lane; the violations that :mod:`distsys_edu.checks` finds as red lines.
+
+A long trace is not drawn as a hairball: past ``max_messages`` the diagram shows
+the first ones, says how many it left out, and how to zoom in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.quiver import Quiver
+
+from ..checks import Violation, one_leader_among_reachable, one_leader_per_term
+from ..runtime import Trace
+from ..runtime.errors import invalid
+from .story import MessageLeg, Story, check_trace_time, read_story
+from .style import GREY, LIGHT_GREY, ROLE_STYLES, WRONG, message_colour
+
+DEFAULT_MAX_MESSAGES = 400
+"""Messages drawn at most; past it the diagram says what it left out."""
+
+MAX_LABELS = 80
+"""Role changes written on the lanes at most."""
+
+SPAN_STYLES = {
+    "down": {"facecolor": LIGHT_GREY, "hatch": "xx", "edgecolor": GREY, "label": "down"},
+    "paused": {"facecolor": "#F3F3F3", "hatch": "//", "edgecolor": GREY, "label": "paused"},
+    "stopped": {"facecolor": GREY, "hatch": "", "edgecolor": GREY, "label": "stopped"},
+}
+
+
+@dataclass
+class Timeline:
+    """The drawn diagram and what it holds, for tests and for adding to it.
+
+    Attributes:
+        ax: the axes it is drawn in.
+        arrows: one arrow per delivered message drawn (a matplotlib ``Quiver``).
+        drops: one cross per dropped message drawn.
+        messages: the messages drawn, in order sent.
+        left_out: messages in the window not drawn (past ``max_messages``).
+        violations: what the checks found in the window.
+    """
+
+    ax: Axes
+    arrows: Quiver
+    drops: PathCollection
+    messages: list[MessageLeg]
+    left_out: int
+    violations: list[Violation] = field(default_factory=list)
+
+
+def timeline(
+    trace: Trace,
+    start: float | None = None,
+    end: float | None = None,
+    nodes: Sequence[str] | None = None,
+    *,
+    ax: Axes | None = None,
+    max_messages: int = DEFAULT_MAX_MESSAGES,
+) -> Timeline:
+    """Draw the space-time diagram of ``trace`` from ``start`` to ``end``.
+
+    Args:
+        trace: a full trace (``sim.trace``, or one read back from JSON lines).
+        start: first virtual time shown (default 0).
+        end: last virtual time shown (default: the trace's last event).
+        nodes: the lanes, in order (default: every node, in spawn order).
+        ax: axes to draw into; a new figure when ``None``.
+        max_messages: draw at most this many messages (the first ones sent).
+
+    Raises:
+        InvalidArgument: ``start`` or ``end`` outside the trace, ``start > end``,
+            a node that is not in the trace, or ``max_messages < 0``.
+        TraceLevelError: the trace keeps counts only.
+    """
+    lo, hi, lanes = _window(trace, start, end, nodes)
+    if isinstance(max_messages, bool) or not isinstance(max_messages, int) or max_messages < 0:
+        raise invalid("max_messages", max_messages, "must be an int >= 0")
+    story = read_story(trace)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 1.4 + 0.5 * len(lanes)), layout="constrained")
+    y = {name: -i for i, name in enumerate(lanes)}
+    _draw_lanes(ax, story, y, lo, hi)
+    legs = [m for m in story.messages if _visible(m, y, lo, hi)]
+    drawn, left_out = legs[:max_messages], len(legs) - min(len(legs), max_messages)
+    arrows, drops = _draw_messages(ax, drawn, y)
+    _draw_entries(ax, story, y, lo, hi)
+    found = [
+        v
+        for v in (*one_leader_per_term(trace), *one_leader_among_reachable(trace))
+        if lo <= v.t <= hi
+    ]
+    _draw_violations(ax, found, y)
+    ax.set_xlim(lo - (hi - lo) * 0.01 - 1e-3, hi + (hi - lo) * 0.01 + 1e-3)
+    ax.set_ylim(-len(lanes) + 0.4, 0.9)
+    ax.set_yticks(list(y.values()), list(y))
+    ax.set_xlabel("virtual time (s)")
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    _legend(ax, drawn)
+    ax.set_title(_note(legs, drawn, left_out, hi, lanes), fontsize=9, loc="left")
+    return Timeline(ax, arrows, drops, drawn, left_out, found)
+
+
+def _window(
+    trace: Trace, start: float | None, end: float | None, nodes: Sequence[str] | None
+) -> tuple[float, float, list[str]]:
+    """Check and return ``(start, end, lanes)``."""
+    lo = 0.0 if start is None else check_trace_time("start", start, trace)
+    hi = (
+        check_trace_time("end", trace[-1].t if len(trace) else 0.0, trace)
+        if end is None
+        else (check_trace_time("end", end, trace))
+    )
+    if lo > hi:
+        raise invalid("start", start, f"must be <= end ({hi!r})")
+    if nodes is None:
+        return lo, hi, list(trace.nodes)
+    lanes = [nodes] if isinstance(nodes, str) else list(nodes)
+    unknown = [n for n in lanes if n not in trace.nodes]
+    if unknown or not lanes:
+        known = ", ".join(trace.nodes) or "none"
+        raise invalid("nodes", nodes, f"must name nodes of the trace ({known})")
+    return lo, hi, lanes
+
+
+def _visible(m: MessageLeg, y: dict[str, int], lo: float, hi: float) -> bool:
+    """Whether ``m`` runs between two lanes shown and crosses the window."""
+    if m.src not in y or m.src == m.dst:
+        return False
+    if m.dst not in y:
+        return False
+    last = m.ended_at if m.ended_at is not None else (m.due if m.due is not None else m.sent_at)
+    return m.sent_at <= hi and last >= lo
+
+
+def _draw_lanes(ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float) -> None:
+    for lane in y.values():
+        ax.axhline(lane, color=LIGHT_GREY, linewidth=1, zorder=0)
+    for span in story.spans:
+        if span.node not in y:
+            continue
+        end = hi if span.end is None else min(span.end, hi)
+        begin = max(span.start, lo)
+        if end < begin:
+            continue
+        style = SPAN_STYLES[span.status]
+        ax.broken_barh(
+            [(begin, max(end - begin, 1e-9))],
+            (y[span.node] - 0.18, 0.36),
+            zorder=1,
+            facecolor=style["facecolor"],
+            hatch=style["hatch"],
+            edgecolor=style["edgecolor"],
+        )
+
+
+def _draw_messages(
+    ax: Axes, legs: Sequence[MessageLeg], y: dict[str, int]
+) -> tuple[Quiver, PathCollection]:
+    """Arrows for delivered messages, lines and crosses for the rest."""
+    arrows = [m for m in legs if m.outcome == "delivered"]
+    xs = [m.sent_at for m in arrows]
+    ys = [y[m.src] for m in arrows]  # type: ignore[index]
+    us = [(m.ended_at or m.sent_at) - m.sent_at for m in arrows]
+    vs = [y[m.dst] - y[m.src] for m in arrows]  # type: ignore[index]
+    quiver = ax.quiver(
+        xs,
+        ys,
+        us,
+        vs,
+        color=[message_colour(m.type) for m in arrows],
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        width=0.0016,
+        headwidth=5,
+        headlength=6,
+        headaxislength=5,
+        zorder=3,
+    )
+    others, crosses = [], []
+    for m in legs:
+        if m.outcome == "delivered":
+            continue
+        src, dst = float(y[m.src]), float(y[m.dst])  # type: ignore[index]
+        if m.due is None:  # dropped as it was sent: it never left
+            where = (m.sent_at, src + (dst - src) * 0.2)
+        elif m.outcome == "dropped":
+            where = (m.ended_at or m.sent_at, float(dst))
+        else:  # still in flight at the trace's end: a line to where it is due
+            others.append(([(m.sent_at, src), (m.due, dst)], message_colour(m.type)))
+            continue
+        others.append(([(m.sent_at, src), where], message_colour(m.type)))
+        crosses.append(where)
+    ax.add_collection(
+        LineCollection(
+            [seg for seg, _ in others],
+            colors=[c for _, c in others],
+            linewidths=0.9,
+            linestyles=(0, (2, 2)),
+            zorder=2,
+        )
+    )
+    drops = ax.scatter(
+        [x for x, _ in crosses],
+        [v for _, v in crosses],
+        marker="X",
+        s=40,
+        c=WRONG,
+        edgecolors="white",
+        linewidths=0.5,
+        zorder=4,
+    )
+    return quiver, drops
+
+
+_ROLE_WORDS = {"becomes LEADER": "leader", "becomes candidate": "candidate"}
+
+
+def _draw_entries(ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float) -> None:
+    """Role changes on the lanes; partitions and heals across them."""
+    labels = 0
+    last_label: dict[str, tuple[float, int]] = {}  # lane -> (t, level) of its last label
+    close = (hi - lo) * 0.08
+    for entry in story.entries:
+        if not lo <= entry.t <= hi:
+            continue
+        if entry.subject == "network":
+            ax.axvline(entry.t, color="black", linestyle=":", linewidth=1, zorder=1)
+            ax.text(
+                entry.t,
+                0.55,
+                " " + entry.what.replace("is partitioned: ", "partition "),
+                fontsize=7,
+                va="bottom",
+                ha="left",
+            )
+            continue
+        role = next((r for words, r in _ROLE_WORDS.items() if words in entry.clauses), None)
+        if entry.subject not in y or role is None or labels >= MAX_LABELS:
+            continue
+        labels += 1
+        before, level = last_label.get(entry.subject, (-float("inf"), -1))
+        level = (level + 1) % 3 if entry.t - before < close else 0  # stagger close labels
+        last_label[entry.subject] = (entry.t, level)
+        text = "LEADER" if role == "leader" else "candidate"
+        ax.annotate(
+            f"{text}{entry.suffix.replace(' (term ', ' t').replace(')', '')}",
+            (entry.t, y[entry.subject]),
+            xytext=(0, 6 + 11 * level),
+            textcoords="offset points",
+            fontsize=7,
+            color="black",
+            ha="left",
+            va="bottom",
+            zorder=5,
+            bbox={
+                "boxstyle": "round,pad=0.15",
+                "fc": ROLE_STYLES[role].colour,
+                "ec": "none",
+                "alpha": 0.5,
+            },
+        )
+
+
+def _draw_violations(ax: Axes, found: Sequence[Violation], y: dict[str, int]) -> None:
+    for v in found:
+        ax.axvline(v.t, color=WRONG, linewidth=2, alpha=0.7, zorder=1)
+        lanes = [y[n] for n in v.nodes if n in y]
+        top = max(lanes) if lanes else 0
+        ax.annotate(
+            f"⚠ {v.invariant}: {', '.join(v.nodes)}",
+            (v.t, top),
+            xytext=(3, 12),
+            textcoords="offset points",
+            fontsize=7,
+            color=WRONG,
+            zorder=6,
+        )
+
+
+def _legend(ax: Axes, drawn: Sequence[MessageLeg]) -> None:
+    types = list(dict.fromkeys(m.type for m in drawn))
+    handles: list[Any] = [
+        Line2D([], [], color=message_colour(t), linewidth=2, label=t) for t in types
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="X",
+            color="none",
+            markerfacecolor=WRONG,
+            markersize=8,
+            label="dropped here",
+        )
+    )
+    handles += [
+        Patch(
+            facecolor=s["facecolor"], hatch=s["hatch"], edgecolor=s["edgecolor"], label=s["label"]
+        )
+        for s in SPAN_STYLES.values()
+    ]
+    handles.append(Line2D([], [], color=WRONG, linewidth=2, label="invariant violated"))
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
+    )
+
+
+def _note(
+    legs: Sequence[MessageLeg],
+    drawn: Sequence[MessageLeg],
+    left_out: int,
+    hi: float,
+    lanes: Sequence[str],
+) -> str:
+    """What the diagram shows and, past the limit, what it left out and how to zoom."""
+    if not left_out:
+        return f"{len(drawn)} messages between {len(lanes)} nodes"
+    cut = legs[len(drawn)].sent_at
+    return (
+        f"Showing the first {len(drawn)} of {len(legs)} messages (those sent before "
+        f"t={cut:.3f} s); {left_out} left out. Zoom in: "
+        f"timeline(trace, start={cut:.3f}, end={min(hi, cut + (cut - legs[0].sent_at)):.3f})"
+        f", or fewer nodes=[...]"
+    )
