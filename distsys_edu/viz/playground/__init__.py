@@ -7,5 +7,6 @@ that a click on a node acts on it).
 
 from .model import PlaygroundModel
 from .setup import Setup
+from .widget import Playground
 
-__all__ = ["PlaygroundModel", "Setup"]
+__all__ = ["Playground", "PlaygroundModel", "Setup"]

@@ -30,6 +30,10 @@ from .setup import (
     latency_model,
 )
 
+TIME_DIGITS = 9
+"""Play advances time in steps rounded to the nanosecond, so that ten steps of 0.1 s
+reach 1.0 s, not 0.9999999999999999 s, and the recorded faults read as typed."""
+
 LANE_NAMES = ("sim", "other")
 """What the snippet calls the runs: the first, and the one beside it."""
 
@@ -93,6 +97,7 @@ class PlaygroundModel:
         self.now = 0.0
         self.horizon = 0.0
         self.lanes = [self._lane(setup) for setup in setups]
+        self.found: list[Violation | None] = [None] * len(self.lanes)
 
     def _lane(self, setup: Setup) -> Lane:
         lane = Lane(setup, self.invariants)
@@ -103,7 +108,8 @@ class PlaygroundModel:
 
     def advance(self, seconds: float) -> None:
         """Run every lane ``seconds`` further in virtual time, in lockstep."""
-        self.seek(self.now + check_time("seconds", seconds, positive=True))
+        step = check_time("seconds", seconds, positive=True)
+        self.seek(round(self.now + step, TIME_DIGITS))
 
     def seek(self, t: float) -> None:
         """Show virtual time ``t``: run forward to it, or replay from the seed back to it.
@@ -183,6 +189,7 @@ class PlaygroundModel:
             self.schedule = [f for f in self.schedule if f.at <= self.now]
             for lane in self.lanes:
                 lane.rebuild(self.schedule, self.now)
+        self.found = [v if v is not None and v.t <= self.now else None for v in self.found]
         stamped = Fault(self.now, fault.action, fault.args)
         for lane in self.lanes:
             lane.apply(stamped)
@@ -199,7 +206,9 @@ class PlaygroundModel:
     # -- settings ---------------------------------------------------------------------
 
     def configure(self, lane: int = 0, **changes: Any) -> list[Fault]:
-        """Change a lane's setup (protocol, nodes, seed, options...) and replay it to now.
+        """Change a lane's setup (protocol, options...) and replay it to now.
+
+        ``seed`` and ``nodes`` change for every lane: lanes side by side share them.
 
         The same schedule is replayed, minus faults that name nodes the new cluster
         does not have (those are dropped from the schedule, and returned).
@@ -211,8 +220,24 @@ class PlaygroundModel:
             raise invalid("lane", lane, f"must be 0 to {len(self.lanes) - 1}")
         setups = [x.setup for x in self.lanes]
         setups[lane] = setups[lane].changed(**changes)
-        if "seed" in changes:  # one seed for every lane, so that they compare
-            setups = [s.changed(seed=changes["seed"]) for s in setups]
+        shared = {k: v for k, v in changes.items() if k in ("seed", "nodes")}
+        if shared:  # one seed and one size for every lane, so that they compare
+            setups = [s.changed(**shared) for s in setups]
+        return self._replace_lanes(setups)
+
+    def compare(self, versus: Any) -> list[Fault]:
+        """Show a second run beside the first (another protocol, or a dict of other
+        options), or none (``versus=None``); both replay the schedule to now.
+
+        Raises:
+            InvalidArgument: ``versus`` is not a protocol or a dict of options.
+        """
+        first = self.lanes[0].setup
+        setups = [first] if versus is None else [first, versus_setup(first, versus)]
+        return self._replace_lanes(setups)
+
+    def _replace_lanes(self, setups: list[Setup]) -> list[Fault]:
+        """New lanes for ``setups``, replayed to now with the faults they can all take."""
         lanes = [Lane(setup, self.invariants) for setup in setups]
         for fresh in lanes:
             fresh.rebuild([], 0.0)  # to learn the node names
@@ -222,13 +247,23 @@ class PlaygroundModel:
         for fresh in lanes:
             fresh.rebuild(self.schedule, self.now)
         self.lanes = lanes
+        self.found = [None] * len(lanes)
         return dropped
 
     # -- what it shows -----------------------------------------------------------------
 
-    def violations(self, *, force: bool = False) -> list[Violation | None]:
-        """Each lane's first violation of a watched invariant so far (``None``: none yet)."""
-        return [lane.violation(force=force) for lane in self.lanes]
+    def monitor(self, *, force: bool = False) -> list[Violation | None]:
+        """Each lane's first violation of a watched invariant (``None``: none found).
+
+        A violation once found is remembered while the run stays the same, also
+        when you go back before it: compare its ``t`` with :attr:`now` to tell
+        whether it has happened yet in the picture. Acting at a time drops what was
+        found after that time (it was the future of another run).
+        """
+        for i, lane in enumerate(self.lanes):
+            if self.found[i] is None:
+                self.found[i] = lane.violation(force=force)
+        return list(self.found)
 
     def problems(self) -> list[str]:
         """What the learner's code raised, in every lane, as readable lines."""

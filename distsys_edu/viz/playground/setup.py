@@ -17,17 +17,17 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, Union
+from typing import Any
 
 from ...protocols.cluster import node_names
 from ...protocols.registry import PROTOCOLS, get_protocol
 from ...runtime import Actor, Constant, Fault, FaultSchedule, LinkConfig, Sim, Uniform
 from ...runtime.errors import check_probability, check_time, invalid
 
-Protocol = Union[str, Callable[..., Any]]  # noqa: UP007 (an alias, read at run time on 3.10)
+Protocol = str | Callable[..., Any]
 """A registry name, a ``spawn_cluster(sim, nodes, **options)`` function or an ``Actor`` class."""
 
-Latency = Union[float, tuple[float, float]]  # noqa: UP007
+Latency = float | tuple[float, float]
 """One-way latency in seconds: a constant, or ``(low, high)`` drawn uniformly."""
 
 DEFAULT_LATENCY: tuple[float, float] = (0.001, 0.010)
