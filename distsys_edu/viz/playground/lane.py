@@ -96,13 +96,20 @@ class Lane:
             self.error = describe_error(exc, f"running to t={until:g}")
 
     def apply(self, fault: Fault) -> None:
-        """Apply ``fault`` now, by hand (a restart calls your factory; its error is kept)."""
+        """Apply ``fault`` now, by hand, then run what it made due now.
+
+        A restarted node's ``started`` is due at once: running it now, as the
+        instant of a scheduled fault would, keeps the trace at this time the same
+        as a replay's. A restart calls your factory: what it raises is kept.
+        """
         if self.error is not None:
             return
         try:
             self.sim.apply(fault)
         except Exception as exc:
             self.error = describe_error(exc, f"applying '{fault}'")
+            return
+        self.run(self.sim.now)
 
     def frame(self, schedule: Sequence[Fault]) -> tuple[Snapshot, list[Timer.View], dict]:
         """What the picture shows now: the snapshot, the pending timers, each link's loss.

@@ -178,21 +178,25 @@ class PlaygroundModel:
         """Apply ``fault`` to every lane now and record it.
 
         If the schedule holds faults after now (you went back in time), they are
-        dropped first: acting in the past starts a new future.
+        dropped first: acting in the past starts a new future. Then, or at time 0,
+        the lanes replay from the seed with the fault in their schedule (a fault at
+        time 0 comes before the nodes start, in a schedule); otherwise the fault is
+        applied by hand, which the runtime guarantees replays the same.
 
         Raises:
             InvalidArgument: the fault names a node that some lane does not have;
                 nothing is changed.
         """
         self._check_nodes(_nodes_of(fault))
-        if any(f.at > self.now for f in self.schedule):
-            self.schedule = [f for f in self.schedule if f.at <= self.now]
-            for lane in self.lanes:
-                lane.rebuild(self.schedule, self.now)
-        self.found = [v if v is not None and v.t <= self.now else None for v in self.found]
         stamped = Fault(self.now, fault.action, fault.args)
+        replay = self.now == 0 or any(f.at > self.now for f in self.schedule)
+        self.schedule = [f for f in self.schedule if f.at <= self.now]
+        self.found = [v if v is not None and v.t <= self.now else None for v in self.found]
         for lane in self.lanes:
-            lane.apply(stamped)
+            if replay:
+                lane.rebuild([*self.schedule, stamped], self.now)
+            else:
+                lane.apply(stamped)
         self.schedule.append(stamped)
         self.horizon = self.now
 
