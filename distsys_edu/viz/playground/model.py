@@ -178,10 +178,11 @@ class PlaygroundModel:
         """Apply ``fault`` to every lane now and record it.
 
         If the schedule holds faults after now (you went back in time), they are
-        dropped first: acting in the past starts a new future. Then, or at time 0,
-        the lanes replay from the seed with the fault in their schedule (a fault at
-        time 0 comes before the nodes start, in a schedule); otherwise the fault is
-        applied by hand, which the runtime guarantees replays the same.
+        dropped first: acting in the past starts a new future. Then, at time 0, or
+        when a fault was already applied at this instant, the lanes replay from the
+        seed with the fault in their schedule: a schedule applies the faults of one
+        instant together, and those at 0 before the nodes start. Otherwise the fault
+        is applied by hand, which the runtime guarantees replays the same.
 
         Raises:
             InvalidArgument: the fault names a node that some lane does not have;
@@ -189,7 +190,7 @@ class PlaygroundModel:
         """
         self._check_nodes(_nodes_of(fault))
         stamped = Fault(self.now, fault.action, fault.args)
-        replay = self.now == 0 or any(f.at > self.now for f in self.schedule)
+        replay = self.now == 0 or any(f.at >= self.now for f in self.schedule)
         self.schedule = [f for f in self.schedule if f.at <= self.now]
         self.found = [v if v is not None and v.t <= self.now else None for v in self.found]
         for lane in self.lanes:
