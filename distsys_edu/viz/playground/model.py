@@ -156,10 +156,10 @@ class PlaygroundModel:
         self, side_a: Sequence[str], side_b: Sequence[str], *, one_way: bool = False
     ) -> None:
         """Cut every link between ``side_a`` and ``side_b`` (only ``a -> b`` if ``one_way``)."""
+        for param, given in (("side_a", side_a), ("side_b", side_b)):
+            if not given:
+                raise invalid(param, given, "must name at least one node")
         groups = (tuple(side_a), tuple(side_b))
-        for param, group in zip(("side_a", "side_b"), groups, strict=True):
-            if not group:
-                raise invalid(param, list(group), "must name at least one node")
         self.act(Fault(self.now, "one_way" if one_way else "partition", (groups,)))
 
     def heal(self) -> None:
