@@ -8,12 +8,15 @@ picture.
 """
 
 from .cluster import ClusterView, cluster_graph, draw_cluster, layout
+from .playground import Playground, PlaygroundModel
 from .story import Entry, MessageLeg, StatusSpan, Story, read_story
 
 __all__ = [
     "ClusterView",
     "Entry",
     "MessageLeg",
+    "Playground",
+    "PlaygroundModel",
     "StatusSpan",
     "Story",
     "cluster_graph",

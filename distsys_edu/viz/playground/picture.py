@@ -59,7 +59,7 @@ class Picture:
         self.model = model
         self.figure = Figure(dpi=FRAME_DPI)
         self.canvas = interactive_canvas(self.figure)
-        self.legend = Figure(figsize=(2.6, 5.4), dpi=FRAME_DPI)
+        self.legend = Figure(figsize=(2.5, 5.0), dpi=FRAME_DPI)
         self.legend_canvas = interactive_canvas(self.legend)
         self.views: list[ClusterView] = []
         self._legend_types = -1
@@ -75,7 +75,7 @@ class Picture:
         """
         lanes = self.model.lanes
         self.figure.clear()
-        self.figure.set_size_inches(5.0 * len(lanes), 5.4)
+        self.figure.set_size_inches(4.4 * len(lanes), 5.0)
         self.figure.set_layout_engine("constrained")
         self.legend.clear()
         legend_ax = self.legend.add_subplot()

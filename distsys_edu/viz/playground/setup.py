@@ -51,7 +51,7 @@ def check_protocol(protocol: Any) -> Protocol:
         get_protocol(protocol)  # raises for an unknown name
         return protocol
     if _is_actor_class(protocol) or (callable(protocol) and not isinstance(protocol, type)):
-        return protocol  # type: ignore[no-any-return]
+        return protocol
     raise invalid(
         "protocol",
         protocol,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import ipywidgets as w
+import ipywidgets as w  # type: ignore[import-untyped]
 
 from ...protocols.registry import PROTOCOLS
 from ...runtime.errors import check_time
@@ -31,11 +31,20 @@ CLICK_MODES = ("crash / restart", "pause", "side A", "side B")
 MAX_NODES = 25
 
 
+HOW_TO = (
+    "<b>▶</b> plays, <b>step</b> runs one frame; drag <b>time</b> back to rewind (the run "
+    "replays from its seed). Crash, restart or pause a node with the buttons or by clicking "
+    "it; cut the network between side A and side B. Every action is recorded: open "
+    "<b>copy as code</b> to replay the run without the widget."
+)
+"""The one line that tells a newcomer what they can do."""
+
+
 def _button(label: str, tip: str, style: str = "") -> w.Button:
-    return w.Button(description=label, tooltip=tip, button_style=style, layout={"width": "auto"})
+    return w.Button(description=label, tooltip=tip, button_style=style, layout={"width": "10em"})
 
 
-class Playground(w.VBox):  # type: ignore[misc]
+class Playground(w.VBox):
     """Play, pause, step, rewind, break and copy a run, live in a notebook.
 
     Takes the arguments of :class:`~.model.PlaygroundModel` (a protocol name, your
@@ -83,9 +92,10 @@ class Playground(w.VBox):  # type: ignore[misc]
         self._build_controls(frame, interval_ms)
         super().__init__(
             [
+                w.HTML(HOW_TO),
                 self.setup_row,
                 self.network_row,
-                self.timing_box,
+                self.timings,
                 self.transport_row,
                 w.HBox([self.picture.canvas, self.picture.legend_canvas]),
                 self.status,
@@ -125,6 +135,7 @@ class Playground(w.VBox):  # type: ignore[misc]
             slider.continuous_update = False
         self.network_row = w.HBox([self.latency, self.loss])
         self.timing_box = w.VBox()
+        self.timings = w.Accordion([self.timing_box], titles=("timeouts (a change replays)",))
         self._build_timings()
         self._build_transport(frame, interval_ms)
         self._build_actions()
@@ -155,7 +166,7 @@ class Playground(w.VBox):  # type: ignore[misc]
         self.step = _button("step", "run one frame of virtual time")
         speeds = sorted({*FRAME_SECONDS, frame})
         self.speed = w.SelectionSlider(
-            options=[(f"{s:g} s/frame", s) for s in speeds], value=frame, description="speed"
+            options=[(f"{s:g} s", s) for s in speeds], value=frame, description="per frame"
         )
         self.clock = w.HTML()
         self.scrubber = w.FloatSlider(
@@ -170,7 +181,7 @@ class Playground(w.VBox):  # type: ignore[misc]
         self.crash = _button("crash", "crash the node now", "danger")
         self.restart = _button("restart", "restart the node now (a fresh actor)", "success")
         self.pause = _button("pause", "freeze the node for the seconds beside", "warning")
-        self.pause_for = w.BoundedFloatText(1.0, min=0.01, max=60, layout={"width": "5em"})
+        self.pause_for = w.BoundedFloatText(1.0, min=0.01, max=60, layout={"width": "4em"})
         self.click_mode = w.ToggleButtons(options=CLICK_MODES, description="click a node:")
         self.node_row = w.HBox(
             [self.node, self.crash, self.restart, self.pause, self.pause_for, self.click_mode]
@@ -235,7 +246,7 @@ class Playground(w.VBox):  # type: ignore[misc]
         if self._syncing:
             return
         action(*args)
-        self._say(f"t={self.model.now:g}: {self.model.schedule[-1]}  (recorded)")
+        self._say(f"recorded: {self.model.schedule[-1]}")
         self.refresh()
 
     def _cut(self) -> None:
@@ -307,7 +318,7 @@ class Playground(w.VBox):  # type: ignore[misc]
         node = self.node.value or ""
         self.crash.description = f"crash {node}"
         self.restart.description = f"restart {node}"
-        self.pause.description = f"pause {node} for (s)"
+        self.pause.description = f"pause {node} (s):"
 
     # -- showing -----------------------------------------------------------------------
 
