@@ -59,7 +59,7 @@ class Picture:
         self.model = model
         self.figure = Figure(dpi=FRAME_DPI)
         self.canvas = interactive_canvas(self.figure)
-        self.legend = Figure(figsize=(2.5, 5.0), dpi=FRAME_DPI)
+        self.legend = Figure(figsize=(2.9, 5.0), dpi=FRAME_DPI)
         self.legend_canvas = interactive_canvas(self.legend)
         self.views: list[ClusterView] = []
         self._legend_types = -1
@@ -81,7 +81,7 @@ class Picture:
         legend_ax = self.legend.add_subplot()
         axes = self.figure.subplots(1, len(lanes), squeeze=False)[0]
         self.views = [
-            ClusterView(ax, lane.nodes, legend_ax=legend_ax, legend=i == 0)
+            ClusterView(ax, lane.nodes, legend_ax=legend_ax if i == 0 else None, legend=i == 0)
             for i, (ax, lane) in enumerate(zip(axes, lanes, strict=True))
         ]
         self.update()

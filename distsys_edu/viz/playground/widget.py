@@ -168,7 +168,7 @@ class Playground(w.VBox):
         self.speed = w.SelectionSlider(
             options=[(f"{s:g} s", s) for s in speeds], value=frame, description="per frame"
         )
-        self.clock = w.HTML()
+        self.clock = w.HTML(layout={"width": "8em"})
         self.scrubber = w.FloatSlider(
             0.0, min=0.0, max=1.0, step=0.001, description="time", readout_format=".3f"
         )
