@@ -31,6 +31,8 @@ _WHERE = {
     "plot_election_times": "plots",
     "plot_detector_tradeoff": "plots",
     "plot_message_counts": "plots",
+    "Playground": "playground",
+    "PlaygroundModel": "playground",
 }
 
 __all__ = sorted(_WHERE)

@@ -1,0 +1,156 @@
+"""The playground's picture: one cluster view per lane, side by side, on one canvas.
+
+The figure is drawn on an ipympl canvas (a widget that takes clicks) when ipympl
+is installed, whatever the notebook's matplotlib backend; each frame changes the
+artists of :class:`~distsys_edu.viz.cluster.ClusterView` and draws once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.figure import Figure
+
+from ...checks.invariants import Violation
+from ..cluster import ClusterView, caption
+from ..style import WRONG
+from .model import PlaygroundModel
+
+FRAME_DPI = 80
+"""Pixels per inch of the live picture: every frame is a PNG sent to the browser."""
+
+CLICK_RADIUS = 0.18
+"""How near a node (in the picture's units; the circle of nodes has radius 1) a click
+must land to be a click on it."""
+
+
+def interactive_canvas(figure: Figure) -> FigureCanvasBase:
+    """Give ``figure`` an ipympl canvas (a widget that answers clicks), or keep Agg's.
+
+    The figure is not registered with pyplot, so it never shows up twice.
+    """
+    try:
+        from ipympl.backend_nbagg import Canvas, FigureManager  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - ipympl is a dependency of the lab extras
+        return figure.canvas
+    canvas = Canvas(figure)
+    FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    return canvas
+
+
+class Picture:
+    """The cluster views of a playground's lanes, and the canvas they are drawn on.
+
+    Args:
+        model: the playground's model (its lanes give the views).
+        on_node_click: called with ``(lane, node)`` when a click lands on a node.
+    """
+
+    def __init__(
+        self, model: PlaygroundModel, on_node_click: Callable[[int, str], None] | None = None
+    ) -> None:
+        self.model = model
+        self.figure = Figure(dpi=FRAME_DPI)
+        self.canvas = interactive_canvas(self.figure)
+        self.legend = Figure(figsize=(2.9, 5.0), dpi=FRAME_DPI)
+        self.legend_canvas = interactive_canvas(self.legend)
+        self.views: list[ClusterView] = []
+        self._legend_types = -1
+        self._on_node_click = on_node_click
+        self.canvas.mpl_connect("button_press_event", self._click)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Build the views afresh (after the lanes or their nodes changed).
+
+        The legend is a figure of its own, drawn only when it changes: a frame
+        redraws the clusters alone. The layout is computed once, here, not per frame.
+        """
+        lanes = self.model.lanes
+        self.figure.clear()
+        self.figure.set_size_inches(4.4 * len(lanes), 5.0)
+        self.figure.set_layout_engine("constrained")
+        self.legend.clear()
+        legend_ax = self.legend.add_subplot()
+        axes = self.figure.subplots(1, len(lanes), squeeze=False)[0]
+        self.views = [
+            ClusterView(ax, lane.nodes, legend_ax=legend_ax if i == 0 else None, legend=i == 0)
+            for i, (ax, lane) in enumerate(zip(axes, lanes, strict=True))
+        ]
+        self.update()
+        self.figure.canvas.draw()  # lays the axes out once ...
+        self.figure.set_layout_engine("none")  # ... and keeps them there
+        self._legend_types = -1
+
+    def matches(self) -> bool:
+        """Whether the views still show the lanes' nodes (else :meth:`rebuild`)."""
+        lanes = self.model.lanes
+        return len(lanes) == len(self.views) and all(
+            lane.nodes == view.nodes for lane, view in zip(lanes, self.views, strict=True)
+        )
+
+    def update(self) -> None:
+        """Show every lane at the model's virtual time; draw on the canvas once."""
+        if not self.matches():
+            self.rebuild()
+        found = self.model.monitor()
+        for lane, view, violation in zip(self.model.lanes, self.views, found, strict=True):
+            snapshot, timers, losses = lane.frame(self.model.schedule)
+            view.update(snapshot, timers=timers, losses=losses)
+            broken = violation is not None and violation.t <= self.model.now
+            mark = f"   ✗ {violation.invariant}" if broken and violation else ""
+            view.title.set_text(f"{lane.setup.name} · t = {self.model.now:.3f} s{mark}")
+            view.title.set_color(WRONG if broken else "black")
+        types = len(self.views[0].message_types)
+        if types != self._legend_types:  # a new message type joined the legend
+            self._legend_types = types
+            self.legend_canvas.draw_idle()
+
+    def draw(self) -> None:
+        """Render now (what the benchmark times); the widget asks with ``draw_idle``."""
+        self.canvas.draw()
+
+    def truths(self) -> list[str]:
+        """Each lane's line of truth (who leads, who is down), as under its picture."""
+        lines = []
+        for lane, view in zip(self.model.lanes, self.views, strict=True):
+            snapshot, _, _ = lane.frame(self.model.schedule)
+            lines.append(f"{lane.setup.name}: " + caption(snapshot, 0, view.nodes).splitlines()[0])
+        return lines
+
+    def node_at(self, lane: int, x: float, y: float) -> str | None:
+        """The node of lane ``lane`` drawn nearest ``(x, y)``, if within :data:`CLICK_RADIUS`."""
+        places = self.views[lane].pos
+        best = min(places, key=lambda n: math.dist(places[n], (x, y)), default=None)
+        if best is None or math.dist(places[best], (x, y)) > CLICK_RADIUS:
+            return None
+        return best
+
+    def _click(self, event: Any) -> None:
+        for i, view in enumerate(self.views):
+            if event.inaxes is view.ax and event.xdata is not None and self._on_node_click:
+                node = self.node_at(i, event.xdata, event.ydata)
+                if node is not None:
+                    self._on_node_click(i, node)
+
+
+def monitor_text(model: PlaygroundModel, found: list[Violation | None]) -> tuple[bool, str]:
+    """The monitor's words, and whether it is red (a violation at or before now)."""
+    lines, red = [], False
+    for lane, violation in zip(model.lanes, found, strict=True):
+        names = ", ".join(check.name for check in lane.invariants)
+        if violation is None:
+            lines.append(f"✓ {lane.setup.name}: {names} hold so far")
+        elif violation.t <= model.now:
+            red = True
+            lines.append(f"✗ {lane.setup.name}: {violation}")
+        else:
+            lines.append(f"… {lane.setup.name}: broken later, at t={violation.t:.3f} (replay on)")
+    return red, "\n".join(lines)
