@@ -15,6 +15,7 @@ of text, the form the command line takes and ``print`` shows::
     1 duplication 0.1           # likewise for duplication
     1 latency 0.005:0.01        # uniform one-way latency in seconds; "0.005" is constant,
                                 # "lognormal:0.005:0.5" long-tailed (median, sigma)
+    3 settle                    # not a fault: what is due at 3 runs before the next lines
 
 Times and durations are virtual seconds. A fault happens after everything else
 due at its time, as if you had run until then and applied it by hand. The same
@@ -46,6 +47,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "loss": ("probability", "node?", "node?"),
     "duplication": ("probability", "node?", "node?"),
     "latency": ("latency", "node?", "node?"),
+    "settle": (),  # not a fault: a mark between faults of one instant (see Sim.fault_history)
 }
 ARG_FORMS = {
     "node": "NODE",
