@@ -354,7 +354,8 @@ class Sim:
         """
         end = self.now + check_time("duration", duration)
         if not math.isfinite(end):
-            raise invalid("duration", duration, f"must keep now + duration finite (now={self.now!r})")
+            allowed = f"must keep now + duration finite (now={self.now!r})"
+            raise invalid("duration", duration, allowed)
         self._run_until(end)
 
     def _run_until(self, end: float) -> None:
@@ -499,7 +500,9 @@ class Sim:
     def _stuck(self, entry: tuple[float, int, int, Any], most: int) -> None:
         """Raise ``ClockStuckError`` naming what keeps running at ``entry``'s instant."""
         t = entry[0]
-        due = Counter(_describe(kind, item) for at, _, kind, item in [entry, *self._heap] if at == t)
+        due = Counter(
+            _describe(kind, item) for at, _, kind, item in [entry, *self._heap] if at == t
+        )
         looping = "; ".join(f"{what} (x{count})" for what, count in due.most_common(3))
         raise ClockStuckError(
             f"virtual time is stuck at t={t!r}: {most} events ran at this one instant "

@@ -505,3 +505,15 @@ def test_the_sim_docstring_lists_what_a_learner_reads() -> None:
     doc = Sim.__doc__ or ""
     for attribute in ("trace", "failures", "now", "nodes", "network", "fault_history"):
         assert re.search(rf"^\s+{attribute}[:,]", doc, re.MULTILINE), attribute
+
+
+def test_a_stuck_clock_names_a_fault_still_due_at_that_instant() -> None:
+    class LateLoop(SelfSender):
+        def started(self, ctx: Context) -> None:
+            ctx.run_later(0.5, lambda c: c.address.do_send(Step(0)))
+
+    sim = Sim(max_events_per_instant=100, faults=["0.5 heal"])
+    sim.spawn("loop", LateLoop)
+    with pytest.raises(ClockStuckError, match="t=0.5: .*the runtime's fault schedule"):
+        sim.run(until=1)
+    assert len(sim.fault_history) == 0  # the heal is still due, after the loop

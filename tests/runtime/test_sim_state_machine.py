@@ -21,6 +21,7 @@ a fault applied between two ``step()`` calls inside one instant replays after it
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,10 +227,8 @@ class SimMachine(RuleBasedStateMachine):
 
         def op(sim: Sim) -> None:
             sim.addr(name).do_send(Interrupt())
-            try:
+            with contextlib.suppress(KeyboardInterrupt):
                 sim.run_for(LATENCY)
-            except KeyboardInterrupt:
-                pass
 
         self.do(op)
         self.mid_instant = self.sim.next_time() == self.sim.now
