@@ -514,6 +514,6 @@ def test_a_stuck_clock_names_a_fault_still_due_at_that_instant() -> None:
 
     sim = Sim(max_events_per_instant=100, faults=["0.5 heal"])
     sim.spawn("loop", LateLoop)
-    with pytest.raises(ClockStuckError, match="t=0.5: .*the runtime's fault schedule"):
+    with pytest.raises(ClockStuckError, match=r"t=0\.5: .*the runtime's fault schedule"):
         sim.run(until=1)
     assert len(sim.fault_history) == 0  # the heal is still due, after the loop
