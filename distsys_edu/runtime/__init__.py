@@ -7,6 +7,7 @@ it keeps and why.
 from .actor import Actor, Context, Timer, handler_name
 from .address import Addr, Reply, Request
 from .errors import (
+    ClockStuckError,
     FaultScheduleError,
     InvalidArgument,
     MessageTypeError,
@@ -21,7 +22,7 @@ from .messages import check_message
 from .network import Constant, LinkConfig, LogNormal, Network, Uniform
 from .sim import NODE_STATES, Sim
 from .snapshot import InFlight, NodeView, Snapshot, snapshot_at
-from .supervisor import Failure, Supervisor
+from .supervisor import Failure, HandlerFailureWarning, Supervisor
 from .trace import DROP_REASONS, KINDS, Event, MessageRecord, Trace
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "NODE_STATES",
     "Actor",
     "Addr",
+    "ClockStuckError",
     "Constant",
     "Context",
     "Event",
@@ -37,6 +39,7 @@ __all__ = [
     "Fault",
     "FaultSchedule",
     "FaultScheduleError",
+    "HandlerFailureWarning",
     "InFlight",
     "InvalidArgument",
     "LinkConfig",

@@ -13,12 +13,13 @@ to handlers, to ``started``/``stopped``/``restarting``, and to timer callbacks.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import UnhandledMessage, check_time
+from .errors import UnhandledMessage, check_time, invalid
 from .messages import frozen
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Timer:
         "every",
         "fired",
         "incarnation",
+        "last_run",
         "node",
         "set_at",
         "start",
@@ -90,6 +92,7 @@ class Timer:
         self.fired = 0
         self.cancelled = False
         self.backlogged = False  # already waiting on a paused node: run once on resume
+        self.last_run = -1.0  # virtual time of its last run (an overdue run covers that tick)
 
     @property
     def name(self) -> str:
@@ -168,14 +171,38 @@ class Context:
         return self._sim._start_timer(self._node, callback, self._sim.now + after, None)
 
     def run_interval(self, every: float, callback: TimerCallback) -> Timer:
-        """Call ``callback(ctx)`` every ``every`` seconds; the first call is ``every`` from now."""
+        """Call ``callback(ctx)`` every ``every`` seconds; the first call is ``every`` from now.
+
+        Raises:
+            InvalidArgument: ``every`` is not a number > 0, or too small to move
+                the clock now: below ``math.ulp(max(now, 1.0))`` (2.2e-16 s up
+                to 1 s of virtual time), ``now + every`` rounds to ``now`` or
+                nearly so, and the timer would never let time advance.
+        """
         every = check_time("every", every, positive=True)
-        return self._sim._start_timer(self._node, callback, self._sim.now, every)
+        now = self._sim.now
+        resolution = math.ulp(max(now, 1.0))
+        if every < resolution:
+            raise invalid(
+                "every",
+                every,
+                f"must be at least {resolution!r} s at now={now!r}: a smaller interval is "
+                "lost to rounding and its timer would never let virtual time advance",
+            )
+        return self._sim._start_timer(self._node, callback, now, every)
 
     def cancel(self, timer: Timer | None) -> None:
-        """Cancel a timer (``None`` or an already-fired one is fine)."""
-        if timer is not None:
-            timer.cancelled = True
+        """Cancel a timer (``None`` or an already-fired one is fine).
+
+        Raises:
+            InvalidArgument: ``timer`` is not a ``Timer`` (what ``run_later`` and
+                ``run_interval`` return) or ``None``.
+        """
+        if timer is None:
+            return
+        if not isinstance(timer, Timer):
+            raise invalid("timer", timer, "must be a Timer from run_later/run_interval, or None")
+        timer.cancelled = True
 
     def stop(self) -> None:
         """Stop this actor for good: ``stopped(ctx)`` runs, timers end, later mail is dropped."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
-from .errors import SendError, check_time
+from .errors import SendError, check_time, invalid
 from .heap import ARRIVE
 from .messages import check_message
 from .trace import ROW, SEND
@@ -159,8 +159,15 @@ class Addr:
 
         Returns:
             The :class:`Request`, to inspect after ``sim.run``.
+
+        Raises:
+            InvalidArgument: ``timeout`` is not a number > 0, or a callback is
+                neither callable nor ``None``.
         """
         timeout = check_time("timeout", timeout, positive=True)
+        for param, callback in (("on_reply", on_reply), ("on_timeout", on_timeout)):
+            if callback is not None and not callable(callback):
+                raise invalid(param, callback, "must be a function or None")
         return self._sim._request(self._node, msg, timeout, on_reply, on_timeout)
 
     def __eq__(self, other: object) -> bool:

@@ -45,6 +45,10 @@ class TraceLevelError(SimError):
     """An operation needs the ``"full"`` trace but the Sim keeps only ``"counts"``."""
 
 
+class ClockStuckError(SimError):
+    """Too many events ran at one virtual instant: a loop that never advances time."""
+
+
 def invalid(param: str, value: Any, allowed: str) -> InvalidArgument:
     """Build the standard bad-input error.
 

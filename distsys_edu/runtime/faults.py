@@ -15,6 +15,7 @@ of text, the form the command line takes and ``print`` shows::
     1 duplication 0.1           # likewise for duplication
     1 latency 5ms:10ms          # uniform one-way latency; "5ms" is constant,
                                 # "lognormal:5ms:0.5" long-tailed (median, sigma)
+    3 settle                    # not a fault: what is due at 3 runs before the next lines
 
 Times and durations are virtual seconds unless they carry a unit (``500ms``,
 ``250us``, ``2s``); printed faults show the unit of every duration and latency.
@@ -50,6 +51,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "loss": ("probability", "node?", "node?"),
     "duplication": ("probability", "node?", "node?"),
     "latency": ("latency", "node?", "node?"),
+    "settle": (),  # not a fault: a mark between faults of one instant (see Sim.fault_history)
 }
 ARG_FORMS = {
     "node": "NODE",

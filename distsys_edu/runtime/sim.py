@@ -18,8 +18,12 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import os
 import random
+import sys
 import traceback
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -27,6 +31,7 @@ from typing import Any
 from .actor import Actor, Context, Timer, TimerCallback, find_handler
 from .address import Addr, Reply, Request
 from .errors import (
+    ClockStuckError,
     FaultScheduleError,
     InvalidArgument,
     UnhandledMessage,
@@ -39,7 +44,7 @@ from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE
 from .messages import check_message
 from .network import LinkConfig, Network
 from .snapshot import Snapshot, snapshot_at
-from .supervisor import Failure, Supervisor
+from .supervisor import Failure, HandlerFailureWarning, Supervisor
 from .trace import (
     DELIVER,
     DROP,
@@ -57,10 +62,29 @@ from .trace import (
 UP, DOWN, PAUSED, STOPPED = "up", "down", "paused", "stopped"
 NODE_STATES = (UP, DOWN, PAUSED, STOPPED)
 
-_FORBIDDEN_IN_NAMES = set(" \t\n,|:#")
+_FORBIDDEN_IN_NAMES = set(" \t\n,|:#<>")  # <> keeps "<outside>" (the notebook) reserved
+_RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
 _LATE = 1 << 62  # added to a scheduled fault's seq: it runs after the rest of its instant
+SETTLE = "settle"  # the fault history's mark: what is due at this instant runs first
 
 ActorFactory = Callable[[], Actor]
+
+
+def _caller_outside_runtime() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside the runtime."""
+    frame, level = sys._getframe(2), 2  # 1 is the caller's own warnings.warn line
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_RUNTIME_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _describe(kind: int, item: Any) -> str:
+    """What a heap entry will do, for an error message: ``node 'a' gets Tick``."""
+    if kind <= ACCEPT:
+        return f"node {item[2].name!r} gets {type(item[3]).__name__}"
+    if kind == CALL:
+        return f"the runtime's {getattr(item, '__name__', 'call')}"
+    return f"node {item.node.name!r} runs timer {item.name}"
 
 
 class Node:
@@ -123,6 +147,11 @@ Envelope = tuple[int, Node, Node, Any, int]
 class Sim:
     """A deterministic world of actors on a simulated network.
 
+    Build it, ``spawn`` nodes, then ``run(until=...)``, ``run_for(...)`` or
+    ``step()``; break things with ``crash``, ``restart``, ``pause``,
+    ``partition``, ``heal``, ``hold``/``release``, ``set_link`` and
+    ``set_network``, by hand or from a ``schedule``.
+
     Args:
         seed: the only source of randomness (network delays and losses, each
             node's ``ctx.rng``).
@@ -131,9 +160,30 @@ class Sim:
             recording it and crashing the node.
         network: the default settings of every link (``LinkConfig``).
         faults: a fault schedule to apply as virtual time passes.
+        max_events_per_instant: how many events may run at one virtual instant
+            before the run stops with ``ClockStuckError`` (a loop that never
+            advances time, such as a node that sends to itself in every
+            handler). The default, a million, is more than a 1,000-node cluster
+            sending all-to-all at one instant needs.
+
+    Attributes:
+        now: the virtual time in seconds.
+        trace: every event so far (``sim.trace.events("drop")``,
+            ``sim.trace.counts()``, ``sim.trace.digest()``).
+        failures: every exception a handler, timer or hook raised, as
+            ``Failure`` records (``sim.failures[0].traceback`` to read one).
+        nodes: every node's name, in spawn order (``status(name)``,
+            ``actor(name)``, ``annotations(name)``, ``storage(name)`` per node).
+        network: the link settings (``network.default``, ``network.links``).
+        fault_history: every fault applied so far, as a schedule that replays
+            the same run in a fresh Sim.
+        sent, delivered, dropped, in_flight: the message accounting;
+            ``sent == delivered + dropped + in_flight`` at every moment.
+        seed, strict, max_events_per_instant: as given.
 
     Raises:
-        InvalidArgument: a seed that is not an int, or an unknown trace level.
+        InvalidArgument: a seed that is not an int, an unknown trace level, or
+            a ``max_events_per_instant`` that is not an int >= 1.
     """
 
     def __init__(
@@ -144,11 +194,23 @@ class Sim:
         strict: bool = False,
         network: LinkConfig | None = None,
         faults: Iterable[Fault | str | dict[str, Any]] | None = None,
+        max_events_per_instant: int = 1_000_000,
     ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise invalid("seed", seed, "must be an int")
+        if (
+            isinstance(max_events_per_instant, bool)
+            or not isinstance(max_events_per_instant, int)
+            or max_events_per_instant < 1
+        ):
+            raise invalid("max_events_per_instant", max_events_per_instant, "must be an int >= 1")
+        if not isinstance(strict, bool):
+            raise invalid("strict", strict, "must be True or False")
+        if network is not None and not isinstance(network, LinkConfig):
+            raise invalid("network", network, "must be a LinkConfig or None")
         self.seed = seed
         self.strict = strict
+        self.max_events_per_instant = max_events_per_instant
         self.now = 0.0
         self.trace = Trace(trace)
         self.trace.meta["seed"] = seed
@@ -166,6 +228,10 @@ class Sim:
         self._fault_history: list[Fault] = []
         self._fault_groups: dict[float, list[Fault]] = {}  # scheduled, by instant
         self._running = False
+        self._first_seq = 0  # _push_first counts down from here
+        self._events_now = 0  # events run at `now` so far (see _loop)
+        self._events_at_last_fault = 0  # _events_now when the last fault was remembered
+        self._failures_before_run = 0  # len(failures) when the current run began
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts
         self._add_row, self._add_object = self.trace.appenders()
@@ -188,7 +254,7 @@ class Sim:
                 callable or does not return an ``Actor``.
         """
         if not isinstance(name, str) or not name or _FORBIDDEN_IN_NAMES & set(name):
-            raise invalid("name", name, "must be a non-empty str without spaces or , | : #")
+            raise invalid("name", name, "must be a non-empty str without spaces or , | : # < >")
         if name in self._nodes:
             raise invalid("name", name, "is already used by another node; names must be unique")
         if supervisor is not None and not isinstance(supervisor, Supervisor):
@@ -220,6 +286,8 @@ class Sim:
         self._call_soon(node, "started", actor.started)
 
     def _node(self, name: str) -> Node:
+        if not isinstance(name, str):
+            raise invalid("node", name, "must be a node's name (a str)")
         node = self._nodes.get(name)
         if node is None:
             known = ", ".join(self._nodes) or "none yet"
@@ -260,32 +328,64 @@ class Sim:
         left to do (which never happens while a ``run_interval`` timer lives).
 
         Raises:
-            InvalidArgument: ``until`` is NaN or earlier than ``now``.
+            InvalidArgument: ``until`` is not a finite time >= ``now``, or
+                ``run`` was called from inside the simulation.
+            ClockStuckError: more than ``max_events_per_instant`` events ran at
+                one instant; the Sim stays usable (fix the loop, run on).
         """
         if until is None:
             self._loop(self._heap, math.inf)
             return
-        if (
-            isinstance(until, bool)
-            or not isinstance(until, (int, float))
-            or not (self.now <= until < math.inf)
-        ):
-            raise invalid("until", until, f"must be a finite time >= now ({self.now!r})")
-        self._loop(self._heap, float(until))
-        self.now = self.trace.end = float(until)  # the checks measure up to here
+        allowed = f"must be a finite time >= now ({self.now!r})"
+        try:
+            end = check_time("until", until)
+        except InvalidArgument:
+            raise invalid("until", until, allowed) from None
+        if end < self.now:
+            raise invalid("until", until, allowed)
+        self._run_until(end)
 
     def run_for(self, duration: float) -> None:
-        """Run for ``duration`` more seconds of virtual time."""
-        self.run(self.now + check_time("duration", duration))
+        """Run for ``duration`` more seconds of virtual time (``run(now + duration)``).
+
+        Raises:
+            InvalidArgument: ``duration`` is not a finite number >= 0, or
+                ``now + duration`` is too large for a float.
+        """
+        end = self.now + check_time("duration", duration)
+        if not math.isfinite(end):
+            allowed = f"must keep now + duration finite (now={self.now!r})"
+            raise invalid("duration", duration, allowed)
+        self._run_until(end)
+
+    def _run_until(self, end: float) -> None:
+        self._loop(self._heap, end)
+        self.trace.end = end  # the checks measure up to here
+        if end != self.now:
+            self.now = end
+            self._events_now = 0
 
     def step(self) -> bool:
-        """Run the single next event. Returns ``False`` if there was none."""
+        """Run the single next event. Returns ``False`` if there was none.
+
+        Raises:
+            InvalidArgument: called from inside the simulation (a handler or a
+                timer); nothing is taken off the heap then.
+        """
+        self._refuse_nesting("step")
         if not self._heap:
             return False
         # Pop the entry here and let the loop work on a queue of just that
         # one; whatever it schedules still goes onto the Sim's heap.
         self._loop([heapq.heappop(self._heap)], math.inf)
         return True
+
+    def _refuse_nesting(self, what: str) -> None:
+        if self._running:
+            raise InvalidArgument(
+                f"{what}() was called from inside the simulation (a handler or timer); "
+                "it cannot nest: call it from outside the actors"
+            )
 
     def _loop(self, queue: list[tuple[float, int, int, Any]], limit: float) -> None:
         """The event loop: run the entries of ``queue`` (a heap) with time <= ``limit``.
@@ -294,22 +394,42 @@ class Sim:
         message (the common case) is written out here rather than in a method
         because a call per message costs more than the rest of the delivery;
         everything else is a method call.
+
+        Events at one instant are counted only while the clock stands still (a
+        compare per event, nothing more): more than ``max_events_per_instant``
+        is a loop that never advances virtual time, and stops the run.
+
+        Whatever escapes (a strict-mode failure, Ctrl-C in a handler, a stuck
+        clock) leaves the Sim consistent: the outside is the sender again, and
+        an entry taken off the heap but not yet acted on goes back on it.
         """
-        if self._running:
-            raise InvalidArgument("run() was called from inside the simulation; it cannot nest")
+        self._refuse_nesting("run")
         self._running = True
+        self._failures_before_run = len(self.failures)
         heap, pop, net = queue, heapq.heappop, self.network
         full, kind_counts, outside = self._full, self._kind_counts, self._outside
         add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
+        now, most = self.now, self.max_events_per_instant
+        start, same = now, 0  # same: events run at `now` by this call
+        entry = None  # the entry being acted on, until it is handled
         try:
             while heap:
-                entry = pop(heap)
+                entry = heap[0]  # read before the pop: an interrupt cannot lose it
+                pop(heap)
                 t, _, kind, item = entry
-                if t > limit:  # one pop too far: put it back (once per run)
+                if t == now:  # the clock stands still: count
+                    same += 1
+                    if same > most:
+                        self._stuck(entry, most)
+                elif t > limit:  # one pop too far: put it back (once per run)
                     heapq.heappush(heap, entry)
+                    entry = None
                     break
-                self.now = t
+                else:
+                    self.now = now = t
+                    same = 1
                 if kind > ACCEPT:  # not a message
+                    entry = None
                     if kind == TIMER_DUE:
                         self._fire(item)
                     elif kind == RUN_TIMER:
@@ -319,12 +439,15 @@ class Sim:
                     continue
                 # A message. On arrival a partition or hold may stop it first.
                 if kind == ARRIVE and (net.blocked or net.held) and not self._arrive(item):
+                    entry = None
                     continue
                 msg_id, src, dst, msg, request_id = item
                 if dst.status is not UP:
+                    entry = None
                     self._not_up(item)
                     continue
                 kind_counts[DELIVER] += 1
+                entry = None  # delivered: handled from here on, even if interrupted
                 if full:  # Trace.record, inlined for speed
                     code = DELIVER | src.out_code | dst.in_code
                     add_row(pack_row(t, code, msg_id, math.nan))
@@ -344,8 +467,16 @@ class Sim:
                 if request_id:
                     self._send(src, Reply(request_id, result), 0)
                 self._current = outside
+        except BaseException:
+            if entry is not None:  # taken off the heap, not acted on: it goes back
+                heapq.heappush(self._heap, entry)
+                same -= 1
+            raise
         finally:
+            self._current = outside
             self._running = False
+            self._events_now = same + (self._events_now if now == start else 0)
+            self._warn_failure_count()
 
     def next_time(self) -> float | None:
         """The virtual time of the next event, or ``None`` if nothing is scheduled."""
@@ -365,6 +496,37 @@ class Sim:
 
     def _push(self, t: float, kind: int, item: Any) -> None:
         heapq.heappush(self._heap, (t, self._next_seq(), kind, item))
+
+    def _push_first(self, entries: list[tuple[int, Any]]) -> None:
+        """Schedule ``(kind, item)`` pairs now, in order, before all else still due now.
+
+        What waited (a paused node's backlog, a held link's messages) got there
+        before anything else due at this instant, so it runs first: one link's
+        messages stay in order. Their ``seq`` counts down from -1, below every
+        ordinary entry.
+        """
+        base = self._first_seq - len(entries)
+        self._first_seq = base
+        for offset, (kind, item) in enumerate(entries):
+            heapq.heappush(self._heap, (self.now, base + offset, kind, item))
+
+    def _stuck(self, entry: tuple[float, int, int, Any], most: int) -> None:
+        """Raise ``ClockStuckError`` naming what keeps running at ``entry``'s instant."""
+        t = entry[0]
+        due = Counter(
+            _describe(kind, item) for at, _, kind, item in [entry, *self._heap] if at == t
+        )
+        looping = "; ".join(f"{what} (x{count})" for what, count in due.most_common(3))
+        raise ClockStuckError(
+            f"virtual time is stuck at t={t!r}: {most} events ran at this one instant "
+            f"and more are due ({looping}), so the run stopped "
+            f"(max_events_per_instant={most}). Something schedules itself at the same "
+            "instant again and again: a node that sends to itself in every handler, or "
+            "ctx.run_later(0, ...) that sets itself again. Give the loop a delay (a "
+            "timer with a positive interval), or raise Sim(max_events_per_instant=...) "
+            "if so many events at once are intended. Nothing was lost: fix it "
+            "(for example sim.crash(...)) and run on."
+        )
 
     # -- messages (hot path) -------------------------------------------------
 
@@ -555,8 +717,8 @@ class Sim:
             timer.fired += 1
             self._push(timer.due(), TIMER_DUE, timer)
         node = timer.node
-        if timer.backlogged:  # it already waits to run once on resume: that run covers this tick
-            return
+        if timer.backlogged or timer.last_run == self.now:
+            return  # it waits to run once on resume, or ran overdue just now: that covers it
         if node.status is PAUSED:  # an overdue timer runs once on resume, not once a tick
             timer.backlogged = True
             node.backlog.append((RUN_TIMER, timer))
@@ -572,6 +734,7 @@ class Sim:
             timer.backlogged = True
             node.backlog.append((RUN_TIMER, timer))
             return
+        timer.last_run = self.now
         if timer.every is None:
             timer.cancelled = True  # a one-shot timer is spent
         if self._full:
@@ -592,8 +755,8 @@ class Sim:
         except Exception as exc:
             self._current = previous
             self._fail(node, during, what, exc)
-            return
-        self._current = previous
+        finally:  # also when something else escapes (Ctrl-C, strict mode)
+            self._current = previous
 
     def _call_soon(self, node: Node, during: str, hook: Callable[[Context], Any]) -> None:
         """Run an actor hook at the current time, after what is already scheduled now."""
@@ -635,6 +798,8 @@ class Sim:
             traceback="".join(traceback.format_exception(exc)),
         )
         self.failures.append(failure)
+        if outcome != "raised":  # what is raised is seen anyway
+            self._warn_first_failure()
         self._log(
             "failure",
             node,
@@ -653,6 +818,30 @@ class Sim:
             self._supervised_restart(node)
         elif outcome == "crashed":
             self._crash(node)
+
+    def _warn_first_failure(self) -> None:
+        """Warn about the run's first failure (every failure outside a run)."""
+        index = len(self.failures) - 1
+        if self._running and index != self._failures_before_run:
+            return
+        warnings.warn(
+            f"a handler failed: {self.failures[index]}. The run goes on; "
+            f"sim.failures[{index}].traceback shows where it raised "
+            "(Sim(strict=True) stops at the first failure instead).",
+            HandlerFailureWarning,
+            stacklevel=_caller_outside_runtime(),
+        )
+
+    def _warn_failure_count(self) -> None:
+        """At the end of a run: say how many more failures followed the first."""
+        more = len(self.failures) - self._failures_before_run - 1
+        if more > 0:
+            warnings.warn(
+                f"{more} more handler failure(s) after the first in this run; "
+                f"sim.failures holds all {len(self.failures)}.",
+                HandlerFailureWarning,
+                stacklevel=_caller_outside_runtime(),
+            )
 
     def _supervised_restart(self, node: Node) -> None:
         """Actix-style restart: same instance, fresh context, timers and requests gone."""
@@ -699,19 +888,45 @@ class Sim:
             TraceLevelError: the Sim keeps only counts.
             InvalidArgument: ``t`` is in the future.
         """
-        when = self.now if t is None else t
-        if not when <= self.now:
-            raise invalid("t", t, f"must be <= now ({self.now!r}); the future is not known")
+        allowed = f"must be a time between 0 and now ({self.now!r}); the future is not known"
+        try:
+            when = self.now if t is None else check_time("t", t)
+        except InvalidArgument:
+            raise invalid("t", t, allowed) from None
+        if when > self.now:
+            raise invalid("t", t, allowed)
         return snapshot_at(self.trace, when)
 
     # -- faults --------------------------------------------------------------
 
     def _remember(self, action: str, *args: Any) -> None:
-        self._fault_history.append(Fault(self.now, action, args))
+        """Add a fault to the history, after a ``settle`` mark if a replay needs one.
+
+        A replay applies the faults of one instant together, after what is due
+        then (or, at 0, before it). A fault applied by hand after events of its
+        instant ran since the last fault (``restart a; run_for(0); crash a``,
+        or ``run(until=0); crash a``) gets a ``settle`` mark first, so the
+        replay runs those events before it too. Faults applied inside the loop
+        (a schedule) copy their marks from the schedule instead.
+        """
+        history, now = self._fault_history, self.now
+        if not self._running:
+            same_instant = bool(history) and history[-1].at == now
+            before = self._events_at_last_fault if same_instant else 0
+            if self._events_now > before and (same_instant or now == 0):
+                history.append(Fault(now, SETTLE))
+        history.append(Fault(now, action, args))
+        self._events_at_last_fault = -1 if self._running else self._events_now
 
     @property
     def fault_history(self) -> FaultSchedule:
-        """Every fault applied so far, by schedule or by hand, as a replayable schedule."""
+        """Every fault applied so far, by schedule or by hand, as a replayable schedule.
+
+        Between two faults of one instant, a ``settle`` line marks that what was
+        due then ran in between (you ran ``run_for(0)``, or ``run(until=0)``
+        before a fault at 0); a replay does the same. Faults applied between two
+        ``step()`` calls inside one instant replay after the rest of it.
+        """
         return FaultSchedule(self._fault_history)
 
     def crash(self, name: str) -> None:
@@ -794,15 +1009,20 @@ class Sim:
                 node.status = UP
                 self._log("resume", node)
                 backlog, node.backlog = node.backlog, []
-                for kind, item in backlog:
-                    self._push(self.now, kind, item)
+                self._push_first(backlog)  # what waited runs first, in order
 
         self._push(self.now + duration, CALL, resume)
 
     def _names(self, param: str, group: str | Iterable[str]) -> list[str]:
-        names = [group] if isinstance(group, str) else list(group)
-        if not names:
-            raise invalid(param, group, "must name at least one node")
+        allowed = "must be a node's name or a list of names, at least one"
+        if isinstance(group, str):
+            names = [group]
+        elif isinstance(group, Iterable) and not isinstance(group, dict):
+            names = list(group)
+        else:
+            raise invalid(param, group, allowed)
+        if not names or not all(isinstance(name, str) for name in names):
+            raise invalid(param, group, allowed)
         for name in names:
             self._node(name)
         return names
@@ -866,9 +1086,7 @@ class Sim:
         self.network.held.difference_update(links)
         self.network.refresh()
         self._log("release", None, None, {"links": [list(link) for link in links]})
-        for link in links:
-            for env in self._held.pop(link, []):
-                self._push(self.now, ARRIVE, env)
+        self._push_first([(ARRIVE, env) for link in links for env in self._held.pop(link, [])])
 
     def set_network(
         self, *, latency: Any = None, loss: float | None = None, duplication: float | None = None
@@ -938,14 +1156,34 @@ class Sim:
             # by hand: after everything else due then (run until then, then act),
             # but a fault due right now goes before what is still due now (act,
             # then run). So a fault_history replays to the same trace.
-            seq = self._next_seq() if fault.at == self.now else _LATE + self._next_seq()
-            apply_group = partial(self._apply_group, fault.at)
-            heapq.heappush(self._heap, (fault.at, seq, CALL, apply_group))
+            if fault.at == self.now:
+                self._push(fault.at, CALL, self._group_call(fault.at))
+            else:
+                self._push_late(fault.at)
+
+    def _push_late(self, at: float) -> None:
+        """Schedule the fault group for ``at`` after everything else due at ``at``."""
+        heapq.heappush(self._heap, (at, _LATE + self._next_seq(), CALL, self._group_call(at)))
+
+    def _group_call(self, at: float) -> Callable[[], None]:
+        apply_group = partial(self._apply_group, at)
+        apply_group.__name__ = "fault schedule"  # type: ignore[attr-defined]
+        return apply_group
 
     def _apply_group(self, at: float) -> None:
-        """Apply every fault scheduled for ``at``; one that fails stops none of the others."""
+        """Apply every fault scheduled for ``at``; one that fails stops none of the others.
+
+        At a ``settle`` mark the rest waits until everything due now has run
+        (it goes on the heap after the rest of the instant, as a new group).
+        """
         errors = []
-        for fault in self._fault_groups.pop(at):
+        group = self._fault_groups.pop(at)
+        for index, fault in enumerate(group):
+            if fault.action == SETTLE:
+                self._remember(SETTLE)
+                self._fault_groups[at] = group[index + 1 :]
+                self._push_late(at)
+                break
             try:
                 self.apply(fault)
             except FaultScheduleError as exc:
@@ -954,7 +1192,7 @@ class Sim:
             raise errors[0]
 
     def apply(self, fault: Fault | str | dict[str, Any]) -> None:
-        """Apply one fault now (its ``at`` is ignored).
+        """Apply one fault now (its ``at`` is ignored); ``settle`` is ``run_for(0)``.
 
         Raises:
             FaultScheduleError: the fault names an unknown node or is otherwise invalid.
@@ -962,7 +1200,9 @@ class Sim:
         fault = as_fault(fault)
         action, args = fault.action, fault.args
         try:
-            if action in ("partition", "one_way"):
+            if action == SETTLE:
+                self.run_for(0)
+            elif action in ("partition", "one_way"):
                 self.partition(*args[0], one_way=action == "one_way")
             elif action in ("loss", "duplication", "latency"):
                 setting = {action: args[0]}

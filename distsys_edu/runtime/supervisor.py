@@ -47,6 +47,15 @@ class Supervisor:
         return len(recent) < self.max_restarts
 
 
+class HandlerFailureWarning(UserWarning):
+    """Warned when a handler, timer or hook fails and the run goes on.
+
+    The first failure of each run is warned with its node, time, what ran and
+    the error; a run with more ends with a one-line count. Filter it like any
+    warning: ``warnings.simplefilter("ignore", HandlerFailureWarning)``.
+    """
+
+
 @dataclass(frozen=True)
 class Failure:
     """One exception raised by a learner's (or our) code inside the simulation.

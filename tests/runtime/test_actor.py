@@ -80,6 +80,7 @@ def test_unhandled_message_names_the_method_to_define() -> None:
     assert "Silent" in text and "Pong" in text
 
 
+@pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 def test_unhandled_message_without_strict_is_a_recorded_failure() -> None:
     sim = Sim()
     sim.spawn("a", Silent)
@@ -383,6 +384,7 @@ def test_annotate_updates_and_none_removes_a_key() -> None:
     ]
 
 
+@pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 def test_a_raising_timer_callback_is_a_failure_named_for_the_callback() -> None:
     def explode(ctx: Context) -> None:
         raise ValueError("tick failed")

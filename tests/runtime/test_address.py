@@ -293,6 +293,7 @@ def test_duplicate_requests_run_the_handler_twice_but_reply_once() -> None:
     assert asker.outcome == [("reply", 2, 0.002, "a")]
 
 
+@pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 def test_a_raising_handler_sends_no_reply_and_the_request_times_out() -> None:
     class Grumpy(Actor):
         def on_ping(self, msg: Ping, ctx: Context) -> int:

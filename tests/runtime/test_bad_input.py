@@ -570,6 +570,7 @@ def test_bad_sim_arguments_make_no_sim() -> None:
         Sim(seed="0", faults=["1 crash a"])
 
 
+@pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 def test_bad_timer_arguments_inside_an_actor_are_failures_naming_the_parameter() -> None:
     class BadTimers(Actor):
         def __init__(self, call: Callable[[Context], Any]) -> None:

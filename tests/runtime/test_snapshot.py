@@ -206,6 +206,7 @@ def test_live_annotations_agree_with_the_snapshot_after_stop_and_restart() -> No
     assert sim.annotations("a") == sim.snapshot().nodes["a"].annotations == {}
 
 
+@pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 @pytest.mark.parametrize("end", ["stop", "crash", "restart", "supervised"])
 def test_live_annotations_agree_with_the_snapshot_whatever_ends_an_incarnation(end: str) -> None:
     class Note(Recorder):

@@ -12,6 +12,9 @@ from distsys_edu.runtime import Actor, Context, Failure, Sim, Supervisor
 
 from .helpers import Boom, Ping, Recorder, Ticker
 
+# Every test here makes handlers fail on purpose: their warnings are expected.
+pytestmark = pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
+
 
 class Worker(Recorder):
     """A Recorder that also ticks, so that we can see its timers cleared."""
