@@ -41,7 +41,16 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from ..protocols.registry import PROTOCOLS, get_protocol
-from ..runtime import Constant, Fault, FaultSchedule, LinkConfig, Sim, Trace, Uniform
+from ..runtime import (
+    Constant,
+    Fault,
+    FaultSchedule,
+    LinkConfig,
+    Sim,
+    Trace,
+    Uniform,
+    failures_reported_elsewhere,
+)
 from ..runtime.errors import invalid
 from . import invariants as _inv
 from .invariants import Violation
@@ -353,6 +362,7 @@ def _protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, st
     )
 
 
+@failures_reported_elsewhere()
 def run_once(
     protocol: str | SpawnCluster,
     seed: int,
@@ -430,6 +440,7 @@ def replay_snippet(
     return "\n".join(lines) + "\n"
 
 
+@failures_reported_elsewhere()
 def explore(
     protocol: str | SpawnCluster,
     *,

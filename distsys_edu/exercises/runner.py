@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from ..runtime import Failure, Sim
+from ..runtime import Failure, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
 from .result import ERROR, FAILED, NOT_ATTEMPTED, PASSED, ExerciseResult, ScenarioOutcome
 
@@ -113,6 +113,7 @@ class Exercise:
         known = ", ".join(repr(s.name) for s in self.scenarios)
         raise invalid("scenario", name, f"must be one of {known}")
 
+    @failures_reported_elsewhere()
     def check(self, learner_class: Any, *, strict: bool | None = None) -> ExerciseResult:
         """Run every scenario with ``learner_class`` and collect the outcomes.
 

@@ -430,7 +430,7 @@ class NetNode(asyncio.DatagramProtocol):
 
     def start_timer(self, callback: TimerCallback, start: float, every: float | None) -> Timer:
         """A timer due at ``start`` (one-shot) or every ``every`` from ``start``."""
-        timer = Timer(cast("Node", self), callback, start, every)
+        timer = Timer(cast("Node", self), callback, start, every, self.now)
         self.schedule(timer)
         return timer
 

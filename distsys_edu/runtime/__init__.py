@@ -22,7 +22,7 @@ from .messages import check_message
 from .network import Constant, LinkConfig, LogNormal, Network, Uniform
 from .sim import NODE_STATES, Sim
 from .snapshot import InFlight, NodeView, Snapshot, snapshot_at
-from .supervisor import Failure, HandlerFailureWarning, Supervisor
+from .supervisor import Failure, HandlerFailureWarning, Supervisor, failures_reported_elsewhere
 from .trace import DROP_REASONS, KINDS, Event, MessageRecord, Trace
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Uniform",
     "UnknownNode",
     "check_message",
+    "failures_reported_elsewhere",
     "handler_name",
     "snapshot_at",
 ]

@@ -81,10 +81,15 @@ class Timer:
         every: float | None
 
     def __init__(
-        self, node: Node, callback: TimerCallback, start: float, every: float | None
+        self,
+        node: Node,
+        callback: TimerCallback,
+        start: float,
+        every: float | None,
+        set_at: float,
     ) -> None:
         self.node = node
-        self.set_at = node.addr._sim.now
+        self.set_at = set_at
         self.incarnation = node.incarnation
         self.callback = callback
         self.start = start

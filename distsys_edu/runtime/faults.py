@@ -242,10 +242,11 @@ class Fault:
             )
         action, values = data["action"], data.get("args", [])
         kinds = ACTIONS.get(action) if isinstance(action, str) else None
-        if kinds is not None and (not isinstance(values, list) or len(values) > len(kinds)):
+        if not isinstance(values, list) or (kinds is not None and len(values) > len(kinds)):
+            most = "" if kinds is None else f" of at most {len(kinds)} arguments"
+            write = "" if kinds is None else f"; write {usage(action)}"
             raise FaultScheduleError(
-                f"fault {data!r} cannot be read: args={values!r} must be a list of at most "
-                f"{len(kinds)} arguments; write {usage(action)}"
+                f"fault {data!r} cannot be read: args={values!r} must be a list{most}{write}"
             )
         try:
             at = parse_duration("at", data["at"]) if isinstance(data["at"], str) else data["at"]

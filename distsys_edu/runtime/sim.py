@@ -705,7 +705,7 @@ class Sim:
     def _start_timer(
         self, node: Node, callback: TimerCallback, start: float, every: float | None
     ) -> Timer:
-        timer = Timer(node, callback, start, every)
+        timer = Timer(node, callback, start, every, self.now)
         self._push(timer.due(), TIMER_DUE, timer)
         return timer
 

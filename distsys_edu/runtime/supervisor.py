@@ -17,6 +17,9 @@ Either way the rest of the simulation runs on.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .errors import check_time, invalid
@@ -52,8 +55,21 @@ class HandlerFailureWarning(UserWarning):
 
     The first failure of each run is warned with its node, time, what ran and
     the error; a run with more ends with a one-line count. Filter it like any
-    warning: ``warnings.simplefilter("ignore", HandlerFailureWarning)``.
+    warning: ``warnings.simplefilter("ignore", HandlerFailureWarning)``, or use
+    :func:`failures_reported_elsewhere`.
     """
+
+
+@contextmanager
+def failures_reported_elsewhere() -> Iterator[None]:
+    """Silence :class:`HandlerFailureWarning` inside, as a ``with`` block or a decorator.
+
+    For tools that run many Sims and report ``sim.failures`` themselves (exploration,
+    exercise checks, the playground), so that the learner reads each failure once.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HandlerFailureWarning)
+        yield
 
 
 @dataclass(frozen=True)

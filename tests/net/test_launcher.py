@@ -10,7 +10,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import OPTIONS, wait_all_ended
+from netfixtures import OPTIONS, wait_all_ended
 
 from distsys_edu.cli import main
 from distsys_edu.net import Cluster, NetError

@@ -11,7 +11,7 @@ import hmac
 import json
 import socket
 
-from conftest import ELECTION_TIMEOUT, all_ended
+from netfixtures import ELECTION_TIMEOUT, all_ended
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.net.rundir import cluster_clock

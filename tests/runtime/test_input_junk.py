@@ -196,3 +196,8 @@ def test_a_schedule_of_the_wrong_kind_is_refused(call: Callable[[], Any], fragme
 def test_json_takes_times_and_durations_with_units() -> None:
     fault = Fault.from_dict({"at": "500ms", "action": "pause", "args": ["a", "250ms"]})
     assert fault == Fault(0.5, "pause", ("a", 0.25))
+
+
+def test_json_args_that_are_not_a_list_are_refused_for_any_action() -> None:
+    with pytest.raises(FaultScheduleError, match=r"args=None must be a list"):
+        FaultSchedule.from_json('[{"at": 1, "action": "x", "args": null}]')

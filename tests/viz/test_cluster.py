@@ -174,7 +174,7 @@ def test_sources_a_snapshot_and_a_trace() -> None:
         ("snapshot", 0.2, "t=0.2 is not allowed: must be None for a Snapshot"),
         ("trace", None, "t=None is not allowed: must be a time in seconds from 0 to"),
         ("trace", 99.0, "t=99.0 is not allowed"),
-        ("sim", 99.0, "t=99.0 is not allowed: must be <= now"),
+        ("sim", 99.0, "t=99.0 is not allowed: must be a time between 0 and now"),
         ("nothing", None, "source='nothing' is not allowed: must be a Sim, a Snapshot"),
     ],
 )

@@ -1,0 +1,52 @@
+"""Helpers for the real-cluster tests: generous timeouts, and ending every process started."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from distsys_edu.net import Cluster
+from distsys_edu.net.launcher import pid_alive, wait_until
+
+ELECTION_TIMEOUT = (0.3, 0.6)
+"""Generous for a loaded machine: two shared cores, other test runs."""
+
+OPTIONS = {"election_timeout": list(ELECTION_TIMEOUT)}
+
+
+class Clusters:
+    """Starts clusters in a temporary directory and remembers every pid they use."""
+
+    def __init__(self, tmp_path) -> None:
+        self.tmp_path = tmp_path
+        self.started: list[Cluster] = []
+        self.pids: set[int] = set()
+
+    def up(self, nodes: int = 5, name: str = "run", **kwargs) -> Cluster:
+        kwargs.setdefault("options", OPTIONS)
+        cluster = Cluster.up("raft", nodes, self.tmp_path / name, **kwargs)
+        self.track(cluster)
+        return cluster
+
+    def track(self, cluster: Cluster) -> None:
+        self.started.append(cluster)
+        self.pids |= set(cluster.pids().values())
+
+    def end(self) -> list[int]:
+        """Down every cluster; SIGKILL whatever still lives; return the pids that lived."""
+        for cluster in self.started:
+            if cluster.run.path.exists():
+                self.pids |= set(cluster.pids().values())
+                cluster.down()
+        left = [pid for pid in self.pids if pid_alive(pid)]
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        return left
+
+
+def all_ended(pids) -> bool:
+    return not any(pid_alive(pid) for pid in pids)
+
+
+def wait_all_ended(pids, timeout: float = 5.0) -> None:
+    wait_until(lambda: all_ended(pids), timeout, f"pids {sorted(pids)} to end")
