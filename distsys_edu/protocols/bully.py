@@ -96,11 +96,13 @@ from .cluster import (
     FOLLOWER,
     LEADER,
     DetectorTiming,
+    Membership,
     check_ids,
     choose_initiators,
     node_names,
 )
 from .detectors import FixedTimeoutDetector
+from .memory import Footprint, check_cluster_fits
 
 HEARTBEAT_INTERVAL = 0.1
 """Seconds between two heartbeats of the coordinator."""
@@ -117,6 +119,10 @@ COORDINATOR_TIMEOUT = 0.15
 """Seconds a candidate that got an ``Answer`` waits for a ``Coordinator`` (or a higher
 node's heartbeat) before it starts again: longer than ``ANSWER_TIMEOUT`` plus the
 answering node's own election, and longer than ``HEARTBEAT_INTERVAL``."""
+
+FOOTPRINT = Footprint(per_node=7_500, per_pair=500)
+"""Bytes a node, and per ``Election`` of the first election's burst (see :mod:`.memory`;
+measured by ``benchmarks/cluster_memory.py``)."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,8 @@ class BullyNode(Actor):
 
     Args:
         name: this node's name.
-        ids: every node's id, this node's included (higher id wins).
+        members: every node with its id, this node's included (higher id wins),
+            shared by the whole cluster.
         config: timing.
         initiate: start an election when first started (a restarted node always does).
     """
@@ -205,19 +212,17 @@ class BullyNode(Actor):
     def __init__(
         self,
         name: str,
-        ids: Mapping[str, int],
+        members: Membership,
         config: BullyConfig | None = None,
         initiate: bool = False,
     ) -> None:
         self.name = name
-        self.ids = dict(ids)
-        self.id = self.ids[name]
+        self.id = members.ids[name]
         self.config = config or BullyConfig()
         self.initiate = initiate
-        by_id = sorted(self.ids, key=self.ids.__getitem__)
-        self.higher = [n for n in by_id if self.ids[n] > self.id]
-        self.lower = [n for n in by_id if self.ids[n] < self.id]
-        self.peers = [n for n in self.ids if n != name]
+        self.higher = members.higher(name)  # lowest first
+        self.lower = members.lower(name)
+        self.peers = members.peers(name)
         self.role = FOLLOWER
         self.leader: str | None = None
         self.phase: str | None = None  # while a candidate: what it waits for
@@ -359,6 +364,19 @@ class BullyNode(Actor):
         # Nothing here tells two coordinators apart: that is the split brain.
 
 
+def first_election_burst(members: Membership, starters: set[str]) -> int:
+    """How many ``Election`` messages the first election sends within a few delays.
+
+    Each starter asks every higher node; if the highest node does not start, the
+    answered nodes (or, with no starter, every detector at once) start elections
+    too, ``N(N-1)/2`` in all.
+    """
+    size = len(members)
+    if members.by_id[-1] not in starters:
+        return size * (size - 1) // 2
+    return sum(len(members.higher(name)) for name in starters)
+
+
 def default_ids(names: Sequence[str]) -> dict[str, int]:
     """Each node's id is the number at the end of its name (``n12`` -> 12).
 
@@ -418,6 +436,8 @@ def spawn_cluster(
         heartbeat_interval, failure_timeout, answer_timeout, coordinator_timeout, check_interval
     )
     starters = choose_initiators(initiator, names, id_of)
+    members = Membership(names, id_of)
+    check_cluster_fits("bully", len(names), FOOTPRINT, first_election_burst(members, starters))
     for name in names:
-        sim.spawn(name, partial(BullyNode, name, id_of, config, name in starters))
+        sim.spawn(name, partial(BullyNode, name, members, config, name in starters))
     return names

@@ -40,10 +40,14 @@ from typing import Any
 
 from ..runtime import Actor, Context, Sim, Timer
 from ..runtime.errors import check_time, invalid
-from .cluster import CANDIDATE, FOLLOWER, LEADER, majority, node_names
+from .cluster import CANDIDATE, FOLLOWER, LEADER, Membership, Names, majority, node_names
+from .memory import Footprint, check_cluster_fits
 
 ELECTION_TIMEOUT = (0.150, 0.300)
 """The paper's suggested range of election timeouts, in seconds."""
+
+FOOTPRINT = Footprint(per_node=6_500)
+"""Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 
 @dataclass(frozen=True)
@@ -136,12 +140,13 @@ class RaftNode(Actor):
     """One node of a Raft-style cluster (election only).
 
     Args:
-        peers: the names of the other nodes.
+        peers: the names of the other nodes (a shared :class:`~.cluster.Names` view, or
+            any sequence, which is copied).
         config: election and heartbeat timing.
     """
 
     def __init__(self, peers: Sequence[str], config: RaftConfig | None = None) -> None:
-        self.peers = list(peers)
+        self.peers = peers if isinstance(peers, Names) else tuple(peers)
         self.config = config or RaftConfig()
         self.role = FOLLOWER
         self.leader: str | None = None
@@ -297,7 +302,8 @@ def spawn_cluster(
     """
     names = node_names(nodes)
     config = RaftConfig(election_timeout, heartbeat_interval)
+    check_cluster_fits("raft", len(names), FOOTPRINT)
+    members = Membership(names)
     for name in names:
-        peers = [p for p in names if p != name]
-        sim.spawn(name, partial(RaftNode, peers, config))
+        sim.spawn(name, partial(RaftNode, members.peers(name), config))
     return names

@@ -90,11 +90,13 @@ from .cluster import (
     FOLLOWER,
     LEADER,
     DetectorTiming,
+    Membership,
     check_ids,
     choose_initiators,
     node_names,
 )
 from .detectors import FixedTimeoutDetector
+from .memory import Footprint, check_cluster_fits
 
 HEARTBEAT_INTERVAL = 0.1
 """Seconds between two heartbeats of the leader."""
@@ -108,6 +110,9 @@ links this covers rings of a few hundred nodes (an election takes ``3N`` hops at
 
 ORDERS = ("ascending", "descending", "random")
 """How ids are laid out along the ring."""
+
+FOOTPRINT = Footprint(per_node=7_500)
+"""Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 
 @dataclass(frozen=True)
@@ -167,8 +172,8 @@ class RingNode(Actor):
 
     Args:
         name: this node's name.
-        ring: every node's name in ring order (each sends to the next, the last to
-            the first) with its id.
+        ring: every node in ring order (each sends to the next, the last to the
+            first) with its id, shared by the whole ring.
         config: timing.
         initiate: start an election when first started.
     """
@@ -176,18 +181,16 @@ class RingNode(Actor):
     def __init__(
         self,
         name: str,
-        ring: Sequence[tuple[str, int]],
+        ring: Membership,
         config: RingConfig | None = None,
         initiate: bool = False,
     ) -> None:
         self.name = name
-        names = [n for n, _ in ring]
-        self.ids = dict(ring)
-        self.names_by_id = {i: n for n, i in ring}
+        self.ids = ring.ids
+        self.names_by_id = ring.name_of
         self.id = self.ids[name]
-        at = names.index(name)
-        self.successors = names[at + 1 :] + names[:at]  # clockwise, self excluded
-        self.peers = [n for n in names if n != name]
+        self.successors = ring.successors(name)  # clockwise, self excluded
+        self.peers = ring.peers(name)
         self.config = config or RingConfig()
         self.initiate = initiate
         self.role = FOLLOWER
@@ -392,7 +395,8 @@ def spawn_cluster(
     id_of = dict(zip(names, ring_ids, strict=True)) if ids is None else check_ids(names, ids)
     config = RingConfig(heartbeat_interval, failure_timeout, election_timeout, check_interval)
     starters = choose_initiators(initiator, names, id_of, group="ring")
-    ring = list(id_of.items())
+    check_cluster_fits("ring", len(names), FOOTPRINT)
+    ring = Membership(names, id_of)
     for name in names:
         sim.spawn(name, partial(RingNode, name, ring, config, name in starters))
     return names

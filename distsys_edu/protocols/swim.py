@@ -66,7 +66,8 @@ from dataclasses import dataclass
 
 from ..runtime import Actor, Context, Sim, Timer
 from ..runtime.errors import invalid
-from .cluster import check_times, node_names
+from .cluster import Membership, check_times, node_names
+from .memory import Footprint, check_cluster_fits
 
 PROTOCOL_PERIOD = 1.0
 """T': seconds between two probes by the same member."""
@@ -92,6 +93,10 @@ DISSEMINATION_FACTOR = 3.0
 
 MAX_PIGGYBACK = 6
 """Most updates carried by one message (this bounds a message's size)."""
+
+FOOTPRINT = Footprint(per_node=7_000, per_pair=16)
+"""Bytes a member, and per pair of members: each member's probe list names every other
+(see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 MEMBER = "member"
 ALIVE, SUSPECT, DEAD = "alive", "suspect", "dead"
@@ -231,18 +236,26 @@ class _Gossip:
 class SwimMember(Actor):
     """One member of a SWIM group.
 
+    A member's view of the group is kept sparse: ``status`` and ``incarnations``
+    hold only the members it knows more of than "alive at incarnation 0", which is
+    what it believes of everyone at first. The paper's membership list is that view
+    over the shared ``members``; it costs memory only for members with news.
+
     Args:
-        members: every member's name, this one included.
+        members: every member's name, this one included (a shared
+            :class:`~.cluster.Membership`, or a sequence of names).
         config: timing and dissemination settings.
     """
 
-    def __init__(self, members: Sequence[str], config: SwimConfig | None = None) -> None:
-        self.members = list(members)
+    def __init__(
+        self, members: Membership | Sequence[str], config: SwimConfig | None = None
+    ) -> None:
+        self.members = Membership.of(members)
         self.config = config or SwimConfig()
         self.max_sends = self.config.transmissions(len(self.members))
         self.incarnation = 0
-        self.status: dict[str, str] = {}
-        self.incarnations: dict[str, int] = {}
+        self.status: dict[str, str] = {}  # ALIVE unless listed
+        self.incarnations: dict[str, int] = {}  # 0 unless listed
         self.suspicion_timers: dict[str, Timer] = {}
         self.buffer: dict[str, _Gossip] = {}
         self.buffered = 0  # how many updates entered the buffer: their order
@@ -255,10 +268,6 @@ class SwimMember(Actor):
 
     def started(self, ctx: Context) -> None:
         """Believe every other member alive at incarnation 0; probe once a period."""
-        for member in self.members:
-            if member != ctx.name:
-                self.status[member] = ALIVE
-                self.incarnations[member] = 0
         self.publish(ctx)
         ctx.run_interval(self.config.protocol_period, self.tick)
 
@@ -286,21 +295,21 @@ class SwimMember(Actor):
         """The next member of the round-robin probe list, reshuffled after each pass."""
         while True:
             if self.probe_index >= len(self.probe_order):
-                self.probe_order = [m for m, s in self.status.items() if s != DEAD]
+                self.probe_order = [m for m in self.others(ctx) if self.status_of(m) != DEAD]
                 if not self.probe_order:
                     return None
                 ctx.rng.shuffle(self.probe_order)
                 self.probe_index = 0
             member = self.probe_order[self.probe_index]
             self.probe_index += 1
-            if self.status[member] != DEAD:
+            if self.status_of(member) != DEAD:
                 return member
 
     def probe_indirectly(self, ctx: Context, probe: _Probe) -> None:
         """No direct ack in time: ask k random members believed alive to ping the target."""
         if probe is not self.probe or probe.acked:
             return
-        helpers = [m for m, s in self.status.items() if s == ALIVE and m != probe.target]
+        helpers = [m for m in self.others(ctx) if self.status_of(m) == ALIVE and m != probe.target]
         chosen = ctx.rng.sample(helpers, min(self.config.indirect_probes, len(helpers)))
         for helper in chosen:
             updates = self.piggyback(helper)
@@ -311,8 +320,8 @@ class SwimMember(Actor):
         probe, self.probe = self.probe, None
         if probe is not None and not probe.acked:
             target = probe.target
-            if self.status[target] == ALIVE:
-                self.learn(ctx, Suspect(target, self.incarnations[target]))
+            if self.status_of(target) == ALIVE:
+                self.learn(ctx, Suspect(target, self.incarnations.get(target, 0)))
 
     # -- handlers --------------------------------------------------------------------
 
@@ -355,10 +364,12 @@ class SwimMember(Actor):
         if member == ctx.name:
             self.refute(ctx, update)
             return
-        status = self.status.get(member)
-        if status is None or status == DEAD:
-            return  # not a member of this group, or dead already (dead is final)
-        known = self.incarnations[member]
+        if member not in self.members:
+            return  # not a member of this group
+        status = self.status_of(member)
+        if status == DEAD:
+            return  # dead is final
+        known = self.incarnations.get(member, 0)
         if isinstance(update, Confirm):
             self.set_status(ctx, member, DEAD, max(known, incarnation))
         elif isinstance(update, Suspect):
@@ -397,7 +408,7 @@ class SwimMember(Actor):
 
         def suspicion_timed_out(ctx: Context) -> None:
             self.suspicion_timers.pop(member, None)
-            if self.status[member] == SUSPECT and self.incarnations[member] == incarnation:
+            if self.status_of(member) == SUSPECT and self.incarnations[member] == incarnation:
                 self.learn(ctx, Confirm(member, incarnation))
 
         self.suspicion_timers[member] = ctx.run_later(
@@ -415,7 +426,7 @@ class SwimMember(Actor):
         Each one counts as sent once more, and leaves the buffer after it was sent
         ``ceil(lambda * ln n)`` times. A suspected recipient always hears of it.
         """
-        accused = self.status.get(recipient) == SUSPECT
+        accused = self.status_of(recipient) == SUSPECT
         room = self.config.max_piggyback - (1 if accused else 0)
         chosen = sorted(self.buffer.values(), key=lambda g: (g.sent, g.order))[:room]
         updates = [g.update for g in chosen]
@@ -426,6 +437,14 @@ class SwimMember(Actor):
         if accused and all(u.member != recipient for u in updates):
             updates.append(Suspect(recipient, self.incarnations[recipient]))
         return tuple(updates)
+
+    def status_of(self, member: str) -> str:
+        """What this member believes of ``member``: alive, suspect or dead."""
+        return self.status.get(member, ALIVE)
+
+    def others(self, ctx: Context) -> Sequence[str]:
+        """Every other member of the group, in the group's order."""
+        return self.members.peers(ctx.name)
 
     def publish(self, ctx: Context) -> None:
         """Annotate this member's view, if it changed since it was last published."""
@@ -472,6 +491,8 @@ def spawn_cluster(
         dissemination_factor,
         max_piggyback,
     )
+    check_cluster_fits("swim", len(names), FOOTPRINT, pairs=len(names) * (len(names) - 1))
+    members = Membership(names)
     for name in names:
-        sim.spawn(name, lambda: SwimMember(names, config))
+        sim.spawn(name, lambda: SwimMember(members, config))
     return names
