@@ -20,6 +20,7 @@ it, never copies.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from types import MappingProxyType
@@ -29,6 +30,9 @@ from ..runtime.errors import check_time, invalid
 
 LEADER, FOLLOWER, CANDIDATE = "leader", "follower", "candidate"
 ROLES = (LEADER, FOLLOWER, CANDIDATE)
+
+ORDERS = ("ascending", "descending", "random")
+"""How ids ``1..N`` are laid out along the nodes (see :func:`assign_ids`)."""
 
 INITIATORS = ("all", "lowest", "highest")
 """The named choices of who starts an election at time 0 (or ``None``, or a list)."""
@@ -138,6 +142,29 @@ class Membership:
     def lower(self, name: str) -> Names:
         """The nodes with a lower id than ``name``'s, lowest first."""
         return Names(self.by_id, range(self.rank[name]))
+
+
+def assign_ids(count: int, order: str, seed: int) -> list[int]:
+    """The ids ``1..count`` laid out along the nodes (a ring, or any cluster) by ``order``.
+
+    Args:
+        count: how many nodes.
+        order: ``"ascending"``, ``"descending"`` or ``"random"``.
+        seed: the Sim's seed; ``"random"`` shuffles with
+            ``random.Random(f"{seed}/ring/ids")``, never the global generator.
+
+    Raises:
+        InvalidArgument: an unknown order.
+    """
+    if order == "ascending":
+        return list(range(1, count + 1))
+    if order == "descending":
+        return list(range(count, 0, -1))
+    if order == "random":
+        ids = list(range(1, count + 1))
+        random.Random(f"{seed}/ring/ids").shuffle(ids)
+        return ids
+    raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
 
 
 def majority(cluster_size: int) -> int:

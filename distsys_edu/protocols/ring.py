@@ -78,12 +78,12 @@ Each node publishes ``role`` (``"candidate"`` while a participant), ``leader``,
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from ..runtime import Actor, Context, SendError, Sim, Timer
+from ..runtime import Context, SendError, Sim, Timer
 from ..runtime.errors import invalid
 from .cluster import (
     CANDIDATE,
@@ -91,12 +91,15 @@ from .cluster import (
     LEADER,
     DetectorTiming,
     Membership,
+    assign_ids,
     check_ids,
     choose_initiators,
     node_names,
 )
+from .cluster import ORDERS as ORDERS  # re-exported: the ways ids are laid out
 from .detectors import FixedTimeoutDetector
 from .memory import Footprint, check_cluster_fits
+from .published import PublishingActor
 
 HEARTBEAT_INTERVAL = 0.1
 """Seconds between two heartbeats of the leader."""
@@ -107,9 +110,6 @@ FAILURE_TIMEOUT = 0.35
 ELECTION_TIMEOUT = 1.0
 """Seconds a participant waits for ``Elected`` before sending its id again; with 1 ms
 links this covers rings of a few hundred nodes (an election takes ``3N`` hops at most)."""
-
-ORDERS = ("ascending", "descending", "random")
-"""How ids are laid out along the ring."""
 
 FOOTPRINT = Footprint(per_node=7_500)
 """Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
@@ -167,7 +167,7 @@ class Heartbeat:
     leader_id: int
 
 
-class RingNode(Actor):
+class RingNode(PublishingActor):
     """One node of a Chang-Roberts ring.
 
     Args:
@@ -177,6 +177,8 @@ class RingNode(Actor):
         config: timing.
         initiate: start an election when first started.
     """
+
+    TIMERS = ("check_leader", "election_stalled", "send_heartbeats")
 
     def __init__(
         self,
@@ -237,8 +239,8 @@ class RingNode(Actor):
         ctx.cancel(self.heartbeat_timer)
         ctx.cancel(self.election_timer)
         self.role, self.leader = FOLLOWER, leader
+        self.suspects = ()  # an election is over, or none was held: no suspicion stands
         self.detector = FixedTimeoutDetector(self.config.failure_timeout, start=ctx.now)
-        self.publish(ctx)
 
     def become_participant(self, ctx: Context) -> None:
         """Take part in an election: no leader now, and a timer in case it stalls."""
@@ -247,7 +249,6 @@ class RingNode(Actor):
         ctx.cancel(self.heartbeat_timer)
         self.role, self.leader = CANDIDATE, None
         self.election_timer = ctx.run_later(self.config.election_timeout, self.election_stalled)
-        self.publish(ctx)
 
     def start_election(self, ctx: Context) -> None:
         """Initiate: become a participant and send this node's id clockwise."""
@@ -268,7 +269,6 @@ class RingNode(Actor):
         self.heartbeat_timer = ctx.run_interval(
             self.config.heartbeat_interval, self.send_heartbeats
         )
-        self.publish(ctx)
 
     def send_heartbeats(self, ctx: Context) -> None:
         """Tell every other node that this leader is alive."""
@@ -286,15 +286,17 @@ class RingNode(Actor):
             self.suspects = () if self.leader is None else (self.leader,)
             self.start_election(ctx)
 
-    def publish(self, ctx: Context) -> None:
-        """Annotate this node's view for pictures and checks."""
-        ctx.annotate(
-            role=self.role,
-            leader=self.leader,
-            suspects=self.suspects,
-            participant=self.participant,
-            id=self.id,
-        )
+    # -- what pictures and checks see (not part of the algorithm) ----------------
+
+    def view(self, ctx: Context) -> dict[str, Any]:
+        """``role``, ``leader``, ``suspects``, ``participant`` and ``id``."""
+        return {
+            "role": self.role,
+            "leader": self.leader,
+            "suspects": self.suspects,
+            "participant": self.participant,
+            "id": self.id,
+        }
 
     # -- handlers --------------------------------------------------------------
 
@@ -320,7 +322,6 @@ class RingNode(Actor):
                 self.become_leader(ctx)
             return
         leader = self.names_by_id[msg.leader_id]
-        self.suspects = ()  # the election is over: old suspicions end with it
         self.become_follower(ctx, leader=leader)
         self.pass_on(ctx, msg, msg.leader_id)
 
@@ -331,29 +332,6 @@ class RingNode(Actor):
             self.detector.heartbeat(ctx.now)
         elif self.role == FOLLOWER and self.leader is None:
             self.become_follower(ctx, leader=leader)
-
-
-def assign_ids(count: int, order: str, seed: int) -> list[int]:
-    """The ids ``1..count`` laid out along the ring (or a node list) by ``order``.
-
-    Args:
-        count: how many nodes.
-        order: ``"ascending"``, ``"descending"`` or ``"random"``.
-        seed: the Sim's seed; ``"random"`` shuffles with
-            ``random.Random(f"{seed}/ring/ids")``, never the global generator.
-
-    Raises:
-        InvalidArgument: an unknown order.
-    """
-    if order == "ascending":
-        return list(range(1, count + 1))
-    if order == "descending":
-        return list(range(count, 0, -1))
-    if order == "random":
-        ids = list(range(1, count + 1))
-        random.Random(f"{seed}/ring/ids").shuffle(ids)
-        return ids
-    raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
 
 
 def spawn_cluster(
