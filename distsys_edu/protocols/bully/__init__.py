@@ -21,9 +21,8 @@ How it runs, in virtual time:
 * The coordinator sends ``Heartbeat`` to every other node every
   ``heartbeat_interval``. A follower feeds each heartbeat of *its* coordinator to a
   :class:`~distsys_edu.protocols.detectors.FixedTimeoutDetector` and asks it every
-  ``check_interval``
-  whether the coordinator is still trusted; after ``failure_timeout`` of silence it
-  suspects the coordinator and starts an election.
+  ``check_interval`` whether the coordinator is still trusted; after
+  ``failure_timeout`` of silence it suspects the coordinator and starts an election.
 * **Starting an election**: send ``Election`` to every node with a higher id. A node
   with no higher id, or one that hears no ``Answer`` within ``answer_timeout``,
   becomes coordinator and sends ``Coordinator`` to every lower node (the higher ones
