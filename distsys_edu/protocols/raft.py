@@ -30,9 +30,10 @@ as Figure 2 requires: a server that restarts must not vote twice in one term.
 
 Where this departs from the paper, and why:
 
-* **No log.** This is the election of section 5.2 only. The messages carry Figure
-  2's log fields, and :meth:`RaftNode.log_is_current` is where the election
-  restriction (section 5.4.1) goes when replication comes.
+* **No replication.** This is the election of section 5.2 only, with the election
+  restriction of section 5.4.1 (:meth:`RaftNode.log_is_current`): a server's log
+  (the terms of its entries, on its disk) is empty unless a test or a lesson puts
+  one there, and nothing appends to it.
 * **RPCs are messages.** A request and its result are two messages; a result says
   who sends it (``voter``, ``follower``), which an RPC's caller would know.
 * **Timers, not a clock.** The election timeout is a ``ctx.run_later`` timer,
@@ -216,6 +217,12 @@ class RaftNode(PublishingActor):
         """``candidate_id`` that received this server's vote in its current term, or ``None``."""
         return ctx.storage.get("voted_for")
 
+    @staticmethod
+    def log(ctx: Context) -> tuple[int, ...]:
+        """log[]: here only the term of each entry (Figure 2's entries also hold a
+        command). Empty unless given on the disk: this module replicates nothing yet."""
+        return tuple(ctx.storage.get("log", ()))
+
     def started(self, ctx: Context) -> None:
         """Servers begin as followers (section 5.2), of nobody yet."""
         self.become_follower(ctx, leader=None)
@@ -255,7 +262,8 @@ class RaftNode(PublishingActor):
         ctx.storage.update(current_term=term, voted_for=ctx.name)
         self.role, self.leader, self.votes_granted = CANDIDATE, None, {ctx.name}
         self.reset_election_timer(ctx)
-        request = RequestVote(term, ctx.name)
+        log = self.log(ctx)
+        request = RequestVote(term, ctx.name, len(log), log[-1] if log else 0)
         for peer in self.peers:
             ctx.addr(peer).do_send(request)
         self.count_votes(ctx)
@@ -279,10 +287,13 @@ class RaftNode(PublishingActor):
         for peer in self.peers:
             ctx.addr(peer).do_send(heartbeat)
 
-    def log_is_current(self, request: RequestVote) -> bool:
+    def log_is_current(self, request: RequestVote, ctx: Context) -> bool:
         """The election restriction (section 5.4.1): is the candidate's log at least as
-        up-to-date as ours? Always, until servers have a log."""
-        return True
+        up-to-date as ours? The log whose last entry has the later term is more
+        up-to-date; with the same last term, the longer log is."""
+        log = self.log(ctx)
+        ours = (log[-1] if log else 0, len(log))
+        return (request.last_log_term, request.last_log_index) >= ours
 
     # -- RPC receivers (Figure 2) ------------------------------------------------------
 
@@ -296,7 +307,7 @@ class RaftNode(PublishingActor):
         vote_granted = (
             msg.term == current_term
             and self.voted_for(ctx) in (None, msg.candidate_id)
-            and self.log_is_current(msg)
+            and self.log_is_current(msg, ctx)
         )
         if vote_granted:
             ctx.storage["voted_for"] = msg.candidate_id
