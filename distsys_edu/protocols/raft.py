@@ -234,11 +234,15 @@ class RaftNode(PublishingActor):
         set current_term = T, convert to follower (section 5.1). ``voted_for`` is for
         the current term, so it starts empty.
 
-        Departs from Figure 2: this also restarts the election timer, which Figure 2
-        restarts only on a valid AppendEntries or a granted vote.
+        The election timer keeps running: Figure 2 restarts it only on AppendEntries
+        from the current leader or on granting a vote. A leader, which has none,
+        starts one (as RaftScope's ``stepDown`` does).
         """
         ctx.storage.update(current_term=term, voted_for=None)
-        self.become_follower(ctx, leader=None)
+        ctx.cancel(self.heartbeat_timer)
+        self.role, self.leader = FOLLOWER, None
+        if self.election_timer is None or not self.election_timer.active:
+            self.reset_election_timer(ctx)
 
     def become_follower(self, ctx: Context, leader: str | None) -> None:
         """Followers respond to candidates and leaders; an election timeout starts from now."""

@@ -146,3 +146,37 @@ def test_the_election_timer_restarts_on_append_entries_from_the_leader(size: int
     assert first not in probe.timers and probe.actor.election_timer in probe.timers
     low, high = probe.actor.config.election_timeout
     assert 0.1 + low <= probe.actor.election_timer.due() <= 0.1 + high
+
+
+@SIZES
+def test_stepping_down_keeps_the_election_timer_running(size: int) -> None:
+    # Figure 2 restarts the election timeout only on AppendEntries from the current
+    # leader or on granting a vote, not on seeing a higher term.
+    probe = candidate(size)
+    timer = probe.actor.election_timer
+    probe.deliver(RequestVoteReply(7, False, "n2"))
+    assert state(probe) == ("follower", 7, None)
+    assert probe.actor.election_timer is timer and timer in probe.timers
+
+
+@SIZES
+def test_a_refused_candidate_of_a_higher_term_does_not_delay_the_next_election(size: int) -> None:
+    # A candidate whose log is behind cannot win; if its RequestVote restarted every
+    # timer it asked, it could keep the cluster from electing anyone.
+    probe = server(size, log=(1, 2))
+    timer = probe.actor.election_timer
+    assert not vote(probe, RequestVote(9, "n2", last_log_index=5, last_log_term=1))
+    assert state(probe) == ("follower", 9, None)
+    assert probe.actor.election_timer is timer and timer in probe.timers
+
+
+@SIZES
+def test_a_leader_that_steps_down_starts_an_election_timer(size: int) -> None:
+    probe = candidate(size)
+    for i in range(2, size // 2 + 2):
+        probe.deliver(RequestVoteReply(1, True, f"n{i}"))
+    assert state(probe)[0] == "leader"
+    probe.deliver(AppendEntriesReply(2, False, "n2"))
+    assert state(probe) == ("follower", 2, None)
+    assert probe.actor.election_timer in probe.timers
+    assert all(t.every is None for t in probe.timers)  # no heartbeats any more
