@@ -63,7 +63,7 @@ from .published import PublishingActor
 ELECTION_TIMEOUT = (0.150, 0.300)
 """The paper's suggested range of election timeouts, in seconds."""
 
-FOOTPRINT = Footprint(per_node=6_500)
+FOOTPRINT = Footprint(per_node=7_000)
 """Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 

@@ -111,7 +111,7 @@ ELECTION_TIMEOUT = 1.0
 """Seconds a participant waits for ``Elected`` before sending its id again; with 1 ms
 links this covers rings of a few hundred nodes (an election takes ``3N`` hops at most)."""
 
-FOOTPRINT = Footprint(per_node=7_500)
+FOOTPRINT = Footprint(per_node=8_000)
 """Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 

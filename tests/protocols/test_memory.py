@@ -68,7 +68,7 @@ def test_a_cluster_too_big_for_the_memory_is_refused_before_anything_is_spawned(
 
 def test_the_refusal_gives_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memory, "available_memory", lambda: 2**30)
-    with pytest.raises(InvalidArgument, match=r"needs about 1\.2 GB \(6500 bytes a node\)"):
+    with pytest.raises(InvalidArgument, match=r"needs about 1\.3 GB \(7000 bytes a node\)"):
         spawn(Sim(), "raft", 200_000)
     with pytest.raises(InvalidArgument, match=r"swim cluster of 9000 nodes needs about 1\.3 GB"):
         spawn(Sim(), "swim", 9000)  # 9000 * 7000 + 9000 * 8999 * 16 bytes

@@ -24,7 +24,7 @@ COORDINATOR_TIMEOUT = 0.15
 node's heartbeat) before it starts again: longer than ``ANSWER_TIMEOUT`` plus the
 answering node's own election, and longer than ``HEARTBEAT_INTERVAL``."""
 
-FOOTPRINT = Footprint(per_node=7_500, per_pair=500)
+FOOTPRINT = Footprint(per_node=8_000, per_pair=500)
 """Bytes a node, and per ``Election`` of the first election's burst (see :mod:`..memory`;
 measured by ``benchmarks/cluster_memory.py``)."""
 
