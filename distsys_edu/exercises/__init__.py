@@ -1,14 +1,19 @@
-"""Exercises: the checks that lessons call, and what they return.
+"""Exercises: the checks that lessons call, what they return, and the probe they share
+with the tests.
 
 Each ``check_*`` function runs the class a learner wrote through named, seeded
 scenarios and returns an :class:`ExerciseResult` (a coloured box in a notebook,
 a few deterministic lines as text). It never raises on an unfinished stub; with
 ``strict=True`` or ``DISTSYS_EDU_STRICT=1`` anything but a pass raises
 :class:`ExerciseFailed`.
+
+:class:`Probe` drives one actor's handlers by hand, with no network, and records what
+the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
 """
 
 from .follower import check_follower_detector
 from .ping_pong import check_ping_pong
+from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
 
@@ -17,9 +22,13 @@ __all__ = [
     "Exercise",
     "ExerciseFailed",
     "ExerciseResult",
+    "Probe",
+    "ProbeAddr",
+    "ProbeContext",
     "Problem",
     "Scenario",
     "ScenarioOutcome",
+    "Sent",
     "check_follower_detector",
     "check_ping_pong",
     "register",

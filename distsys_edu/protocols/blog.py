@@ -69,6 +69,7 @@ from dataclasses import dataclass
 
 from ..runtime import Actor, Addr, Context, SendError, Sim
 from .cluster import FOLLOWER, LEADER, check_times, node_names
+from .memory import Footprint, check_cluster_fits
 
 HEARTBEAT_INTERVAL = 1.0
 """Seconds between two heartbeats, both ways (the blog's ``Duration::from_secs(1)``)."""
@@ -76,6 +77,9 @@ HEARTBEAT_INTERVAL = 1.0
 SELF_FAILURE_TIMEOUT = 3.0
 """Seconds without any follower's heartbeat after which the leader considers itself
 failed. The blog states no timeout; three missed heartbeats is our choice."""
+
+FOOTPRINT = Footprint(per_node=6_000)
+"""Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,7 @@ def spawn_cluster(
     """
     names = node_names(nodes)
     config = BlogConfig(heartbeat_interval, self_failure_timeout)
+    check_cluster_fits("blog", len(names), FOOTPRINT)
     leader, *followers = names
     sim.spawn(leader, lambda: Leader(config))
     for name in followers:

@@ -11,16 +11,28 @@ that pictures and checks can read any protocol the same way:
 
 A protocol module offers ``spawn_cluster(sim, nodes, **options) -> list[str]``
 which spawns the nodes and returns their names.
+
+A cluster's memory grows linearly with its size: what every node knows about the
+others (names, ids, ring order) is one :class:`Membership`, built once and shared by
+all its nodes; a node's peers, higher nodes or successors are :class:`Names` views of
+it, never copies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import random
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain
+from types import MappingProxyType
+from typing import overload
 
 from ..runtime.errors import check_time, invalid
 
 LEADER, FOLLOWER, CANDIDATE = "leader", "follower", "candidate"
 ROLES = (LEADER, FOLLOWER, CANDIDATE)
+
+ORDERS = ("ascending", "descending", "random")
+"""How ids ``1..N`` are laid out along the nodes (see :func:`assign_ids`)."""
 
 INITIATORS = ("all", "lowest", "highest")
 """The named choices of who starts an election at time 0 (or ``None``, or a list)."""
@@ -40,6 +52,119 @@ def node_names(nodes: int | Sequence[str], prefix: str = "n") -> list[str]:
     if not names or len(set(names)) != len(names):
         raise invalid("nodes", nodes, "must be a count >= 1 or a list of distinct names")
     return names
+
+
+class Names(Sequence[str]):
+    """Some of the names of a shared tuple, in the order of ``spans`` (ranges of
+    positions in it), without copying them: a node's view of its cluster.
+
+    Example:
+        >>> list(Names(("n1", "n2", "n3", "n4"), range(2, 4), range(0, 1)))
+        ['n3', 'n4', 'n1']
+    """
+
+    __slots__ = ("_names", "_spans")
+
+    def __init__(self, names: tuple[str, ...], *spans: range) -> None:
+        self._names = names
+        self._spans = spans
+
+    def __len__(self) -> int:
+        return sum(map(len, self._spans))
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._names.__getitem__, chain(*self._spans))
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        at = index + len(self) if index < 0 else index
+        for span in self._spans:
+            if 0 <= at < len(span):
+                return self._names[span[at]]
+            at -= len(span)
+        raise IndexError(f"index={index!r} is out of range for {len(self)} names")
+
+    def __repr__(self) -> str:
+        return f"Names({list(self)!r})"
+
+
+class Membership:
+    """Every node of one cluster, in order, with its id: built once by
+    ``spawn_cluster`` and shared by all the cluster's nodes, so that a cluster of
+    ``N`` nodes holds one copy of it, not ``N``.
+
+    Args:
+        names: every node's name, in cluster (spawn, or ring) order.
+        ids: each node's id (higher wins an election); default: the position in
+            ``names``, from 1.
+    """
+
+    def __init__(self, names: Sequence[str], ids: Mapping[str, int] | None = None) -> None:
+        self.names = tuple(names)
+        self.position = MappingProxyType({name: i for i, name in enumerate(self.names)})
+        if ids is None:
+            ids = {name: i + 1 for i, name in enumerate(self.names)}
+        self.ids = MappingProxyType(dict(ids))
+        self.name_of = MappingProxyType({i: name for name, i in self.ids.items()})
+        self.by_id = tuple(sorted(self.names, key=self.ids.__getitem__))
+        self.rank = MappingProxyType({name: i for i, name in enumerate(self.by_id)})
+
+    @classmethod
+    def of(cls, members: Membership | Sequence[str]) -> Membership:
+        """``members`` itself, or a membership built from a sequence of names."""
+        return members if isinstance(members, Membership) else cls(members)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.position
+
+    def peers(self, name: str) -> Names:
+        """Every node but ``name``, in cluster order."""
+        at, size = self.position[name], len(self.names)
+        return Names(self.names, range(at), range(at + 1, size))
+
+    def successors(self, name: str) -> Names:
+        """Every node but ``name``, clockwise round the ring from ``name``."""
+        at, size = self.position[name], len(self.names)
+        return Names(self.names, range(at + 1, size), range(at))
+
+    def higher(self, name: str) -> Names:
+        """The nodes with a higher id than ``name``'s, lowest first."""
+        return Names(self.by_id, range(self.rank[name] + 1, len(self.by_id)))
+
+    def lower(self, name: str) -> Names:
+        """The nodes with a lower id than ``name``'s, lowest first."""
+        return Names(self.by_id, range(self.rank[name]))
+
+
+def assign_ids(count: int, order: str, seed: int) -> list[int]:
+    """The ids ``1..count`` laid out along the nodes (a ring, or any cluster) by ``order``.
+
+    Args:
+        count: how many nodes.
+        order: ``"ascending"``, ``"descending"`` or ``"random"``.
+        seed: the Sim's seed; ``"random"`` shuffles with
+            ``random.Random(f"{seed}/ring/ids")``, never the global generator.
+
+    Raises:
+        InvalidArgument: an unknown order.
+    """
+    if order == "ascending":
+        return list(range(1, count + 1))
+    if order == "descending":
+        return list(range(count, 0, -1))
+    if order == "random":
+        ids = list(range(1, count + 1))
+        random.Random(f"{seed}/ring/ids").shuffle(ids)
+        return ids
+    raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
 
 
 def majority(cluster_size: int) -> int:

@@ -78,23 +78,28 @@ Each node publishes ``role`` (``"candidate"`` while a participant), ``leader``,
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from ..runtime import Actor, Context, SendError, Sim, Timer
+from ..runtime import Context, SendError, Sim, Timer
 from ..runtime.errors import invalid
 from .cluster import (
     CANDIDATE,
     FOLLOWER,
     LEADER,
     DetectorTiming,
+    Membership,
+    assign_ids,
     check_ids,
     choose_initiators,
     node_names,
 )
+from .cluster import ORDERS as ORDERS  # re-exported: the ways ids are laid out
 from .detectors import FixedTimeoutDetector
+from .memory import Footprint, check_cluster_fits
+from .published import PublishingActor
 
 HEARTBEAT_INTERVAL = 0.1
 """Seconds between two heartbeats of the leader."""
@@ -106,8 +111,8 @@ ELECTION_TIMEOUT = 1.0
 """Seconds a participant waits for ``Elected`` before sending its id again; with 1 ms
 links this covers rings of a few hundred nodes (an election takes ``3N`` hops at most)."""
 
-ORDERS = ("ascending", "descending", "random")
-"""How ids are laid out along the ring."""
+FOOTPRINT = Footprint(per_node=8_000)
+"""Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 
 @dataclass(frozen=True)
@@ -162,32 +167,32 @@ class Heartbeat:
     leader_id: int
 
 
-class RingNode(Actor):
+class RingNode(PublishingActor):
     """One node of a Chang-Roberts ring.
 
     Args:
         name: this node's name.
-        ring: every node's name in ring order (each sends to the next, the last to
-            the first) with its id.
+        ring: every node in ring order (each sends to the next, the last to the
+            first) with its id, shared by the whole ring.
         config: timing.
         initiate: start an election when first started.
     """
 
+    TIMERS = ("check_leader", "election_stalled", "send_heartbeats")
+
     def __init__(
         self,
         name: str,
-        ring: Sequence[tuple[str, int]],
+        ring: Membership,
         config: RingConfig | None = None,
         initiate: bool = False,
     ) -> None:
         self.name = name
-        names = [n for n, _ in ring]
-        self.ids = dict(ring)
-        self.names_by_id = {i: n for n, i in ring}
+        self.ids = ring.ids
+        self.names_by_id = ring.name_of
         self.id = self.ids[name]
-        at = names.index(name)
-        self.successors = names[at + 1 :] + names[:at]  # clockwise, self excluded
-        self.peers = [n for n in names if n != name]
+        self.successors = ring.successors(name)  # clockwise, self excluded
+        self.peers = ring.peers(name)
         self.config = config or RingConfig()
         self.initiate = initiate
         self.role = FOLLOWER
@@ -234,8 +239,8 @@ class RingNode(Actor):
         ctx.cancel(self.heartbeat_timer)
         ctx.cancel(self.election_timer)
         self.role, self.leader = FOLLOWER, leader
+        self.suspects = ()  # an election is over, or none was held: no suspicion stands
         self.detector = FixedTimeoutDetector(self.config.failure_timeout, start=ctx.now)
-        self.publish(ctx)
 
     def become_participant(self, ctx: Context) -> None:
         """Take part in an election: no leader now, and a timer in case it stalls."""
@@ -244,7 +249,6 @@ class RingNode(Actor):
         ctx.cancel(self.heartbeat_timer)
         self.role, self.leader = CANDIDATE, None
         self.election_timer = ctx.run_later(self.config.election_timeout, self.election_stalled)
-        self.publish(ctx)
 
     def start_election(self, ctx: Context) -> None:
         """Initiate: become a participant and send this node's id clockwise."""
@@ -265,7 +269,6 @@ class RingNode(Actor):
         self.heartbeat_timer = ctx.run_interval(
             self.config.heartbeat_interval, self.send_heartbeats
         )
-        self.publish(ctx)
 
     def send_heartbeats(self, ctx: Context) -> None:
         """Tell every other node that this leader is alive."""
@@ -283,15 +286,17 @@ class RingNode(Actor):
             self.suspects = () if self.leader is None else (self.leader,)
             self.start_election(ctx)
 
-    def publish(self, ctx: Context) -> None:
-        """Annotate this node's view for pictures and checks."""
-        ctx.annotate(
-            role=self.role,
-            leader=self.leader,
-            suspects=self.suspects,
-            participant=self.participant,
-            id=self.id,
-        )
+    # -- what pictures and checks see (not part of the algorithm) ----------------
+
+    def view(self, ctx: Context) -> dict[str, Any]:
+        """``role``, ``leader``, ``suspects``, ``participant`` and ``id``."""
+        return {
+            "role": self.role,
+            "leader": self.leader,
+            "suspects": self.suspects,
+            "participant": self.participant,
+            "id": self.id,
+        }
 
     # -- handlers --------------------------------------------------------------
 
@@ -317,7 +322,6 @@ class RingNode(Actor):
                 self.become_leader(ctx)
             return
         leader = self.names_by_id[msg.leader_id]
-        self.suspects = ()  # the election is over: old suspicions end with it
         self.become_follower(ctx, leader=leader)
         self.pass_on(ctx, msg, msg.leader_id)
 
@@ -328,29 +332,6 @@ class RingNode(Actor):
             self.detector.heartbeat(ctx.now)
         elif self.role == FOLLOWER and self.leader is None:
             self.become_follower(ctx, leader=leader)
-
-
-def assign_ids(count: int, order: str, seed: int) -> list[int]:
-    """The ids ``1..count`` laid out along the ring (or a node list) by ``order``.
-
-    Args:
-        count: how many nodes.
-        order: ``"ascending"``, ``"descending"`` or ``"random"``.
-        seed: the Sim's seed; ``"random"`` shuffles with
-            ``random.Random(f"{seed}/ring/ids")``, never the global generator.
-
-    Raises:
-        InvalidArgument: an unknown order.
-    """
-    if order == "ascending":
-        return list(range(1, count + 1))
-    if order == "descending":
-        return list(range(count, 0, -1))
-    if order == "random":
-        ids = list(range(1, count + 1))
-        random.Random(f"{seed}/ring/ids").shuffle(ids)
-        return ids
-    raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
 
 
 def spawn_cluster(
@@ -392,7 +373,8 @@ def spawn_cluster(
     id_of = dict(zip(names, ring_ids, strict=True)) if ids is None else check_ids(names, ids)
     config = RingConfig(heartbeat_interval, failure_timeout, election_timeout, check_interval)
     starters = choose_initiators(initiator, names, id_of, group="ring")
-    ring = list(id_of.items())
+    check_cluster_fits("ring", len(names), FOOTPRINT)
+    ring = Membership(names, id_of)
     for name in names:
         sim.spawn(name, partial(RingNode, name, ring, config, name in starters))
     return names

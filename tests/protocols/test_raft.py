@@ -14,7 +14,7 @@ from distsys_edu.protocols.raft import (
     AppendEntries,
     RaftConfig,
     RaftNode,
-    Vote,
+    RequestVoteReply,
     spawn_cluster,
 )
 from distsys_edu.runtime import InvalidArgument, LinkConfig, Sim, Uniform
@@ -59,7 +59,7 @@ def test_each_node_grants_at_most_one_vote_per_term(seed: int) -> None:
     grants = Counter(
         (e.msg.voter, e.msg.term)
         for e in sim.trace.events("send")
-        if isinstance(e.msg, Vote) and e.msg.granted
+        if isinstance(e.msg, RequestVoteReply) and e.msg.vote_granted
     )
     assert grants and max(grants.values()) == 1
 
@@ -99,11 +99,11 @@ def test_term_and_vote_survive_a_restart_so_no_node_votes_twice() -> None:
     sim, _ = cluster(5)
     sim.run(until=2)
     storage = dict(sim.storage("n2"))
-    assert storage["term"] >= 1
+    assert storage["current_term"] >= 1
     sim.restart("n2")
     sim.run(until=2.001)
     assert sim.storage("n2") == storage  # the disk, not the memory
-    assert sim.annotations("n2")["term"] == storage["term"]
+    assert sim.annotations("n2")["term"] == storage["current_term"]
 
 
 def test_a_follower_that_stands_for_election_suspects_the_silent_leader() -> None:

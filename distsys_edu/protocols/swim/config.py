@@ -1,0 +1,88 @@
+"""Timing and dissemination settings of a SWIM group: the defaults, and their checks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ...runtime.errors import invalid
+from ..cluster import check_times
+from ..memory import Footprint
+
+PROTOCOL_PERIOD = 1.0
+"""T': seconds between two probes by the same member."""
+
+PING_TIMEOUT = 0.2
+"""Seconds to wait for a direct ``Ack`` before asking for indirect probes. It must
+exceed a round trip, and leave time in the period for the four hops of an indirect
+one (prober, helper, target, helper, prober)."""
+
+INDIRECT_PROBES = 3
+"""k: how many members are asked to probe the target when the direct ping fails."""
+
+SUSPICION_TIMEOUT = 5.0
+"""Seconds a suspected member has to refute the suspicion before it is declared dead.
+
+It must cover the accused hearing of the accusation (at its next message to or from
+a suspector) and its ``Alive`` reaching every suspector by gossip, which takes a few
+periods (about ``log n``); with three periods, a member paused for one and a half
+was often confirmed dead before its refutation arrived."""
+
+DISSEMINATION_FACTOR = 3.0
+"""lambda: each update is piggybacked ``ceil(lambda * ln n)`` times before it is dropped."""
+
+MAX_PIGGYBACK = 6
+"""Most updates carried by one message (this bounds a message's size)."""
+
+FOOTPRINT = Footprint(per_node=7_000, per_pair=16)
+"""Bytes a member, and per pair of members: each member's probe list names every other
+(see :mod:`..memory`; measured by ``benchmarks/cluster_memory.py``)."""
+
+MEMBER = "member"
+ALIVE, SUSPECT, DEAD = "alive", "suspect", "dead"
+
+
+@dataclass(frozen=True)
+class SwimConfig:
+    """Timing and dissemination settings of a SWIM group.
+
+    Args:
+        protocol_period: T', seconds between two probes by one member.
+        ping_timeout: seconds to wait for a direct ack; less than ``protocol_period``.
+        indirect_probes: k, members asked for an indirect probe (an int >= 0).
+        suspicion_timeout: seconds from suspicion to confirmation.
+        dissemination_factor: lambda, a number > 0.
+        max_piggyback: most updates per message (an int >= 1).
+
+    Raises:
+        InvalidArgument: a setting outside what is allowed (the message says which).
+    """
+
+    protocol_period: float = PROTOCOL_PERIOD
+    ping_timeout: float = PING_TIMEOUT
+    indirect_probes: int = INDIRECT_PROBES
+    suspicion_timeout: float = SUSPICION_TIMEOUT
+    dissemination_factor: float = DISSEMINATION_FACTOR
+    max_piggyback: int = MAX_PIGGYBACK
+
+    def __post_init__(self) -> None:
+        check_times(self, ["protocol_period", "ping_timeout", "suspicion_timeout"])
+        if self.ping_timeout >= self.protocol_period:
+            raise invalid(
+                "ping_timeout",
+                self.ping_timeout,
+                f"must be shorter than protocol_period ({self.protocol_period!r})",
+            )
+        for name, least in (("indirect_probes", 0), ("max_piggyback", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise invalid(name, value, f"must be an int >= {least}")
+        factor = self.dissemination_factor
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 0:
+            raise invalid("dissemination_factor", factor, "must be a number > 0")
+        if not math.isfinite(factor):
+            raise invalid("dissemination_factor", factor, "must be a finite number > 0")
+
+    def transmissions(self, group_size: int) -> int:
+        """How many times an update is piggybacked in a group of ``group_size`` members."""
+        return max(1, math.ceil(self.dissemination_factor * math.log(group_size)))
