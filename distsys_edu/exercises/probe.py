@@ -250,7 +250,7 @@ class Probe:
         return sorted(self._timers, key=Timer.due)  # stable: ties fire in the order set
 
     def _start_timer(self, callback: TimerCallback, start: float, every: float | None) -> Timer:
-        timer = Timer(cast(Any, self), callback, start, every)
+        timer = Timer(cast(Any, self), callback, start, every, self.now)
         self._timers.append(timer)
         return timer
 

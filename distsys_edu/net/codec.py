@@ -45,17 +45,24 @@ type the actor has no handler for."""
 
 
 def protocol_message_types(protocol: str) -> list[type]:
-    """Every frozen dataclass defined in the module of ``protocol`` (see the registry).
+    """Every frozen dataclass defined in the module or package of ``protocol``.
 
-    Config dataclasses are included; they are harmless, since a type that no
-    handler takes is refused at delivery.
+    The protocol's spawn function (see the registry) lives in
+    ``distsys_edu.protocols.NAME`` or in a module of that package
+    (``distsys_edu.protocols.swim.member``); every module of it counts. Config
+    dataclasses are included; they are harmless, since a type that no handler
+    takes is refused at delivery.
 
     Raises:
         InvalidArgument: an unknown protocol name.
     """
-    module = sys.modules[get_protocol(protocol).__module__]
+    root = ".".join(get_protocol(protocol).__module__.split(".")[:3])
+    modules = [
+        m for name, m in sorted(sys.modules.items()) if name.split(".")[:3] == root.split(".")
+    ]
     return [
         value
+        for module in modules
         for value in vars(module).values()
         if isinstance(value, type)
         and dataclasses.is_dataclass(value)

@@ -66,7 +66,7 @@ def test_a_real_cluster_survives_kill_pause_and_partition(clusters):
     cluster.restart(first)
     clusters.track(cluster)
     restored = json.loads(cluster.run.node_file(first, "storage.json").read_text())
-    assert restored["term"] >= stored["term"]
+    assert restored["current_term"] >= stored["current_term"]
     cluster.wait_for(lambda ss: {s.name: s for s in ss}[first].leader is not None, 10)
 
     # SIGSTOP of the leader: the others elect another; after SIGCONT it steps down
