@@ -7,8 +7,11 @@ doing it here keeps it true under ``--import-mode=importlib``.)
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+
+from hypothesis import settings
 
 TESTS = str(Path(__file__).resolve().parent)
 if TESTS not in sys.path:
@@ -17,3 +20,10 @@ if TESTS not in sys.path:
 # Notebooks under tests/ are test material (the browser harness's, the lesson builder's
 # fixtures), run by the tests that own them; only lessons/ is checked by nbval.
 collect_ignore_glob = ["**/*.ipynb"]
+
+# Hypothesis explores new examples on every local run (that is how it finds bugs);
+# under CI (CI=true) it derandomizes, so that a landing never hangs on a lucky draw. A
+# failure found locally is kept in .hypothesis/ and replayed first next time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
