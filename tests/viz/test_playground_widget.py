@@ -10,7 +10,6 @@ from matplotlib.backend_bases import MouseEvent
 
 from distsys_edu import Actor
 from distsys_edu.viz.playground import Playground, PlaygroundModel
-from distsys_edu.viz.playground.bench import playground_fps
 from distsys_edu.viz.playground.picture import Picture
 
 
@@ -136,7 +135,3 @@ def test_the_model_and_the_widget_share_one_model() -> None:
     widget = Playground("ring", nodes=3, seed=7)
     assert isinstance(widget.model, PlaygroundModel)
     assert widget.model.lanes[0].setup.seed == 7 and widget.seed.value == 7
-
-
-def test_playground_fps_measures_frames_per_second() -> None:
-    assert playground_fps(nodes=3, frames=3) > 0
