@@ -64,9 +64,10 @@ def _need_full(trace: Trace) -> None:
 class StateEvent(NamedTuple):
     """A state event, as the checks read it: the fields of
     :class:`~distsys_edu.runtime.Event` that a state event has (no message, no due
-    time), in a plain tuple that is cheap to build."""
+    time), in a plain tuple that is cheap to build. ``position`` is the event's
+    index in the trace (``index`` would hide the tuple's own method)."""
 
-    index: int
+    position: int
     t: float
     kind: str
     node: str | None
