@@ -135,14 +135,13 @@ class ExploreRuns:
             return None
         return RunOutcome(len(sim.failures), broken)
 
-    def describe(self, index: int) -> str:
-        """Run ``index`` in words, with its schedule and a program that replays it."""
+    def describe(self, index: int) -> tuple[str, str]:
+        """Run ``index`` named, and its schedule and a program that replays it."""
         seed, schedule = self.schedule(index)
         snippet = replay_snippet(self.protocol, seed, schedule, self.checks[0], **self.setup())
-        faults = "; ".join(str(f) for f in schedule) or "no faults"
-        return (
-            f"explore run {index} (seed {seed}, schedule: {faults}); replay it with:\n{snippet}It"
-        )
+        faults = "".join(f"\n    {f}" for f in schedule) or " none"
+        details = f"\nIts fault schedule:{faults}\nReplay it with:\n{snippet}"
+        return f"explore run {index} (seed {seed})", details
 
 
 @dataclass(frozen=True)
@@ -174,9 +173,10 @@ class Shrinks:
         outcome = shrink_schedule(schedule, fails)
         return outcome.schedule, first[tuple(outcome.schedule)], outcome.tests
 
-    def describe(self, k: int) -> str:
-        """Shrinking the ``k``-th target, in words."""
-        return f"shrinking {self.runs.describe(self.targets[k][0])}"
+    def describe(self, index: int) -> tuple[str, str]:
+        """Shrinking the ``index``-th target, in words (see :meth:`ExploreRuns.describe`)."""
+        name, details = self.runs.describe(self.targets[index][0])
+        return f"shrinking {name}", details
 
 
 @failures_reported_elsewhere()

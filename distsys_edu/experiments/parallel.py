@@ -64,6 +64,10 @@ __all__ = ["IndexedTask", "RunFailed", "chunk_ranges", "resolve_jobs", "run_inde
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
 
+Describe = Callable[[int], tuple[str, str]]
+"""``describe(i) -> (name, details)``: how an error names run ``i``, and what it adds
+(a schedule, a replay program) after the error itself."""
+
 CHUNKS_PER_WORKER = 8
 """Chunks handed to each worker, about: enough that the last ones balance the load
 and the progress bar moves, few enough that a task's overhead stays small."""
@@ -227,7 +231,7 @@ def _check_shippable(task: object) -> None:
 class _Collector(Generic[R]):
     """Chunk results put back at their indexes; the lowest failing run remembered."""
 
-    def __init__(self, count: int, describe: Callable[[int], str], bar: Any) -> None:
+    def __init__(self, count: int, describe: Describe, bar: Any) -> None:
         self.results: list[Any] = [None] * count
         self.describe = describe
         self.bar = bar
@@ -240,15 +244,27 @@ class _Collector(Generic[R]):
         self.results[start:stop] = out
         self.bar.update(stop - start)
 
-    def fail(self, index: int, error: str, remote_traceback: str) -> None:
+    def fail(self, index: int, error: str, remote_traceback: str, *, lost: bool = False) -> None:
+        """Remember a failure at ``index`` unless an earlier run failed already.
+
+        ``lost``: the worker died or could not start the chunk that begins at
+        ``index`` (the run itself may be fine).
+        """
         if self.failed is not None and self.failed.index <= index:
             return
-        where = [line.strip() for line in remote_traceback.splitlines() if line.strip()]
-        frames = [line for line in where if line.startswith("File ")]
-        at = f" ({frames[-1]})" if frames else ""
+        name, details = self.describe(index)
+        frames = [line.strip() for line in remote_traceback.splitlines()]
+        at = next((f" ({line})" for line in reversed(frames) if line.startswith("File ")), "")
+        if lost:
+            what = (
+                f"the worker process running {name} and the runs after it stopped: {error}. "
+                'In a script, start the sweep under `if __name__ == "__main__":` (a '
+                "spawned worker imports the script again)"
+            )
+        else:
+            what = f"{name} raised {error}{at}"
         self.failed = RunFailed(
-            f"{self.describe(index)} raised {error}{at}. The whole traceback, from the "
-            "process that ran it, is in this error's remote_traceback.",
+            f"{what}. Its whole traceback is in this error's remote_traceback.{details}",
             index=index,
             error=error,
             remote_traceback=remote_traceback,
@@ -266,7 +282,7 @@ def run_indexed(
     *,
     jobs: int = 1,
     executor: Executor | None = None,
-    describe: Callable[[int], str],
+    describe: Describe,
     desc: str = "",
     progress: bool = False,
     chunk_size: int | None = None,
@@ -278,7 +294,8 @@ def run_indexed(
         count: how many runs.
         jobs: local worker processes; 1 runs everything here, 0 uses every core.
         executor: an executor to use instead of local workers (``jobs`` stays 1).
-        describe: ``describe(i)`` names run ``i`` for an error ("run 7 (seed 42)...").
+        describe: ``describe(i)`` is ``(name, details)`` of run ``i`` for an error:
+            ``("explore run 7 (seed 42)", "\\nIts schedule: ...")``.
         desc: the progress bar's label.
         progress: show a progress bar on stderr; it advances as chunks finish.
         chunk_size: runs per chunk (default: see :func:`chunk_ranges`); it changes
@@ -357,7 +374,7 @@ def _collect(
                     continue
                 error = future.exception()
                 if error is not None:  # the worker could not even run the chunk
-                    collector.fail(start, _error_text(error), _format(error))
+                    collector.fail(start, _error_text(error), _format(error), lost=True)
                 else:
                     collector.add(start, stop, future.result())
             if collector.failed is not None:
