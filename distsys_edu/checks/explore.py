@@ -180,7 +180,7 @@ class Shrinks:
 
 
 @failures_reported_elsewhere()
-def explore(
+def explore(  # long: its docstring explains 14 arguments; the body is 30 lines
     protocol: str | SpawnCluster,
     *,
     runs: int,
