@@ -41,3 +41,24 @@ def test_a_check_that_raises_names_the_run_its_schedule_and_a_replay(jobs: int) 
     assert "Its fault schedule:" in text and " crash n" in text
     assert "raises_at_five(sim.trace)" in text  # the replay program
     assert "ZeroDivisionError" in info.value.remote_traceback
+
+
+def test_bad_input_is_the_projects_error_naming_the_parameter() -> None:
+    from distsys_edu.checks import completeness, liveness, random_schedule
+    from distsys_edu.runtime import InvalidArgument, Sim
+
+    trace = Sim(seed=0).trace
+    cases = [
+        (lambda: explore("paxos", runs=1), "protocol='paxos' is not allowed: must be one of"),
+        (lambda: explore(42, runs=1), "protocol=42 is not allowed: must be a name or a function"),  # type: ignore[arg-type]
+        (lambda: invariant("nope"), "invariant='nope' is not allowed: must be one of"),
+        (lambda: completeness(trace, within=-1.0), "within=-1.0 is not allowed"),
+        (lambda: completeness(trace, restarted=True), "restarted=True is not allowed: needs"),
+        (lambda: liveness(trace, within=float("nan")), "within=nan is not allowed"),
+        (lambda: random_schedule(0, [], 15.0), "nodes=[] is not allowed"),
+        (lambda: explore("raft", runs=1, jobs=-2), "jobs=-2 is not allowed"),
+    ]
+    for call, message in cases:
+        with pytest.raises(InvalidArgument) as info:
+            call()
+        assert message in str(info.value)
