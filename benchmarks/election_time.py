@@ -4,7 +4,8 @@ Five Raft-style nodes, election timeouts 150-300 ms, one-way latency 5-10 ms,
 heartbeat 75 ms, ``trace="counts"``: each trial bootstraps a leader, crashes it at
 a random moment of its heartbeat interval and steps event by event until a new
 leader is known to every live node (see ``distsys_edu.experiments.election_time``).
-Target: ``wall_s <= 20``.
+Target: ``wall_s <= 20``. The same trials with ``jobs=2`` worker processes are timed
+right after, in the same process (``trials_per_s_jobs2``, ``same_result_jobs2``).
 
 ``--profile`` also prints the 25 most expensive functions (own time, callees
 excluded) to stderr, to see where the time goes.
@@ -47,6 +48,11 @@ def main() -> None:
     if args.profile:
         profile_top(lambda: election_time(trials=args.trials, progress=False, **SETTINGS))
     result = results[0]
+    wall_jobs2 = timed(
+        lambda: results.append(
+            election_time(trials=args.trials, progress=False, jobs=2, **SETTINGS)
+        )
+    )
     progress(f"{wall_s:.2f} s wall, mean {result.mean_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
     emit(
         {
@@ -63,6 +69,9 @@ def main() -> None:
             "split_vote_rate": result.split_vote_rate,
             "mean_terms": result.mean_terms,
             "trials_per_s": round(result.trials / wall_s, 1),
+            "trials_per_s_jobs2": round(result.trials / wall_jobs2, 1),
+            "same_result_jobs2": results[-1].to_dict(per_trial=True)
+            == result.to_dict(per_trial=True),
             "peak_rss_mb": round(peak_rss_mb(), 1),
             "targets_met": {f"wall_s <= {TARGET_WALL_S:g}": wall_s <= TARGET_WALL_S},
             "machine": machine(),

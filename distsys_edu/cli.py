@@ -421,6 +421,7 @@ def cmd_election_time(args: argparse.Namespace) -> int:
         protocol=_protocol(args.protocol),
         progress=not args.json,
         max_election_time=_finite("--give-up", args.give_up, positive=True),
+        jobs=_int_at_least("--jobs", args.jobs, 0),
     )
     data = result.to_dict()
     if not args.distribution:
@@ -499,6 +500,7 @@ def cmd_detector(args: argparse.Namespace) -> int:
         runs=_int_at_least("--runs", args.runs, 1),
         seed=args.seed,
         progress=not args.json,
+        jobs=_int_at_least("--jobs", args.jobs, 0),
     )
     data = result.to_dict()
     if args.json:
@@ -537,6 +539,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
         nodes=_int_at_least("--nodes", args.nodes, 1),
         max_shrink=_int_at_least("--max-shrink", args.max_shrink, 0),
         progress=not args.json,
+        jobs=_int_at_least("--jobs", args.jobs, 0),
     )
     data = result.to_dict()
     data["violation_counts"] = data.pop("violations")
@@ -628,6 +631,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="virtual seconds after the crash before a trial gives up (default 60)",
     )
     et.add_argument("--distribution", action="store_true", help="include every trial's time")
+    et.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (0: all cores)"
+    )
     et.add_argument("--json", action="store_true", help="one JSON object on stdout")
     et.set_defaults(handler=cmd_election_time)
 
@@ -675,6 +681,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds alive before the crash, per run",
     )
     dt.add_argument("--runs", type=int, default=10)
+    dt.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (0: all cores)"
+    )
     dt.add_argument("--seed", type=int, default=0)
     dt.add_argument("--json", action="store_true", help="one JSON object on stdout")
     dt.set_defaults(handler=cmd_detector)
@@ -682,6 +691,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = commands.add_parser("explore", help="many seeds and fault schedules, checked")
     ex.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
     ex.add_argument("--runs", type=int, default=100)
+    ex.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (0: all cores)"
+    )
     ex.add_argument("--nodes", type=int, default=5)
     ex.add_argument("--seed", type=int, default=0)
     ex.add_argument(

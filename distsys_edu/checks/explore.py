@@ -9,7 +9,12 @@ and a short Python program that replays it.
 
 Everything is deterministic: run ``i`` of ``explore(..., seed=s)`` uses the Sim
 seed :func:`~distsys_edu.checks.schedules.run_seed` ``(s, i)`` and a schedule
-drawn from that seed, so the same call gives the same result in any process.
+drawn from that seed, so the same call gives the same result in any process, and
+with any number of worker processes (``jobs=``) or any executor (``executor=``, a
+Dask cluster's): the runs are spread out in chunks and their outcomes merged in
+run order (:mod:`distsys_edu.experiments.parallel`). The counterexamples to
+shrink are the first ``max_shrink`` of each invariant in run order, shrunk
+afterwards, in parallel too.
 
 Which invariants, by default (see :data:`DEFAULT_INVARIANTS`):
 
@@ -32,416 +37,150 @@ Which invariants, by default (see :data:`DEFAULT_INVARIANTS`):
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any
 
-from tqdm.auto import tqdm
-
-from ..protocols.registry import PROTOCOLS, get_protocol
-from ..runtime import (
-    Constant,
-    Fault,
-    FaultSchedule,
-    LinkConfig,
-    Sim,
-    Trace,
-    Uniform,
-    failures_reported_elsewhere,
-)
+from ..experiments.parallel import run_indexed
+from ..protocols.registry import SpawnCluster
+from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
-from . import invariants as _inv
+from .invariant import (
+    BUILTIN_CHECKS,
+    DEFAULT_INVARIANTS,
+    FALLBACK_INVARIANTS,
+    CheckFn,
+    Invariant,
+    invariant,
+)
 from .invariants import Violation
-from .schedules import FaultMix, random_schedule, run_seed
+from .results import Counterexample, ExploreResult
+from .runs import DEFAULT_DURATION, DEFAULT_LATENCY, protocol_parts, replay_snippet, run_once
+from .schedules import FaultMix, random_schedule, recovery_time, run_seed
 from .shrink import shrink_schedule
-from .words import counted
 
-SpawnCluster = Callable[..., list[str]]
-CheckFn = Callable[..., list[Violation]]
-
-BUILTIN_CHECKS: dict[str, CheckFn] = {
-    "one_leader_per_term": _inv.one_leader_per_term,
-    "one_leader_among_reachable": _inv.one_leader_among_reachable,
-    "completeness": _inv.completeness,
-    "liveness": _inv.liveness,
-}
-"""Invariants that :func:`invariant` knows by name."""
-
-DEFAULT_DURATION = 15.0
-"""Virtual seconds per run: up to 10 s of faults, then :attr:`FaultMix.quiet` (5 s) of calm."""
-
-DEFAULT_LATENCY = (0.001, 0.010)
-"""One-way latency of every link, uniform in this range (seconds): spread reorders messages."""
+__all__ = [
+    "BUILTIN_CHECKS",
+    "DEFAULT_DURATION",
+    "DEFAULT_INVARIANTS",
+    "DEFAULT_LATENCY",
+    "FALLBACK_INVARIANTS",
+    "Counterexample",
+    "ExploreResult",
+    "Invariant",
+    "explore",
+    "invariant",
+    "replay_snippet",
+    "run_once",
+]
 
 
 @dataclass(frozen=True)
-class Invariant:
-    """A check with its options, that knows how to write itself as Python.
-
-    Build one with :func:`invariant`.
+class RunOutcome:
+    """What one explored run found (``None`` stands for a run that found nothing).
 
     Attributes:
-        name: what counterexamples are filed under (the function's name).
-        fn: ``fn(trace, **options) -> list[Violation]``.
-        options: keyword arguments, as ``(name, value)`` pairs; values must
-            read back from their ``repr`` for the replay snippet.
+        failures: handler exceptions recorded in the run.
+        broken: ``(position of the check, its first violation)`` for each check
+            the run broke, in the order of the checks.
     """
 
-    name: str
-    fn: CheckFn = field(repr=False, compare=False)
-    options: tuple[tuple[str, Any], ...] = ()
-
-    def check(self, trace: Trace) -> list[Violation]:
-        """Run the check on a full trace."""
-        return self.fn(trace, **dict(self.options))
-
-    def call_source(self, trace_expr: str = "sim.trace") -> str:
-        """The check as a Python call, e.g. ``one_leader_among_reachable(sim.trace, grace=2.0)``."""
-        args = [trace_expr, *(f"{k}={v!r}" for k, v in self.options)]
-        return f"{self.fn.__name__}({', '.join(args)})"
-
-    def import_source(self) -> str:
-        """The import line that brings :attr:`fn` into scope."""
-        if BUILTIN_CHECKS.get(self.fn.__name__) is self.fn:
-            return f"from distsys_edu.checks import {self.fn.__name__}"
-        return f"from {self.fn.__module__} import {self.fn.__qualname__}"
-
-
-def invariant(check: str | CheckFn | Invariant, **options: Any) -> Invariant:
-    """Name a check for :func:`explore`.
-
-    Args:
-        check: the name of a built-in check (see :data:`BUILTIN_CHECKS`), a
-            function ``fn(trace, **options) -> list[Violation]``, or an
-            :class:`Invariant` (returned as it is when no options are given).
-        **options: keyword arguments passed to the check.
-
-    Raises:
-        ValueError: an unknown name.
-    """
-    if isinstance(check, Invariant):
-        if not options:
-            return check
-        return Invariant(check.name, check.fn, (*check.options, *sorted(options.items())))
-    if isinstance(check, str):
-        fn = BUILTIN_CHECKS.get(check)
-        if fn is None:
-            raise ValueError(
-                f"invariant={check!r} is not allowed: must be one of {', '.join(BUILTIN_CHECKS)} "
-                "or a function fn(trace) -> list[Violation]"
-            )
-        return Invariant(check, fn, tuple(sorted(options.items())))
-    if callable(check):
-        name = getattr(check, "__name__", type(check).__name__)
-        return Invariant(name, check, tuple(sorted(options.items())))
-    raise ValueError(f"invariant={check!r} is not allowed: give a name, a function or an Invariant")
-
-
-DEFAULT_INVARIANTS: dict[str, tuple[Invariant, ...]] = {
-    "raft": (invariant("one_leader_per_term"),),
-    "bully": (invariant("one_leader_among_reachable"),),
-    "ring": (invariant("one_leader_among_reachable"),),
-    "blog": (invariant("one_leader_among_reachable"), invariant("liveness", within=3.0)),
-    # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
-    # probing has every member probe a crashed one (and fail) at least once.
-    "swim": (invariant("completeness", within=8.0, restarted=True),),
-}
-"""What :func:`explore` checks when ``invariants`` is not given (see the module docstring)."""
-
-FALLBACK_INVARIANTS = (invariant("one_leader_per_term"), invariant("one_leader_among_reachable"))
-"""What :func:`explore` checks for a protocol not in :data:`DEFAULT_INVARIANTS`."""
+    failures: int
+    broken: tuple[tuple[int, Violation], ...]
 
 
 @dataclass(frozen=True)
-class Counterexample:
-    """A run that broke an invariant, and how to see it again.
+class ExploreRuns:
+    """The runs of one exploration, as workers run them: ``task(i)`` is run ``i``.
 
-    Attributes:
-        invariant: the name of the invariant broken.
-        run: the run's index in the exploration.
-        seed: the run's Sim seed.
-        violation: the first violation under the original schedule.
-        schedule: the random schedule of the run.
-        minimal: the shrunk, 1-minimal schedule (``None`` if not shrunk).
-        minimal_violation: the first violation under ``minimal``.
-        shrink_runs: how many schedules were run while shrinking.
-        replay: a Python program that replays ``minimal`` (or ``schedule``)
-            and prints the violations; it leaves them in ``violations``.
+    Small and picklable: the protocol and the checks go by reference (module and
+    name), the rest is plain data. See :mod:`distsys_edu.experiments.parallel`.
     """
 
-    invariant: str
-    run: int
+    protocol: str | SpawnCluster
     seed: int
-    violation: Violation
-    schedule: FaultSchedule
-    minimal: FaultSchedule | None
-    minimal_violation: Violation | None
-    shrink_runs: int
-    replay: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data; schedules as lists of fault lines."""
-        return {
-            "invariant": self.invariant,
-            "run": self.run,
-            "seed": self.seed,
-            "violation": self.violation.to_dict(),
-            "schedule": [str(f) for f in self.schedule],
-            "minimal": None if self.minimal is None else [str(f) for f in self.minimal],
-            "minimal_violation": (
-                None if self.minimal_violation is None else self.minimal_violation.to_dict()
-            ),
-            "shrink_runs": self.shrink_runs,
-            "replay": self.replay,
-        }
-
-    def __str__(self) -> str:
-        shown = self.schedule if self.minimal is None else self.minimal
-        kind = "minimal schedule" if self.minimal is not None else "schedule (not shrunk)"
-        lines = [
-            f"run {self.run} (seed {self.seed}) broke {self.invariant}:",
-            f"  {self.minimal_violation or self.violation}",
-            f"  {kind}, {counted(len(shown), 'fault')}:",
-        ]
-        lines += [f"    {f}" for f in shown]
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ExploreResult:
-    """What :func:`explore` found.
-
-    Attributes:
-        protocol: the protocol's name (or ``module.function`` of a spawn function).
-        runs: how many runs.
-        seed: the exploration's seed.
-        nodes: the cluster size.
-        duration: virtual seconds per run.
-        invariants: the names of the invariants checked.
-        violations: for each invariant, how many runs broke it.
-        counterexamples: one per (run, invariant broken), in run order.
-        handler_failures: handler exceptions recorded over all runs (a protocol
-            bug, or a crash the protocol means to have, like the blog's).
-        max_shrink: how many counterexamples of each invariant were shrunk at most.
-        wall_s: wall-clock seconds taken: not compared by ``==`` and not in
-            :meth:`to_dict`, so that the same exploration gives the same data.
-
-    ``print(result)`` shows :meth:`summary`; :meth:`details` lists every
-    counterexample.
-    """
-
-    protocol: str
-    runs: int
-    seed: int
+    names: tuple[str, ...]
+    mix: FaultMix
+    checks: tuple[Invariant, ...]
     nodes: int
     duration: float
-    invariants: tuple[str, ...]
-    violations: dict[str, int]
-    counterexamples: tuple[Counterexample, ...]
-    handler_failures: int
-    max_shrink: int
-    wall_s: float = field(compare=False)
+    latency: float | tuple[float, float]
+    options: tuple[tuple[str, Any], ...]
 
-    @property
-    def ok(self) -> bool:
-        """Whether no run broke any invariant."""
-        return not self.counterexamples
-
-    def shortest(self) -> Counterexample | None:
-        """The counterexample with the fewest faults to replay (shrunk ones first), if any."""
-        if not self.counterexamples:
-            return None
-        return min(
-            self.counterexamples,
-            key=lambda c: (c.minimal is None, len(c.schedule if c.minimal is None else c.minimal)),
-        )
-
-    def summary(self) -> str:
-        """What a learner reads first: runs, violations by invariant, and the one to replay.
-
-        The shortest minimal schedule comes with its replay program. Only the
-        first :attr:`max_shrink` counterexamples of each invariant are shrunk,
-        because shrinking one re-runs the protocol dozens of times; the text says
-        so, and how to shrink more.
-        """
-        lines = [
-            f"explore {self.protocol}: {counted(self.runs, 'run')} of {self.duration:g} s "
-            f"from seed {self.seed}, {counted(self.nodes, 'node')}",
-        ]
-        lines += [
-            f"  {name}: broken in {broken} of {counted(self.runs, 'run')}"
-            for name, broken in self.violations.items()
-        ]
-        if self.handler_failures:
-            lines.append(
-                f"  {counted(self.handler_failures, 'handler failure')} (a protocol bug, "
-                "or a crash the protocol means to have)"
-            )
-        shortest = self.shortest()
-        if shortest is None:
-            lines.append("No run broke an invariant.")
-            return "\n".join(lines)
-        shrunk = sum(c.minimal is not None for c in self.counterexamples)
-        left = len(self.counterexamples) - shrunk
-        lines.append(
-            f"Shrunk {shrunk} of {counted(len(self.counterexamples), 'counterexample')}: "
-            f"the first {self.max_shrink} of each invariant (max_shrink={self.max_shrink})"
-            + (
-                f"; the other {left} keep their whole random schedule, since shrinking one "
-                "re-runs the protocol dozens of times. To shrink more, pass max_shrink=N "
-                "(--max-shrink N on the command line)."
-                if left
-                else "."
-            )
-        )
-        lines.append(f"The shortest, to read first: {shortest}")
-        lines.append("Replay it with:")
-        lines += [f"    {line}".rstrip() for line in shortest.replay.splitlines()]
-        if len(self.counterexamples) > 1:
-            lines.append(
-                "Every counterexample: print(result.details()) (--all on the command line)."
-            )
-        return "\n".join(lines)
-
-    def details(self) -> str:
-        """Every counterexample, in run order, each with its (minimal) schedule."""
-        return "\n".join(str(c) for c in self.counterexamples)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data."""
+    def setup(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`run_once` and :func:`replay_snippet`."""
         return {
-            "protocol": self.protocol,
-            "runs": self.runs,
-            "seed": self.seed,
             "nodes": self.nodes,
             "duration": self.duration,
-            "invariants": list(self.invariants),
-            "violations": dict(self.violations),
-            "counterexamples": [c.to_dict() for c in self.counterexamples],
-            "handler_failures": self.handler_failures,
-            "max_shrink": self.max_shrink,
+            "latency": self.latency,
+            "options": dict(self.options),
         }
 
+    def schedule(self, index: int) -> tuple[int, FaultSchedule]:
+        """Run ``index``'s Sim seed and fault schedule."""
+        seed = run_seed(self.seed, index)
+        return seed, random_schedule(seed, self.names, self.duration, self.mix)
 
-def _network(latency: float | tuple[float, float]) -> tuple[LinkConfig, str, str]:
-    """The network, the name of its latency class, and the source that builds that latency."""
-    if isinstance(latency, (int, float)):
-        value = float(latency)
-        return LinkConfig(latency=Constant(value)), "Constant", f"Constant({value!r})"
-    low, high = (float(x) for x in latency)
-    return LinkConfig(latency=Uniform(low, high)), "Uniform", f"Uniform({low!r}, {high!r})"
-
-
-def _protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str, str]:
-    """Name, spawn function, import line and call prefix for the replay snippet."""
-    if isinstance(protocol, str):
-        if protocol not in PROTOCOLS:
-            raise ValueError(
-                f"protocol={protocol!r} is not allowed: must be one of {', '.join(PROTOCOLS)} "
-                "or a spawn_cluster(sim, nodes, **options) function"
-            )
-        return (
-            protocol,
-            get_protocol(protocol),
-            "from distsys_edu.protocols import spawn",
-            f"spawn(sim, {json.dumps(protocol)}, ",
+    def __call__(self, index: int) -> RunOutcome | None:
+        seed, schedule = self.schedule(index)
+        sim = run_once(self.protocol, seed, schedule, **self.setup())
+        broken = tuple(
+            (position, found[0])
+            for position, check in enumerate(self.checks)
+            if (found := check.check(sim.trace))
         )
-    if not callable(protocol):
-        raise ValueError(f"protocol={protocol!r} is not allowed: give a name or a function")
-    module, qualname = protocol.__module__, protocol.__qualname__
-    return (
-        f"{module}.{qualname}",
-        protocol,
-        f"from {module} import {qualname}",
-        f"{qualname}(sim, ",
-    )
+        if not broken and not sim.failures:
+            return None
+        return RunOutcome(len(sim.failures), broken)
+
+    def describe(self, index: int) -> tuple[str, str]:
+        """Run ``index`` named, and its schedule and a program that replays it."""
+        seed, schedule = self.schedule(index)
+        snippet = replay_snippet(self.protocol, seed, schedule, self.checks[0], **self.setup())
+        faults = "".join(f"\n    {f}" for f in schedule) or " none"
+        details = f"\nIts fault schedule:{faults}\nReplay it with:\n{snippet}"
+        return f"explore run {index} (seed {seed})", details
+
+
+@dataclass(frozen=True)
+class Shrinks:
+    """The shrinking of chosen counterexamples: ``task(k)`` shrinks the ``k``-th.
+
+    Attributes:
+        runs: the exploration.
+        targets: ``(run index, position of the check)`` to shrink.
+    """
+
+    runs: ExploreRuns
+    targets: tuple[tuple[int, int], ...]
+
+    def __call__(self, index: int) -> tuple[FaultSchedule, Violation, int]:
+        """The 1-minimal schedule, its first violation, and how many schedules were run."""
+        run, position = self.targets[index]
+        check = self.runs.checks[position]
+        seed, schedule = self.runs.schedule(run)
+        setup = self.runs.setup()
+        first: dict[tuple[Fault, ...], Violation] = {}  # each failing candidate's first
+
+        def fails(candidate: FaultSchedule) -> bool:
+            broken = check.check(run_once(self.runs.protocol, seed, candidate, **setup).trace)
+            if broken:
+                first[tuple(candidate)] = broken[0]
+            return bool(broken)
+
+        outcome = shrink_schedule(schedule, fails)
+        return outcome.schedule, first[tuple(outcome.schedule)], outcome.tests
+
+    def describe(self, index: int) -> tuple[str, str]:
+        """Shrinking the ``index``-th target, in words (see :meth:`ExploreRuns.describe`)."""
+        name, details = self.runs.describe(self.targets[index][0])
+        return f"shrinking {name}", details
 
 
 @failures_reported_elsewhere()
-def run_once(
-    protocol: str | SpawnCluster,
-    seed: int,
-    schedule: Iterable[Any],
-    *,
-    nodes: int = 5,
-    duration: float = DEFAULT_DURATION,
-    latency: float | tuple[float, float] = DEFAULT_LATENCY,
-    options: Mapping[str, Any] | None = None,
-) -> Sim:
-    """Run one simulation the way :func:`explore` does (and its replay snippet does).
-
-    Returns:
-        The Sim, run until ``duration``, with a full trace.
-    """
-    _, spawn, _, _ = _protocol_parts(protocol)
-    network, _, _ = _network(latency)
-    sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
-    spawn(sim, nodes, **dict(options or {}))
-    sim.run(until=duration)
-    return sim
-
-
-def replay_snippet(
-    protocol: str | SpawnCluster,
-    seed: int,
-    schedule: Iterable[Any],
-    check: Invariant,
-    *,
-    nodes: int = 5,
-    duration: float = DEFAULT_DURATION,
-    latency: float | tuple[float, float] = DEFAULT_LATENCY,
-    options: Mapping[str, Any] | None = None,
-) -> str:
-    """A short Python program that replays one run and checks one invariant.
-
-    It does exactly what :func:`run_once` does, then leaves the check's result
-    in ``violations`` and prints it. Option values are written with ``repr``.
-    """
-    _, _, import_protocol, call = _protocol_parts(protocol)
-    _, latency_kind, latency_src = _network(latency)
-    faults = FaultSchedule(schedule)
-    exact = all(type(f).parse(str(f)) == f for f in faults)
-    extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
-    imports = sorted(
-        {
-            check.import_source(),
-            import_protocol,
-            f"from distsys_edu.runtime import LinkConfig, Sim, {latency_kind}",
-            *([] if exact else ["from distsys_edu.runtime import FaultSchedule"]),
-        }
-    )
-    lines = [
-        *imports,
-        "",
-        "sim = Sim(",
-        f"    seed={seed},",
-        '    trace="full",',
-        f"    network=LinkConfig(latency={latency_src}),",
-    ]
-    if exact:
-        lines.append("    faults=[")
-        lines += [f"        {json.dumps(str(f))}," for f in faults]
-        lines.append("    ],")
-    else:
-        lines.append(f"    faults=FaultSchedule.from_json({json.dumps(faults.to_json())}),")
-    lines += [
-        ")",
-        f"{call}{nodes!r}{extra})",
-        f"sim.run(until={float(duration)!r})",
-        f"violations = {check.call_source('sim.trace')}",
-        "for v in violations:",
-        "    print(v)",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-@failures_reported_elsewhere()
-def explore(
+def explore(  # long: its docstring explains 14 arguments; the body is 30 lines
     protocol: str | SpawnCluster,
     *,
     runs: int,
@@ -454,6 +193,8 @@ def explore(
     options: Mapping[str, Any] | None = None,
     max_shrink: int = 3,
     progress: bool = True,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> ExploreResult:
     """Run ``protocol`` ``runs`` times under random faults and check invariants.
 
@@ -473,99 +214,116 @@ def explore(
             first ones, in run order); the others keep their full schedule.
             Shrinking one re-runs the protocol dozens of times, so the default
             is small; ``0`` shrinks none.
-        progress: show a tqdm progress bar.
+        progress: show a tqdm progress bar (it advances as chunks of runs finish).
+        jobs: worker processes; 1 (the default) runs everything in this process,
+            0 uses every core. The result is the same whatever ``jobs`` is.
+        executor: a :class:`concurrent.futures.Executor` of your own to run on
+            instead, such as a Dask ``Client.get_executor()`` (``jobs`` stays 1).
 
     Returns:
         An :class:`ExploreResult`.
 
     Raises:
-        ValueError: an unknown protocol or invariant, ``runs`` or ``max_shrink``
-            not an int >= 0 (:class:`~distsys_edu.runtime.errors.InvalidArgument`),
-            or a ``duration`` too short for the fault mix.
+        InvalidArgument: an unknown protocol or invariant, ``runs`` or
+            ``max_shrink`` not an int >= 0, a ``duration`` too short for the fault
+            mix, or bad ``jobs`` or ``executor``.
+        RunFailed: a run raised (a bug in a spawn function or a check): the
+            error names its seed and schedule, with a program that replays it.
+        SimError: ``jobs`` > 1 with a protocol or check defined in a notebook.
     """
-    for param, value in (("runs", runs), ("max_shrink", max_shrink)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise invalid(param, value, "must be an int >= 0")
-    name, spawn, _, _ = _protocol_parts(protocol)
-    mix = faults or FaultMix()
-    if invariants is None:
-        checks = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS)
-    else:
-        checks = tuple(invariant(c) for c in invariants)
-    setup: dict[str, Any] = {
-        "nodes": nodes,
-        "duration": duration,
-        "latency": latency,
-        "options": options,
-    }
-    names = spawn(Sim(0, trace="counts"), nodes, **dict(options or {}))  # just the names
+    task = _runs(
+        protocol, runs, max_shrink, seed, nodes, duration, invariants, faults, latency, options
+    )
+    name = protocol_parts(protocol)[0]
     started = time.perf_counter()
-    violations = {c.name: 0 for c in checks}
-    shrunk = dict.fromkeys(violations, 0)
-    found: list[Counterexample] = []
-    failures = 0
-    bar = tqdm(range(runs), desc=f"explore {name}", unit="run", disable=not progress, leave=False)
-    for i in bar:
-        rs = run_seed(seed, i)
-        schedule = random_schedule(rs, names, duration, mix)
-        sim = run_once(protocol, rs, schedule, **setup)
-        failures += len(sim.failures)
-        for check in checks:
-            broken = check.check(sim.trace)
-            if not broken:
-                continue
-            violations[check.name] += 1
-            minimal = minimal_violation = None
-            tests = 0
-            if shrunk[check.name] < max_shrink:
-                shrunk[check.name] += 1
-                minimal, minimal_violation, tests = _shrink(protocol, rs, schedule, check, setup)
-            found.append(
-                Counterexample(
-                    invariant=check.name,
-                    run=i,
-                    seed=rs,
-                    violation=broken[0],
-                    schedule=schedule,
-                    minimal=minimal,
-                    minimal_violation=minimal_violation,
-                    shrink_runs=tests,
-                    replay=replay_snippet(
-                        protocol, rs, schedule if minimal is None else minimal, check, **setup
-                    ),
-                )
-            )
-            bar.set_postfix(violations=len(found), refresh=False)
-    bar.close()
+    spread: dict[str, Any] = {"jobs": jobs, "executor": executor, "progress": progress}
+    outcomes = run_indexed(task, runs, describe=task.describe, desc=f"explore {name}", **spread)
+    found = [(i, p, v) for i, o in enumerate(outcomes) if o for p, v in o.broken]
+    targets = _first_of_each(found, task.checks, max_shrink)
+    shrinks = Shrinks(task, tuple(targets))
+    shrunk = run_indexed(
+        shrinks, len(targets), describe=shrinks.describe, desc=f"shrink {name}", **spread
+    )
+    minimal = dict(zip(targets, shrunk, strict=True))
+    violations = {c.name: 0 for c in task.checks}
+    for _, position, _ in found:
+        violations[task.checks[position].name] += 1
     return ExploreResult(
         protocol=name,
         runs=runs,
         seed=seed,
         nodes=nodes,
         duration=float(duration),
-        invariants=tuple(c.name for c in checks),
+        invariants=tuple(c.name for c in task.checks),
         violations=violations,
-        counterexamples=tuple(found),
-        handler_failures=failures,
+        counterexamples=tuple(_counterexample(task, f, minimal.get(f[:2])) for f in found),
+        handler_failures=sum(o.failures for o in outcomes if o),
         max_shrink=max_shrink,
         wall_s=time.perf_counter() - started,
     )
 
 
-def _shrink(
+def _runs(
     protocol: str | SpawnCluster,
+    runs: Any,
+    max_shrink: Any,
     seed: int,
-    schedule: FaultSchedule,
-    check: Invariant,
-    setup: dict[str, Any],
-) -> tuple[FaultSchedule, Violation, int]:
-    first: dict[tuple[Fault, ...], Violation] = {}  # each failing candidate's first violation
+    nodes: int,
+    duration: float,
+    invariants: Sequence[str | CheckFn | Invariant] | None,
+    faults: FaultMix | None,
+    latency: float | tuple[float, float],
+    options: Mapping[str, Any] | None,
+) -> ExploreRuns:
+    """Check the arguments of :func:`explore` and make its runs."""
+    for param, value in (("runs", runs), ("max_shrink", max_shrink)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise invalid(param, value, "must be an int >= 0")
+    name, spawn, _, _ = protocol_parts(protocol)
+    mix = faults or FaultMix()
+    recovery_time(duration, mix)  # a duration too short for the mix is refused now
+    if invariants is None:
+        checks = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS)
+    else:
+        checks = tuple(invariant(c) for c in invariants)
+    given = tuple((options or {}).items())
+    names = tuple(spawn(Sim(0, trace="counts"), nodes, **dict(given)))  # just the names
+    return ExploreRuns(protocol, seed, names, mix, checks, nodes, float(duration), latency, given)
 
-    def fails(candidate: FaultSchedule) -> bool:
-        broken = check.check(run_once(protocol, seed, candidate, **setup).trace)
-        if broken:
-            first[tuple(candidate)] = broken[0]
-        return bool(broken)
 
-    outcome = shrink_schedule(schedule, fails)
-    return outcome.schedule, first[tuple(outcome.schedule)], outcome.tests
+def _first_of_each(
+    found: list[tuple[int, int, Violation]], checks: Sequence[Invariant], max_shrink: int
+) -> list[tuple[int, int]]:
+    """``(run, check position)`` of the first ``max_shrink`` counterexamples of each
+    invariant, in run order."""
+    taken = dict.fromkeys((c.name for c in checks), 0)
+    targets = []
+    for index, position, _ in found:
+        name = checks[position].name
+        if taken[name] < max_shrink:
+            taken[name] += 1
+            targets.append((index, position))
+    return targets
+
+
+def _counterexample(
+    task: ExploreRuns,
+    found: tuple[int, int, Violation],
+    shrunk: tuple[FaultSchedule, Violation, int] | None,
+) -> Counterexample:
+    index, position, violation = found
+    check = task.checks[position]
+    seed, schedule = task.schedule(index)
+    minimal, minimal_violation, tests = shrunk if shrunk is not None else (None, None, 0)
+    shown = schedule if minimal is None else minimal
+    return Counterexample(
+        invariant=check.name,
+        run=index,
+        seed=seed,
+        violation=violation,
+        schedule=schedule,
+        minimal=minimal,
+        minimal_violation=minimal_violation,
+        shrink_runs=tests,
+        replay=replay_snippet(task.protocol, seed, shown, check, **task.setup()),
+    )

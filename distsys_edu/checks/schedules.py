@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..runtime import Fault, FaultSchedule
+from ..runtime.errors import invalid
 
 ACTIONS = ("crash", "pause", "partition", "one_way", "loss", "duplication")
 """The fault actions drawn at random (restarts and heals follow from them)."""
@@ -161,57 +162,83 @@ def random_schedule(
     mix = mix or FaultMix()
     names = list(nodes)
     if not names:
-        raise ValueError("nodes must name at least one node")
+        raise invalid("nodes", nodes, "must name at least one node")
     recovery = recovery_time(duration, mix)
     rng = random.Random(f"{seed}/faults")
     count = rng.randint(*mix.actions)
     times = sorted(_at(rng.uniform(mix.start, recovery - _MIN_GAP)) for _ in range(count))
-    faults: list[Fault] = []
-    down_until: dict[str, float] = {}  # crashed node -> when it restarts (inf: at recovery)
-    partitioned = lossy = duplicating = False
+    draw = _Drawing(rng, mix, names, recovery)
     for t in times:
-        action = rng.choices(ACTIONS, weights=mix.weights())[0]
-        up = [n for n in names if down_until.get(n, -1.0) <= t]
+        draw.action(t, rng.choices(ACTIONS, weights=mix.weights())[0])
+    return draw.schedule()
+
+
+class _Drawing:
+    """A schedule being drawn: the faults so far, and what they left to repair."""
+
+    def __init__(self, rng: random.Random, mix: FaultMix, names: list[str], recovery: float):
+        self.rng, self.mix, self.names, self.recovery = rng, mix, names, recovery
+        self.faults: list[Fault] = []
+        self.down_until: dict[str, float] = {}  # crashed node -> restart (inf: at recovery)
+        self.partitioned = self.lossy = self.duplicating = False
+
+    def action(self, t: float, action: str) -> None:
+        """Draw one fault action at ``t`` (and its repair, maybe)."""
+        rng, mix, names = self.rng, self.mix, self.names
+        up = [n for n in names if self.down_until.get(n, -1.0) <= t]
         if action == "crash" and up:
-            node = rng.choice(up)
-            faults.append(Fault(t, "crash", (node,)))
-            down_until[node] = math.inf
-            if rng.random() < mix.restart:
-                back = _at(rng.uniform(t + _MIN_GAP, recovery))
-                if back < recovery:
-                    faults.append(Fault(back, "restart", (node,)))
-                    down_until[node] = back
+            self.crash(t, rng.choice(up))
         elif action == "pause" and up:
             node = rng.choice(up)
             seconds = round(rng.uniform(*mix.pause_seconds), 1)
-            seconds = min(seconds, round(recovery - t, 2))
+            seconds = min(seconds, round(self.recovery - t, 2))
             if seconds > 0:
-                faults.append(Fault(t, "pause", (node, seconds)))
+                self.faults.append(Fault(t, "pause", (node, seconds)))
         elif action in ("partition", "one_way") and len(names) > 1:
-            shuffled = rng.sample(names, len(names))
-            cut = rng.randint(1, len(names) - 1)
-            side = set(shuffled[:cut])
-            a = tuple(n for n in names if n in side)
-            b = tuple(n for n in names if n not in side)
-            faults.append(Fault(t, action, ((a, b),)))
-            partitioned = True
-            if rng.random() < mix.heal:
-                faults.append(Fault(_at(rng.uniform(t + _MIN_GAP, recovery)), "heal"))
+            self.partition(t, action)
         elif action == "loss":
-            steps = round(mix.max_loss / 0.05)
-            faults.append(Fault(t, "loss", (round(0.05 * rng.randint(1, steps), 2),)))
-            lossy = True
+            self.faults.append(Fault(t, "loss", (self.probability(mix.max_loss),)))
+            self.lossy = True
         elif action == "duplication":
-            steps = round(mix.max_duplication / 0.05)
-            faults.append(Fault(t, "duplication", (round(0.05 * rng.randint(1, steps), 2),)))
-            duplicating = True
-    if partitioned:
-        faults.append(Fault(recovery, "heal"))
-    faults.extend(
-        Fault(recovery, "restart", (n,)) for n in names if down_until.get(n, -1.0) == math.inf
-    )
-    if lossy:
-        faults.append(Fault(recovery, "loss", (0.0,)))
-    if duplicating:
-        faults.append(Fault(recovery, "duplication", (0.0,)))
-    return FaultSchedule(faults)
+            self.faults.append(Fault(t, "duplication", (self.probability(mix.max_duplication),)))
+            self.duplicating = True
+
+    def crash(self, t: float, node: str) -> None:
+        self.faults.append(Fault(t, "crash", (node,)))
+        self.down_until[node] = math.inf
+        if self.rng.random() < self.mix.restart:
+            back = _at(self.rng.uniform(t + _MIN_GAP, self.recovery))
+            if back < self.recovery:
+                self.faults.append(Fault(back, "restart", (node,)))
+                self.down_until[node] = back
+
+    def partition(self, t: float, action: str) -> None:
+        names, rng = self.names, self.rng
+        shuffled = rng.sample(names, len(names))
+        side = set(shuffled[: rng.randint(1, len(names) - 1)])
+        a = tuple(n for n in names if n in side)
+        b = tuple(n for n in names if n not in side)
+        self.faults.append(Fault(t, action, ((a, b),)))
+        self.partitioned = True
+        if rng.random() < self.mix.heal:
+            self.faults.append(Fault(_at(rng.uniform(t + _MIN_GAP, self.recovery)), "heal"))
+
+    def probability(self, highest: float) -> float:
+        """A loss or duplication probability: 0.05 to ``highest``, in steps of 0.05."""
+        return round(0.05 * self.rng.randint(1, round(highest / 0.05)), 2)
+
+    def schedule(self) -> FaultSchedule:
+        """The faults drawn, then the repairs at recovery."""
+        recovery, faults = self.recovery, list(self.faults)
+        if self.partitioned:
+            faults.append(Fault(recovery, "heal"))
+        faults.extend(
+            Fault(recovery, "restart", (n,))
+            for n in self.names
+            if self.down_until.get(n, -1.0) == math.inf
+        )
+        if self.lossy:
+            faults.append(Fault(recovery, "loss", (0.0,)))
+        if self.duplicating:
+            faults.append(Fault(recovery, "duplication", (0.0,)))
+        return FaultSchedule(faults)

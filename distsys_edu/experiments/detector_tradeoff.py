@@ -32,6 +32,7 @@ import math
 import random
 import statistics
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -44,11 +45,14 @@ from ..protocols.detectors import (
 from ..runtime.errors import InvalidArgument, check_probability, invalid
 from ..runtime.network import Latency, Uniform
 from .data import json_safe, percentile
-from .progress import progress_bar
+from .heartbeats import heartbeat_arrivals
+from .parallel import run_indexed
+from .params import check_count, check_positive, check_seed, seconds_pair
 
 __all__ = [
     "DETECTOR_KINDS",
     "DetectorTradeoffResult",
+    "TradeoffRuns",
     "default_thresholds",
     "detector_tradeoff",
     "heartbeat_arrivals",
@@ -107,66 +111,48 @@ class DetectorTradeoffResult:
         return json_safe(data)
 
 
-def heartbeat_arrivals(
-    rng: random.Random,
-    *,
-    interval: float,
-    latency: Latency,
-    loss: float,
-    pause_every: float | None,
-    pause: tuple[float, float],
-    crash_at: float,
-) -> list[float]:
-    """The times at which a process's heartbeats arrive, sorted.
+@dataclass(frozen=True)
+class TradeoffRuns:
+    """The runs of one sweep, as workers run them: ``task(r)`` feeds run ``r``'s
+    heartbeat arrivals to a detector at every threshold.
 
-    The process ticks at ``k * interval`` (k = 1, 2, ...) until it crashes at
-    ``crash_at``; see the module docstring for pauses. A heartbeat sent before the
-    crash may arrive after it.
-
-    Args:
-        rng: the only source of randomness.
-        interval: seconds between ticks.
-        latency: a one-way delay distribution (anything with ``sample(rng)``).
-        loss: probability that a heartbeat is lost.
-        pause_every: mean seconds between the starts of two pauses; ``None`` or 0:
-            no pauses.
-        pause: ``(low, high)`` seconds a pause lasts, drawn uniformly.
-        crash_at: when the process crashes, in seconds.
-
-    Returns:
-        Arrival times in seconds, ascending.
+    ``task(r)`` is ``(crash_at, [(detection, false suspicions, their time) per
+    threshold])``; see :mod:`distsys_edu.experiments.parallel`.
     """
-    pauses: list[tuple[float, float]] = []
-    if pause_every:
-        t = rng.expovariate(1.0 / pause_every)
-        while t < crash_at:
-            end = t + rng.uniform(*pause)
-            pauses.append((t, end))
-            t = end + rng.expovariate(1.0 / pause_every)
-    sends: list[float] = []
-    k, p = 1, 0
-    while k * interval < crash_at:
-        due = k * interval
-        while p < len(pauses) and pauses[p][1] <= due:
-            p += 1
-        if p < len(pauses) and pauses[p][0] <= due:  # frozen: the tick runs on resume
-            resume = pauses[p][1]
-            if resume < crash_at:
-                sends.append(resume)
-            k = math.floor(resume / interval) + 1
-            continue
-        sends.append(due)
-        k += 1
-    arrivals = []
-    for sent in sends:
-        if loss and rng.random() < loss:
-            continue
-        arrivals.append(sent + latency.sample(rng))
-    arrivals.sort()
-    return arrivals
+
+    kind: str
+    levels: tuple[float, ...]
+    options: tuple[tuple[str, Any], ...]
+    interval: float
+    latency: Latency
+    loss: float
+    pause_every: float | None
+    pause: tuple[float, float]
+    duration: float
+    seed: int
+
+    def __call__(self, index: int) -> tuple[float, list[tuple[float, int, float]]]:
+        rng = random.Random(f"detector_tradeoff/{self.seed}/{index}")
+        crash_at = self.duration + rng.uniform(0.0, self.interval)  # between two ticks
+        arrivals = heartbeat_arrivals(
+            rng,
+            interval=self.interval,
+            latency=self.latency,
+            loss=self.loss,
+            pause_every=self.pause_every,
+            pause=self.pause,
+            crash_at=crash_at,
+        )
+        options = dict(self.options)
+        fed = [_feed(_make(self.kind, level, options), arrivals, crash_at) for level in self.levels]
+        return crash_at, fed
+
+    def describe(self, index: int) -> tuple[str, str]:
+        """Run ``index`` named (its generator is seeded from the sweep's seed and it)."""
+        return f"detector-tradeoff run {index} (seed {self.seed})", ""
 
 
-def detector_tradeoff(
+def detector_tradeoff(  # long: its docstring explains 15 arguments; the body is 45 lines
     kind: str = "fixed",
     thresholds: Sequence[float] | None = None,
     *,
@@ -180,6 +166,8 @@ def detector_tradeoff(
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
     progress: bool = True,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> DetectorTradeoffResult:
     """Sweep a detector's threshold: detection time of a real crash vs. false suspicions.
 
@@ -204,6 +192,10 @@ def detector_tradeoff(
             ``min_std`` (default ``interval / 10``), ``acceptable_pause``,
             ``first_heartbeat_estimate`` (default ``interval``), ``cdf``.
         progress: show a tqdm progress bar on stderr.
+        jobs: worker processes; 1 (the default) runs here, 0 uses every core. The
+            result is the same whatever ``jobs`` is.
+        executor: a :class:`concurrent.futures.Executor` of your own to run on
+            instead, such as a Dask ``Client.get_executor()`` (``jobs`` stays 1).
 
     Returns:
         A :class:`DetectorTradeoffResult` with one row per threshold, in the order
@@ -213,52 +205,63 @@ def detector_tradeoff(
         InvalidArgument: a parameter outside what is allowed.
     """
     _check_kind(kind)
-    interval = _positive("interval", interval)
-    latency_model = _latency(latency)
-    loss = check_probability("loss", loss)
+    interval = check_positive("interval", interval)
     if pause_every is not None and pause_every != 0:
-        pause_every = _positive("pause_every", pause_every)
-    pause_lh = _pair("pause", pause)
-    duration = _positive("duration", duration)
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise invalid("runs", runs, "must be an int >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise invalid("seed", seed, "must be an int")
+        pause_every = check_positive("pause_every", pause_every)
     levels = default_thresholds(kind, interval) if thresholds is None else tuple(thresholds)
     if not levels:
         raise invalid("thresholds", thresholds, "must hold at least one threshold")
     for level in levels:
-        _positive("thresholds", level)
+        check_positive("thresholds", level)
     opts = _options(kind, interval, options)
     _make(kind, levels[0], opts)  # let the detector reject bad options before the sweep
+    task = TradeoffRuns(
+        kind=kind,
+        levels=levels,
+        options=tuple(opts.items()),
+        interval=interval,
+        latency=_latency(latency),
+        loss=check_probability("loss", loss),
+        pause_every=pause_every or None,
+        pause=seconds_pair("pause", pause),
+        duration=check_positive("duration", duration),
+        seed=check_seed(seed),
+    )
+    fed = run_indexed(
+        task,
+        check_count("runs", runs),
+        jobs=jobs,
+        executor=executor,
+        describe=task.describe,
+        desc=f"detector-tradeoff {kind}",
+        progress=progress,
+    )
+    return DetectorTradeoffResult(
+        kind=kind,
+        interval_s=interval,
+        latency=repr(task.latency),
+        loss=task.loss,
+        pause_every_s=task.pause_every,
+        pause_s=task.pause,
+        duration_s=task.duration,
+        runs=runs,
+        seed=seed,
+        options=dict(opts),
+        rows=_rows(levels, fed),
+    )
 
-    detections: list[list[float]] = [[] for _ in levels]
-    mistakes = [0] * len(levels)
-    mistake_time = [0.0] * len(levels)
-    life_s = 0.0  # seconds the process was alive, over all runs
-    label = f"detector-tradeoff {kind}"
-    for run in progress_bar(range(runs), total=runs, desc=label, enabled=progress):
-        rng = random.Random(f"detector_tradeoff/{seed}/{run}")
-        crash_at = duration + rng.uniform(0.0, interval)  # at any moment between two ticks
-        life_s += crash_at
-        arrivals = heartbeat_arrivals(
-            rng,
-            interval=interval,
-            latency=latency_model,
-            loss=loss,
-            pause_every=pause_every or None,
-            pause=pause_lh,
-            crash_at=crash_at,
-        )
-        for i, level in enumerate(levels):
-            detection, wrong, wrong_time = _feed(_make(kind, level, opts), arrivals, crash_at)
-            detections[i].append(detection)
-            mistakes[i] += wrong
-            mistake_time[i] += wrong_time
 
+def _rows(
+    levels: Sequence[float], fed: list[tuple[float, list[tuple[float, int, float]]]]
+) -> list[dict[str, Any]]:
+    """One row of figures per threshold, from every run's ``(crash_at, fed)``."""
+    life_s = sum(crash_at for crash_at, _ in fed)  # seconds the process was alive
+    runs = len(fed)
     rows = []
     for i, level in enumerate(levels):
-        ordered = sorted(detections[i])
+        ordered = sorted(per_level[i][0] for _, per_level in fed)
+        mistakes = sum(per_level[i][1] for _, per_level in fed)
+        mistake_time = sum(per_level[i][2] for _, per_level in fed)
         rows.append(
             {
                 "threshold": level,
@@ -266,26 +269,14 @@ def detector_tradeoff(
                 "median_detection_ms": statistics.median(ordered) * 1e3,
                 "p99_detection_ms": percentile(ordered, 0.99) * 1e3,
                 "max_detection_ms": ordered[-1] * 1e3,
-                "false_suspicions": mistakes[i],
-                "false_suspicions_per_run": mistakes[i] / runs,
-                "false_suspicions_per_hour": mistakes[i] / (life_s / 3600.0),
-                "mean_mistake_ms": (mistake_time[i] / mistakes[i] * 1e3) if mistakes[i] else 0.0,
-                "mistake_time_share": mistake_time[i] / life_s,
+                "false_suspicions": mistakes,
+                "false_suspicions_per_run": mistakes / runs,
+                "false_suspicions_per_hour": mistakes / (life_s / 3600.0),
+                "mean_mistake_ms": (mistake_time / mistakes * 1e3) if mistakes else 0.0,
+                "mistake_time_share": mistake_time / life_s,
             }
         )
-    return DetectorTradeoffResult(
-        kind=kind,
-        interval_s=interval,
-        latency=repr(latency_model),
-        loss=loss,
-        pause_every_s=pause_every or None,
-        pause_s=pause_lh,
-        duration_s=duration,
-        runs=runs,
-        seed=seed,
-        options=dict(opts),
-        rows=rows,
-    )
+    return rows
 
 
 def _feed(
@@ -365,27 +356,8 @@ def _check_kind(kind: Any) -> None:
         raise invalid("kind", kind, f"must be one of {', '.join(DETECTOR_KINDS)}")
 
 
-def _positive(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid(name, value, "must be a finite number > 0")
-    if not (math.isfinite(value) and value > 0):
-        raise invalid(name, value, "must be a finite number > 0")
-    return float(value)
-
-
-def _pair(name: str, value: Any) -> tuple[float, float]:
-    allowed = "must be (low, high) seconds, finite, >= 0, with low <= high"
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise invalid(name, value, allowed) from None
-    if not (math.isfinite(low) and math.isfinite(high) and 0 <= low <= high):
-        raise invalid(name, value, allowed)
-    return low, high
-
-
 def _latency(value: Any) -> Latency:
     if isinstance(value, Latency):
         return value
-    low, high = _pair("latency", value)
+    low, high = seconds_pair("latency", value)
     return Uniform(low, high)

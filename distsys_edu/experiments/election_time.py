@@ -38,71 +38,35 @@ Every trial has its own seed, derived from ``seed`` and the trial's index
 
 from __future__ import annotations
 
-import hashlib
 import math
-import random
 import statistics
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..checks.replay import agreed_leader
-from ..protocols import raft
-from ..protocols.cluster import LEADER
-from ..protocols.registry import PROTOCOLS
-from ..runtime import LinkConfig, Sim, Uniform
-from ..runtime.errors import InvalidArgument, invalid
-from ..runtime.trace import K
 from .data import json_safe, percentile
-from .progress import progress_bar
+from .election_trial import (
+    DEFAULT_MAX_ELECTION_TIME,
+    ElectionTrial,
+    Settings,
+    check_settings,
+    run_trial,
+    simulate_trial,
+    trial_seed,
+)
+from .parallel import run_indexed
+from .params import check_count, check_seed
 
 __all__ = [
     "DEFAULT_MAX_ELECTION_TIME",
     "ElectionTimeResult",
     "ElectionTrial",
+    "ElectionTrials",
     "election_time",
     "simulate_trial",
     "trial_seed",
 ]
-
-DEFAULT_MAX_ELECTION_TIME = 60.0
-"""Seconds of virtual time after the crash before a trial gives up (it is then
-counted in ``unfinished`` and its time is not in the distribution)."""
-
-BOOTSTRAP_LIMIT = 60.0
-"""Seconds of virtual time the bootstrap may take to find a stable leader."""
-
-SUPPORTED_PROTOCOLS = ("raft",)
-"""Protocols with randomized election timeouts and a heartbeat, which this measures."""
-
-_ANNOTATE = K["annotate"]
-_LIVE = ("up", "paused")
-
-
-@dataclass(frozen=True)
-class ElectionTrial:
-    """What one trial measured.
-
-    Attributes:
-        seed: the trial's own seed (the ``Sim`` seed); :func:`simulate_trial` replays it.
-        finished: whether a new leader was known to all before the time limit.
-        time_ms: milliseconds from the crash until every live node knew the new
-            leader (``math.nan`` if not finished).
-        terms: how many terms the election took (new leader's term minus the old one's).
-        split_vote: whether the first election term after the crash produced no leader.
-        crashed: the leader that was crashed.
-        leader: the new leader (``None`` if not finished).
-        crash_at: virtual time of the crash, in seconds.
-    """
-
-    seed: int
-    finished: bool
-    time_ms: float
-    terms: int
-    split_vote: bool
-    crashed: str
-    leader: str | None
-    crash_at: float
 
 
 @dataclass
@@ -152,13 +116,27 @@ class ElectionTimeResult:
         return json_safe(data)
 
 
-def trial_seed(seed: int, index: int) -> int:
-    """The seed of trial ``index`` of a run seeded ``seed``: 63 bits of SHA-256.
+@dataclass(frozen=True)
+class ElectionTrials:
+    """The trials of one run of the experiment, as workers run them: ``task(i)`` is
+    trial ``i`` (see :mod:`distsys_edu.experiments.parallel`)."""
 
-    Hashing (rather than ``seed + index``) keeps the trials of different seeds apart.
-    """
-    digest = hashlib.sha256(f"election_time/{seed}/{index}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") >> 1
+    seed: int
+    settings: Settings
+
+    def __call__(self, index: int) -> ElectionTrial:
+        return run_trial(trial_seed(self.seed, index), self.settings)[0]
+
+    def describe(self, index: int) -> tuple[str, str]:
+        """Trial ``index`` named, and how to replay it."""
+        seed = trial_seed(self.seed, index)
+        s = self.settings
+        replay = (
+            f"\nReplay it with: simulate_trial({seed}, nodes={s.nodes}, timeout={s.timeout!r}, "
+            f"latency={s.latency!r}, heartbeat={s.heartbeat!r}, "
+            f'max_election_time={s.max_election_time!r}, trace="full")'
+        )
+        return f"election-time trial {index} (seed {seed})", replay
 
 
 def election_time(
@@ -172,6 +150,8 @@ def election_time(
     protocol: str = "raft",
     progress: bool = True,
     max_election_time: float = DEFAULT_MAX_ELECTION_TIME,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> ElectionTimeResult:
     """Crash the leader ``trials`` times and measure how long until a new one is known.
 
@@ -189,6 +169,10 @@ def election_time(
         progress: show a tqdm progress bar on stderr.
         max_election_time: seconds of virtual time after the crash before a trial
             gives up and is counted in ``unfinished``.
+        jobs: worker processes; 1 (the default) runs every trial in this process,
+            0 uses every core. The result is the same whatever ``jobs`` is.
+        executor: a :class:`concurrent.futures.Executor` of your own to run on
+            instead, such as a Dask ``Client.get_executor()`` (``jobs`` stays 1).
 
     Returns:
         An :class:`ElectionTimeResult`.
@@ -196,222 +180,27 @@ def election_time(
     Raises:
         InvalidArgument: a parameter outside what is allowed (the message names it,
             the value given and what is allowed).
+        RunFailed: a trial raised, e.g. found no stable leader to crash (the error
+            names the trial's seed and how to replay it).
     """
-    timeout_lh, latency_lh, heartbeat_s = _check(
-        nodes, timeout, latency, heartbeat, trials, seed, protocol, max_election_time
+    settings = check_settings(nodes, timeout, latency, heartbeat, max_election_time, protocol)
+    check_count("trials", trials)
+    task = ElectionTrials(check_seed(seed), settings)
+    timeout_ms = f"{settings.timeout[0] * 1e3:g}-{settings.timeout[1] * 1e3:g} ms"
+    results = run_indexed(
+        task,
+        trials,
+        jobs=jobs,
+        executor=executor,
+        describe=task.describe,
+        desc=f"election-time {timeout_ms}",
+        progress=progress,
     )
-    results: list[ElectionTrial] = []
-    label = f"election-time {timeout_lh[0] * 1e3:g}-{timeout_lh[1] * 1e3:g} ms"
-    for index in progress_bar(range(trials), total=trials, desc=label, enabled=progress):
-        trial, _ = simulate_trial(
-            trial_seed(seed, index),
-            nodes=nodes,
-            timeout=timeout_lh,
-            latency=latency_lh,
-            heartbeat=heartbeat_s,
-            max_election_time=max_election_time,
-        )
-        results.append(trial)
-    return _summarize(
-        results, protocol, nodes, timeout_lh, latency_lh, heartbeat_s, seed, max_election_time
-    )
-
-
-def _pair(name: str, value: Any, *, positive: bool) -> tuple[float, float]:
-    bound = "> 0" if positive else ">= 0"
-    allowed = f"must be (low, high) seconds, finite, {bound}, with low <= high"
-    try:
-        low, high = value
-        low, high = float(low), float(high)
-    except (TypeError, ValueError):
-        raise invalid(name, value, allowed) from None
-    if any(isinstance(v, bool) for v in value):
-        raise invalid(name, value, allowed)
-    for v in (low, high):
-        if not math.isfinite(v) or v < 0 or (positive and v == 0):
-            raise invalid(name, value, allowed)
-    if low > high:
-        raise invalid(name, value, f"must have low <= high, but {low!r} > {high!r}")
-    return low, high
-
-
-def _check(
-    nodes: Any,
-    timeout: Any,
-    latency: Any,
-    heartbeat: Any,
-    trials: Any,
-    seed: Any,
-    protocol: Any,
-    max_election_time: Any,
-) -> tuple[tuple[float, float], tuple[float, float], float]:
-    if protocol not in SUPPORTED_PROTOCOLS:
-        known = ", ".join(PROTOCOLS)
-        raise invalid(
-            "protocol",
-            protocol,
-            f"must be one of {', '.join(SUPPORTED_PROTOCOLS)}: the protocols with "
-            f"randomized election timeouts (all protocols: {known})",
-        )
-    if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 1:
-        raise invalid("nodes", nodes, "must be an int >= 1")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise invalid("trials", trials, "must be an int >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise invalid("seed", seed, "must be an int")
-    timeout_lh = _pair("timeout", timeout, positive=True)
-    latency_lh = _pair("latency", latency, positive=False)
-    if heartbeat is None:
-        heartbeat_s = timeout_lh[0] / 2
-    else:
-        if isinstance(heartbeat, bool) or not isinstance(heartbeat, (int, float)):
-            raise invalid("heartbeat", heartbeat, "must be seconds > 0, or None")
-        heartbeat_s = float(heartbeat)
-        if not (math.isfinite(heartbeat_s) and 0 < heartbeat_s < timeout_lh[0]):
-            raise invalid(
-                "heartbeat",
-                heartbeat,
-                f"must be seconds > 0 and shorter than the lowest timeout ({timeout_lh[0]!r})",
-            )
-    if (
-        isinstance(max_election_time, bool)
-        or not isinstance(max_election_time, (int, float))
-        or not (math.isfinite(max_election_time) and max_election_time > 0)
-    ):
-        raise invalid("max_election_time", max_election_time, "must be seconds > 0, finite")
-    return timeout_lh, latency_lh, heartbeat_s
-
-
-def _live_views(sim: Sim, names: list[str]) -> dict[str, dict[str, Any]]:
-    """The annotations of every live node (up, or paused: a pause is not a crash).
-
-    :func:`~distsys_edu.checks.replay.agreed_leader` is given them all as ``"up"``.
-    """
-    return {n: sim.annotations(n) for n in names if sim.status(n) in _LIVE}
-
-
-def simulate_trial(
-    seed: int,
-    *,
-    nodes: int = 5,
-    timeout: Sequence[float] = (0.150, 0.300),
-    latency: Sequence[float] = (0.005, 0.010),
-    heartbeat: float | None = None,
-    max_election_time: float = DEFAULT_MAX_ELECTION_TIME,
-    trace: str = "counts",
-) -> tuple[ElectionTrial, Sim]:
-    """Run one trial (bootstrap, crash, measure) and return its record and its Sim.
-
-    With ``trace="full"`` the Sim's trace can be drawn or replayed; the figures are
-    the same at either level, since tracing never changes what happens.
-
-    Raises:
-        InvalidArgument: a parameter not allowed, or no stable leader within
-            ``BOOTSTRAP_LIMIT`` seconds (a setting where Raft cannot keep a leader).
-    """
-    timeout_lh, latency_lh, hb = _check(
-        nodes, timeout, latency, heartbeat, 1, seed, "raft", max_election_time
-    )
-    high = timeout_lh[1]
-    network = LinkConfig(latency=Uniform(*latency_lh))
-    sim = Sim(seed=seed, trace=trace, network=network)
-    names = raft.spawn_cluster(sim, nodes, election_timeout=timeout_lh, heartbeat_interval=hb)
-    rng = random.Random(f"{seed}/election_time")
-    counts = sim.trace.kind_counts
-    step = sim.step
-
-    # 1. Bootstrap: a head start for one node, then step until a stable leader.
-    first = rng.choice(names)
-    head_start = high + 2 * latency_lh[1]
-    for name in names:
-        if name != first:
-            sim.pause(name, head_start)
-    leader, leader_since = _until_stable(sim, names, counts, BOOTSTRAP_LIMIT)
-    if leader is None:
-        raise InvalidArgument(
-            f"no stable leader within {BOOTSTRAP_LIMIT:g} s of virtual time with "
-            f"timeout={timeout_lh!r}, latency={latency_lh!r}, heartbeat={hb!r}: the "
-            "heartbeat cannot keep followers from timing out"
-        )
-
-    # 2. Crash at a uniformly random moment within a heartbeat interval, after at
-    #    least one full heartbeat round in which every node followed the leader.
-    offset = rng.uniform(0.0, hb)
-    rounds = math.floor((sim.now - leader_since) / hb) + 2
-    crash_at = leader_since + rounds * hb + offset
-    sim.run(until=crash_at)
-    old_term = sim.annotations(leader)["term"]
-    sim.crash(leader)
-
-    # 3. Step until a new leader is known to every live node (exact event time).
-    deadline = crash_at + max_election_time
-    first_term_led = False
-    seen = counts[_ANNOTATE]
-    new_leader: str | None = None
-    new_term = old_term
-    while True:
-        if not step():
-            break
-        if counts[_ANNOTATE] == seen:
-            if sim.now > deadline:
-                break
-            continue
-        seen = counts[_ANNOTATE]
-        views = _live_views(sim, names)
-        if not first_term_led:
-            first_term_led = any(
-                v.get("role") == LEADER and v.get("term") == old_term + 1 for v in views.values()
-            )
-        agreed = agreed_leader(dict.fromkeys(views, "up"), views)
-        if agreed is not None:
-            new_leader, new_term = agreed, views[agreed]["term"]
-            break
-        if sim.now > deadline:
-            break
-    finished = new_leader is not None
-    trial = ElectionTrial(
-        seed=seed,
-        finished=finished,
-        time_ms=(sim.now - crash_at) * 1e3 if finished else math.nan,
-        terms=new_term - old_term if finished else 0,
-        split_vote=not first_term_led,
-        crashed=leader,
-        leader=new_leader,
-        crash_at=crash_at,
-    )
-    return trial, sim
-
-
-def _until_stable(
-    sim: Sim, names: list[str], counts: list[int], limit: float
-) -> tuple[str | None, float]:
-    """Step until a leader is known to all; return it and when it became leader."""
-    became: dict[tuple[str, int], float] = {}  # (leader, term) -> first seen leading
-    seen = -1
-    step = sim.step
-    while sim.now <= limit and step():
-        if counts[_ANNOTATE] == seen:
-            continue
-        seen = counts[_ANNOTATE]
-        views = _live_views(sim, names)
-        for name, view in views.items():
-            if view.get("role") == LEADER:
-                became.setdefault((name, view["term"]), sim.now)
-        agreed = agreed_leader(dict.fromkeys(views, "up"), views)
-        if agreed is not None:
-            return agreed, became[(agreed, views[agreed]["term"])]
-    return None, math.nan
+    return _summarize(results, protocol, seed, settings)
 
 
 def _summarize(
-    trials: list[ElectionTrial],
-    protocol: str,
-    nodes: int,
-    timeout: tuple[float, float],
-    latency: tuple[float, float],
-    heartbeat: float,
-    seed: int,
-    max_election_time: float,
+    trials: list[ElectionTrial], protocol: str, seed: int, settings: Settings
 ) -> ElectionTimeResult:
     done = [t for t in trials if t.finished]
     times = [t.time_ms for t in done]
@@ -421,10 +210,10 @@ def _summarize(
     mean_finished = statistics.fmean(times) if times else math.nan
     return ElectionTimeResult(
         protocol=protocol,
-        nodes=nodes,
-        timeout_ms=(timeout[0] * 1e3, timeout[1] * 1e3),
-        latency_ms=(latency[0] * 1e3, latency[1] * 1e3),
-        heartbeat_ms=heartbeat * 1e3,
+        nodes=settings.nodes,
+        timeout_ms=(settings.timeout[0] * 1e3, settings.timeout[1] * 1e3),
+        latency_ms=(settings.latency[0] * 1e3, settings.latency[1] * 1e3),
+        heartbeat_ms=settings.heartbeat * 1e3,
         trials=len(trials),
         seed=seed,
         times_ms=times,
@@ -437,6 +226,6 @@ def _summarize(
         split_vote_rate=sum(t.split_vote for t in trials) / len(trials),
         mean_terms=statistics.fmean(t.terms for t in done) if done else math.nan,
         unfinished=unfinished,
-        max_election_time_s=max_election_time,
+        max_election_time_s=settings.max_election_time,
         per_trial=trials,
     )

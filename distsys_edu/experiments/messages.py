@@ -34,10 +34,17 @@ ever delivered (here all are, as nobody fails).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
 from ..protocols import bully, cluster, ring
 from ..protocols.cluster import LEADER
 from ..runtime import Constant, LinkConfig, Sim
 from ..runtime.errors import invalid
+from .parallel import run_indexed
+from .params import check_count, check_seed
 
 __all__ = [
     "ELECTION_MESSAGE_TYPES",
@@ -46,7 +53,9 @@ __all__ = [
     "MAX_TIME",
     "ORDERS",
     "QUIET_WINDOW",
+    "MessageRuns",
     "election_messages",
+    "election_messages_by_size",
 ]
 
 ELECTION_MESSAGE_TYPES: dict[str, tuple[str, ...]] = {
@@ -104,17 +113,9 @@ def election_messages(
             value given and what is allowed).
         RuntimeError: the election did not settle within :data:`MAX_TIME` (a bug).
     """
-    if protocol not in ELECTION_MESSAGE_TYPES:
-        raise invalid("protocol", protocol, f"must be one of {', '.join(ELECTION_MESSAGE_TYPES)}")
-    if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 1:
-        raise invalid("nodes", nodes, "must be an int >= 1")
-    if order not in ORDERS:
-        raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
-    if initiator not in INITIATORS:
-        raise invalid("initiator", initiator, f"must be one of {', '.join(INITIATORS)}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise invalid("seed", seed, "must be an int")
-
+    _check(protocol, order, initiator)
+    check_count("nodes", nodes)
+    check_seed(seed)
     sim = Sim(seed=seed, trace="counts", network=LinkConfig(latency=Constant(LATENCY)))
     ids = ring.assign_ids(nodes, order, seed)
     if protocol == "bully":
@@ -126,7 +127,21 @@ def election_messages(
             sim, nodes, ids=ids, initiator=initiator, election_timeout=timeout
         )
     winner = names[ids.index(max(ids))]
-    types = ELECTION_MESSAGE_TYPES[protocol]
+    counts = _until_settled(sim, names, winner, ELECTION_MESSAGE_TYPES[protocol])
+    if counts is None:
+        raise RuntimeError(
+            f"election_messages({protocol!r}, {nodes}, order={order!r}, initiator={initiator!r}, "
+            f"seed={seed}) did not settle within {MAX_TIME} s of virtual time"
+        )
+    return {**counts, "total": sum(counts.values())}
+
+
+def _until_settled(
+    sim: Sim, names: list[str], winner: str, types: tuple[str, ...]
+) -> dict[str, int] | None:
+    """Run :data:`QUIET_WINDOW` at a time until a window sends no election message and
+    everyone follows ``winner``; the messages sent by type, or ``None`` after
+    :data:`MAX_TIME`."""
 
     def counted() -> dict[str, int]:
         sent = sim.trace.counts()["sent_by_type"]
@@ -142,9 +157,86 @@ def election_messages(
         sim.run_for(QUIET_WINDOW)
         after = counted()
         if after == before and settled():
-            return {**after, "total": sum(after.values())}
+            return after
         before = after
-    raise RuntimeError(
-        f"election_messages({protocol!r}, {nodes}, order={order!r}, initiator={initiator!r}, "
-        f"seed={seed}) did not settle within {MAX_TIME} s of virtual time"
+    return None
+
+
+def _check(protocol: Any, order: Any, initiator: Any) -> None:
+    if protocol not in ELECTION_MESSAGE_TYPES:
+        raise invalid("protocol", protocol, f"must be one of {', '.join(ELECTION_MESSAGE_TYPES)}")
+    if order not in ORDERS:
+        raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
+    if initiator not in INITIATORS:
+        raise invalid("initiator", initiator, f"must be one of {', '.join(INITIATORS)}")
+
+
+@dataclass(frozen=True)
+class MessageRuns:
+    """One election per cluster size, as workers run them: ``task(i)`` is
+    :func:`election_messages` for ``sizes[i]``."""
+
+    protocol: str
+    sizes: tuple[int, ...]
+    order: str
+    initiator: str
+    seed: int
+
+    def __call__(self, index: int) -> dict[str, int]:
+        return election_messages(
+            self.protocol,
+            self.sizes[index],
+            order=self.order,
+            initiator=self.initiator,
+            seed=self.seed,
+        )
+
+    def describe(self, index: int) -> tuple[str, str]:
+        """The election of size ``sizes[index]``, named."""
+        return f"the {self.protocol} election of {self.sizes[index]} nodes (seed {self.seed})", ""
+
+
+def election_messages_by_size(
+    protocol: str,
+    sizes: Sequence[int],
+    *,
+    order: str = "ascending",
+    initiator: str = "all",
+    seed: int = 0,
+    progress: bool = False,
+    jobs: int = 1,
+    executor: Executor | None = None,
+) -> dict[int, dict[str, int]]:
+    """:func:`election_messages` for each cluster size: the sweep behind a plot of
+    messages against ``N``.
+
+    Args:
+        protocol, order, initiator, seed: as for :func:`election_messages`.
+        sizes: the cluster sizes, each an int >= 1.
+        progress: show a tqdm progress bar on stderr.
+        jobs: worker processes; 1 (the default) runs here, 0 uses every core.
+        executor: a :class:`concurrent.futures.Executor` of your own to run on
+            instead, such as a Dask ``Client.get_executor()`` (``jobs`` stays 1).
+
+    Returns:
+        ``{N: counts}`` in the order of ``sizes``; the same whatever ``jobs`` is.
+
+    Raises:
+        InvalidArgument: a parameter that is not allowed.
+        RunFailed: an election did not settle (a bug).
+    """
+    _check(protocol, order, initiator)
+    check_seed(seed)
+    for n in sizes:
+        check_count("sizes", n)
+    task = MessageRuns(protocol, tuple(sizes), order, initiator, seed)
+    counts = run_indexed(
+        task,
+        len(task.sizes),
+        jobs=jobs,
+        executor=executor,
+        describe=task.describe,
+        desc=f"messages {protocol}",
+        progress=progress,
     )
+    return dict(zip(task.sizes, counts, strict=True))

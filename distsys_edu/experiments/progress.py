@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -35,3 +35,31 @@ def progress_bar(
     return iter(
         tqdm(iterable, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True)
     )
+
+
+class _NoBar:
+    """The progress counter when no bar is wanted: does nothing, costs nothing."""
+
+    def update(self, n: int = 1) -> None:
+        """Count ``n`` more items done (ignored)."""
+
+    def close(self) -> None:
+        """End the bar (nothing to end)."""
+
+
+def progress_counter(total: int, *, desc: str = "", enabled: bool = True) -> Any:
+    """A bar to advance by hand, ``bar.update(n)`` then ``bar.close()``: tqdm on stderr.
+
+    For work that finishes out of order or in chunks (worker processes), where
+    :func:`progress_bar`'s one item at a time does not fit.
+
+    Args:
+        total: how many items there are.
+        desc: the label in front of the bar.
+        enabled: ``False`` returns a counter that prints nothing.
+    """
+    if not enabled:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True)

@@ -283,6 +283,30 @@ class Trace:
                 raise invalid("kind", kind, f"must be one of {', '.join(KINDS)}")
         return [i for i, code in enumerate(self._rows[1::4]) if int(code) & KIND_MASK in wanted]
 
+    def rows(
+        self, positions: Iterable[int]
+    ) -> Iterator[tuple[int, float, str, str | None, str | None, Any]]:
+        """``(index, t, kind, node, peer, obj)`` of the events at ``positions``, in order.
+
+        The fast way to walk many events (checks over thousands of traces): it builds
+        no :class:`Event`. ``obj`` is the message of a message event, else its data.
+
+        Raises:
+            TraceLevelError: the trace keeps counts only.
+        """
+        self._need_full("reading events")
+        rows, objects, names = self._rows, self._obj, self.nodes
+        for i in positions:
+            code, node, peer = unpack(int(rows[4 * i + 1]))
+            yield (
+                i,
+                rows[4 * i],
+                "drop" if code >= len(KINDS) else KINDS[code],
+                None if node < 0 else names[node],
+                None if peer < 0 else names[peer],
+                objects[i],
+            )
+
     def events(
         self,
         kind: str | Iterable[str] | None = None,

@@ -1,0 +1,109 @@
+"""What exploration checks: invariants named, with their options, able to write themselves.
+
+An :class:`Invariant` is a check function with its keyword options. It knows its
+name (what counterexamples are filed under) and how to write itself as Python,
+for the replay program of a counterexample. :data:`DEFAULT_INVARIANTS` says what
+:func:`~distsys_edu.checks.explore` checks for each protocol (see that module's
+docstring for why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..runtime import Trace
+from ..runtime.errors import invalid
+from . import invariants as _inv
+from .invariants import Violation
+
+CheckFn = Callable[..., list[Violation]]
+
+BUILTIN_CHECKS: dict[str, CheckFn] = {
+    "one_leader_per_term": _inv.one_leader_per_term,
+    "one_leader_among_reachable": _inv.one_leader_among_reachable,
+    "completeness": _inv.completeness,
+    "liveness": _inv.liveness,
+}
+"""Invariants that :func:`invariant` knows by name."""
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A check with its options, that knows how to write itself as Python.
+
+    Build one with :func:`invariant`.
+
+    Attributes:
+        name: what counterexamples are filed under (the function's name).
+        fn: ``fn(trace, **options) -> list[Violation]``.
+        options: keyword arguments, as ``(name, value)`` pairs; values must
+            read back from their ``repr`` for the replay snippet.
+    """
+
+    name: str
+    fn: CheckFn = field(repr=False, compare=False)
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def check(self, trace: Trace) -> list[Violation]:
+        """Run the check on a full trace."""
+        return self.fn(trace, **dict(self.options))
+
+    def call_source(self, trace_expr: str = "sim.trace") -> str:
+        """The check as a Python call, e.g. ``one_leader_among_reachable(sim.trace, grace=2.0)``."""
+        args = [trace_expr, *(f"{k}={v!r}" for k, v in self.options)]
+        return f"{self.fn.__name__}({', '.join(args)})"
+
+    def import_source(self) -> str:
+        """The import line that brings :attr:`fn` into scope."""
+        if BUILTIN_CHECKS.get(self.fn.__name__) is self.fn:
+            return f"from distsys_edu.checks import {self.fn.__name__}"
+        return f"from {self.fn.__module__} import {self.fn.__qualname__}"
+
+
+def invariant(check: str | CheckFn | Invariant, **options: Any) -> Invariant:
+    """Name a check for :func:`explore`.
+
+    Args:
+        check: the name of a built-in check (see :data:`BUILTIN_CHECKS`), a
+            function ``fn(trace, **options) -> list[Violation]``, or an
+            :class:`Invariant` (returned as it is when no options are given).
+        **options: keyword arguments passed to the check.
+
+    Raises:
+        InvalidArgument: an unknown name, or not a name, function or Invariant.
+    """
+    if isinstance(check, Invariant):
+        if not options:
+            return check
+        return Invariant(check.name, check.fn, (*check.options, *sorted(options.items())))
+    if isinstance(check, str):
+        fn = BUILTIN_CHECKS.get(check)
+        if fn is None:
+            raise invalid(
+                "invariant",
+                check,
+                f"must be one of {', '.join(BUILTIN_CHECKS)} "
+                "or a function fn(trace) -> list[Violation]",
+            )
+        return Invariant(check, fn, tuple(sorted(options.items())))
+    if callable(check):
+        name = getattr(check, "__name__", type(check).__name__)
+        return Invariant(name, check, tuple(sorted(options.items())))
+    raise ValueError(f"invariant={check!r} is not allowed: give a name, a function or an Invariant")
+
+
+DEFAULT_INVARIANTS: dict[str, tuple[Invariant, ...]] = {
+    "raft": (invariant("one_leader_per_term"),),
+    "bully": (invariant("one_leader_among_reachable"),),
+    "ring": (invariant("one_leader_among_reachable"),),
+    "blog": (invariant("one_leader_among_reachable"), invariant("liveness", within=3.0)),
+    # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
+    # probing has every member probe a crashed one (and fail) at least once.
+    "swim": (invariant("completeness", within=8.0, restarted=True),),
+}
+"""What :func:`explore` checks when ``invariants`` is not given (see the module docstring)."""
+
+FALLBACK_INVARIANTS = (invariant("one_leader_per_term"), invariant("one_leader_among_reachable"))
+"""What :func:`explore` checks for a protocol not in :data:`DEFAULT_INVARIANTS`."""

@@ -1,0 +1,144 @@
+"""One explored run: how it is set up, run, and written as a program that replays it.
+
+:func:`run_once` runs a protocol under a fault schedule exactly as
+:func:`~distsys_edu.checks.explore` does; :func:`replay_snippet` writes the same
+run, and one invariant's check, as a short Python program a learner can paste.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..protocols.registry import PROTOCOLS, SpawnCluster, get_protocol
+from ..runtime import (
+    Constant,
+    FaultSchedule,
+    LinkConfig,
+    Sim,
+    Uniform,
+    failures_reported_elsewhere,
+)
+from ..runtime.errors import invalid
+from .invariant import Invariant
+
+DEFAULT_DURATION = 15.0
+"""Virtual seconds per run: up to 10 s of faults, then :attr:`FaultMix.quiet` (5 s) of calm."""
+
+DEFAULT_LATENCY = (0.001, 0.010)
+"""One-way latency of every link, uniform in this range (seconds): spread reorders messages."""
+
+
+def network_for(latency: float | tuple[float, float]) -> tuple[LinkConfig, str, str]:
+    """The network, the name of its latency class, and the source that builds that latency."""
+    if isinstance(latency, (int, float)):
+        value = float(latency)
+        return LinkConfig(latency=Constant(value)), "Constant", f"Constant({value!r})"
+    low, high = (float(x) for x in latency)
+    return LinkConfig(latency=Uniform(low, high)), "Uniform", f"Uniform({low!r}, {high!r})"
+
+
+def protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str, str]:
+    """Name, spawn function, import line and call prefix for the replay snippet."""
+    if isinstance(protocol, str):
+        if protocol not in PROTOCOLS:
+            raise invalid(
+                "protocol",
+                protocol,
+                f"must be one of {', '.join(PROTOCOLS)} "
+                "or a spawn_cluster(sim, nodes, **options) function",
+            )
+        return (
+            protocol,
+            get_protocol(protocol),
+            "from distsys_edu.protocols import spawn",
+            f"spawn(sim, {json.dumps(protocol)}, ",
+        )
+    if not callable(protocol):
+        raise invalid("protocol", protocol, "must be a name or a function")
+    module, qualname = protocol.__module__, protocol.__qualname__
+    return (
+        f"{module}.{qualname}",
+        protocol,
+        f"from {module} import {qualname}",
+        f"{qualname}(sim, ",
+    )
+
+
+@failures_reported_elsewhere()
+def run_once(
+    protocol: str | SpawnCluster,
+    seed: int,
+    schedule: Iterable[Any],
+    *,
+    nodes: int = 5,
+    duration: float = DEFAULT_DURATION,
+    latency: float | tuple[float, float] = DEFAULT_LATENCY,
+    options: Mapping[str, Any] | None = None,
+) -> Sim:
+    """Run one simulation the way :func:`explore` does (and its replay snippet does).
+
+    Returns:
+        The Sim, run until ``duration``, with a full trace.
+    """
+    _, spawn, _, _ = protocol_parts(protocol)
+    network, _, _ = network_for(latency)
+    sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
+    spawn(sim, nodes, **dict(options or {}))
+    sim.run(until=duration)
+    return sim
+
+
+def replay_snippet(
+    protocol: str | SpawnCluster,
+    seed: int,
+    schedule: Iterable[Any],
+    check: Invariant,
+    *,
+    nodes: int = 5,
+    duration: float = DEFAULT_DURATION,
+    latency: float | tuple[float, float] = DEFAULT_LATENCY,
+    options: Mapping[str, Any] | None = None,
+) -> str:
+    """A short Python program that replays one run and checks one invariant.
+
+    It does exactly what :func:`run_once` does, then leaves the check's result
+    in ``violations`` and prints it. Option values are written with ``repr``.
+    """
+    _, _, import_protocol, call = protocol_parts(protocol)
+    _, latency_kind, latency_src = network_for(latency)
+    faults = FaultSchedule(schedule)
+    exact = all(type(f).parse(str(f)) == f for f in faults)
+    extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
+    imports = sorted(
+        {
+            check.import_source(),
+            import_protocol,
+            f"from distsys_edu.runtime import LinkConfig, Sim, {latency_kind}",
+            *([] if exact else ["from distsys_edu.runtime import FaultSchedule"]),
+        }
+    )
+    lines = [
+        *imports,
+        "",
+        "sim = Sim(",
+        f"    seed={seed},",
+        '    trace="full",',
+        f"    network=LinkConfig(latency={latency_src}),",
+    ]
+    if exact:
+        lines.append("    faults=[")
+        lines += [f"        {json.dumps(str(f))}," for f in faults]
+        lines.append("    ],")
+    else:
+        lines.append(f"    faults=FaultSchedule.from_json({json.dumps(faults.to_json())}),")
+    lines += [
+        ")",
+        f"{call}{nodes!r}{extra})",
+        f"sim.run(until={float(duration)!r})",
+        f"violations = {check.call_source('sim.trace')}",
+        "for v in violations:",
+        "    print(v)",
+    ]
+    return "\n".join(lines) + "\n"

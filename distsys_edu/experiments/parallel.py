@@ -1,0 +1,393 @@
+"""Independent seeded runs, spread over worker processes or any executor, merged in order.
+
+Every sweep here (``explore``, ``election_time``, ``detector_tradeoff``...) is a
+list of runs that share nothing: run ``i`` draws everything from a seed derived
+from the sweep's seed and ``i``. So the runs can go anywhere and the sweep's result
+does not change: :func:`run_indexed` hands out chunks of consecutive indexes to
+an executor, puts each chunk's results back at their indexes, and returns them in
+index order. ``jobs=1``, ``jobs=8`` and a Dask cluster give the same list.
+
+The engine is :mod:`concurrent.futures` (no home-made one):
+
+* ``jobs=1`` (the default): everything runs here, in this process, one run after
+  the other. Nothing is pickled, so a protocol defined in a notebook works.
+* ``jobs=N`` (``N >= 2``), or ``jobs=0`` for every usable core: a
+  :class:`~concurrent.futures.ProcessPoolExecutor` with ``N`` workers, started with
+  ``spawn`` (``fork`` is unsafe in a process with threads, as a Jupyter kernel is).
+  The pool is made for the call and shut down after it.
+* ``executor=``: any :class:`~concurrent.futures.Executor` you own, such as a Dask
+  cluster's ``Client.get_executor()`` (see ``docs/scale.md``); it is not shut down.
+
+What is shipped to a worker: the *task* (a small frozen dataclass naming the
+protocol, the checks and the settings; functions go by reference, module and name)
+and a range of indexes. A worker imports ``distsys_edu`` and the modules named.
+So a function defined in a notebook cannot go to a spawned worker: its module,
+the notebook's ``__main__``, does not exist there. :func:`run_indexed` finds that
+out before anything starts and says so (use ``jobs=1``, or move the code into a
+``.py`` file and import it). It does not fall back to ``jobs=1`` silently: a
+learner who asked for eight cores should learn why they got one.
+
+When a run raises (a learner's bug in a spawn function or an invariant), the
+sweep stops and :class:`RunFailed` names the run: its index, its seed and whatever
+else the sweep's ``describe`` says (explore adds the schedule and a replay
+program), with the worker's traceback as text. When several runs raise, the one
+with the lowest index is reported, whatever the executor.
+
+Ctrl-C (Jupyter's "interrupt kernel") stops the sweep: pending chunks are
+cancelled and the pool's workers are terminated, so no process is left behind.
+Workers ignore SIGINT themselves, so that a terminal's Ctrl-C, which reaches
+the whole process group, does not leave half-dead workers to clean up.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import pickle
+import signal
+import sys
+import traceback
+import types
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..runtime.errors import SimError, invalid
+from .progress import progress_counter
+
+__all__ = ["IndexedTask", "RunFailed", "chunk_ranges", "resolve_jobs", "run_indexed"]
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+Describe = Callable[[int], tuple[str, str]]
+"""``describe(i) -> (name, details)``: how an error names run ``i``, and what it adds
+(a schedule, a replay program) after the error itself."""
+
+CHUNKS_PER_WORKER = 8
+"""Chunks handed to each worker, about: enough that the last ones balance the load
+and the progress bar moves, few enough that a task's overhead stays small."""
+
+MAX_CHUNK = 100
+"""The most runs in one chunk (about a second and a half of explored Raft runs)."""
+
+
+class IndexedTask(Protocol[R_co]):
+    """What a sweep hands to the workers: run ``index`` and return its (small) result.
+
+    It must be picklable for ``jobs`` > 1 or an executor: a frozen dataclass of
+    plain data and module-level functions is.
+    """
+
+    def __call__(self, index: int) -> R_co: ...
+
+
+class RunFailed(SimError):
+    """A run of a sweep raised: which run, with which seed (and schedule), and why.
+
+    Attributes:
+        index: the run's index in the sweep.
+        error: ``"TypeName: message"`` of the exception.
+        remote_traceback: the traceback as text, from wherever the run ran.
+    """
+
+    def __init__(self, message: str, *, index: int, error: str, remote_traceback: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.error = error
+        self.remote_traceback = remote_traceback
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """What a worker sends back instead of a chunk's results when run ``index`` raised.
+
+    Text only: the learner's exception may not pickle, and the parent does not need
+    the object, only what it said and where.
+    """
+
+    index: int
+    error: str
+    traceback: str
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _run_chunk(task: IndexedTask[R], start: int, stop: int) -> list[R] | _Failed:
+    """Run indexes ``start <= i < stop`` in order (in a worker, or here)."""
+    results = []
+    for index in range(start, stop):
+        try:
+            results.append(task(index))
+        except Exception as exc:
+            return _Failed(index, _error_text(exc), traceback.format_exc())
+    return results
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (it terminates the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_jobs(jobs: Any, executor: Executor | None = None) -> int:
+    """How many local worker processes ``jobs`` asks for (1: none, run here).
+
+    Args:
+        jobs: an int >= 0; 0 means every usable core.
+        executor: an executor of your own; then ``jobs`` must stay 1.
+
+    Raises:
+        InvalidArgument: ``jobs`` not an int >= 0, ``executor`` not an
+            :class:`~concurrent.futures.Executor`, or both given.
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise invalid("jobs", jobs, "must be an int >= 0 (0: every core, 1: no worker processes)")
+    if executor is not None:
+        if not isinstance(executor, Executor):
+            raise invalid(
+                "executor",
+                executor,
+                "must be a concurrent.futures.Executor, such as a Dask Client.get_executor()",
+            )
+        if jobs != 1:
+            raise invalid("jobs", jobs, "must be 1 when an executor is given (it has its workers)")
+    return usable_cores() if jobs == 0 else jobs
+
+
+def chunk_ranges(count: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` ranges covering ``range(count)``.
+
+    Args:
+        count: how many runs.
+        workers: how many workers share them.
+        size: runs per chunk; default about :data:`CHUNKS_PER_WORKER` chunks a
+            worker, at most :data:`MAX_CHUNK` runs each.
+    """
+    if size is None:
+        size = min(MAX_CHUNK, max(1, math.ceil(count / (workers * CHUNKS_PER_WORKER))))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+class _MainFinder(pickle.Pickler):
+    """A pickler that notes every function or class of ``__main__`` it writes."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO())
+        self.found: set[str] = set()
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, (type, types.FunctionType)) and obj.__module__ == "__main__":
+            self.found.add(obj.__qualname__)
+        return NotImplemented
+
+
+def _check_shippable(task: object) -> None:
+    """Refuse, with advice, a task that spawned workers could not run.
+
+    A spawned worker imports every function and class of the task by module and
+    name. A script's ``__main__`` has a file, which ``spawn`` runs again in the
+    worker, so its functions are found there; an interactive ``__main__`` (a
+    notebook, ``python -c``) has none.
+
+    Raises:
+        SimError: the task does not pickle (a lambda, a function defined inside
+            another), or needs functions of an interactive ``__main__``.
+    """
+    advice = (
+        "run with jobs=1 (no worker processes), or move that code into a .py file "
+        "next to the notebook and import it from there"
+    )
+    finder = _MainFinder()
+    try:
+        finder.dump(task)
+    except (pickle.PicklingError, AttributeError, TypeError) as exc:
+        raise SimError(
+            f"cannot send this sweep to worker processes ({exc}): they can only run "
+            f"functions defined at the top level of a module; {advice}"
+        ) from None
+    if finder.found and not hasattr(sys.modules.get("__main__"), "__file__"):
+        names = sorted(finder.found)
+        raise SimError(
+            f"cannot send this sweep to worker processes: {', '.join(names)} "
+            f"{'is' if len(names) == 1 else 'are'} defined in the notebook (or interactive "
+            f"session), which worker processes cannot import; {advice}"
+        )
+
+
+class _Collector(Generic[R]):
+    """Chunk results put back at their indexes; the lowest failing run remembered."""
+
+    def __init__(self, count: int, describe: Describe, bar: Any) -> None:
+        self.results: list[Any] = [None] * count
+        self.describe = describe
+        self.bar = bar
+        self.failed: RunFailed | None = None
+
+    def add(self, start: int, stop: int, out: list[R] | _Failed) -> None:
+        if isinstance(out, _Failed):
+            self.fail(out.index, out.error, out.traceback)
+            return
+        self.results[start:stop] = out
+        self.bar.update(stop - start)
+
+    def fail(self, index: int, error: str, remote_traceback: str, *, lost: bool = False) -> None:
+        """Remember a failure at ``index`` unless an earlier run failed already.
+
+        ``lost``: the worker died or could not start the chunk that begins at
+        ``index`` (the run itself may be fine).
+        """
+        if self.failed is not None and self.failed.index <= index:
+            return
+        name, details = self.describe(index)
+        frames = [line.strip() for line in remote_traceback.splitlines()]
+        at = next((f" ({line})" for line in reversed(frames) if line.startswith("File ")), "")
+        if lost:
+            what = (
+                f"the worker process running {name} and the runs after it stopped: {error}. "
+                'In a script, start the sweep under `if __name__ == "__main__":` (a '
+                "spawned worker imports the script again)"
+            )
+        else:
+            what = f"{name} raised {error}{at}"
+        self.failed = RunFailed(
+            f"{what}. Its whole traceback is in this error's remote_traceback.{details}",
+            index=index,
+            error=error,
+            remote_traceback=remote_traceback,
+        )
+
+    def outcome(self) -> list[R]:
+        if self.failed is not None:
+            raise self.failed
+        return self.results
+
+
+def run_indexed(
+    task: IndexedTask[R],
+    count: int,
+    *,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    describe: Describe,
+    desc: str = "",
+    progress: bool = False,
+    chunk_size: int | None = None,
+) -> list[R]:
+    """``[task(0), task(1), ..., task(count - 1)]``, computed here or by workers.
+
+    Args:
+        task: what one run is (see :class:`IndexedTask`).
+        count: how many runs.
+        jobs: local worker processes; 1 runs everything here, 0 uses every core.
+        executor: an executor to use instead of local workers (``jobs`` stays 1).
+        describe: ``describe(i)`` is ``(name, details)`` of run ``i`` for an error:
+            ``("explore run 7 (seed 42)", "\\nIts schedule: ...")``.
+        desc: the progress bar's label.
+        progress: show a progress bar on stderr; it advances as chunks finish.
+        chunk_size: runs per chunk (default: see :func:`chunk_ranges`); it changes
+            nothing in the results.
+
+    Returns:
+        The results, in index order.
+
+    Raises:
+        RunFailed: a run raised (the lowest such index), or a worker could not run
+            its chunk.
+        InvalidArgument: bad ``jobs`` or ``executor`` (see :func:`resolve_jobs`).
+        SimError: ``jobs`` > 1 with a task that worker processes cannot import.
+    """
+    workers = resolve_jobs(jobs, executor)
+    bar = progress_counter(count, desc=desc, enabled=progress)
+    collector: _Collector[R] = _Collector(count, describe, bar)
+    try:
+        if executor is None and workers == 1:
+            for index in range(count):
+                collector.add(index, index + 1, _run_chunk(task, index, index + 1))
+                if collector.failed is not None:
+                    break
+        else:
+            ranges = chunk_ranges(count, workers, chunk_size)
+            if executor is None:
+                _check_shippable(task)
+                with _local_pool(workers) as pool:
+                    _collect(pool, task, ranges, collector)
+            else:
+                _collect(executor, task, ranges, collector)
+    finally:
+        bar.close()
+    return collector.outcome()
+
+
+@contextmanager
+def _local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A spawn-started process pool, terminated rather than drained on an exception."""
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_ignore_sigint)
+    try:
+        yield pool
+    except BaseException:
+        # Ctrl-C, or a run that failed: stop now and leave no worker behind. (Python
+        # 3.14 has pool.terminate_workers(); before it, the pool's own process list.)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _collect(
+    executor: Executor,
+    task: IndexedTask[R],
+    ranges: Sequence[tuple[int, int]],
+    collector: _Collector[R],
+) -> None:
+    """Submit every chunk, gather results as they finish; cancel the rest on failure.
+
+    After a run fails, chunks that start past it are cancelled (their results no
+    longer matter), but earlier ones are awaited: one of them may fail first.
+    """
+    pending: dict[Future[Any], tuple[int, int]] = {
+        executor.submit(_run_chunk, task, start, stop): (start, stop) for start, stop in ranges
+    }
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                start, stop = pending.pop(future)
+                if future.cancelled():
+                    continue
+                error = future.exception()
+                if error is not None:  # the worker could not even run the chunk
+                    collector.fail(start, _error_text(error), _format(error), lost=True)
+                else:
+                    collector.add(start, stop, future.result())
+            if collector.failed is not None:
+                for future, (start, _) in list(pending.items()):
+                    if start > collector.failed.index and future.cancel():
+                        del pending[future]
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+    if collector.failed is not None:
+        raise collector.failed
+
+
+def _format(error: BaseException) -> str:
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
