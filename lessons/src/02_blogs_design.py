@@ -147,8 +147,9 @@ print(sim.trace.counts()["events"]["supervised_restart"], "restarts; n1 is", sim
 # %% [markdown]
 # The supervisor restarted the leader three times. Each time the same actor, with the
 # same list of followers, panicked again on the same dead follower, until the
-# supervisor gave up and let the node crash. The space-time diagram shows it: n1's
-# heartbeats to n2 stop and start, then stop for good.
+# supervisor gave up and let the node crash. The space-time diagram shows it: every
+# second n1 heartbeats n2, then panics on n3 and is restarted; the fourth panic within
+# 10 s is one too many, and at t = 9 n1 is down (hatched) for good.
 
 # %%
 diagram = timeline(sim.trace, start=4.5, end=9.5)
