@@ -11,6 +11,8 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
 """
 
+from .dedup import check_deduplication
+from .failover import check_failover
 from .follower import check_follower_detector
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
@@ -29,6 +31,8 @@ __all__ = [
     "Scenario",
     "ScenarioOutcome",
     "Sent",
+    "check_deduplication",
+    "check_failover",
     "check_follower_detector",
     "check_ping_pong",
     "register",
