@@ -55,6 +55,10 @@ class Animation:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:  # the text face: short, so a notebook does not store the HTML twice
+        span = f"{self.times[0]:g}-{self.times[-1]:g} s" if self.times else "no time"
+        return f"<Animation: {self.frames} frames, {span}, {self.size:,} bytes of HTML>"
+
     def save(self, path: str) -> None:
         """Write the HTML to ``path``."""
         with open(path, "w", encoding="utf-8") as file:
