@@ -12,10 +12,12 @@ the actor sends, schedules and publishes: a protocol rule is checked in a few li
 """
 
 from .follower import check_follower_detector
+from .phi import check_phi
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
+from .threshold import check_threshold
 
 __all__ = [
     "STRICT_ENV",
@@ -30,7 +32,9 @@ __all__ = [
     "ScenarioOutcome",
     "Sent",
     "check_follower_detector",
+    "check_phi",
     "check_ping_pong",
+    "check_threshold",
     "register",
     "replay",
 ]
