@@ -11,6 +11,7 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
 """
 
+from .bully import check_bully
 from .follower import check_follower_detector
 from .phi import check_phi
 from .ping_pong import check_ping_pong
@@ -31,6 +32,7 @@ __all__ = [
     "Scenario",
     "ScenarioOutcome",
     "Sent",
+    "check_bully",
     "check_follower_detector",
     "check_phi",
     "check_ping_pong",
