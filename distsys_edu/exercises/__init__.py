@@ -17,6 +17,7 @@ from .phi import check_phi
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
+from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
 from .threshold import check_threshold
 
@@ -36,6 +37,7 @@ __all__ = [
     "check_follower_detector",
     "check_phi",
     "check_ping_pong",
+    "check_ring",
     "check_threshold",
     "register",
     "replay",
