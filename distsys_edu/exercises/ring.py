@@ -5,9 +5,9 @@ The learner writes ``on_election`` of a :class:`Ring` node, a subclass of the li
 what it publishes). :func:`check_ring` plays it through:
 
 * ``the rule, one node``: node ``n3`` of five (ids ascending), on a
-  :class:`~distsys_edu.exercises.Probe`, gets ``Election(5)`` (forward it),
-  ``Election(1)`` while not taking part (send its own 3 instead), ``Election(1)`` while
-  taking part (swallow it) and ``Election(3)``, its own id back (it leads).
+  :class:`~distsys_edu.exercises.Probe`, gets ``RingElection(5)`` (forward it),
+  ``RingElection(1)`` while not taking part (send its own 3 instead), ``RingElection(1)`` while
+  taking part (swallow it) and ``RingElection(3)``, its own id back (it leads).
 * ``everyone starts, ids descending`` and ``the lowest starts, ids ascending``: five
   learner nodes; the highest id must lead, everyone must follow it, and the election
   must cost exactly as many ``Election`` messages as the library's ring in the same
@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..protocols.cluster import LEADER, Membership, assign_ids, node_names
-from ..protocols.ring import Elected, Election, RingConfig, RingNode
+from ..protocols.ring import Elected, RingConfig, RingNode
+from ..protocols.ring import Election as RingElection
 from ..runtime import Context, Sim
 from .probe import Probe
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 
-__all__ = ["Elected", "Election", "Ring", "check_ring"]
+__all__ = ["Elected", "Ring", "RingElection", "check_ring"]
 
 SIZE = 5
 """Nodes ``n1`` to ``n5`` in ring order: ``n1 -> n2 -> ... -> n5 -> n1``."""
@@ -46,11 +47,11 @@ class Ring(RingNode):
     Given (from ``RingNode``): ``self.id``; ``self.participant`` (taking part in an
     election); ``self.become_participant(ctx)``; ``self.pass_on(ctx, msg, subject)``
     (send ``msg`` to the next live node clockwise; ``subject`` is the id it carries);
-    ``self.become_leader(ctx)``. The messages: ``Election(candidate_id)``,
-    ``Elected(leader_id)``.
+    ``self.become_leader(ctx)``. The messages: ``RingElection(candidate_id)`` (the
+    ring's ``Election``) and ``Elected(leader_id)``.
     """
 
-    def on_election(self, msg: Election, ctx: Context) -> None:
+    def on_election(self, msg: RingElection, ctx: Context) -> None:
         """A larger id: become a participant and forward it. A smaller id: if not yet a
         participant, become one and send your own id instead; if already one, swallow
         it. Your own id: it went round unbeaten, so lead (``become_leader``) and send
@@ -65,10 +66,10 @@ class Ring(RingNode):
 class RuleProbes:
     """Node ``n3`` of five in four situations."""
 
-    larger: Probe  # Election(5) arrived
-    smaller: Probe  # Election(1) arrived, n3 not taking part
-    smaller_again: Probe  # Election(1) arrived, n3 already taking part
-    own: Probe  # Election(3), its own id, came back
+    larger: Probe  # RingElection(5) arrived
+    smaller: Probe  # RingElection(1) arrived, n3 not taking part
+    smaller_again: Probe  # RingElection(1) arrived, n3 already taking part
+    own: Probe  # RingElection(3), its own id, came back
 
 
 def play_rules(node_class: type) -> RuleProbes:
@@ -76,7 +77,7 @@ def play_rules(node_class: type) -> RuleProbes:
     members = Membership(node_names(SIZE))
     peers = [n for n in members.names if n != PROBED]
 
-    def probe(msg: Election, initiate: bool = False) -> Probe:
+    def probe(msg: RingElection, initiate: bool = False) -> Probe:
         node = node_class(PROBED, members, RingConfig(), initiate)
         driven = Probe(node, name=PROBED, peers=peers)
         driven.sent.clear()  # what started() sent is not the rule's doing
@@ -84,10 +85,10 @@ def play_rules(node_class: type) -> RuleProbes:
         return driven
 
     return RuleProbes(
-        probe(Election(5)),
-        probe(Election(1)),
-        probe(Election(1), initiate=True),
-        probe(Election(3), initiate=True),
+        probe(RingElection(5)),
+        probe(RingElection(1)),
+        probe(RingElection(1), initiate=True),
+        probe(RingElection(3), initiate=True),
     )
 
 
@@ -96,30 +97,30 @@ def judge_rules(probes: RuleProbes) -> Problem | None:
     cases: tuple[tuple[Probe, list[tuple[str, object]], str, str], ...] = (
         (
             probes.larger,
-            [("n4", Election(5))],
-            "Election(5), a larger id than n3's 3, is passed on unchanged to n4",
+            [("n4", RingElection(5))],
+            "RingElection(5), a larger id than n3's 3, is passed on unchanged to n4",
             "a larger id must travel on as it is: pass_on(ctx, msg, msg.candidate_id); "
             "forwarding any other id loses the largest one",
         ),
         (
             probes.smaller,
-            [("n4", Election(3))],
-            "Election(1), a smaller id, reaching n3 that takes no part yet: n3 sends its "
-            "own Election(3) to n4 instead",
+            [("n4", RingElection(3))],
+            "RingElection(1), a smaller id, reaching n3 that takes no part yet: n3 sends its "
+            "own RingElection(3) to n4 instead",
             "a smaller id cannot win past you: become a participant and send "
-            "Election(self.id) in its place",
+            "RingElection(self.id) in its place",
         ),
         (
             probes.smaller_again,
             [],
-            "Election(1) reaching n3, already a participant: n3 swallows it (sends nothing)",
+            "RingElection(1) reaching n3, already a participant: n3 swallows it (sends nothing)",
             "your own, larger id is already on its way round: a second copy only costs "
             "messages (check self.participant)",
         ),
         (
             probes.own,
             [("n4", Elected(3))],
-            "Election(3), n3's own id, back after a full circle: n3 leads and sends Elected(3)",
+            "RingElection(3), n3's own id, back after a full circle: n3 leads and sends Elected(3)",
             "your own id came back unbeaten: self.become_leader(ctx), then pass "
             "Elected(self.id) round the ring",
         ),
