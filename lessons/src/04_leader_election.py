@@ -58,10 +58,11 @@ sim.run(until=2.0)
 lines = timeline(sim.trace, 1.38, 1.5)
 
 # %% [markdown]
-# All four followers suspected `n5` at t=1.4 (0.35 s after its last heartbeat) and
-# asked the nodes above them; `n5` was down, so its Elections were dropped (✕). Each
+# All four followers suspected `n5` at t=1.4 (their detectors allow 0.35 s of silence
+# and are asked every 0.05 s) and asked the nodes above them; `n5` was down, so its Elections were dropped (✕). Each
 # of `n1`, `n2`, `n3` got an Answer from above; `n4` got none, waited
-# `answer_timeout` (50 ms) and announced itself. The cluster as `n1` sees it, now:
+# `answer_timeout` (50 ms) and announced itself. The cluster at t=2: `n4` leads and
+# every live follower points at it.
 
 # %%
 view = draw_cluster(sim)
