@@ -73,8 +73,10 @@ class Bully(BullyNode):
     """
 
     def start_election(self, ctx: Context) -> None:
-        """Ask every higher node, then wait ``answer_timeout`` for an Answer (the
-        timer calls ``answer_timed_out``). With nobody higher, win at once."""
+        """Ask every higher node, then wait for an Answer: set ``self.phase`` to
+        AWAITING_ANSWER and keep in ``self.election_timer`` a timer of
+        ``answer_timeout`` that calls ``answer_timed_out``. With nobody higher, win at
+        once."""
         ctx.cancel(self.heartbeat_timer)
         ctx.cancel(self.election_timer)
         self.role, self.leader = CANDIDATE, None
@@ -175,9 +177,9 @@ def judge_rules(probes: RuleProbes) -> Problem | None:
         return Problem(
             "once n4 answered, n3 waits for n4's Coordinator and does not lead",
             "n3 became leader anyway when answer_timeout passed",
-            "in on_answer, while self.phase == AWAITING_ANSWER: cancel "
-            "self.election_timer, set the phase to AWAITING_COORDINATOR and start a "
-            "timer of self.config.coordinator_timeout calling self.coordinator_timed_out",
+            "in on_answer, while self.phase == AWAITING_ANSWER (start_election sets it): "
+            "cancel self.election_timer, set the phase to AWAITING_COORDINATOR and start "
+            "a timer of self.config.coordinator_timeout calling self.coordinator_timed_out",
         )
     return None
 
