@@ -11,13 +11,17 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
 """
 
+from .bully import check_bully
 from .dedup import check_deduplication
 from .failover import check_failover
 from .follower import check_follower_detector
+from .phi import check_phi
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
+from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
+from .threshold import check_threshold
 
 __all__ = [
     "STRICT_ENV",
@@ -31,10 +35,14 @@ __all__ = [
     "Scenario",
     "ScenarioOutcome",
     "Sent",
+    "check_bully",
     "check_deduplication",
     "check_failover",
     "check_follower_detector",
+    "check_phi",
     "check_ping_pong",
+    "check_ring",
+    "check_threshold",
     "register",
     "replay",
 ]

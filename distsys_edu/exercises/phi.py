@@ -1,0 +1,353 @@
+"""Lesson 03's first exercise: compute phi, the suspicion level of the phi accrual detector.
+
+The learner writes a :class:`PhiDetector` (Hayashibara, Defago, Yared and Katayama, "The
+phi accrual failure detector", SRDS 2004, section 3; seeded and floored as Akka does).
+:func:`check_phi` puts it inside a monitor node of a seeded simulation: a sender
+heartbeats every :data:`HEARTBEAT_INTERVAL` seconds, the monitor feeds each arrival to
+``heartbeat(ctx.now)`` and asks ``phi(ctx.now)`` every :data:`ASK_EVERY` seconds. Every
+answer is compared with the library's
+:class:`~distsys_edu.protocols.detectors.PhiAccrualDetector` fed the same arrivals.
+Four scenarios:
+
+* ``never heard``: the sender is down from the start; phi must stay 0.0.
+* ``steady heartbeats``: 1 ms links, so once the two guessed intervals leave the window
+  every interval is the same: the spread is ~0 and only :data:`MIN_STD` keeps phi finite.
+* ``jittery network``: latency from 1 to 60 ms, then the sender crashes: phi grows.
+* ``sender slows down``: heartbeats every 0.1 s, then every 0.3 s; a window that keeps
+  every old interval goes on expecting 0.1 s and suspects a live sender.
+
+When an answer is wrong, the check recomputes phi the ways a plausible mistake would
+(sample variance instead of the population's, no floor on the standard deviation, a
+window that never drops old intervals, no guessed intervals) and names the mistake that
+matches.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import pairwise
+from typing import Any
+
+from ..protocols.detectors import PhiAccrualDetector
+from ..runtime import Actor, Constant, Context, LinkConfig, Sim, Uniform
+from .result import ExerciseResult
+from .runner import Exercise, Problem, Scenario, register
+
+HEARTBEAT_INTERVAL = 0.1
+"""Seconds between two heartbeats of the sender (and the first guess of an interval)."""
+
+WINDOW = 10
+"""How many of the most recent intervals the detector keeps (Hayashibara's window)."""
+
+MIN_STD = 0.01
+"""The floor on the standard deviation, in seconds (Akka's ``min-std-deviation``)."""
+
+FIRST_INTERVALS = (0.75 * HEARTBEAT_INTERVAL, 1.25 * HEARTBEAT_INTERVAL)
+"""The two guessed intervals the window starts with at the first heartbeat, as Akka
+does: a mean of one interval, a spread of a quarter of it."""
+
+ASK_EVERY = 0.025
+"""Seconds between two questions of the monitor to the detector."""
+
+SENDER, MONITOR = "sender", "monitor"
+"""The two nodes' names."""
+
+
+class PhiDetector:
+    """The phi accrual failure detector: how suspicious is the silence since the last
+    heartbeat? (Hayashibara et al. 2004, section 3; Akka's choices.)
+
+    * ``heartbeat(t)``: a heartbeat arrived at virtual time ``t``. On the first one the
+      window starts with the two guesses ``FIRST_INTERVALS``; each later one adds the
+      interval ``t - last`` to the window, which keeps only the ``WINDOW`` most recent
+      intervals (drop the oldest).
+    * ``phi(t)``: ``0.0`` if no heartbeat arrived yet. Otherwise take the mean and the
+      standard deviation of the window (divide by the number of intervals, as for a
+      whole population), raise the deviation to at least ``MIN_STD``, and return
+      ``-log10(p_later)`` where ``p_later = 0.5 * math.erfc((t - last - mean) /
+      (std * math.sqrt(2)))`` is the chance that a live sender's next heartbeat comes
+      even later than now (``math.inf`` if ``p_later`` is 0).
+    """
+
+    def __init__(self) -> None:
+        self.intervals: list[float] = []  # the window, oldest first
+        self.last: float | None = None  # when the last heartbeat arrived
+
+    def heartbeat(self, t: float) -> None:
+        raise NotImplementedError("record the arrival: seed the window, or add an interval")
+
+    def phi(self, t: float) -> float:
+        raise NotImplementedError("compute phi from the window and the silence since last")
+
+
+# -- the world: a sender, and a monitor that asks the learner's detector -------------
+
+
+@dataclass(frozen=True)
+class Ping:
+    """A heartbeat from the sender to the monitor."""
+
+    seq: int
+
+
+class Sender(Actor):
+    """Heartbeats the monitor every ``interval`` s, and every ``slow_interval`` s
+    from ``slow_after`` on."""
+
+    def __init__(self, slow_after: float | None = None, slow_interval: float = 0.3) -> None:
+        self.slow_after = slow_after
+        self.slow_interval = slow_interval
+        self.seq = 0
+
+    def started(self, ctx: Context) -> None:
+        ctx.run_later(HEARTBEAT_INTERVAL, self.beat)
+
+    def beat(self, ctx: Context) -> None:
+        """Send one heartbeat and schedule the next."""
+        self.seq += 1
+        ctx.addr(MONITOR).do_send(Ping(self.seq))
+        slow = self.slow_after is not None and ctx.now >= self.slow_after
+        ctx.run_later(self.slow_interval if slow else HEARTBEAT_INTERVAL, self.beat)
+
+
+class Monitor(Actor):
+    """Feeds each heartbeat to the learner's detector and publishes ``phi`` every
+    ``ASK_EVERY`` s; an exception other than ``NotImplementedError`` is published as
+    ``phi_error`` (text) so that the judge can say what it means."""
+
+    def __init__(self, detector_class: type) -> None:
+        self.detector_class = detector_class
+
+    def started(self, ctx: Context) -> None:
+        self.detector = self.detector_class()
+        ctx.run_interval(ASK_EVERY, self.ask)
+
+    def on_ping(self, msg: Ping, ctx: Context) -> None:
+        self._guarded(ctx, "heartbeat", self.detector.heartbeat, ctx.now)
+
+    def ask(self, ctx: Context) -> None:
+        """Publish phi now."""
+        self._guarded(ctx, "phi", self.detector.phi, ctx.now)
+
+    def _guarded(self, ctx: Context, what: str, call: Callable[[float], Any], t: float) -> None:
+        try:
+            value = call(t)
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # the judge turns it into specific feedback
+            ctx.annotate(phi_error=f"{what}({t:g}) raised {type(exc).__name__}: {exc}")
+            ctx.stop()
+            return
+        if what == "phi":
+            ctx.annotate(phi=value)
+
+
+def play(
+    latency: float | tuple[float, float],
+    sender_faults: Sequence[str],
+    until: float,
+    slow_after: float | None,
+    seed: int,
+    detector_class: type,
+) -> Sim:
+    """The sender and a monitor holding ``detector_class()``, run until ``until``."""
+    model = Constant(latency) if isinstance(latency, float) else Uniform(*latency)
+    sim = Sim(seed=seed, network=LinkConfig(latency=model), faults=sender_faults)
+    sim.spawn(SENDER, partial(Sender, slow_after))
+    sim.spawn(MONITOR, partial(Monitor, detector_class))
+    sim.run(until=until)
+    return sim
+
+
+# -- the judge: the library's detector, and the plausible mistakes ------------------
+
+
+def reference() -> PhiAccrualDetector:
+    """The library's detector with the exercise's settings: what phi should be."""
+    return PhiAccrualDetector(
+        max_samples=WINDOW, min_std=MIN_STD, first_heartbeat_estimate=HEARTBEAT_INTERVAL
+    )
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A plausible wrong way to compute phi, and what to tell a learner who made it."""
+
+    name: str
+    hint: str
+    window: int | None = WINDOW
+    min_std: float = MIN_STD
+    sample_variance: bool = False
+    guesses: tuple[float, ...] = FIRST_INTERVALS
+
+    def phi(self, arrivals: Sequence[float], t: float) -> float:
+        """Phi at ``t`` after ``arrivals``, computed with this mistake."""
+        if not arrivals:
+            return 0.0
+        intervals = [*self.guesses, *(b - a for a, b in pairwise(arrivals))]
+        if self.window is not None:
+            intervals = intervals[-self.window :]
+        if not intervals:
+            return 0.0
+        mean = statistics.fmean(intervals)
+        spread = statistics.stdev if self.sample_variance else statistics.pstdev
+        std = max(spread(intervals) if len(intervals) > 1 else 0.0, self.min_std)
+        if std == 0.0:
+            return math.inf if t - arrivals[-1] > mean else 0.0
+        late = 0.5 * math.erfc((t - arrivals[-1] - mean) / (std * math.sqrt(2.0)))
+        return math.inf if late == 0.0 else -math.log10(late)
+
+
+MISTAKES = (
+    Mistake(
+        "the sample variance",
+        "divide by the number of intervals n, not n - 1: the window is the whole "
+        "population the detector knows (statistics.pstdev, not statistics.stdev)",
+        sample_variance=True,
+    ),
+    Mistake(
+        "no minimum standard deviation",
+        "raise the standard deviation to at least MIN_STD: with very regular heartbeats "
+        "the spread is almost 0 and phi jumps from 0 to infinity in a millisecond",
+        min_std=0.0,
+    ),
+    Mistake(
+        "a window that never drops old intervals",
+        f"keep only the last WINDOW intervals: once the window holds {WINDOW}, drop the "
+        "oldest before adding a new one, or phi never learns that the heartbeats changed",
+        window=None,
+    ),
+    Mistake(
+        "no guessed intervals",
+        "on the first heartbeat, start the window with the two FIRST_INTERVALS (it has "
+        "no real interval yet)",
+        guesses=(),
+    ),
+)
+
+
+def judge(sim: Sim) -> Problem | None:
+    """Every phi the monitor published equals the library's, within rounding."""
+    detector = reference()
+    arrivals: list[float] = []
+    for e in sim.trace.events(("deliver", "annotate")):
+        if e.kind == "deliver" and e.peer == MONITOR:
+            detector.heartbeat(e.t)
+            arrivals.append(e.t)
+        elif e.kind == "deliver" or e.node != MONITOR:
+            continue
+        elif "phi_error" in e.data:
+            return _raised(e.data["phi_error"], arrivals, e.t)
+        elif "phi" in e.data:
+            problem = _compare(e.data["phi"], detector.phi(e.t), arrivals, e.t)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _compare(got: Any, want: float, arrivals: list[float], t: float) -> Problem | None:
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return Problem(
+            "phi(t) returns a number",
+            f"at t={t:g} phi returned {got!r}",
+            "return a float: -log10(p_later)",
+            at=t,
+        )
+    if _same(float(got), want):
+        return None
+    where = _situation(arrivals, t)
+    expected = f"phi={want:.4g} at t={t:g} ({where})"
+    if not arrivals:
+        return Problem(
+            expected,
+            f"phi returned {got:.4g} for a node never heard from",
+            "before the first heartbeat there is nothing to measure: return 0.0 (an "
+            "unmonitored node counts as healthy, as in Akka)",
+            at=t,
+        )
+    for mistake in MISTAKES:
+        if _same(float(got), mistake.phi(arrivals, t)):
+            return Problem(
+                expected,
+                f"phi returned {got:.4g}, which is what {mistake.name} gives",
+                mistake.hint,
+                at=t,
+            )
+    return Problem(
+        expected,
+        f"phi returned {got:.4g}",
+        "mean and standard deviation (divided by n, at least MIN_STD) of the last WINDOW "
+        "intervals, the two guesses included; then -log10(0.5 * erfc((t - last - mean) / "
+        "(std * sqrt(2))))",
+        at=t,
+    )
+
+
+def _raised(error: str, arrivals: list[float], t: float) -> Problem:
+    expected = f"phi(t) returns a number ({_situation(arrivals, t)})"
+    if not arrivals:
+        hint = "before the first heartbeat there is nothing to measure: return 0.0"
+    elif "ZeroDivisionError" in error or "math domain error" in error:
+        hint = (
+            "the spread of very regular intervals is 0 (or rounds below it): raise the "
+            "standard deviation to at least MIN_STD before dividing by it"
+        )
+    else:
+        hint = "replay the scenario and call the detector by hand to see the traceback"
+    return Problem(expected, error, hint, at=t)
+
+
+def _situation(arrivals: list[float], t: float) -> str:
+    if not arrivals:
+        return "no heartbeat heard yet"
+    count = "1 heartbeat" if len(arrivals) == 1 else f"{len(arrivals)} heartbeats"
+    return f"{count} heard, the last at t={arrivals[-1]:g}"
+
+
+def _scenario(
+    name: str,
+    latency: float | tuple[float, float],
+    faults: Sequence[str],
+    until: float,
+    seed: int,
+    slow_after: float | None = None,
+) -> Scenario:
+    return Scenario(name, partial(play, latency, tuple(faults), until, slow_after, seed), judge)
+
+
+EXERCISE = register(
+    Exercise(
+        "phi",
+        "PhiDetector",
+        (
+            _scenario("never heard", 0.001, ["0 crash sender"], until=2.0, seed=1),
+            _scenario("steady heartbeats", 0.001, [], until=3.0, seed=2),
+            _scenario("jittery network", (0.001, 0.06), ["6 crash sender"], until=8.0, seed=3),
+            _scenario("sender slows down", 0.001, [], until=8.0, seed=4, slow_after=2.0),
+        ),
+    )
+)
+
+
+def check_phi(detector_class: type, *, strict: bool | None = None) -> ExerciseResult:
+    """Check a phi accrual detector against the library's, in four simulations (lesson 03).
+
+    Args:
+        detector_class: the class you wrote (not an instance), made with no arguments.
+        strict: raise unless it passes; ``None`` reads ``DISTSYS_EDU_STRICT``.
+
+    Returns:
+        The result: a coloured box in a notebook, a few lines of text elsewhere.
+
+    Raises:
+        ExerciseFailed: strict, and it did not pass.
+    """
+    return EXERCISE.check(detector_class, strict=strict)
