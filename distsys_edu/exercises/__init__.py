@@ -16,6 +16,7 @@ from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
+from .terms import check_terms
 
 __all__ = [
     "STRICT_ENV",
@@ -31,6 +32,7 @@ __all__ = [
     "Sent",
     "check_follower_detector",
     "check_ping_pong",
+    "check_terms",
     "register",
     "replay",
 ]
