@@ -17,6 +17,7 @@ from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
 from .terms import check_terms
+from .timeouts import check_timeouts
 
 __all__ = [
     "STRICT_ENV",
@@ -33,6 +34,7 @@ __all__ = [
     "check_follower_detector",
     "check_ping_pong",
     "check_terms",
+    "check_timeouts",
     "register",
     "replay",
 ]
