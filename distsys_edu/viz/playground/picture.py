@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import matplotlib
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.figure import Figure
 
@@ -32,10 +33,13 @@ def interactive_canvas(figure: Figure) -> FigureCanvasBase:
 
     The figure is not registered with pyplot, so it never shows up twice.
     """
+    backend = matplotlib.get_backend()
     try:
         from ipympl.backend_nbagg import Canvas, FigureManager  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - ipympl is a dependency of the lab extras
         return figure.canvas
+    if matplotlib.get_backend() != backend:  # importing ipympl switches pyplot to it
+        matplotlib.use(backend)
     canvas = Canvas(figure)
     FigureManager(canvas, 0)
     canvas.header_visible = False
