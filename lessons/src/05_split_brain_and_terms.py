@@ -53,7 +53,7 @@ for protocol in ("bully", "raft"):
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
 for ax, protocol in zip(axes, runs):
     draw_cluster(runs[protocol], t=7.9, ax=ax, legend=False)
-    ax.set_title(f"{protocol} at t=7.9 (cut since t=3)")
+    ax.set_title(protocol, loc="right")
 
 # %% [markdown]
 # Both pictures show two leaders during the cut. Bully's `n4` took over on the larger
@@ -77,12 +77,14 @@ print(one_leader_among_reachable(runs["bully"].trace))
 print(one_leader_among_reachable(runs["raft"].trace), one_leader_per_term(runs["raft"].trace))
 
 # %% [markdown]
-# In Raft, `n1` stepped down the moment it heard of term 2. Watch it happen in the
-# timeline just after the heal: `n2`'s heartbeat (an `AppendEntries` of term 2) reaches
-# `n1`, which answers as a follower.
+# In Raft, `n1` stepped down the moment it heard of term 2. Watch it in the timeline just
+# after the heal: `n1` still sends its heartbeats of term 1 (`AppendEntries`); `n2`'s
+# reply carries term 2, and `n1` becomes a follower when it arrives.
 
 # %%
-timeline(runs["raft"].trace, 7.99, 8.12);
+timeline(runs["raft"].trace, 8.027, 8.031)
+for event in runs["raft"].trace.events("annotate", node="n1", since=8.0, until=8.06):
+    print(f"t={event.t:.4f} n1 is {event.data['role']} of term {event.data['term']}")
 
 # %% [markdown]
 # Try it yourself: the playground runs Bully and Raft side by side under the same seed
