@@ -11,6 +11,7 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
 """
 
+from .broken import check_fixed_protocol
 from .follower import check_follower_detector
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
@@ -31,6 +32,7 @@ __all__ = [
     "Scenario",
     "ScenarioOutcome",
     "Sent",
+    "check_fixed_protocol",
     "check_follower_detector",
     "check_ping_pong",
     "check_terms",

@@ -26,7 +26,7 @@ votes (a :class:`VoteReply` with ``granted=True`` sent to it), and who voted twi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -221,18 +221,17 @@ def judge(sim: Sim, *, elect_by: float | None = None, majority_side: int = 5) ->
     stale leaders gone, and (``elect_by``) the first ``majority_side`` nodes agreeing
     on a leader in time."""
     cluster = len(sim.nodes)
-    grants = _grants(sim)
-    for (voter, term), candidates in sorted(grants.items()):
-        if len(candidates) > 1:
-            first, second = candidates[0][1], candidates[1][1]
-            return Problem(
-                "each node grants at most one vote per term",
-                f"{voter} voted for {first} and for {second} in term {term} "
-                f"(at t={candidates[0][0]:g} and t={candidates[1][0]:g})",
-                "remember whom you voted for in this term (self.voted_for) and refuse "
-                "anyone else until a higher term comes",
-                at=candidates[1][0],
-            )
+    grants = granted_votes(sim, _is_grant)
+    double = first_double_vote(grants)
+    if double is not None:
+        voter, term, (t1, first), (t2, second) = double
+        return Problem(
+            "each node grants at most one vote per term",
+            f"{voter} voted for {first} and for {second} in term {term} (at t={t1:g} and t={t2:g})",
+            "remember whom you voted for in this term (self.voted_for) and refuse "
+            "anyone else until a higher term comes",
+            at=t2,
+        )
     need = majority(cluster)
     for t, node, term in _claims(sim):
         voters = {node} | {
@@ -291,16 +290,39 @@ def _agreed(sim: Sim, group: Sequence[str]) -> float | None:
     return None
 
 
-def _grants(sim: Sim) -> dict[tuple[str, int], list[tuple[float, str]]]:
-    """For each (voter, term): when and to whom it sent a granted vote, first distinct
-    candidates only."""
-    found: dict[tuple[str, int], list[tuple[float, str]]] = {}
-    for e in sim.trace.events("send"):
-        if isinstance(e.msg, VoteReply) and e.msg.granted and e.peer is not None:
-            cast = found.setdefault((e.msg.voter, e.msg.term), [])
-            if e.peer not in [c for _, c in cast]:
-                cast.append((e.t, e.peer))
-    return found
+def granted_votes(
+    sim: Sim, is_grant: Callable[[Any], bool]
+) -> dict[tuple[str, int], list[tuple[float, str]]]:
+    """For each (voter, term): when and to whom it gave its vote, in time order, first
+    vote for each candidate only. A candidate votes for itself when it publishes
+    ``role="candidate"`` of a term; ``is_grant(msg)`` tells a granted vote sent to
+    another node, a message with ``term`` and ``voter``."""
+    cast: dict[tuple[str, int], dict[str, float]] = {}
+    for e in sim.trace.events(("send", "annotate")):
+        if e.kind == "send" and e.peer is not None and is_grant(e.msg):
+            cast.setdefault((e.msg.voter, e.msg.term), {}).setdefault(e.peer, e.t)
+        elif e.kind == "annotate" and e.node is not None and e.data.get("role") == CANDIDATE:
+            cast.setdefault((e.node, int(e.data["term"])), {}).setdefault(e.node, e.t)
+    return {key: sorted((t, c) for c, t in votes.items()) for key, votes in cast.items()}
+
+
+DoubleVote = tuple[str, int, tuple[float, str], tuple[float, str]]
+"""``(voter, term, (t, candidate), (t, other candidate))``."""
+
+
+def first_double_vote(grants: dict[tuple[str, int], list[tuple[float, str]]]) -> DoubleVote | None:
+    """The earliest second vote a node cast in one term, from :func:`granted_votes`."""
+    doubles = [
+        (cast[1], voter, term, cast[0]) for (voter, term), cast in grants.items() if len(cast) > 1
+    ]
+    if not doubles:
+        return None
+    second, voter, term, first = min(doubles)
+    return voter, term, first, second
+
+
+def _is_grant(msg: Any) -> bool:
+    return isinstance(msg, VoteReply) and msg.granted
 
 
 def _claims(sim: Sim) -> list[tuple[float, str, int]]:

@@ -83,8 +83,9 @@ print(one_leader_among_reachable(runs["raft"].trace), one_leader_per_term(runs["
 
 # %%
 timeline(runs["raft"].trace, 8.027, 8.031)
-for event in runs["raft"].trace.events("annotate", node="n1", since=8.0, until=8.06):
-    print(f"t={event.t:.4f} n1 is {event.data['role']} of term {event.data['term']}")
+for t in (8.029, 8.030):
+    n1 = runs["raft"].snapshot(t).nodes["n1"].annotations
+    print(f"t={t}: n1 is {n1['role']} of term {n1['term']}")
 
 # %% [markdown]
 # Try it yourself: the playground runs Bully and Raft side by side under the same seed

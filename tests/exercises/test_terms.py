@@ -40,9 +40,11 @@ def test_half_the_votes_fails_on_an_even_cluster_only():
 
 def test_voting_twice_in_a_term_is_named():
     failed = failed_scenarios(check_terms(wrong.VotesTwice))
-    assert list(failed) == ["5 nodes stand at once"]
-    assert "voted for n5 and for n2 in term 1" in failed["5 nodes stand at once"].happened
-    assert "self.voted_for" in failed["5 nodes stand at once"].hint
+    assert list(failed) == ["4 nodes, cut 2|2", "5 nodes stand at once"]
+    assert failed["5 nodes stand at once"].happened == (
+        "n1 voted for n1 and for n5 in term 1 (at t=0.305317 and t=0.501839)"
+    )
+    assert "self.voted_for" in failed["4 nodes, cut 2|2"].hint
 
 
 def test_a_leader_that_never_steps_down_is_caught_after_the_heal():
