@@ -147,7 +147,8 @@ check_terms(TermsNode)
 sim = Sim(seed=1)
 raft.spawn_cluster(sim, 5)
 sim.run(until=0.4)
-timeline(sim.trace, 0, 0.4);
+timeline(sim.trace, 0, 0.4)
+plt.show()
 
 # %% [markdown]
 # ## 4. Why random timeouts?
@@ -194,7 +195,8 @@ fig, (top, bottom) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
 plot_election_times([sweep[r] for r in TOP], ax=top)
 plot_election_times([sweep[r] for r in BOTTOM], ax=bottom)
 top.set_title("more randomness (lowest timeout 150 ms)", fontsize=10)
-bottom.set_title("shorter timeouts (range as wide as the lowest)", fontsize=10);
+bottom.set_title("shorter timeouts (range as wide as the lowest)", fontsize=10)
+plt.show()
 
 # %%
 print("timeout (ms)   median   p99   split votes   unfinished")

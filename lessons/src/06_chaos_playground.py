@@ -64,7 +64,7 @@ print(model.snippet())
 sim = Sim(seed=3)
 spawn_broken(sim, 5)
 sim.run(until=2)
-draw_cluster(sim);
+picture = draw_cluster(sim)
 
 # %% [markdown]
 # ## 3. The explorer
@@ -106,10 +106,10 @@ print(violation)
 # that answers a `RequestVote` of the same term twice, to two candidates.
 
 # %%
-timeline(sim.trace, violation.t - 0.03, violation.t + 0.005);
+diagram = timeline(sim.trace, violation.t - 0.03, violation.t + 0.005)
 
 # %%
-draw_cluster(sim, violation.t);
+picture = draw_cluster(sim, violation.t)
 
 # %% [markdown]
 # ## 5. Fix it
