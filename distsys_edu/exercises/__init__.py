@@ -11,6 +11,7 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
 """
 
+from .broken import check_fixed_protocol
 from .bully import check_bully
 from .dedup import check_deduplication
 from .failover import check_failover
@@ -21,7 +22,9 @@ from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
+from .terms import check_terms
 from .threshold import check_threshold
+from .timeouts import check_timeouts
 
 __all__ = [
     "STRICT_ENV",
@@ -38,11 +41,14 @@ __all__ = [
     "check_bully",
     "check_deduplication",
     "check_failover",
+    "check_fixed_protocol",
     "check_follower_detector",
     "check_phi",
     "check_ping_pong",
     "check_ring",
+    "check_terms",
     "check_threshold",
+    "check_timeouts",
     "register",
     "replay",
 ]

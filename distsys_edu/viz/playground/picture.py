@@ -8,9 +8,11 @@ artists of :class:`~distsys_edu.viz.cluster.ClusterView` and draws once.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
+import matplotlib
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.figure import Figure
 
@@ -32,10 +34,13 @@ def interactive_canvas(figure: Figure) -> FigureCanvasBase:
 
     The figure is not registered with pyplot, so it never shows up twice.
     """
+    backend = matplotlib.get_backend()
     try:
         from ipympl.backend_nbagg import Canvas, FigureManager  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - ipympl is a dependency of the lab extras
         return figure.canvas
+    if matplotlib.get_backend() != backend:
+        switch_back(backend)
     canvas = Canvas(figure)
     FigureManager(canvas, 0)
     canvas.header_visible = False
@@ -43,6 +48,25 @@ def interactive_canvas(figure: Figure) -> FigureCanvasBase:
     canvas.toolbar_visible = False
     canvas.resizable = False
     return canvas
+
+
+INLINE_BACKENDS = ("module://matplotlib_inline.backend_inline", "inline")
+"""The notebook's default backend (figures shown as PNG when a cell ends), by its names."""
+
+
+def switch_back(backend: str) -> None:
+    """Undo the switch of pyplot's backend that importing ipympl makes.
+
+    Without this, every figure a lesson draws after showing a playground would be an
+    ipympl widget (nothing when the notebook is read without a kernel). In IPython the
+    inline backend is restored as ``%matplotlib inline`` does: ``matplotlib.use`` alone
+    would leave IPython's hook that shows figures at the end of a cell unregistered.
+    """
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is not None and backend in INLINE_BACKENDS:
+        shell.run_line_magic("matplotlib", "inline")
+    else:
+        matplotlib.use(backend)
 
 
 class Picture:
