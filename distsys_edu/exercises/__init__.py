@@ -14,6 +14,7 @@ the actor sends, schedules and publishes: a protocol rule is checked in a few li
 from .follower import check_follower_detector
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
+from .real_traces import check_step_downs, check_terms_with_two_leaders
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
 
@@ -31,6 +32,8 @@ __all__ = [
     "Sent",
     "check_follower_detector",
     "check_ping_pong",
+    "check_step_downs",
+    "check_terms_with_two_leaders",
     "register",
     "replay",
 ]
