@@ -35,7 +35,7 @@ StepDown = tuple[str | None, int, int]
 """``(node, term it led, term in which it stepped down)``."""
 
 
-def step_downs(trace: Trace) -> list[StepDown]:
+def step_downs(trace: Trace) -> list[tuple[str, int, int]]:
     """Every time a leader stepped down, in the order it happened.
 
     A leader steps down when, still running, it publishes a role other than
