@@ -14,8 +14,13 @@ A code line ``# distsys-edu: include MODULE:NAME`` is replaced by the source of 
 class or function, so the stub and the worked answer can live in
 ``distsys_edu.exercises`` (where tests check them) and read the same in the notebook.
 
-Both notebooks are executed in a fresh kernel (solutions with ``DISTSYS_EDU_STRICT=1``,
-so a worked answer that does not pass stops the build) and written with their outputs,
+The solution notebook opens with one more cell, hidden in JupyterLab (:data:`STRICT_CELL`):
+it sets ``DISTSYS_EDU_STRICT=1`` in its kernel, so that wherever it runs (this build,
+strict nbval in CI, Binder, the browser test) a worked answer that does not pass its
+check raises. The learner's notebook has no such cell: its stubs are "not attempted".
+
+Both notebooks are executed in a fresh kernel (solutions strict, so a worked answer
+that does not pass stops the build) and written with their outputs,
 without execution timestamps or version metadata, so that a rebuild of unchanged
 lessons changes no byte.
 
@@ -51,6 +56,13 @@ EXECUTE_TIMEOUT = 600  # seconds a cell may take while building
 
 _CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
 _INCLUDE = re.compile(r"^# distsys-edu: include (?P<module>[\w.]+):(?P<name>[\w.]+)\s*$")
+STRICT_CELL = (
+    "# Solutions run strict: a worked answer that does not pass its check raises.\n"
+    "import os\n\n"
+    'os.environ["DISTSYS_EDU_STRICT"] = "1"'
+)
+"""The first cell of every solution notebook (its input hidden in JupyterLab)."""
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -165,10 +177,18 @@ def notebooks(source: Path) -> tuple[NotebookNode, NotebookNode]:
     def notebook(leave_out: str) -> NotebookNode:
         nb = nbformat.v4.new_notebook()
         nb.cells = [c.to_node(stem) for c in cells if leave_out not in c.tags]
+        if leave_out == EXERCISE:
+            nb.cells.insert(0, _strict_cell(stem))
         nb.metadata = _metadata()
         return nb
 
     return notebook(SOLUTION), notebook(EXERCISE)
+
+
+def _strict_cell(stem: str) -> NotebookNode:
+    node = nbformat.v4.new_code_cell(STRICT_CELL, id=f"{stem}-strict")
+    node.metadata["jupyter"] = {"source_hidden": True}
+    return node
 
 
 def targets(root: Path, stem: str) -> tuple[Path, Path]:

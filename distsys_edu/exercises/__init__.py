@@ -19,6 +19,7 @@ from .follower import check_follower_detector
 from .phi import check_phi
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
+from .real_traces import check_step_downs, check_terms_with_two_leaders
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
@@ -46,7 +47,9 @@ __all__ = [
     "check_phi",
     "check_ping_pong",
     "check_ring",
+    "check_step_downs",
     "check_terms",
+    "check_terms_with_two_leaders",
     "check_threshold",
     "check_timeouts",
     "register",

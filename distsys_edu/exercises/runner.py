@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
+from types import FunctionType, TracebackType
 from typing import Any
 
 from ..runtime import Failure, Sim, failures_reported_elsewhere
@@ -41,6 +41,9 @@ STRICT_ENV = "DISTSYS_EDU_STRICT"
 """Set to ``1`` to make every check raise unless it passed (``0`` or unset: never)."""
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+_WRITES: dict[str, type] = {"class": type, "function": FunctionType}
+"""What a learner may hand to a check, by what the exercise asks them to write."""
 
 NOT_ATTEMPTED_HINT = "write the parts that raise NotImplementedError, then run this check again"
 
@@ -90,16 +93,21 @@ class Exercise:
         name: the exercise's name (what :func:`replay` and the grader know it by).
         role: what the learner writes, e.g. ``"Pinger"`` (used in messages).
         scenarios: run in this order, every one every time.
+        writes: ``"class"`` (an actor class) or ``"function"`` (e.g. one that reads
+            a trace): what :meth:`check` must be given.
     """
 
     name: str
     role: str
     scenarios: tuple[Scenario, ...]
+    writes: str = "class"
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.scenarios]
         if not names or len(set(names)) != len(names):
             raise invalid("scenarios", names, "must be at least one, with distinct names")
+        if self.writes not in _WRITES:
+            raise invalid("writes", self.writes, f"must be one of {', '.join(_WRITES)}")
 
     def scenario(self, name: str) -> Scenario:
         """The scenario called ``name``.
@@ -118,7 +126,8 @@ class Exercise:
         """Run every scenario with ``learner_class`` and collect the outcomes.
 
         Args:
-            learner_class: the class the learner wrote (not an instance).
+            learner_class: the class (or, for ``writes="function"``, the function)
+                the learner wrote; not an instance, not a call's result.
             strict: raise unless passed; ``None`` reads :data:`STRICT_ENV`.
 
         Returns:
@@ -129,7 +138,7 @@ class Exercise:
             InvalidArgument: ``strict`` (or :data:`STRICT_ENV`) is not a yes/no.
         """
         is_strict = strict_mode(strict)
-        if isinstance(learner_class, type):
+        if isinstance(learner_class, _WRITES[self.writes]):
             outcomes = [self._run(scenario, learner_class) for scenario in self.scenarios]
         else:
             outcomes = [self._not_a_class(learner_class)]
@@ -141,12 +150,12 @@ class Exercise:
         return ScenarioOutcome(
             "calling the check",
             ERROR,
-            expected=f"the class you wrote ({self.role})",
+            expected=f"the {self.writes} you wrote ({self.role})",
             happened=f"it was given {'an instance of ' if what != 'NoneType' else ''}{what}",
-            hint=f"pass the class itself: {self.role}, not {self.role}()",
+            hint=f"pass the {self.writes} itself: {self.role}, not {self.role}()",
         )
 
-    def _run(self, scenario: Scenario, learner_class: type) -> ScenarioOutcome:
+    def _run(self, scenario: Scenario, learner_class: Any) -> ScenarioOutcome:
         replay_code = (
             "from distsys_edu.exercises import replay\n"
             f"{scenario.returns} = replay({self.name!r}, {scenario.name!r}, "

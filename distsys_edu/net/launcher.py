@@ -1,8 +1,8 @@
 """The launcher: start a cluster of node processes, break it, watch it, end it.
 
 >>> with Cluster.up("raft", nodes=5, run_dir="run") as cluster:   # doctest: +SKIP
-...     cluster.wait_for_leader(timeout=10)
-...     cluster.kill(cluster.leader())
+...     leader, term = cluster.wait_for_leader(timeout=10)
+...     cluster.kill(leader)
 ...     trace = cluster.trace()
 
 Every command works on a run directory (see :mod:`.rundir`), so the command line
@@ -339,6 +339,38 @@ class Cluster:
             NetError: it did not within ``timeout`` seconds.
         """
         wait_until(lambda: condition(self.status()), timeout, "the cluster's status")
+
+    def wait_for_leader(
+        self, timeout: float, *, among: Iterable[str] | None = None, above_term: int = -1
+    ) -> tuple[str, int]:
+        """Wait until the cluster (or the nodes ``among``) agrees on one leader.
+
+        Agreement: exactly one of those nodes that is up says it leads, in a term
+        above ``above_term``, and every other one that is up names it as its leader.
+        Paused and dead nodes are left out, as they cannot answer.
+
+        Returns:
+            The leader's name and its term.
+
+        Raises:
+            NetError: no such agreement within ``timeout`` seconds (real ones).
+        """
+        chosen = set(self.config.nodes if among is None else among)
+        for name in chosen:
+            self._check_node(name)
+        found: list[tuple[str, int]] = []
+
+        def agreed(statuses: list[NodeStatus]) -> bool:
+            up = [s for s in statuses if s.state == "up" and s.name in chosen]
+            leaders = [s for s in up if s.role == "leader"]
+            if len(leaders) != 1 or leaders[0].term is None or leaders[0].term <= above_term:
+                return False
+            leader = leaders[0]
+            found[:] = [(leader.name, leader.term)]
+            return all(s.leader == leader.name for s in up if s is not leader)
+
+        self.wait_for(agreed, timeout)
+        return found[0]
 
     def trace(self) -> Trace:
         """The merged trace of every node and the launcher (see :mod:`.merge`)."""

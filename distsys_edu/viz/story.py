@@ -104,8 +104,9 @@ def entries(trace: Trace) -> list[Entry]:
             views[node] = {}
             verb = {"crash": "CRASHES", "restart": "restarts", "stop": "stops"}[kind]
             found.append(Entry(t, node, (verb,)))
-        elif kind == "pause":
-            found.append(Entry(t, node, (f"pauses for {data['duration']:g} s",)))
+        elif kind == "pause":  # a real cluster's pause lasts until resumed: no duration
+            length = f" for {data['duration']:g} s" if data else ""
+            found.append(Entry(t, node, (f"pauses{length}",)))
         elif kind == "resume":
             found.append(Entry(t, node, ("resumes",)))
         elif kind == "partition":

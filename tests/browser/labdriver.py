@@ -95,6 +95,11 @@ def lab_server(notebooks: list[Path], workdir: Path) -> Iterator[LabServer]:
     for notebook in notebooks:
         shutil.copy(notebook, root / notebook.name)
     settings = workdir / "settings"
+    # Render every cell, not only those in view (JupyterLab 4's default "windowing"
+    # leaves off-screen cells without prompts, and run_all_cells reads the prompts).
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
     token, port = secrets.token_hex(16), free_port()
     command = [
         sys.executable,

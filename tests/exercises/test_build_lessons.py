@@ -41,9 +41,9 @@ def test_a_changed_source_is_reported(tmp_path):
     source = tmp_path / "src" / "00_example.py"
     source.write_text(source.read_text().replace("check_ping_pong(Pinger)", "print(1)"))
     found = builder.differences(source, tmp_path)
-    assert found == [
-        f"{tmp_path / name}: differs from 00_example.py (cell 4); run tools/build_lessons.py"
-        for name in ("00_example.ipynb", "solutions/00_example.ipynb")
+    assert found == [  # the solution notebook opens with the strict cell
+        f"{tmp_path / name}: differs from 00_example.py (cell {n}); run tools/build_lessons.py"
+        for name, n in (("00_example.ipynb", 4), ("solutions/00_example.ipynb", 5))
     ]
 
 
@@ -111,3 +111,25 @@ def test_check_command_and_unknown_lesson(capsys):
     assert builder.main(["--root", str(FIXTURE), "--check"]) == 0
     assert builder.main(["--root", str(FIXTURE), "nope"]) == 2
     assert "no lesson source nope" in capsys.readouterr().err
+
+
+def test_solution_notebooks_run_strict_and_learners_do_not(monkeypatch):
+    """The solution notebook's hidden first cell turns strict mode on in its kernel."""
+    learner, solution = builder.notebooks(FIXTURE / "src" / "00_example.py")
+    first = solution.cells[0]
+    assert first.source == builder.STRICT_CELL and first.metadata.jupyter.source_hidden
+    assert "DISTSYS_EDU_STRICT" not in "\n".join(c.source for c in learner.cells)
+    assert len(solution.cells) == len(learner.cells) + 1
+    monkeypatch.setenv("DISTSYS_EDU_STRICT", "0")
+    exec(first.source, {})
+    from distsys_edu.exercises.runner import strict_mode
+
+    assert strict_mode(None) is True
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "lessons" / "solutions").glob("*.ipynb")), ids=lambda p: p.name
+)
+def test_every_committed_solution_notebook_opens_strict(path):
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.source == builder.STRICT_CELL, f"{path.name}: rebuild with tools/build_lessons.py"
