@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import check_time, invalid
 
 if TYPE_CHECKING:
-    from .world import ReplyCallback, Resident, TimeoutCallback, World
+    from .world import Named, ReplyCallback, Resident, TimeoutCallback, World
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Addr:
 
     __slots__ = ("_node", "_world")
 
-    def __init__(self, world: World, node: Resident) -> None:
+    def __init__(self, world: World, node: Named) -> None:
         self._world = world
         self._node = node
 

@@ -158,6 +158,7 @@ class Core:
 
     def _drop(self, env: Envelope, reason: str) -> None:
         """Count and record that ``env`` will never arrive, and why."""
-        self.trace.drop_counts[DROP_REASONS.index(reason)] += 1
+        why = DROP_REASONS.index(reason)
+        self.trace.drop_counts[why] += 1
         self._kind_counts[DROP] += 1
-        self._log_message(self.trace.drop_code(reason), env, math.nan)
+        self._log_message(DROP, env, why)  # a drop is due nowhere: ROW keeps the reason there

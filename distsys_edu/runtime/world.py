@@ -21,8 +21,15 @@ if TYPE_CHECKING:  # type-only: these classes are built on the interfaces below
     from .address import Addr, Request
 
 
-class Resident(Protocol):
-    """One node as its ``Context``, its ``Addr`` and its timers see it.
+class Named(Protocol):
+    """A node as its ``Addr`` sees it: a name (the world knows the rest)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class Resident(Named, Protocol):
+    """The node an actor runs on, as its ``Context`` and its timers see it.
 
     Attributes:
         name: the node's name.
@@ -30,9 +37,6 @@ class Resident(Protocol):
             incarnation is stale and never fires.
         storage: the node's persistent storage (its disk).
     """
-
-    @property
-    def name(self) -> str: ...
 
     @property
     def incarnation(self) -> int: ...
