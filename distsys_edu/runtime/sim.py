@@ -26,14 +26,10 @@ from .fault_control import FaultControl
 from .faults import Fault
 from .heap import RUN_TIMER, TIMER_DUE
 from .network import LinkConfig
-from .node import NODE_STATES
 from .snapshot import Snapshot, snapshot_at
 
 if TYPE_CHECKING:
     from .world import World
-
-__all__ = ["NODE_STATES", "Sim"]
-
 
 class Sim(FaultControl):
     """A deterministic world of actors on a simulated network.
