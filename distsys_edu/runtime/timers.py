@@ -11,7 +11,6 @@ incarnation stale: it is skipped when it comes up, never searched for.
 from __future__ import annotations
 
 import math
-from typing import cast
 
 from .actor import Timer, TimerCallback
 from .heap import RUN_TIMER, TIMER_DUE
@@ -42,7 +41,7 @@ class Timers(Lifecycle):
         if timer.every is not None:
             timer.fired += 1
             self._push(timer.due(), TIMER_DUE, timer)
-        node = cast(Node, timer.node)  # the Sim made it with one of its Node records
+        node: Node = timer.node  # type: ignore[assignment]  # the Sim's timers have Nodes
         if timer.backlogged or timer.last_run == self.now:
             return  # it waits to run once on resume, or ran overdue just now: that covers it
         if node.status is PAUSED:  # an overdue timer runs once on resume, not once a tick
@@ -54,7 +53,7 @@ class Timers(Lifecycle):
     def _run_timer(self, timer: Timer) -> None:
         """Run ``timer``'s callback now as its node's code (unless it went stale or paused)."""
         timer.backlogged = False
-        node = cast(Node, timer.node)
+        node: Node = timer.node  # type: ignore[assignment]
         if not timer.active:
             return
         if node.status is PAUSED:  # paused again before its overdue run came up
