@@ -31,6 +31,7 @@ from .snapshot import Snapshot, snapshot_at
 if TYPE_CHECKING:
     from .world import World
 
+
 class Sim(FaultControl):
     """A deterministic world of actors on a simulated network.
 
