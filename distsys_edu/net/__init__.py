@@ -9,15 +9,13 @@ read like a simulated one.
 from .codec import REFUSALS, MessageCodec, Refused
 from .launcher import Cluster, NetError, NodeStatus
 from .merge import merged_trace
-from .node import NetAddr, NetContext, NetNode
+from .node import NetNode
 from .wire import ReplayGuard, seal, unseal
 
 __all__ = [
     "REFUSALS",
     "Cluster",
     "MessageCodec",
-    "NetAddr",
-    "NetContext",
     "NetError",
     "NetNode",
     "NodeStatus",

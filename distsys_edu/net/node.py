@@ -1,7 +1,9 @@
 """One node as an operating-system process: the same Actor, on asyncio and UDP.
 
-A :class:`NetNode` gives its actor a :class:`NetContext` with the simulator's
-interface, delivers authenticated datagrams to the actor's handlers (found with
+A :class:`NetNode` implements the runtime's ``World`` interface
+(``distsys_edu/runtime/world.py``), so its actor gets the simulator's own
+``Context`` and ``Addr`` classes, talking to this process instead of a Sim. It
+delivers authenticated datagrams to the actor's handlers (found with
 the runtime's ``find_handler``), runs timers on the event loop, and writes the
 node's trace rows (with Lamport clocks) for :mod:`.merge` to join.
 
@@ -32,7 +34,7 @@ import socket
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from ..protocols.registry import get_protocol
 from ..runtime import (
@@ -47,15 +49,12 @@ from ..runtime import (
     check_message,
 )
 from ..runtime.actor import TimerCallback, find_handler
-from ..runtime.errors import check_time, invalid
+from ..runtime.errors import invalid
 from ..runtime.trace import encode_value
 from .codec import REFUSALS, MessageCodec, Refused, protocol_message_types
 from .rundir import RunDir, cluster_clock, write_private
 from .storage import PersistentStorage
 from .wire import CONTROL, ReplayGuard, seal, unseal
-
-if TYPE_CHECKING:
-    from ..runtime.sim import Node
 
 HOUSEKEEPING = 0.1
 """Seconds between two writes of the status file (when something changed)."""
@@ -111,121 +110,13 @@ def cluster_factories(
     return factories.factories
 
 
-class NetAddr(Addr):
-    """The address of a node of the cluster; compares by name."""
+class Peer:
+    """A node of the cluster as an ``Addr`` here sees it: its name."""
 
-    __slots__ = ("_name", "_net")
+    __slots__ = ("name",)
 
-    def __init__(self, net: NetNode, name: str) -> None:
-        self._net = net
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        """The node's name."""
-        return self._name
-
-    @property
-    def __sim_address__(self) -> str:  # how traces and datagrams encode an address
-        return self._name
-
-    def do_send(self, msg: Any) -> None:
-        """Send ``msg`` in one datagram and forget it."""
-        self._net.send(self._name, msg)
-
-    def try_send(self, msg: Any) -> None:
-        """Send like :meth:`do_send`: a real network cannot tell that the recipient is down."""
-        self._net.send(self._name, msg)
-
-    def send(
-        self,
-        msg: Any,
-        *,
-        timeout: float,
-        on_reply: Callable[[Any, Context | None], Any] | None = None,
-        on_timeout: Callable[[Context | None], Any] | None = None,
-    ) -> Request:
-        """Request-reply, as in the simulator, with ``timeout`` in real seconds."""
-        timeout = check_time("timeout", timeout, positive=True)
-        return self._net.request(self._name, msg, timeout, on_reply, on_timeout)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, NetAddr) and other._name == self._name
-
-    def __hash__(self) -> int:
-        return hash(("NetAddr", self._name))
-
-    def __repr__(self) -> str:
-        return f"NetAddr({self._name!r})"
-
-
-class NetContext(Context):
-    """The simulator's :class:`~distsys_edu.runtime.Context`, on a real network."""
-
-    __slots__ = ("_net",)
-
-    def __init__(self, net: NetNode) -> None:  # no Sim behind it: nothing of the base to set
-        self._net = net
-        self.rng = random.Random(f"{net.config.seed}/node/{net.name}/{net.incarnation}")
-
-    @property
-    def name(self) -> str:
-        """This node's name."""
-        return self._net.name
-
-    @property
-    def address(self) -> Addr:
-        """This actor's own address."""
-        return self._net.addr(self._net.name)
-
-    @property
-    def now(self) -> float:
-        """When the current callback began: seconds since the cluster started."""
-        return self._net.now
-
-    @property
-    def storage(self) -> dict[str, Any]:
-        """The node's persistent storage: a dict kept in a JSON file."""
-        return self._net.storage
-
-    @property
-    def incarnation(self) -> int:
-        """How many times this node's process was started before this one."""
-        return self._net.incarnation
-
-    def addr(self, name: str) -> Addr:
-        """The address of node ``name``. Raises ``UnknownNode`` if it is not in the cluster."""
-        return self._net.addr(name)
-
-    def peers(self) -> list[str]:
-        """The names of every other node, in the cluster's order."""
-        return [n for n in self._net.config.nodes if n != self._net.name]
-
-    def run_later(self, after: float, callback: TimerCallback) -> Timer:
-        """Call ``callback(ctx)`` once, ``after`` seconds from now."""
-        after = check_time("after", after)
-        return self._net.start_timer(callback, self._net.now + after, None)
-
-    def run_interval(self, every: float, callback: TimerCallback) -> Timer:
-        """Call ``callback(ctx)`` every ``every`` seconds, without drift."""
-        every = check_time("every", every, positive=True)
-        return self._net.start_timer(callback, self._net.now, every)
-
-    def cancel(self, timer: Timer | None) -> None:
-        """Cancel a timer (``None`` or an already-fired one is fine)."""
-        if timer is not None:
-            timer.cancelled = True
-            handle = self._net.handles.pop(timer, None)
-            if handle is not None:
-                handle.cancel()
-
-    def stop(self) -> None:
-        """Stop this actor: ``stopped(ctx)`` runs, then the process exits."""
-        self._net.stop_actor()
-
-    def annotate(self, **state: Any) -> None:
-        """Publish this node's view to its trace and status file (``None`` removes a key)."""
-        self._net.annotate(state)
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
 class NetNode(asyncio.DatagramProtocol):
@@ -254,6 +145,7 @@ class NetNode(asyncio.DatagramProtocol):
         if name not in self.config.ports:
             raise invalid("node", name, f"must be one of {', '.join(self.config.nodes)}")
         self.name = name
+        self.seed = self.config.seed
         self.incarnation = incarnation
         self.parent = parent
         self.dir_inode = run.path.stat().st_ino
@@ -265,7 +157,7 @@ class NetNode(asyncio.DatagramProtocol):
         self.storage = PersistentStorage(run.node_file(name, "storage.json"))
         self.guard = ReplayGuard(listening_since)
         self.where = {n: (config.host, port) for n, port in config.ports.items()}
-        self.addresses = {n: NetAddr(self, n) for n in config.nodes}
+        self.addresses = {n: Addr(self, Peer(n)) for n in config.nodes}
         self.now = cluster_clock(config.start)
         self.lamport = 0
         self.seq = 0
@@ -283,7 +175,7 @@ class NetNode(asyncio.DatagramProtocol):
         self.status = "up"
         self.dirty = True
         self.rounds = 0
-        self.ctx = NetContext(self)
+        self.ctx = Context(self, self)
         self.actor: Actor | None = None
         self.transport: asyncio.DatagramTransport | None = None
         self.done: asyncio.Future[int] | None = None
@@ -377,8 +269,8 @@ class NetNode(asyncio.DatagramProtocol):
         self.trace_file.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
         return self.lamport
 
-    def annotate(self, state: dict[str, Any]) -> None:
-        """``ctx.annotate``: update the published view and record it."""
+    def _annotate(self, node: NetNode, state: dict[str, Any]) -> None:
+        """``ctx.annotate`` (World): update the published view and record it."""
         for key, value in state.items():
             if value is None:
                 self.annotations.pop(key, None)
@@ -413,8 +305,8 @@ class NetNode(asyncio.DatagramProtocol):
             self.record("crash")
             self.finish(1)
 
-    def stop_actor(self) -> None:
-        """``ctx.stop``: ``stopped(ctx)`` runs, timers end, the process exits with 0."""
+    def _stop(self, node: NetNode) -> None:
+        """``ctx.stop`` (World): ``stopped(ctx)`` runs, timers end, the process exits with 0."""
         if self.status != "up" or self.actor is None:
             return
         self.status = "stopped"
@@ -428,11 +320,20 @@ class NetNode(asyncio.DatagramProtocol):
 
     # -- timers ------------------------------------------------------------------
 
-    def start_timer(self, callback: TimerCallback, start: float, every: float | None) -> Timer:
-        """A timer due at ``start`` (one-shot) or every ``every`` from ``start``."""
-        timer = Timer(cast("Node", self), callback, start, every, self.now)
+    def _start_timer(
+        self, node: NetNode, callback: TimerCallback, start: float, every: float | None
+    ) -> Timer:
+        """A timer due at ``start`` (one-shot) or every ``every`` from ``start`` (World)."""
+        timer = Timer(node, callback, start, every, self.now)
         self.schedule(timer)
         return timer
+
+    def _cancel_timer(self, timer: Timer) -> None:
+        """``ctx.cancel`` (World): the timer never fires, and leaves the event loop."""
+        timer.cancelled = True
+        handle = self.handles.pop(timer, None)
+        if handle is not None:
+            handle.cancel()
 
     def schedule(self, timer: Timer) -> None:
         """Put ``timer``'s next firing on the event loop (its clock is the monotonic one)."""
@@ -455,14 +356,27 @@ class NetNode(asyncio.DatagramProtocol):
 
     # -- sending -----------------------------------------------------------------
 
-    def addr(self, name: str) -> NetAddr:
-        """The address of node ``name``."""
+    @property
+    def nodes(self) -> list[str]:
+        """Every node of the cluster, in the cluster's order (World)."""
+        return list(self.config.nodes)
+
+    def addr(self, name: str) -> Addr:
+        """The address of node ``name`` (World)."""
         found = self.addresses.get(name)
         if found is None:
             raise UnknownNode(
                 f"node={name!r} is not allowed: no such node (known: {', '.join(self.where)})"
             )
         return found
+
+    def _send(self, dst: Peer, msg: Any, request_id: int = 0) -> None:
+        """``addr.do_send`` (World): see :meth:`send`."""
+        self.send(dst.name, msg, request_id)
+
+    def _try_send(self, dst: Peer, msg: Any) -> None:
+        """``addr.try_send`` (World): sends like ``do_send``; a real network has no oracle."""
+        self.send(dst.name, msg)
 
     def send(self, dst: str, msg: Any, request_id: int = 0) -> None:
         """Send ``msg`` to ``dst``: to itself at once, else in one datagram unless filtered."""
@@ -500,15 +414,15 @@ class NetNode(asyncio.DatagramProtocol):
         self.dirty = True
         self.record("drop", node=src, peer=dst, mid=mid, reason=reason)
 
-    def request(
+    def _request(
         self,
-        dst: str,
+        dst: Peer,
         msg: Any,
         timeout: float,
         on_reply: Callable[[Any, Context | None], Any] | None,
         on_timeout: Callable[[Context | None], Any] | None,
     ) -> Request:
-        """``addr.send``: send ``msg`` and wait up to ``timeout`` seconds for the reply."""
+        """``addr.send`` (World): send ``msg``, wait ``timeout`` real seconds for the reply."""
         self.next_request += 1
         request = Request(self.next_request, None, on_reply, on_timeout)
 
@@ -519,9 +433,9 @@ class NetNode(asyncio.DatagramProtocol):
                 if on_timeout is not None:
                     on_timeout(ctx)
 
-        request.timer = self.start_timer(request_timeout, self.now + timeout, None)
+        request.timer = self._start_timer(self, request_timeout, self.now + timeout, None)
         self.requests[request.id] = request
-        self.send(dst, msg, request.id)
+        self.send(dst.name, msg, request.id)
         return request
 
     # -- receiving ---------------------------------------------------------------

@@ -20,7 +20,8 @@ from .errors import (
 from .faults import Fault, FaultSchedule
 from .messages import check_message
 from .network import Constant, LinkConfig, LogNormal, Network, Uniform
-from .sim import NODE_STATES, Sim
+from .node import NODE_STATES
+from .sim import Sim
 from .snapshot import InFlight, NodeView, Snapshot, snapshot_at
 from .supervisor import Failure, HandlerFailureWarning, Supervisor, failures_reported_elsewhere
 from .trace import DROP_REASONS, KINDS, Event, MessageRecord, Trace

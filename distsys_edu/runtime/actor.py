@@ -24,7 +24,7 @@ from .messages import frozen
 
 if TYPE_CHECKING:
     from .address import Addr
-    from .sim import Node, Sim
+    from .world import Resident, World
 
 
 class Actor:
@@ -82,7 +82,7 @@ class Timer:
 
     def __init__(
         self,
-        node: Node,
+        node: Resident,
         callback: TimerCallback,
         start: float,
         every: float | None,
@@ -125,17 +125,24 @@ class Timer:
 class Context:
     """What an actor may do to the world. One per node incarnation.
 
+    It asks the world through the :class:`~distsys_edu.runtime.world.World`
+    interface only (the Sim, or a real-network node, implements it).
+
+    Args:
+        world: the world the actor lives in.
+        node: the world's record of this node.
+
     Attributes:
-        rng: this incarnation's random generator, seeded from the Sim's seed,
+        rng: this incarnation's random generator, seeded from the world's seed,
             the node's name and its incarnation number (stable across processes).
     """
 
-    __slots__ = ("_node", "_sim", "rng")
+    __slots__ = ("_node", "_world", "rng")
 
-    def __init__(self, sim: Sim, node: Node) -> None:
-        self._sim = sim
+    def __init__(self, world: World, node: Resident) -> None:
+        self._world = world
         self._node = node
-        self.rng = random.Random(f"{sim.seed}/node/{node.name}/{node.incarnation}")
+        self.rng = random.Random(f"{world.seed}/node/{node.name}/{node.incarnation}")
 
     @property
     def name(self) -> str:
@@ -145,12 +152,12 @@ class Context:
     @property
     def address(self) -> Addr:
         """This actor's own address."""
-        return self._node.addr
+        return self._world.addr(self._node.name)
 
     @property
     def now(self) -> float:
         """The current virtual time in seconds."""
-        return self._sim.now
+        return self._world.now
 
     @property
     def storage(self) -> dict[str, Any]:
@@ -164,16 +171,16 @@ class Context:
 
     def addr(self, name: str) -> Addr:
         """The address of node ``name``. Raises ``UnknownNode`` if none was spawned."""
-        return self._sim.addr(name)
+        return self._world.addr(name)
 
     def peers(self) -> list[str]:
         """The names of every other node in the Sim, in spawn order."""
-        return [n for n in self._sim.nodes if n != self._node.name]
+        return [n for n in self._world.nodes if n != self._node.name]
 
     def run_later(self, after: float, callback: TimerCallback) -> Timer:
         """Call ``callback(ctx)`` once, ``after`` seconds of virtual time from now."""
         after = check_time("after", after)
-        return self._sim._start_timer(self._node, callback, self._sim.now + after, None)
+        return self._world._start_timer(self._node, callback, self._world.now + after, None)
 
     def run_interval(self, every: float, callback: TimerCallback) -> Timer:
         """Call ``callback(ctx)`` every ``every`` seconds; the first call is ``every`` from now.
@@ -185,7 +192,7 @@ class Context:
                 nearly so, and the timer would never let time advance.
         """
         every = check_time("every", every, positive=True)
-        now = self._sim.now
+        now = self._world.now
         resolution = math.ulp(max(now, 1.0))
         if every < resolution:
             raise invalid(
@@ -194,7 +201,7 @@ class Context:
                 f"must be at least {resolution!r} s at now={now!r}: a smaller interval is "
                 "lost to rounding and its timer would never let virtual time advance",
             )
-        return self._sim._start_timer(self._node, callback, now, every)
+        return self._world._start_timer(self._node, callback, now, every)
 
     def cancel(self, timer: Timer | None) -> None:
         """Cancel a timer (``None`` or an already-fired one is fine).
@@ -207,11 +214,11 @@ class Context:
             return
         if not isinstance(timer, Timer):
             raise invalid("timer", timer, "must be a Timer from run_later/run_interval, or None")
-        timer.cancelled = True
+        self._world._cancel_timer(timer)
 
     def stop(self) -> None:
         """Stop this actor for good: ``stopped(ctx)`` runs, timers end, later mail is dropped."""
-        self._sim._stop(self._node)
+        self._world._stop(self._node)
 
     def annotate(self, **state: Any) -> None:
         """Publish this node's local view (role, term, leader...) to the trace and pictures.
@@ -220,7 +227,7 @@ class Context:
         is published cannot change afterwards: a list is kept as a tuple, a set as
         a frozenset, a dict as a copy (see ``messages.frozen``).
         """
-        self._sim._annotate(self._node, {key: frozen(value) for key, value in state.items()})
+        self._world._annotate(self._node, {key: frozen(value) for key, value in state.items()})
 
 
 def handler_name(message_type: type) -> str:

@@ -18,19 +18,13 @@ the world outside every actor (your notebook), which no partition cuts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
-from .errors import SendError, check_time, invalid
-from .heap import ARRIVE
-from .messages import check_message
-from .trace import ROW, SEND
+from .errors import check_time, invalid
 
 if TYPE_CHECKING:
-    from .actor import Context
-    from .sim import Node, Sim
+    from .world import Named, ReplyCallback, Resident, TimeoutCallback, World
 
 
 @dataclass(frozen=True)
@@ -66,9 +60,9 @@ class Request:
     def __init__(
         self,
         request_id: int,
-        node: Node | None,
-        on_reply: Callable[[Any, Context | None], Any] | None,
-        on_timeout: Callable[[Context | None], Any] | None,
+        node: Resident | None,
+        on_reply: ReplyCallback | None,
+        on_timeout: TimeoutCallback | None,
     ) -> None:
         self.id = request_id
         self.node = node
@@ -94,13 +88,18 @@ class Addr:
     """The address of one node. Put it in messages, compare it, send to it.
 
     It stays valid across crashes and restarts: it names the node, not one
-    incarnation of it.
+    incarnation of it. Sending asks the world through its
+    :class:`~distsys_edu.runtime.world.World` interface.
+
+    Args:
+        world: the world the node lives in.
+        node: the world's record of the node.
     """
 
-    __slots__ = ("_node", "_sim")
+    __slots__ = ("_node", "_world")
 
-    def __init__(self, sim: Sim, node: Node) -> None:
-        self._sim = sim
+    def __init__(self, world: World, node: Named) -> None:
+        self._world = world
         self._node = node
 
     @property
@@ -114,39 +113,19 @@ class Addr:
 
     def do_send(self, msg: Any) -> None:
         """Send ``msg`` and forget it. Nothing is raised if it is lost."""
-        sim, dst, msg_type = self._sim, self._node, type(msg)
-        src, delay, by_type = sim._current, sim.network.fast_delay, sim._sent_by_type
-        if delay is None or src is dst or msg_type not in by_type:
-            sim._send(dst, msg, 0)  # the general path: faults, self-sends, a new type
-            return
-        # The common case, written out here because one more call per message
-        # would cost more than the work: count, number, schedule, record.
-        by_type[msg_type] += 1
-        msg_id, now = sim._next_msg_id(), sim.now
-        heappush(sim._heap, (now + delay, sim._next_seq(), ARRIVE, (msg_id, src, dst, msg, 0)))
-        if sim._full:  # Trace.record, inlined
-            code = SEND | src.out_code | dst.in_code
-            sim._add_row(ROW.pack(now, code, msg_id, now + delay))
-            sim._add_object(msg)
+        self._world._send(self._node, msg)
 
     def try_send(self, msg: Any) -> None:
         """Send ``msg``, or raise :class:`SendError` if the recipient is not running now."""
-        check_message(msg)
-        status = self._node.status
-        if status not in ("up", "paused"):
-            self._sim._send_error(self._node, msg, status)
-            raise SendError(
-                f"try_send({type(msg).__name__}) to {self.name!r} failed: the node is {status}"
-            )
-        self._sim._send(self._node, msg, 0)
+        self._world._try_send(self._node, msg)
 
     def send(
         self,
         msg: Any,
         *,
         timeout: float,
-        on_reply: Callable[[Any, Context | None], Any] | None = None,
-        on_timeout: Callable[[Context | None], Any] | None = None,
+        on_reply: ReplyCallback | None = None,
+        on_timeout: TimeoutCallback | None = None,
     ) -> Request:
         """Send a request; its handler's return value comes back as the reply.
 
@@ -168,7 +147,7 @@ class Addr:
         for param, callback in (("on_reply", on_reply), ("on_timeout", on_timeout)):
             if callback is not None and not callable(callback):
                 raise invalid(param, callback, "must be a function or None")
-        return self._sim._request(self._node, msg, timeout, on_reply, on_timeout)
+        return self._world._request(self._node, msg, timeout, on_reply, on_timeout)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Addr) and other._node is self._node

@@ -12,8 +12,8 @@ they mean: ``Heartbeat``, ``RequestVote``, ``VoteGranted``.
 
 What the check costs: the type (frozen, no field annotated as a list, dict or
 set) is checked once and remembered; the values are checked on the first send
-of each type in a Sim and on every ``try_send`` and ``send``, never on the fast
-path of ``do_send``, which stays as fast as before.
+of each type in a Sim and on every ``try_send`` and ``send``, never on every
+``do_send``, which stays as fast as before.
 
 Annotations (``ctx.annotate``) follow the same rule the friendly way: a list
 becomes a tuple, a set a frozenset and a dict a copy, see :func:`frozen`.
@@ -22,11 +22,11 @@ becomes a tuple, a set a frozenset and a dict a copy, see :func:`frozen`.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import MutableMapping, MutableSequence, MutableSet
 from typing import Any
 
+from .address import Reply
 from .errors import MessageTypeError
 
 CHECKED_TYPES: set[type] = set()
@@ -54,7 +54,7 @@ def check_message(msg: Any) -> None:
     if cls not in CHECKED_TYPES:
         _check_type(msg, cls)
         CHECKED_TYPES.add(cls)
-    if cls is not _carried_as_is():
+    if cls is not Reply:  # the runtime's own carries a handler's return value as it is
         _check_values(msg, cls.__name__)
 
 
@@ -95,14 +95,6 @@ def _check_values(value: Any, where: str) -> None:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
             _check_values(getattr(value, f.name), f"{where}.{f.name}")
-
-
-@functools.cache
-def _carried_as_is() -> type:
-    """The runtime's ``Reply``: it carries a handler's return value as it is."""
-    from .address import Reply  # address imports this module
-
-    return Reply
 
 
 def frozen(value: Any) -> Any:

@@ -16,7 +16,6 @@ same seed and code have the same digest in any process.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json
@@ -24,10 +23,10 @@ import math
 import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Any
 
 from .errors import SimError, TraceLevelError, check_instant, invalid
+from .events import Event, MessageRecord, encode_value
 
 TRACE_LEVELS = ("full", "counts")
 FORMAT = "distsys_edu.trace"
@@ -67,7 +66,8 @@ recipient was crashed or stopped when it arrived."""
 
 NODE_SHIFT, PEER_SHIFT, INDEX_MASK, KIND_MASK = 6, 29, (1 << 23) - 1, 0x3F
 ROW = struct.Struct("=4d")
-"""One event's numbers as stored: (t, code, msg_id, due) as four doubles."""
+"""One event's numbers as stored: (t, code, msg_id, due) as four doubles. A drop is
+due nowhere: its ``due`` holds the index of its reason in :data:`DROP_REASONS`."""
 
 
 def pack(kind: int, node: int, peer: int) -> int:
@@ -83,90 +83,6 @@ def unpack(packed: int) -> tuple[int, int, int]:
     """The inverse of :func:`pack`: ``(kind, node, peer)``."""
     node = ((packed >> NODE_SHIFT) & INDEX_MASK) - 1
     return packed & KIND_MASK, node, (packed >> PEER_SHIFT) - 1
-
-
-@dataclass(frozen=True)
-class MessageRecord:
-    """A message read back from a JSON-lines trace: its type name and fields."""
-
-    type: str
-    fields: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Event:
-    """One thing that happened, at virtual time ``t``.
-
-    Attributes:
-        index: position in the trace (0-based).
-        t: virtual time in seconds.
-        kind: one of :data:`KINDS`.
-        node: the node it happened at (the *sender*, for message events); ``None``
-            for the world outside any actor and for network-wide events.
-        peer: the other end (the recipient, for message events), else ``None``.
-        msg_id: the message's id for message events, else ``None``. A duplicate
-            made by the network has an id of its own.
-        msg: the message object (a :class:`MessageRecord` after import), else ``None``.
-        due: for ``send``/``duplicate``, the virtual time it is due to arrive
-            (``None`` when dropped at once).
-        reason: for ``drop``, one of :data:`DROP_REASONS`.
-        data: kind-specific details (annotations, fault arguments, timer name...).
-    """
-
-    index: int
-    t: float
-    kind: str
-    node: str | None
-    peer: str | None
-    msg_id: int | None
-    msg: Any
-    due: float | None
-    reason: str | None
-    data: Any
-
-    @property
-    def msg_type(self) -> str | None:
-        """The message's type name (works for imported traces too)."""
-        if self.msg is None:
-            return None
-        if isinstance(self.msg, MessageRecord):
-            return self.msg.type
-        return type(self.msg).__name__
-
-
-def encode_value(value: Any) -> Any:
-    """Turn a message field into JSON data, the same way in every process.
-
-    Dataclasses become ``{"type": name, "fields": {...}}`` (fields whose
-    ``repr`` is off, which are derived, are left out); tuples and lists become
-    lists; sets become sorted lists (set order depends on the hash seed);
-    anything with a ``name`` used as an address (``Addr``) becomes ``{"addr": name}``.
-    """
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    if isinstance(value, MessageRecord):
-        return {"type": value.type, "fields": value.fields}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {
-            f.name: encode_value(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.repr
-        }
-        return {"type": type(value).__name__, "fields": fields}
-    if isinstance(value, (list, tuple)):
-        return [encode_value(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((encode_value(v) for v in value), key=repr)
-    if isinstance(value, dict):
-        return {
-            str(k): encode_value(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
-        }
-    address = getattr(value, "__sim_address__", None)
-    if address is not None:
-        return {"addr": address}
-    return repr(value)
 
 
 class Trace:
@@ -193,7 +109,7 @@ class Trace:
         self.drop_counts = [0] * len(DROP_REASONS)
         self.sent_by_type: dict[type | str, int] = {}  # types live, names once imported
         # The full trace: four numbers an event in one array of doubles,
-        # (t, code, msg_id, due), where ``code`` packs the kind, the node and the
+        # (t, code, msg_id, due) (see ROW), where ``code`` packs the kind, the node and the
         # peer (see ``pack``; it fits a double exactly), and the event's object
         # (message, annotations...) in a list. A row goes in as bytes packed by
         # ROW: twice as fast as array.extend with a tuple.
@@ -217,10 +133,6 @@ class Trace:
         self._rows.frombytes(ROW.pack(t, pack(kind, node, peer), msg_id, due))
         self._obj.append(obj)
 
-    def drop_code(self, reason: str) -> int:
-        """The kind code that stores a drop for ``reason``."""
-        return len(KINDS) + DROP_REASONS.index(reason)
-
     # -- reading -----------------------------------------------------------
 
     def __len__(self) -> int:
@@ -242,19 +154,18 @@ class Trace:
             i += len(self)
         t, packed, msg_id, due = self._rows[4 * i : 4 * i + 4]
         code, node, peer = unpack(int(packed))
-        kind = "drop" if code >= len(KINDS) else KINDS[code]
-        is_message = code >= len(KINDS) or code in MESSAGE_KINDS
+        is_message, is_drop = code in MESSAGE_KINDS, code == DROP
         obj = self._obj[i]
         return Event(
             index=i,
             t=t,
-            kind=kind,
+            kind=KINDS[code],
             node=self._name(node),
             peer=self._name(peer),
             msg_id=int(msg_id) if is_message else None,
             msg=obj if is_message else None,
-            due=None if math.isnan(due) else due,
-            reason=DROP_REASONS[code - len(KINDS)] if code >= len(KINDS) else None,
+            due=None if is_drop or math.isnan(due) else due,
+            reason=DROP_REASONS[int(due)] if is_drop else None,
             data=None if is_message else obj,
         )
 
@@ -275,9 +186,7 @@ class Trace:
         self._need_full("finding events")
         wanted: set[int] = set()
         for kind in {kinds} if isinstance(kinds, str) else set(kinds):
-            if kind == "drop":
-                wanted.update(range(len(KINDS), len(KINDS) + len(DROP_REASONS)))
-            elif kind in K:
+            if kind in K:
                 wanted.add(K[kind])
             else:
                 raise invalid("kind", kind, f"must be one of {', '.join(KINDS)}")
@@ -450,11 +359,11 @@ class Trace:
 
     def _import_row(self, row: dict[str, Any], index: dict[str, int]) -> None:
         kind = row["kind"]
-        code = self.drop_code(row["reason"]) if kind == "drop" else K[kind]
+        code = K[kind]
         obj: Any = row.get("data")
         if "msg" in row:
             obj = MessageRecord(row["msg"]["type"], row["msg"]["fields"])
-        due = row.get("due")
+        due = DROP_REASONS.index(row["reason"]) if code == DROP else row.get("due")
         node, peer = row.get("node"), row.get("peer")
         self.record(
             row["t"],

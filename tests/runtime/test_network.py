@@ -517,3 +517,16 @@ def test_a_message_that_would_arrive_at_a_paused_node_after_a_cut_is_dropped() -
     assert sim.trace.events("deliver") == [] and sim.in_flight == 0
     b = sim.actor("b")
     assert isinstance(b, Recorder) and b.received == []
+
+
+@pytest.mark.parametrize("junk", [[0.005], {"ms": 5}, object(), b"5ms"])
+def test_a_latency_of_no_known_form_is_refused_by_name(junk: Any) -> None:
+    refused = r"^latency=.* is not allowed: must be seconds >= 0, text like"
+    with pytest.raises(InvalidArgument, match=refused):
+        LinkConfig(latency=junk)
+    sim = Sim()
+    before = sim.network.default
+    with pytest.raises(InvalidArgument, match=refused):
+        sim.set_network(latency=junk)
+    assert sim.network.default == before
+    assert len(sim.fault_history) == 0

@@ -1,0 +1,164 @@
+"""What every room of the Sim shares: the clock, the heap, the nodes, the trace.
+
+The Sim is one object built from rooms, each a class in its own module and
+each adding one concept on top of the one below::
+
+    Core          this module: state, scheduling an entry, recording an event
+    Lifecycle     lifecycle.py: spawn, crash, stop, failures and supervision
+    Timers        timers.py: run_later and run_interval, fired in virtual time
+    Transport     transport.py: the one send path, the network, request-reply
+    Engine        engine.py: the event loop, run, run_for, step
+    FaultControl  fault_control.py: crash, partition, hold... by hand or scheduled
+    Sim           sim.py: the public face
+
+A room calls only the rooms below it (and its own methods).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import random
+from typing import TYPE_CHECKING, Any, cast
+
+from .address import Addr, Request
+from .errors import UnknownNode, invalid
+from .network import LinkConfig, Network
+from .node import ActorFactory, Envelope, Node
+from .supervisor import Failure, Supervisor
+from .trace import DROP, DROP_REASONS, K, Trace
+
+if TYPE_CHECKING:
+    from .world import World
+
+
+class Core:
+    """The state the rooms share, and the two ways to change the future.
+
+    Everything that will happen is an entry ``(time, seq, kind, item)`` on one
+    heap (kinds in ``heap.py``). ``seq`` grows by one for every entry, so entries
+    at the same virtual time run in the order they were scheduled and the heap
+    never compares two items.
+
+    Args:
+        seed, trace, strict, network, max_events_per_instant: as for ``Sim``,
+            already checked.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int,
+        trace: str,
+        strict: bool,
+        network: LinkConfig | None,
+        max_events_per_instant: int,
+    ) -> None:
+        self.seed = seed
+        self.strict = strict
+        self.max_events_per_instant = max_events_per_instant
+        self.now = 0.0
+        self.trace = Trace(trace)
+        self.trace.meta["seed"] = seed
+        self.network = Network(default=network or LinkConfig())
+        self.failures: list[Failure] = []
+        self._heap: list[tuple[float, int, int, Any]] = []
+        self._next_seq = itertools.count().__next__
+        self._first_seq = 0  # _push_first counts down from here
+        self._nodes: dict[str, Node] = {}
+        self._outside = self._new_node("<outside>", -1, None, None)
+        self._current = self._outside  # whose code is running: the sender of a send
+        self._requests: dict[int, Request] = {}  # pending, by id
+        self._running = False  # inside the event loop
+        self._events_now = 0  # events run at `now` so far (see Engine._loop)
+        self._failures_before_run = 0  # len(failures) when the current run began
+        self._net_rng = random.Random(f"{seed}/network")
+        self._full = self.trace.full
+        self._kind_counts = self.trace.kind_counts
+        self._add_row, self._add_object = self.trace.appenders()
+        self._sent_by_type = self.trace.sent_by_type
+
+    # -- nodes ---------------------------------------------------------------
+
+    @property
+    def _world(self) -> World:
+        """This Sim as its actors see it: the finished ``Sim`` implements ``World``."""
+        return cast("World", self)
+
+    def _new_node(
+        self, name: str, index: int, factory: ActorFactory | None, supervisor: Supervisor | None
+    ) -> Node:
+        """A node record with its address (index -1: the outside, which is not a node)."""
+        node = Node(name, index, factory, supervisor)
+        node.addr = Addr(self._world, node)
+        return node
+
+    def _node(self, name: str) -> Node:
+        """The record of node ``name``.
+
+        Raises:
+            InvalidArgument: ``name`` is not a str.
+            UnknownNode: no node has that name.
+        """
+        if not isinstance(name, str):
+            raise invalid("node", name, "must be a node's name (a str)")
+        node = self._nodes.get(name)
+        if node is None:
+            known = ", ".join(self._nodes) or "none yet"
+            raise UnknownNode(f"node={name!r} is not allowed: no such node (known: {known})")
+        return node
+
+    @property
+    def nodes(self) -> list[str]:
+        """Every node's name, in spawn order."""
+        return list(self._nodes)
+
+    def addr(self, name: str) -> Addr:
+        """The address of node ``name``."""
+        return self._node(name).addr
+
+    # -- the future ----------------------------------------------------------
+
+    def _push(self, t: float, kind: int, item: Any) -> None:
+        """Schedule ``item`` at virtual time ``t``, after everything scheduled so far for ``t``."""
+        heapq.heappush(self._heap, (t, self._next_seq(), kind, item))
+
+    def _push_first(self, entries: list[tuple[int, Any]]) -> None:
+        """Schedule ``(kind, item)`` pairs now, in order, before all else still due now.
+
+        What waited (a paused node's backlog, a held link's messages) got there
+        before anything else due at this instant, so it runs first: one link's
+        messages stay in order. Their ``seq`` counts down from -1, below every
+        ordinary entry.
+        """
+        base = self._first_seq - len(entries)
+        self._first_seq = base
+        for offset, (kind, item) in enumerate(entries):
+            heapq.heappush(self._heap, (self.now, base + offset, kind, item))
+
+    # -- the record ----------------------------------------------------------
+
+    def _log(
+        self, kind: str, node: Node | None = None, peer: Node | None = None, data: Any = None
+    ) -> None:
+        """Count and record a non-message event at ``now``."""
+        code = K[kind]
+        self._kind_counts[code] += 1
+        if self._full:
+            node_index = -1 if node is None else node.index
+            peer_index = -1 if peer is None else peer.index
+            self.trace.record(self.now, code, node_index, peer_index, -1, math.nan, data)
+
+    def _log_message(self, kind: int, env: Envelope, due: float) -> None:
+        """Record a message event (full trace only; the caller counts it)."""
+        if self._full:
+            msg_id, src, dst, msg, _ = env
+            self.trace.record(self.now, kind, src.index, dst.index, msg_id, due, msg)
+
+    def _drop(self, env: Envelope, reason: str) -> None:
+        """Count and record that ``env`` will never arrive, and why."""
+        why = DROP_REASONS.index(reason)
+        self.trace.drop_counts[why] += 1
+        self._kind_counts[DROP] += 1
+        self._log_message(DROP, env, why)  # a drop is due nowhere: ROW keeps the reason there

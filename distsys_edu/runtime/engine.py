@@ -1,0 +1,216 @@
+"""The engine: the event loop, and ``run``, ``run_for`` and ``step`` around it.
+
+``Engine._loop`` is the whole engine. It pops the earliest entry off the heap,
+moves the clock to it, and acts on it by kind (``heap.py``): a timer fires, a
+call runs, a message is delivered to its handler. ``run(until=t)`` is the loop
+with a limit, ``step()`` is the loop on a queue of one entry.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from typing import Any
+
+from .address import Reply
+from .errors import ClockStuckError, InvalidArgument, check_time, invalid
+from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE
+from .node import UP
+from .trace import DELIVER, ROW
+from .transport import Transport
+
+Entry = tuple[float, int, int, Any]
+"""A heap entry: ``(time, seq, kind, item)``."""
+
+
+def _describe(kind: int, item: Any) -> str:
+    """What a heap entry will do, for an error message: ``node 'a' gets Tick``."""
+    if kind <= ACCEPT:
+        return f"node {item[2].name!r} gets {type(item[3]).__name__}"
+    if kind == CALL:
+        return f"the runtime's {getattr(item, '__name__', 'call')}"
+    return f"node {item.node.name!r} runs timer {item.name}"
+
+
+class Engine(Transport):
+    """The clock moves only here: pop, advance, act."""
+
+    def run(self, until: float | None = None) -> None:
+        """Run events in time order up to and including virtual time ``until``.
+
+        Afterwards ``now == until``. Without ``until`` it runs until nothing is
+        left to do (which never happens while a ``run_interval`` timer lives).
+
+        Raises:
+            InvalidArgument: ``until`` is not a finite time >= ``now``, or
+                ``run`` was called from inside the simulation.
+            ClockStuckError: more than ``max_events_per_instant`` events ran at
+                one instant; the Sim stays usable (fix the loop, run on).
+        """
+        if until is None:
+            self._loop(self._heap, math.inf)
+            return
+        allowed = f"must be a finite time >= now ({self.now!r})"
+        try:
+            end = check_time("until", until)
+        except InvalidArgument:
+            raise invalid("until", until, allowed) from None
+        if end < self.now:
+            raise invalid("until", until, allowed)
+        self._run_until(end)
+
+    def run_for(self, duration: float) -> None:
+        """Run for ``duration`` more seconds of virtual time (``run(now + duration)``).
+
+        Raises:
+            InvalidArgument: ``duration`` is not a finite number >= 0, or
+                ``now + duration`` is too large for a float.
+        """
+        end = self.now + check_time("duration", duration)
+        if not math.isfinite(end):
+            allowed = f"must keep now + duration finite (now={self.now!r})"
+            raise invalid("duration", duration, allowed)
+        self._run_until(end)
+
+    def _run_until(self, end: float) -> None:
+        self._loop(self._heap, end)
+        self.trace.end = end  # the checks measure up to here
+        if end != self.now:
+            self.now = end
+            self._events_now = 0
+
+    def step(self) -> bool:
+        """Run the single next event. Returns ``False`` if there was none.
+
+        Raises:
+            InvalidArgument: called from inside the simulation (a handler or a
+                timer); nothing is taken off the heap then.
+        """
+        self._refuse_nesting("step")
+        if not self._heap:
+            return False
+        # Pop the entry here and let the loop work on a queue of just that
+        # one; whatever it schedules still goes onto the Sim's heap.
+        self._loop([heapq.heappop(self._heap)], math.inf)
+        return True
+
+    def next_time(self) -> float | None:
+        """The virtual time of the next event, or ``None`` if nothing is scheduled."""
+        return self._heap[0][0] if self._heap else None
+
+    def _loop(self, queue: list[Entry], limit: float) -> None:  # long: the hot path, inlined
+        """The event loop: run the entries of ``queue`` (a heap) with time <= ``limit``.
+
+        Pop, advance the clock, act. A message's delivery is written out here: a
+        call per message would cost more than the delivery. Events at one instant
+        are counted while the clock stands still (``_stuck``). Whatever escapes
+        leaves the Sim consistent: an entry popped but not acted on goes back.
+        """
+        self._begin_loop()
+        heap, pop, net, outside = queue, heapq.heappop, self.network, self._outside
+        full, kind_counts = self._full, self._kind_counts
+        add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
+        now, most, same, entry = self.now, self.max_events_per_instant, 0, None
+        start = now
+        try:
+            while heap:
+                entry = heap[0]  # read before the pop: an interrupt cannot lose it
+                pop(heap)
+                t, _, kind, item = entry
+                if t == now:  # the clock stands still: count
+                    same += 1
+                    if same > most:
+                        self._stuck(entry, most)
+                elif t > limit:  # one pop too far: put it back (once per run)
+                    heapq.heappush(heap, entry)
+                    entry = None
+                    break
+                else:
+                    self.now = now = t
+                    same = 1
+                if kind > ACCEPT:  # not a message: a timer or a call
+                    entry = None
+                    if kind == TIMER_DUE:
+                        self._fire(item)
+                    elif kind == RUN_TIMER:
+                        self._run_timer(item)
+                    else:
+                        item()
+                    continue
+                if kind == ARRIVE and (net.blocked or net.held) and not self._arrive(item):
+                    entry = None  # cut or parked on the way in
+                    continue
+                msg_id, src, dst, msg, request_id = item
+                if dst.status is not UP:
+                    entry = None
+                    self._not_up(item)
+                    continue
+                kind_counts[DELIVER] += 1
+                entry = None  # delivered: handled from here on, even if interrupted
+                if full:  # Trace.record, inlined for speed
+                    add_row(pack_row(t, DELIVER | src.out_code | dst.in_code, msg_id, math.nan))
+                    add_object(msg)
+                handler = dst.handlers.get(type(msg)) or self._find_handler(dst, msg)
+                if handler is None:  # a reply, or a type without a handler (a failure)
+                    continue
+                self._current = dst
+                try:
+                    result = handler(msg, dst.ctx)
+                except Exception as exc:
+                    self._current = outside
+                    self._fail(dst, "handler", type(msg).__name__, exc)
+                    continue
+                if request_id:
+                    self._send(src, Reply(request_id, result))
+                self._current = outside
+        except BaseException:
+            if entry is not None:  # taken off the heap, not acted on: it goes back
+                heapq.heappush(self._heap, entry)
+                same -= 1
+            raise
+        finally:
+            self._end_loop(same, clock_moved=now != start)
+
+    def _begin_loop(self) -> None:
+        """Refuse a nested run; remember where this run's failures begin."""
+        self._refuse_nesting("run")
+        self._running = True
+        self._failures_before_run = len(self.failures)
+
+    def _end_loop(self, same: int, *, clock_moved: bool) -> None:
+        """The loop is left (normally or not): the outside is the sender again.
+
+        Args:
+            same: events this loop ran at the instant where it stopped.
+            clock_moved: whether that instant is later than where it began.
+        """
+        self._current = self._outside
+        self._running = False
+        self._events_now = same if clock_moved else self._events_now + same
+        self._warn_failure_count()
+
+    def _refuse_nesting(self, what: str) -> None:
+        if self._running:
+            raise InvalidArgument(
+                f"{what}() was called from inside the simulation (a handler or timer); "
+                "it cannot nest: call it from outside the actors"
+            )
+
+    def _stuck(self, entry: Entry, most: int) -> None:
+        """Raise ``ClockStuckError`` naming what keeps running at ``entry``'s instant."""
+        t = entry[0]
+        due = Counter(
+            _describe(kind, item) for at, _, kind, item in [entry, *self._heap] if at == t
+        )
+        looping = "; ".join(f"{what} (x{count})" for what, count in due.most_common(3))
+        raise ClockStuckError(
+            f"virtual time is stuck at t={t!r}: {most} events ran at this one instant "
+            f"and more are due ({looping}), so the run stopped "
+            f"(max_events_per_instant={most}). Something schedules itself at the same "
+            "instant again and again: a node that sends to itself in every handler, or "
+            "ctx.run_later(0, ...) that sets itself again. Give the loop a delay (a "
+            "timer with a positive interval), or raise Sim(max_events_per_instant=...) "
+            "if so many events at once are intended. Nothing was lost: fix it "
+            "(for example sim.crash(...)) and run on."
+        )

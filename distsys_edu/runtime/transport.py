@@ -1,0 +1,229 @@
+"""The transport: the one send path, the network's say, and request-reply.
+
+How a message travels (see also docs/architecture.md)::
+
+    addr.do_send(msg)  ->  Transport._send      count its type, number it, then:
+        to itself          ACCEPT entry now (no network: always delivered)
+        plain network      ARRIVE entry at now + the one constant delay (written
+                           out here for speed: the benchmark's path)
+        otherwise          _route: partition? loss? a latency draw; a duplicate?
+    ARRIVE comes up    ->  _arrive: a link cut while it travelled drops it, a
+                           held link parks it until release
+    ACCEPT or ARRIVE   ->  the engine delivers it (Engine._loop), or _not_up:
+                           a paused node keeps it, a down or stopped one drops it
+
+A message sent with ``addr.send`` carries its request's id; the handler's
+return value goes back as a ``Reply`` over the same network, and ``_on_reply``
+runs the requester's callback unless the timeout came first.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from typing import Any, cast
+
+from .actor import Context, find_handler
+from .address import Reply, Request
+from .errors import SendError, UnhandledMessage
+from .heap import ACCEPT, ARRIVE, CALL
+from .messages import check_message
+from .node import DOWN, PAUSED, UP, Envelope, Node
+from .timers import Timers
+from .trace import DELIVER, DROP, DUPLICATE, ROW, SEND
+from .world import ReplyCallback, TimeoutCallback
+
+
+class Transport(Timers):
+    """Sending, the simulated network, request-reply, and the message accounting."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._next_msg_id = itertools.count(1).__next__  # ids of messages and requests
+        self._held: dict[tuple[str, str], list[Envelope]] = {}  # parked, by held link
+
+    # -- sending -------------------------------------------------------------
+
+    def _send(self, dst: Node, msg: Any, request_id: int = 0) -> None:
+        """Put one message on its way from whoever's code is running to ``dst`` (World).
+
+        This is the one send path: ``do_send``, ``try_send``, ``send`` and the
+        replies the engine sends all come here.
+        """
+        try:  # counting the type also checks the message rule, once per type
+            self._sent_by_type[type(msg)] += 1
+        except KeyError:
+            check_message(msg)
+            self._sent_by_type[type(msg)] = 1
+        src, delay = self._current, self.network.fast_delay
+        env = (self._next_msg_id(), src, dst, msg, request_id)
+        if src is dst:  # self-sends skip the network: always delivered, no delay
+            self._log_message(SEND, env, self.now)
+            self._push(self.now, ACCEPT, env)
+        elif delay is None:  # something may happen to it on the way
+            self._route(env)
+        else:
+            # The common case, written out because a call per message costs
+            # more than the work: schedule, then record (Trace.record, inlined;
+            # test_transport checks both ways record the same trace).
+            now = self.now
+            heapq.heappush(self._heap, (now + delay, self._next_seq(), ARRIVE, env))
+            if self._full:
+                code = SEND | src.out_code | dst.in_code
+                self._add_row(ROW.pack(now, code, env[0], now + delay))
+                self._add_object(msg)
+
+    def _route(self, env: Envelope) -> None:
+        """Send ``env`` over its link: partitions, loss, latency, duplication."""
+        src, dst = env[1], env[2]
+        net, rng, now = self.network, self._net_rng, self.now
+        config = net.config(src.name, dst.name)
+        if (src.name, dst.name) in net.blocked:
+            reason = "partition"
+        elif config.loss and rng.random() < config.loss:
+            reason = "loss"
+        else:
+            due = now + config.latency.sample(rng)
+            self._log_message(SEND, env, due)
+            self._push(due, ARRIVE, env)
+            if config.duplication and rng.random() < config.duplication:
+                self._duplicate(env, now + config.latency.sample(rng))
+            return
+        self._log_message(SEND, env, math.nan)
+        self._drop(env, reason)
+
+    def _duplicate(self, env: Envelope, due: float) -> None:
+        """The network delivers a second copy of ``env``, counted as its own message."""
+        _, src, dst, msg, request_id = env
+        copy = (self._next_msg_id(), src, dst, msg, request_id)
+        self._kind_counts[DUPLICATE] += 1
+        self._log_message(DUPLICATE, copy, due)
+        self._push(due, ARRIVE, copy)
+
+    def _try_send(self, dst: Node, msg: Any) -> None:
+        """``addr.try_send``: refuse (and record) a send to a node that is not running (World).
+
+        Raises:
+            SendError: ``dst`` is down or stopped.
+        """
+        check_message(msg)
+        if dst.status not in (UP, PAUSED):
+            self._log("send_error", self._current, dst, {"msg": msg, "status": dst.status})
+            raise SendError(
+                f"try_send({type(msg).__name__}) to {dst.name!r} failed: the node is {dst.status}"
+            )
+        self._send(dst, msg)
+
+    # -- arriving ------------------------------------------------------------
+
+    def _arrive(self, env: Envelope) -> bool:
+        """The message reached the far end of its link. May it go on to the node?
+
+        A partition drops it; a hold parks it until ``release``.
+        """
+        link = (env[1].name, env[2].name)
+        if link in self.network.blocked:
+            self._drop(env, "partition")
+            return False
+        if link in self.network.held:
+            self._held.setdefault(link, []).append(env)
+            return False
+        return True
+
+    def _not_up(self, env: Envelope) -> None:
+        """A message reached a node that is not up: it waits (paused) or is dropped."""
+        dst = env[2]
+        if dst.status is PAUSED:
+            dst.backlog.append((ACCEPT, env))
+        else:
+            self._drop(env, "node_down" if dst.status is DOWN else "node_stopped")
+
+    def _find_handler(self, node: Node, msg: Any) -> Any:
+        """The handler for a message type seen for the first time by this actor.
+
+        Replies are the runtime's own business and are never cached; a type with
+        no handler is a failure of the actor (``None`` is returned).
+        """
+        if node is self._outside or type(msg) is Reply:
+            self._on_reply(node, msg)
+            return None
+        assert node.actor is not None  # messages reach only nodes that are up
+        try:
+            handler = node.handlers[type(msg)] = find_handler(node.actor, type(msg))
+        except UnhandledMessage as exc:
+            self._fail(node, "handler", type(msg).__name__, exc)
+            return None
+        return handler
+
+    # -- request-reply ---------------------------------------------------------
+
+    def _request(
+        self,
+        dst: Node,
+        msg: Any,
+        timeout: float,
+        on_reply: ReplyCallback | None,
+        on_timeout: TimeoutCallback | None,
+    ) -> Request:
+        """``addr.send``: send ``msg`` and wait ``timeout`` seconds for the reply (World)."""
+        check_message(msg)  # before anything changes
+        requester = self._current
+        request = Request(self._next_msg_id(), requester, on_reply, on_timeout)
+        self._requests[request.id] = request
+        self._send(dst, msg, request.id)
+
+        def request_timeout(ctx: Context | None) -> None:
+            self._expire(request, ctx)
+
+        if requester is self._outside:
+            self._push(self.now + timeout, CALL, lambda: request_timeout(None))
+        else:
+            request.timer = self._start_timer(requester, request_timeout, self.now + timeout, None)
+        return request
+
+    def _expire(self, request: Request, ctx: Context | None) -> None:
+        """The timeout came first: ``on_timeout`` runs (a late reply is ignored)."""
+        if not request.pending:
+            return
+        request.timed_out = True
+        del self._requests[request.id]
+        if request.on_timeout is not None:
+            requester = cast(Node, request.node)  # the Sim's requests all have one
+            self._guarded(requester, "reply", "on_timeout", request.on_timeout, ctx)
+
+    def _on_reply(self, node: Node, reply: Reply) -> None:
+        """A reply reached its requester: ``on_reply`` runs, unless it came too late."""
+        request = self._requests.pop(reply.request_id, None)
+        if request is None or not request.pending:
+            return  # a late or duplicate reply: nobody waits for it any more
+        request.done = True
+        request.value = reply.value
+        if request.timer is not None:
+            request.timer.cancelled = True
+        if request.on_reply is None or request.incarnation != node.incarnation:
+            return
+        ctx = None if node is self._outside else node.ctx
+        self._guarded(node, "reply", "on_reply", request.on_reply, reply.value, ctx)
+
+    # -- accounting ------------------------------------------------------------
+
+    @property
+    def sent(self) -> int:
+        """Messages sent so far, each network-made duplicate counted as one more."""
+        return self.trace.sends() + self._kind_counts[DUPLICATE]
+
+    @property
+    def delivered(self) -> int:
+        """Messages handed to their recipient so far."""
+        return self._kind_counts[DELIVER]
+
+    @property
+    def dropped(self) -> int:
+        """Messages dropped so far, for any reason (see ``trace.counts()["drops"]``)."""
+        return self._kind_counts[DROP]
+
+    @property
+    def in_flight(self) -> int:
+        """Messages sent but neither delivered nor dropped yet (held or queued included)."""
+        return self.sent - self.delivered - self.dropped
