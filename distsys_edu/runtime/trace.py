@@ -210,7 +210,7 @@ class Trace:
             yield (
                 i,
                 rows[4 * i],
-                "drop" if code >= len(KINDS) else KINDS[code],
+                KINDS[code],
                 None if node < 0 else names[node],
                 None if peer < 0 else names[peer],
                 objects[i],
