@@ -6,10 +6,13 @@ traces into one :class:`~distsys_edu.runtime.Trace` that the checks and pictures
 read like a simulated one.
 """
 
+from .children import NetError
 from .codec import REFUSALS, MessageCodec, Refused
-from .launcher import Cluster, NetError, NodeStatus
+from .context import NetAddr, NetContext
+from .launcher import Cluster
 from .merge import merged_trace
-from .node import NetAddr, NetContext, NetNode
+from .node import NetNode
+from .status import NodeStatus
 from .wire import ReplayGuard, seal, unseal
 
 __all__ = [

@@ -21,12 +21,7 @@ event a callback records carries that time. What cannot be as in the simulator:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import ctypes
-import json
-import os
-import random
 import signal
 import socket
 import sys
@@ -34,10 +29,8 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from ..protocols.registry import get_protocol
 from ..runtime import (
     Actor,
-    Addr,
     Context,
     Reply,
     Request,
@@ -47,10 +40,12 @@ from ..runtime import (
     check_message,
 )
 from ..runtime.actor import TimerCallback, find_handler
-from ..runtime.errors import check_time, invalid
-from ..runtime.trace import encode_value
-from .codec import REFUSALS, MessageCodec, Refused, protocol_message_types
-from .rundir import RunDir, cluster_clock, write_private
+from ..runtime.errors import invalid
+from .codec import MessageCodec, Refused, protocol_message_types
+from .context import NetAddr, NetContext
+from .factories import cluster_factories
+from .records import NodeRecords
+from .rundir import RunDir, cluster_clock
 from .storage import PersistentStorage
 from .wire import CONTROL, ReplayGuard, seal, unseal
 
@@ -67,169 +62,9 @@ WATCH_EVERY = 10
 LOGGED_REFUSALS = 20
 """Refusals of one reason written to the log; later ones are only counted."""
 
-PR_SET_PDEATHSIG = 1
 
-
-class Factories:
-    """Stands in for a Sim while a protocol's ``spawn_cluster`` runs: keeps each factory.
-
-    Args:
-        seed: what ``sim.seed`` reads (ring ids are drawn from it).
-    """
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.factories: dict[str, Callable[[], Any]] = {}
-
-    def spawn(self, name: str, factory: Callable[[], Any], *, supervisor: Any = None) -> None:
-        """Remember ``factory`` for node ``name``.
-
-        Raises:
-            InvalidArgument: a supervisor (a failing process exits instead).
-        """
-        if supervisor is not None:
-            raise invalid("supervisor", supervisor, "is not supported on a real network")
-        self.factories[name] = factory
-
-
-def cluster_factories(
-    protocol: str, nodes: list[str], options: dict[str, Any], seed: int
-) -> dict[str, Callable[[], Any]]:
-    """Each node's actor factory, from the protocol's own ``spawn_cluster``.
-
-    Raises:
-        InvalidArgument: an unknown protocol, or options it does not take or allow.
-    """
-    spawn_cluster = get_protocol(protocol)
-    factories = Factories(seed)
-    try:
-        spawn_cluster(factories, nodes, **options)
-    except TypeError as exc:
-        raise invalid(
-            "options", options, f"must be keyword arguments of {protocol}'s spawn_cluster ({exc})"
-        ) from None
-    return factories.factories
-
-
-class NetAddr(Addr):
-    """The address of a node of the cluster; compares by name."""
-
-    __slots__ = ("_name", "_net")
-
-    def __init__(self, net: NetNode, name: str) -> None:
-        self._net = net
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        """The node's name."""
-        return self._name
-
-    @property
-    def __sim_address__(self) -> str:  # how traces and datagrams encode an address
-        return self._name
-
-    def do_send(self, msg: Any) -> None:
-        """Send ``msg`` in one datagram and forget it."""
-        self._net.send(self._name, msg)
-
-    def try_send(self, msg: Any) -> None:
-        """Send like :meth:`do_send`: a real network cannot tell that the recipient is down."""
-        self._net.send(self._name, msg)
-
-    def send(
-        self,
-        msg: Any,
-        *,
-        timeout: float,
-        on_reply: Callable[[Any, Context | None], Any] | None = None,
-        on_timeout: Callable[[Context | None], Any] | None = None,
-    ) -> Request:
-        """Request-reply, as in the simulator, with ``timeout`` in real seconds."""
-        timeout = check_time("timeout", timeout, positive=True)
-        return self._net.request(self._name, msg, timeout, on_reply, on_timeout)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, NetAddr) and other._name == self._name
-
-    def __hash__(self) -> int:
-        return hash(("NetAddr", self._name))
-
-    def __repr__(self) -> str:
-        return f"NetAddr({self._name!r})"
-
-
-class NetContext(Context):
-    """The simulator's :class:`~distsys_edu.runtime.Context`, on a real network."""
-
-    __slots__ = ("_net",)
-
-    def __init__(self, net: NetNode) -> None:  # no Sim behind it: nothing of the base to set
-        self._net = net
-        self.rng = random.Random(f"{net.config.seed}/node/{net.name}/{net.incarnation}")
-
-    @property
-    def name(self) -> str:
-        """This node's name."""
-        return self._net.name
-
-    @property
-    def address(self) -> Addr:
-        """This actor's own address."""
-        return self._net.addr(self._net.name)
-
-    @property
-    def now(self) -> float:
-        """When the current callback began: seconds since the cluster started."""
-        return self._net.now
-
-    @property
-    def storage(self) -> dict[str, Any]:
-        """The node's persistent storage: a dict kept in a JSON file."""
-        return self._net.storage
-
-    @property
-    def incarnation(self) -> int:
-        """How many times this node's process was started before this one."""
-        return self._net.incarnation
-
-    def addr(self, name: str) -> Addr:
-        """The address of node ``name``. Raises ``UnknownNode`` if it is not in the cluster."""
-        return self._net.addr(name)
-
-    def peers(self) -> list[str]:
-        """The names of every other node, in the cluster's order."""
-        return [n for n in self._net.config.nodes if n != self._net.name]
-
-    def run_later(self, after: float, callback: TimerCallback) -> Timer:
-        """Call ``callback(ctx)`` once, ``after`` seconds from now."""
-        after = check_time("after", after)
-        return self._net.start_timer(callback, self._net.now + after, None)
-
-    def run_interval(self, every: float, callback: TimerCallback) -> Timer:
-        """Call ``callback(ctx)`` every ``every`` seconds, without drift."""
-        every = check_time("every", every, positive=True)
-        return self._net.start_timer(callback, self._net.now, every)
-
-    def cancel(self, timer: Timer | None) -> None:
-        """Cancel a timer (``None`` or an already-fired one is fine)."""
-        if timer is not None:
-            timer.cancelled = True
-            handle = self._net.handles.pop(timer, None)
-            if handle is not None:
-                handle.cancel()
-
-    def stop(self) -> None:
-        """Stop this actor: ``stopped(ctx)`` runs, then the process exits."""
-        self._net.stop_actor()
-
-    def annotate(self, **state: Any) -> None:
-        """Publish this node's view to its trace and status file (``None`` removes a key)."""
-        self._net.annotate(state)
-
-
-class NetNode(asyncio.DatagramProtocol):
-    """One node of a cluster, in this process.
+class NetNode(NodeRecords, asyncio.DatagramProtocol):
+    """One node of a cluster, in this process: runs its actor, sends and receives.
 
     Args:
         run: the run directory.
@@ -248,15 +83,8 @@ class NetNode(asyncio.DatagramProtocol):
         listening_since: float,
         parent: int | None = None,
     ) -> None:
-        self.run = run
-        self.config = run.config()
+        super().__init__(run, name, incarnation, parent)
         self.key = run.key()
-        if name not in self.config.ports:
-            raise invalid("node", name, f"must be one of {', '.join(self.config.nodes)}")
-        self.name = name
-        self.incarnation = incarnation
-        self.parent = parent
-        self.dir_inode = run.path.stat().st_ino
         config = self.config
         self.factory = cluster_factories(
             config.protocol, config.nodes, config.options, config.seed
@@ -266,34 +94,16 @@ class NetNode(asyncio.DatagramProtocol):
         self.guard = ReplayGuard(listening_since)
         self.where = {n: (config.host, port) for n, port in config.ports.items()}
         self.addresses = {n: NetAddr(self, n) for n in config.nodes}
-        self.now = cluster_clock(config.start)
-        self.lamport = 0
         self.seq = 0
         self.next_request = incarnation << 32  # never a live id of an earlier incarnation
         self.requests: dict[int, Request] = {}
         self.handles: dict[Timer, asyncio.TimerHandle] = {}
-        self.annotations: dict[str, Any] = {}
-        self.refused = dict.fromkeys(REFUSALS, 0)
-        self.dropped = {"loss": 0, "partition": 0}
-        self.blocked: set[tuple[str, str]] = set()
-        self.loss = 0.0
-        self.filter_version = 0
         self.apply_filter(run.state().get("filter"))
-        self.loss_rng = random.Random(f"{config.seed}/network/{name}/{incarnation}")
-        self.status = "up"
-        self.dirty = True
         self.rounds = 0
         self.ctx = NetContext(self)
         self.actor: Actor | None = None
         self.transport: asyncio.DatagramTransport | None = None
         self.done: asyncio.Future[int] | None = None
-        self.trace_file = open(  # noqa: SIM115 (open for the process's life; line-buffered,
-            # so a kill -9 loses no finished row)
-            run.node_file(name, "trace.jsonl"),
-            "a",
-            buffering=1,
-            encoding="utf-8",
-        )
 
     # -- the process -----------------------------------------------------------
 
@@ -327,10 +137,6 @@ class NetNode(asyncio.DatagramProtocol):
         if self.done is not None and not self.done.done():
             self.done.set_result(code)
 
-    def tick(self) -> None:
-        """A callback begins: read the clock once for everything it does."""
-        self.now = cluster_clock(self.config.start)
-
     def housekeeping(self) -> None:
         """Publish the status file; about every second, check that the run goes on."""
         if self.dirty:
@@ -342,50 +148,6 @@ class NetNode(asyncio.DatagramProtocol):
                 self.finish(0)
         assert self.done is not None
         asyncio.get_running_loop().call_later(HOUSEKEEPING, self.housekeeping)
-
-    def run_goes_on(self) -> bool:
-        """Whether the run directory is still there and the parent (if any) alive."""
-        try:
-            same_dir = self.run.path.stat().st_ino == self.dir_inode
-        except FileNotFoundError:
-            return False
-        return same_dir and (self.parent is None or os.getppid() == self.parent)
-
-    def write_status(self) -> None:
-        """Write what this node last published, and its counters, for ``net status``."""
-        self.dirty = False
-        status = {
-            "name": self.name,
-            "pid": os.getpid(),
-            "incarnation": self.incarnation,
-            "status": self.status,
-            "annotations": encode_value(self.annotations),
-            "refused": self.refused,
-            "dropped": self.dropped,
-            "filter_version": self.filter_version,
-            "t": self.now,
-        }
-        write_private(self.run.node_file(self.name, "status.json"), json.dumps(status))
-
-    # -- the trace ---------------------------------------------------------------
-
-    def record(self, kind: str, node: str | None = None, **fields: Any) -> int:
-        """Write one trace row at ``self.now``; returns its Lamport time."""
-        self.lamport += 1
-        row = {"t": self.now, "lc": self.lamport, "kind": kind, "node": node or self.name}
-        row.update((k, v) for k, v in fields.items() if v is not None)
-        self.trace_file.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
-        return self.lamport
-
-    def annotate(self, state: dict[str, Any]) -> None:
-        """``ctx.annotate``: update the published view and record it."""
-        for key, value in state.items():
-            if value is None:
-                self.annotations.pop(key, None)
-            else:
-                self.annotations[key] = value
-        self.record("annotate", data=encode_value(state))
-        self.dirty = True
 
     # -- running the actor's code -----------------------------------------------
 
@@ -475,11 +237,9 @@ class NetNode(asyncio.DatagramProtocol):
         if dst == self.name:  # a self-send never crosses the network
             asyncio.get_running_loop().call_soon(self.deliver_own, mid, msg, request_id)
             return
-        if (self.name, dst) in self.blocked:
-            self.drop(mid, self.name, dst, "partition")
-            return
-        if self.loss and self.loss_rng.random() < self.loss:
-            self.drop(mid, self.name, dst, "loss")
+        reason = self.filter.outgoing(self.name, dst)
+        if reason is not None:
+            self.drop(mid, self.name, dst, reason)
             return
         header = {
             "src": self.name,
@@ -550,7 +310,7 @@ class NetNode(asyncio.DatagramProtocol):
         src = header["src"]
         self.lamport = max(self.lamport, header["lc"])
         mid = [src, header["boot"], header["seq"]]
-        if (src, self.name) in self.blocked:  # nothing arrives over a cut link
+        if (src, self.name) in self.filter.blocked:  # nothing arrives over a cut link
             self.drop(mid, src, self.name, "partition")
             return
         self.record("deliver", node=src, peer=self.name, mid=mid)
@@ -611,45 +371,5 @@ class NetNode(asyncio.DatagramProtocol):
         Raises:
             Refused: ``malformed`` control data.
         """
-        if control is None:
-            return
-        try:
-            version, blocked, loss = control["version"], control["blocked"], control["loss"]
-            links = {(str(a), str(b)) for a, b in blocked}
-            loss = float(loss)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Refused("malformed", f"control data {control!r:.80}: {exc}") from None
-        if isinstance(version, int) and version > self.filter_version:
-            self.filter_version, self.blocked, self.loss = version, links, loss
+        if self.filter.adopt(control):
             self.dirty = True
-
-
-def tie_to_parent() -> None:
-    """Ask Linux to send SIGTERM when the parent dies (elsewhere: polling only)."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of a node process (``python -m distsys_edu.net``)."""
-    parser = argparse.ArgumentParser(prog="python -m distsys_edu.net")
-    parser.add_argument("run_dir")
-    parser.add_argument("name")
-    parser.add_argument("--fd", type=int, required=True, help="the bound UDP socket")
-    parser.add_argument("--incarnation", type=int, default=0)
-    parser.add_argument("--listening-since", type=float, required=True)
-    parser.add_argument("--parent", type=int, help="end when this process ends")
-    args = parser.parse_args(argv)
-    os.umask(0o077)  # every file the node writes is its owner's alone
-    if args.parent is not None:
-        tie_to_parent()
-        if os.getppid() != args.parent:  # it ended before the tie was made
-            return 0
-    run = RunDir(args.run_dir)
-    if run.key_file.stat().st_mode & 0o077:
-        print(f"{run.key_file} must be readable by its owner only", file=sys.stderr)
-        return 2
-    sock = socket.socket(fileno=args.fd)
-    node = NetNode(run, args.name, args.incarnation, args.listening_since, args.parent)
-    return asyncio.run(node.serve(sock))

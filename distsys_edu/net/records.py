@@ -1,0 +1,105 @@
+"""A node process's identity, clock and records: its trace rows and its status file.
+
+:class:`~.node.NetNode` runs the actor on top of this; nothing here runs actor code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from typing import Any
+
+from ..runtime.errors import invalid
+from ..runtime.trace import encode_value
+from .codec import REFUSALS
+from .dropfilter import DropFilter
+from .rundir import RunDir, cluster_clock, write_private
+
+
+class NodeRecords:
+    """What one node process knows of itself and writes for others to read.
+
+    Args:
+        run: the run directory.
+        name: this node's name.
+        incarnation: how many times it was started before.
+        parent: the pid whose death ends this process, or ``None``.
+
+    Raises:
+        InvalidArgument: ``name`` is not a node of the run's cluster.
+    """
+
+    def __init__(self, run: RunDir, name: str, incarnation: int, parent: int | None) -> None:
+        self.run = run
+        self.config = run.config()
+        if name not in self.config.ports:
+            raise invalid("node", name, f"must be one of {', '.join(self.config.nodes)}")
+        self.name = name
+        self.incarnation = incarnation
+        self.parent = parent
+        self.dir_inode = run.path.stat().st_ino
+        self.now = cluster_clock(self.config.start)
+        self.lamport = 0
+        self.annotations: dict[str, Any] = {}
+        self.refused = dict.fromkeys(REFUSALS, 0)
+        self.dropped = {"loss": 0, "partition": 0}
+        seed = self.config.seed
+        self.filter = DropFilter(random.Random(f"{seed}/network/{name}/{incarnation}"))
+        self.status = "up"
+        self.dirty = True
+        self.trace_file = open(  # noqa: SIM115 (open for the process's life; line-buffered,
+            # so a kill -9 loses no finished row)
+            run.node_file(name, "trace.jsonl"),
+            "a",
+            buffering=1,
+            encoding="utf-8",
+        )
+
+    def tick(self) -> None:
+        """A callback begins: read the clock once for everything it does."""
+        self.now = cluster_clock(self.config.start)
+
+    def run_goes_on(self) -> bool:
+        """Whether the run directory is still there and the parent (if any) alive."""
+        try:
+            same_dir = self.run.path.stat().st_ino == self.dir_inode
+        except FileNotFoundError:
+            return False
+        return same_dir and (self.parent is None or os.getppid() == self.parent)
+
+    def write_status(self) -> None:
+        """Write what this node last published, and its counters, for ``net status``."""
+        self.dirty = False
+        status = {
+            "name": self.name,
+            "pid": os.getpid(),
+            "incarnation": self.incarnation,
+            "status": self.status,
+            "annotations": encode_value(self.annotations),
+            "refused": self.refused,
+            "dropped": self.dropped,
+            "filter_version": self.filter.version,
+            "t": self.now,
+        }
+        write_private(self.run.node_file(self.name, "status.json"), json.dumps(status))
+
+    # -- the trace ---------------------------------------------------------------
+
+    def record(self, kind: str, node: str | None = None, **fields: Any) -> int:
+        """Write one trace row at ``self.now``; returns its Lamport time."""
+        self.lamport += 1
+        row = {"t": self.now, "lc": self.lamport, "kind": kind, "node": node or self.name}
+        row.update((k, v) for k, v in fields.items() if v is not None)
+        self.trace_file.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
+        return self.lamport
+
+    def annotate(self, state: dict[str, Any]) -> None:
+        """``ctx.annotate``: update the published view and record it."""
+        for key, value in state.items():
+            if value is None:
+                self.annotations.pop(key, None)
+            else:
+                self.annotations[key] = value
+        self.record("annotate", data=encode_value(state))
+        self.dirty = True
