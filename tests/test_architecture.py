@@ -221,3 +221,24 @@ def _function(lines: int, *, comment: str = "", above: str = "") -> str:
 )
 def test_size_offences_are_found(source: str, offends: bool) -> None:
     assert bool(size_offences(source)) is offends
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+TESTS = REPO / "tests"
+
+
+def test_tests_import_helpers_one_way() -> None:
+    """No package under tests/, no relative import, unique basenames (see tests/README.md)."""
+    files = sorted(TESTS.rglob("*.py"))
+    assert [relative(p) for p in files if p.name == "__init__.py"] == []
+    relative_imports = [
+        f"{relative(p)}:{node.lineno}"
+        for p in files
+        for node in ast.walk(ast.parse(p.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.level
+    ]
+    assert relative_imports == []
+    basenames = [p.name for p in files if p.name != "conftest.py"]
+    assert sorted({n for n in basenames if basenames.count(n) > 1}) == []

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Chatter, Ledger, Ping, Recorder, names, schedule_strategy, spawn_all
 
 from distsys_edu.runtime import DROP_REASONS, Fault, LinkConfig, Sim, Uniform
-
-from .helpers import Chatter, Ledger, Ping, Recorder, names, schedule_strategy, spawn_all
 
 HORIZON = 4.0
 

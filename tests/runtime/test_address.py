@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from runtime_helpers import Gossip, MutableMsg, Ping, Recorder, Stop
 
 from distsys_edu.runtime import (
     Actor,
@@ -19,8 +20,6 @@ from distsys_edu.runtime import (
     SendError,
     Sim,
 )
-
-from .helpers import Gossip, MutableMsg, Ping, Recorder, Stop
 
 # --------------------------------------------------------------------------- Addr itself
 

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from runtime_helpers import Gossip
 
 from distsys_edu.runtime import Actor, Context, MessageTypeError, Sim, check_message
 from distsys_edu.runtime.messages import frozen
 from distsys_edu.runtime.snapshot import Replay
-
-from .helpers import Gossip
 
 
 @dataclass(frozen=True)

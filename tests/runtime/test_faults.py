@@ -3,12 +3,24 @@ sim.schedule and sim.fault_history."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import (
+    Chatter,
+    Ping,
+    Recorder,
+    Stop,
+    Ticker,
+    WorldReplay,
+    assert_history_replays,
+    names,
+    noter_world,
+    schedule_strategy,
+    spawn_all,
+)
 
 from distsys_edu.runtime import (
     Actor,
@@ -24,18 +36,6 @@ from distsys_edu.runtime import (
     Uniform,
 )
 from distsys_edu.runtime.network import latency_text, parse_latency
-
-from .helpers import (
-    Chatter,
-    Ping,
-    Recorder,
-    Stop,
-    Ticker,
-    WorldReplay,
-    names,
-    schedule_strategy,
-    spawn_all,
-)
 
 # --------------------------------------------------------------------------- crash
 
@@ -607,14 +607,6 @@ def test_apply_applies_now_ignoring_at() -> None:
 # --------------------------------------------------------------------------- fault history
 
 
-def assert_history_replays(world: Callable[[Any], Sim], sim: Sim) -> None:
-    """A fresh ``world`` fed ``sim.fault_history`` and run as far gives the same trace."""
-    replay = world(sim.fault_history)
-    replay.run(until=sim.now)
-    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
-    assert replay.trace.digest() == sim.trace.digest()
-
-
 def chatter_world_7(faults: Any = None) -> Sim:
     """Three chatters on variable links, seed 7, not run yet."""
     sim = Sim(7, network=LinkConfig(latency=Uniform(0.001, 0.1)), faults=faults)
@@ -719,18 +711,6 @@ def test_fault_history_replays_faults_applied_by_hand_each_after_a_run() -> None
     again = chatter_world_7(FaultSchedule.parse(str(history)))
     again.run(until=5)
     assert again.trace.digest() == sim.trace.digest()
-
-
-class Noter(Actor):
-    def started(self, ctx: Context) -> None:
-        ctx.annotate(up=True)
-
-
-def noter_world(faults: Any = None) -> Sim:
-    sim = Sim(0, faults=faults)
-    sim.spawn("a", Noter)
-    sim.spawn("b", Noter)
-    return sim
 
 
 def chatter_world(faults: Any = None) -> Sim:

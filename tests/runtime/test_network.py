@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Chatter, Ping, Recorder, WorldReplay, spawn_all
 
 from distsys_edu.runtime import (
     Actor,
@@ -23,8 +24,6 @@ from distsys_edu.runtime import (
     Sim,
     Uniform,
 )
-
-from .helpers import Chatter, Ping, Recorder, WorldReplay, spawn_all
 
 
 class Blaster(Actor):

@@ -7,6 +7,18 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import (
+    Boom,
+    Chatter,
+    Ping,
+    Recorder,
+    Stop,
+    WorldReplay,
+    message_fields,
+    names,
+    schedule_strategy,
+    spawn_all,
+)
 
 from distsys_edu.runtime import (
     Actor,
@@ -24,19 +36,6 @@ from distsys_edu.runtime import (
     Trace,
     Uniform,
     snapshot_at,
-)
-
-from .helpers import (
-    Boom,
-    Chatter,
-    Ping,
-    Recorder,
-    Stop,
-    WorldReplay,
-    message_fields,
-    names,
-    schedule_strategy,
-    spawn_all,
 )
 
 

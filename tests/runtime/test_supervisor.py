@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Boom, Ping, Recorder, Ticker
 
 from distsys_edu.runtime import Actor, Context, Failure, Sim, Supervisor
-
-from .helpers import Boom, Ping, Recorder, Ticker
 
 # Every test here makes handlers fail on purpose: their warnings are expected.
 pytestmark = pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
