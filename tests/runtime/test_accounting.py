@@ -84,7 +84,7 @@ def test_counts_level_accounting_matches_full(seed: int, faults: list[Fault]) ->
 
 
 def test_every_kind_of_in_flight_message_is_counted() -> None:
-    sim = Sim(network=LinkConfig(latency=1.0))
+    sim = Sim(network=LinkConfig(latency="1s"))
     sim.spawn("a", Recorder)
     sim.spawn("b", Recorder)
     sim.spawn("c", Recorder)

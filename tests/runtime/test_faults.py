@@ -518,7 +518,7 @@ def test_a_scheduled_fault_happens_after_everything_else_due_at_its_time() -> No
     # A tick, a delivery and a started() all due at 1.0 run before the faults at 1.0,
     # exactly as if the faults were applied by hand after run(until=1).
     def world(faults: Any = None) -> Sim:
-        sim = Sim(network=LinkConfig(latency=1.0), faults=faults)
+        sim = Sim(network=LinkConfig(latency="1s"), faults=faults)
         sim.spawn("t", lambda: Ticker(every=0.5))
         sim.spawn("r", Recorder)
         sim.addr("r").do_send(Ping(1))  # arrives at 1.0
@@ -584,7 +584,7 @@ def test_schedule_accepts_a_fault_a_line_a_dict_or_a_list() -> None:
 
 
 def test_network_faults_change_the_network() -> None:
-    sim = Sim(faults=["0 latency 0.1:0.2", "0 loss 0.25 a b", "0 duplication 0.5", "1 latency 3"])
+    sim = Sim(faults=["0 latency 0.1:0.2", "0 loss 0.25 a b", "0 duplication 0.5", "1 latency 3s"])
     sim.spawn("a", Recorder)
     sim.spawn("b", Recorder)
     sim.run(until=0.5)

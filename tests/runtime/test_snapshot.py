@@ -108,7 +108,7 @@ def test_blocked_and_held_links_over_time() -> None:
 
 
 def test_messages_in_flight_with_their_times() -> None:
-    sim = Sim(network=LinkConfig(latency=1.0))
+    sim = Sim(network=LinkConfig(latency="1s"))
     sim.spawn("a", Recorder)
 
     class Sender(Actor):

@@ -70,7 +70,7 @@ def test_a_supervised_restart_forgets_pending_requests() -> None:
     sim = Sim()
     sim.spawn("a", Asker, supervisor=Supervisor())
     sim.spawn("b", Recorder)
-    sim.set_link("b", "a", latency=1.0)
+    sim.set_link("b", "a", latency="1s")
     sim.addr("a").do_send(Boom())
     sim.run(until=10)
     assert got == []
