@@ -3,7 +3,7 @@
 #   make lab     create .venv, install the package with the lab extras, open JupyterLab on lessons/
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
-#   make lint    ruff check + ruff format --check + mypy
+#   make lint    ruff check + ruff format --check + mypy + lint-imports (the import rules)
 #   make format  ruff format + ruff check --fix (rewrites files)
 #   make clean   remove .venv and caches
 #
@@ -63,12 +63,14 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
 from distsys_edu.cli import main
+from distsys_edu.cli.output import final_state
 from distsys_edu.experiments.election_time import ElectionTimeResult
+from distsys_edu.runtime import Actor, Context, Sim
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -364,6 +367,64 @@ def test_python_m_bad_input_exits_2_with_one_line() -> None:
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def test_a_bug_is_not_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the project's own errors are bad input; a plain ValueError is a bug."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug, not bad input")
+
+    monkeypatch.setattr("distsys_edu.cli.experiments.election_messages", broken)
+    with pytest.raises(ValueError, match="a bug, not bad input"):
+        main(["experiment", "messages", "--protocol", "bully"])
+
+
+def test_python_m_a_bug_exits_1_with_its_traceback() -> None:
+    program = (
+        "import sys\n"
+        "import distsys_edu.cli.experiments as commands\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise ValueError('a bug, not bad input')\n"
+        "commands.election_messages = broken\n"
+        "from distsys_edu.cli import main\n"
+        "sys.exit(main(['experiment', 'messages', '--protocol', 'bully']))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "Traceback" in done.stderr
+    assert done.stderr.strip().endswith("ValueError: a bug, not bad input")
+
+
+@dataclass(frozen=True)
+class Seen:
+    n: int
+
+
+class Odd(Actor):
+    """Publishes values JSON has no word for."""
+
+    def started(self, ctx: Context) -> None:
+        ctx.annotate(role="follower", suspects=frozenset({"n2", "n10"}), seen=Seen(1), phi=math.inf)
+
+
+def test_final_views_are_encoded_as_the_trace_encodes_them() -> None:
+    sim = Sim()
+    sim.spawn("n1", Odd)
+    sim.run(until=1)
+    state = final_state(sim)
+    assert state["views"]["n1"] == {
+        "status": "up",
+        "role": "follower",
+        "suspects": ["n10", "n2"],
+        "seen": {"type": "Seen", "fields": {"n": 1}},
+        "phi": "inf",
+    }
+    assert json.loads(json.dumps(state, allow_nan=False)) == state
 
 
 # --------------------------------------------------------------------------- the first hour

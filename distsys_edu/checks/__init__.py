@@ -14,7 +14,7 @@ through the shared annotation keys ``role``, ``term``, ``leader`` and
     No run broke an invariant.
 """
 
-from ..experiments.parallel import RunFailed
+from ..jobs import RunFailed
 from .determinism import DeterminismResult, check_determinism
 from .explore import (
     BUILTIN_CHECKS,

@@ -12,7 +12,7 @@ seed :func:`~distsys_edu.checks.schedules.run_seed` ``(s, i)`` and a schedule
 drawn from that seed, so the same call gives the same result in any process, and
 with any number of worker processes (``jobs=``) or any executor (``executor=``, a
 Dask cluster's): the runs are spread out in chunks and their outcomes merged in
-run order (:mod:`distsys_edu.experiments.parallel`). The counterexamples to
+run order (:mod:`distsys_edu.jobs.parallel`). The counterexamples to
 shrink are the first ``max_shrink`` of each invariant in run order, shrunk
 afterwards, in parallel too.
 
@@ -43,7 +43,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
-from ..experiments.parallel import run_indexed
+from ..jobs import run_indexed
 from ..protocols.registry import SpawnCluster
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
@@ -96,7 +96,7 @@ class ExploreRuns:
     """The runs of one exploration, as workers run them: ``task(i)`` is run ``i``.
 
     Small and picklable: the protocol and the checks go by reference (module and
-    name), the rest is plain data. See :mod:`distsys_edu.experiments.parallel`.
+    name), the rest is plain data. See :mod:`distsys_edu.jobs.parallel`.
     """
 
     protocol: str | SpawnCluster

@@ -36,6 +36,7 @@ from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..jobs import run_indexed
 from ..protocols.detectors import (
     AdaptiveTimeoutDetector,
     FailureDetector,
@@ -46,7 +47,6 @@ from ..runtime.errors import InvalidArgument, check_probability, invalid
 from ..runtime.network import Latency, Uniform
 from .data import json_safe, percentile
 from .heartbeats import heartbeat_arrivals
-from .parallel import run_indexed
 from .params import check_count, check_positive, check_seed, seconds_pair
 
 __all__ = [
@@ -117,7 +117,7 @@ class TradeoffRuns:
     heartbeat arrivals to a detector at every threshold.
 
     ``task(r)`` is ``(crash_at, [(detection, false suspicions, their time) per
-    threshold])``; see :mod:`distsys_edu.experiments.parallel`.
+    threshold])``; see :mod:`distsys_edu.jobs.parallel`.
     """
 
     kind: str

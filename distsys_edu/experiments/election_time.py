@@ -45,6 +45,7 @@ from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..jobs import run_indexed
 from .data import json_safe, percentile
 from .election_trial import (
     DEFAULT_MAX_ELECTION_TIME,
@@ -55,7 +56,6 @@ from .election_trial import (
     simulate_trial,
     trial_seed,
 )
-from .parallel import run_indexed
 from .params import check_count, check_seed
 
 __all__ = [
@@ -119,7 +119,7 @@ class ElectionTimeResult:
 @dataclass(frozen=True)
 class ElectionTrials:
     """The trials of one run of the experiment, as workers run them: ``task(i)`` is
-    trial ``i`` (see :mod:`distsys_edu.experiments.parallel`)."""
+    trial ``i`` (see :mod:`distsys_edu.jobs.parallel`)."""
 
     seed: int
     settings: Settings

@@ -39,11 +39,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from ..jobs import run_indexed
 from ..protocols import bully, cluster, ring
 from ..protocols.cluster import LEADER
 from ..runtime import Constant, LinkConfig, Sim
 from ..runtime.errors import invalid
-from .parallel import run_indexed
 from .params import check_count, check_seed
 
 __all__ = [

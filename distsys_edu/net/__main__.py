@@ -2,6 +2,6 @@
 
 import sys
 
-from .node import main
+from .node_process import main
 
 sys.exit(main())

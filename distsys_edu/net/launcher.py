@@ -22,24 +22,30 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..protocols.cluster import node_names
-from ..runtime import Fault, FaultScheduleError, SimError, Trace
+from ..runtime import Fault, FaultScheduleError, Trace
 from ..runtime.errors import check_probability, invalid
-from ..runtime.trace import encode_value
+from .children import (
+    POLL,
+    NetError,
+    bind,
+    ended,
+    fresh_dir,
+    pid_alive,
+    start_node,
+    wait_until,
+)
+from .factories import cluster_factories
 from .merge import merged_trace
-from .node import cluster_factories
 from .rundir import (
     DEFAULT_DIR,
     LOOPBACK,
@@ -50,6 +56,7 @@ from .rundir import (
     read_json,
     write_private,
 )
+from .status import NodeStatus, node_statuses
 from .wire import CONTROL, seal
 
 READY_TIMEOUT = 15.0
@@ -60,85 +67,6 @@ STOP_TIMEOUT = 3.0
 
 FILTER_TIMEOUT = 3.0
 """Seconds the launcher waits for every live node to adopt a new drop filter."""
-
-POLL = 0.02
-
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
-"""The node processes this process started, by pid (to reap them when they end)."""
-
-
-class NetError(SimError):
-    """A launcher command that cannot be done (a live cluster already in the directory...)."""
-
-
-@dataclass(frozen=True)
-class NodeStatus:
-    """One node as ``net status`` shows it.
-
-    Attributes:
-        name: the node's name.
-        pid: its process id (of its latest start).
-        alive: whether that process is running (paused counts as alive).
-        state: ``"up"``, ``"paused"``, ``"down"`` or ``"stopped"``.
-        role, term, leader: as it last published them (``None`` if never).
-        refused: datagrams it refused, by reason.
-        dropped: messages its drop filter took, by reason.
-    """
-
-    name: str
-    pid: int | None
-    alive: bool
-    state: str
-    role: str | None
-    term: Any
-    leader: str | None
-    refused: dict[str, int]
-    dropped: dict[str, int]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data."""
-        data: dict[str, Any] = encode_value(asdict(self))
-        return data
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a child of ours that ended is reaped, not counted)."""
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        return child.poll() is None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process has that pid now
-        return False
-    return not _is_zombie(pid)
-
-
-def _ended(pid: int) -> bool:
-    return not pid_alive(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """On Linux, whether ``pid`` has ended but not been reaped by its parent."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll ``condition`` until it holds.
-
-    Raises:
-        NetError: it did not hold within ``timeout`` seconds (names ``what``).
-    """
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise NetError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(POLL)
 
 
 class Cluster:
@@ -195,16 +123,10 @@ class Cluster:
         seed = secrets.randbits(32) if seed is None else seed
         cluster_factories(protocol, names, options, seed)  # checks protocol and options
         run = RunDir(run_dir)
-        if run.cluster_file.exists():
-            live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
-            if live:
-                raise NetError(
-                    f"dir={str(run.path)!r} is not allowed: a cluster is running there "
-                    f"(live nodes: {', '.join(live)}); run net down first"
-                )
-        _fresh_dir(run)
+        refuse_a_live_cluster(run)
+        fresh_dir(run)
         write_private(run.key_file, secrets.token_hex(32))
-        sockets = {name: _bind(host, 0) for name in names}
+        sockets = {name: bind(host, 0) for name in names}
         config = ClusterConfig(
             protocol=protocol,
             nodes=names,
@@ -219,52 +141,12 @@ class Cluster:
         cluster = cls(run.path)
         try:
             for name, sock in sockets.items():
-                cluster._start(name, sock, 0)
+                start_node(cluster.run, cluster.config.start, name, sock, 0)
             cluster._wait_ready(names)
         except BaseException:
             cluster.down()
             raise
         return cluster
-
-    def _start(self, name: str, sock: socket.socket, incarnation: int) -> None:
-        """Start node ``name``'s process on ``sock`` (which is then closed here)."""
-        state = self.run.state()
-        status = self.run.node_file(name, "status.json")
-        status.unlink(missing_ok=True)
-        command = [
-            sys.executable,
-            "-m",
-            "distsys_edu.net",
-            str(self.run.path),
-            name,
-            "--fd",
-            str(sock.fileno()),
-            "--incarnation",
-            str(incarnation),
-            "--listening-since",
-            repr(cluster_clock(self.config.start)),
-        ]
-        if state["tied"]:
-            command += ["--parent", str(os.getpid())]
-        log = os.open(
-            self.run.node_file(name, "log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
-        )
-        try:
-            process = subprocess.Popen(
-                command,
-                pass_fds=[sock.fileno()],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=not state["tied"],
-            )
-        finally:
-            os.close(log)
-            sock.close()
-        _CHILDREN[process.pid] = process
-        state["pids"][name] = process.pid
-        state["incarnations"][name] = incarnation
-        self.run.save_state(state)
 
     def _wait_ready(self, names: Iterable[str]) -> None:
         """Wait until each of ``names`` published its first status."""
@@ -301,31 +183,7 @@ class Cluster:
 
     def status(self) -> list[NodeStatus]:
         """Each node: pid, whether it lives, and what it last published."""
-        state = self.run.state()
-        found = []
-        for name in self.config.nodes:
-            pid = state["pids"].get(name)
-            alive = pid is not None and pid_alive(pid)
-            published = read_json(self.run.node_file(name, "status.json"), {})
-            notes = published.get("annotations", {})
-            if alive:
-                current = "paused" if name in state["paused"] else "up"
-            else:
-                current = "stopped" if published.get("status") == "stopped" else "down"
-            found.append(
-                NodeStatus(
-                    name=name,
-                    pid=pid,
-                    alive=alive,
-                    state=current,
-                    role=notes.get("role"),
-                    term=notes.get("term"),
-                    leader=notes.get("leader"),
-                    refused=published.get("refused", {}),
-                    dropped=published.get("dropped", {}),
-                )
-            )
-        return found
+        return node_statuses(self.run, self.config.nodes)
 
     def leader(self) -> str | None:
         """The one live, unpaused node that says it leads, if exactly one does."""
@@ -383,7 +241,7 @@ class Cluster:
         pid = self.pid(node)
         if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
-            wait_until(partial(_ended, pid), STOP_TIMEOUT, f"node {node} to end")
+            wait_until(partial(ended, pid), STOP_TIMEOUT, f"node {node} to end")
             self._log("crash", node)
         self._set_paused(node, False)
 
@@ -408,8 +266,8 @@ class Cluster:
         """
         self.kill(node)
         incarnation = self.run.state()["incarnations"][node] + 1
-        sock = _bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
-        self._start(node, sock, incarnation)
+        sock = bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
+        start_node(self.run, self.config.start, node, sock, incarnation)
         self._wait_ready([node])
 
     def partition(self, groups: str | Iterable[Iterable[str]]) -> None:
@@ -464,7 +322,7 @@ class Cluster:
             if pid_alive(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                wait_until(partial(_ended, pid), STOP_TIMEOUT, f"pid {pid} to end")
+                wait_until(partial(ended, pid), STOP_TIMEOUT, f"pid {pid} to end")
         if state:
             state["paused"] = []
             self.run.save_state(state)
@@ -540,26 +398,12 @@ class Cluster:
             wait_until(adopted, FILTER_TIMEOUT, "every node to adopt the drop filter")
 
 
-def _bind(host: str, port: int, retry: float = 0.0) -> socket.socket:
-    """A UDP socket bound to ``(host, port)``, trying again for ``retry`` seconds."""
-    deadline = time.monotonic() + retry
-    while True:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            sock.bind((host, port))
-            return sock
-        except OSError as exc:
-            sock.close()
-            if time.monotonic() > deadline:
-                raise invalid("host", host, f"must be an address to listen on ({exc})") from None
-            time.sleep(POLL)
-
-
-def _fresh_dir(run: RunDir) -> None:
-    """Create the run directory owner-only, without what an earlier run left."""
-    run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(run.path, 0o700)
-    shutil.rmtree(run.nodes_dir, ignore_errors=True)
-    run.nodes_dir.mkdir(mode=0o700)
-    for path in (run.control_log, run.state_file, run.key_file):
-        path.unlink(missing_ok=True)
+def refuse_a_live_cluster(run: RunDir) -> None:
+    """Raise ``NetError`` if a node of a cluster started in ``run`` still runs."""
+    if run.cluster_file.exists():
+        live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
+        if live:
+            raise NetError(
+                f"dir={str(run.path)!r} is not allowed: a cluster is running there "
+                f"(live nodes: {', '.join(live)}); run net down first"
+            )

@@ -23,9 +23,7 @@ event a callback records carries that time. What cannot be as in the simulator:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import ctypes
 import json
 import os
 import random
@@ -36,7 +34,6 @@ import traceback
 from collections.abc import Callable
 from typing import Any, cast
 
-from ..protocols.registry import get_protocol
 from ..runtime import (
     Actor,
     Addr,
@@ -52,6 +49,7 @@ from ..runtime.actor import TimerCallback, find_handler
 from ..runtime.errors import invalid
 from ..runtime.trace import encode_value
 from .codec import REFUSALS, MessageCodec, Refused, protocol_message_types
+from .factories import cluster_factories
 from .rundir import RunDir, cluster_clock, write_private
 from .storage import PersistentStorage
 from .wire import CONTROL, ReplayGuard, seal, unseal
@@ -65,49 +63,6 @@ WATCH_EVERY = 10
 
 LOGGED_REFUSALS = 20
 """Refusals of one reason written to the log; later ones are only counted."""
-
-PR_SET_PDEATHSIG = 1
-
-
-class Factories:
-    """Stands in for a Sim while a protocol's ``spawn_cluster`` runs: keeps each factory.
-
-    Args:
-        seed: what ``sim.seed`` reads (ring ids are drawn from it).
-    """
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.factories: dict[str, Callable[[], Any]] = {}
-
-    def spawn(self, name: str, factory: Callable[[], Any], *, supervisor: Any = None) -> None:
-        """Remember ``factory`` for node ``name``.
-
-        Raises:
-            InvalidArgument: a supervisor (a failing process exits instead).
-        """
-        if supervisor is not None:
-            raise invalid("supervisor", supervisor, "is not supported on a real network")
-        self.factories[name] = factory
-
-
-def cluster_factories(
-    protocol: str, nodes: list[str], options: dict[str, Any], seed: int
-) -> dict[str, Callable[[], Any]]:
-    """Each node's actor factory, from the protocol's own ``spawn_cluster``.
-
-    Raises:
-        InvalidArgument: an unknown protocol, or options it does not take or allow.
-    """
-    spawn_cluster = get_protocol(protocol)
-    factories = Factories(seed)
-    try:
-        spawn_cluster(factories, nodes, **options)
-    except TypeError as exc:
-        raise invalid(
-            "options", options, f"must be keyword arguments of {protocol}'s spawn_cluster ({exc})"
-        ) from None
-    return factories.factories
 
 
 class Peer:
@@ -536,34 +491,3 @@ class NetNode(asyncio.DatagramProtocol):
         if isinstance(version, int) and version > self.filter_version:
             self.filter_version, self.blocked, self.loss = version, links, loss
             self.dirty = True
-
-
-def tie_to_parent() -> None:
-    """Ask Linux to send SIGTERM when the parent dies (elsewhere: polling only)."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of a node process (``python -m distsys_edu.net``)."""
-    parser = argparse.ArgumentParser(prog="python -m distsys_edu.net")
-    parser.add_argument("run_dir")
-    parser.add_argument("name")
-    parser.add_argument("--fd", type=int, required=True, help="the bound UDP socket")
-    parser.add_argument("--incarnation", type=int, default=0)
-    parser.add_argument("--listening-since", type=float, required=True)
-    parser.add_argument("--parent", type=int, help="end when this process ends")
-    args = parser.parse_args(argv)
-    os.umask(0o077)  # every file the node writes is its owner's alone
-    if args.parent is not None:
-        tie_to_parent()
-        if os.getppid() != args.parent:  # it ended before the tie was made
-            return 0
-    run = RunDir(args.run_dir)
-    if run.key_file.stat().st_mode & 0o077:
-        print(f"{run.key_file} must be readable by its owner only", file=sys.stderr)
-        return 2
-    sock = socket.socket(fileno=args.fd)
-    node = NetNode(run, args.name, args.incarnation, args.listening_since, args.parent)
-    return asyncio.run(node.serve(sock))

@@ -15,6 +15,7 @@ import networkx as nx
 from ..runtime import MessageRecord, Snapshot
 
 Point = tuple[float, float]
+"""A position in the picture: (x, y)."""
 LinkState = str  # one of LINK_STYLES
 
 

@@ -9,9 +9,8 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
 
+from .graph import Point
 from .style import LINK_STYLES, ROLE_STYLES, STATUS_MARKS, WRONG, message_colour
-
-Point = tuple[float, float]
 
 
 def _marker_path(marker: str) -> Path:

@@ -1,4 +1,4 @@
-"""Tasks for tests of distsys_edu.experiments.parallel, importable by spawned workers."""
+"""Tasks for tests of distsys_edu.jobs.parallel, importable by spawned workers."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import os
 import signal
 
 from distsys_edu.net import Cluster
-from distsys_edu.net.launcher import pid_alive, wait_until
+from distsys_edu.net.children import pid_alive, wait_until
 
 ELECTION_TIMEOUT = (0.3, 0.6)
 """Generous for a loaded machine: two shared cores, other test runs."""

@@ -14,7 +14,7 @@ from netfixtures import OPTIONS, wait_all_ended
 
 from distsys_edu.cli import main
 from distsys_edu.net import Cluster, NetError
-from distsys_edu.net.launcher import pid_alive
+from distsys_edu.net.children import pid_alive
 
 
 def net(capsys, *args):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Chatter, Ledger, Ping, Recorder, names, schedule_strategy, spawn_all
 
 from distsys_edu.runtime import DROP_REASONS, Fault, LinkConfig, Sim, Uniform
-
-from .helpers import Chatter, Ledger, Ping, Recorder, names, schedule_strategy, spawn_all
 
 HORIZON = 4.0
 
@@ -85,7 +84,7 @@ def test_counts_level_accounting_matches_full(seed: int, faults: list[Fault]) ->
 
 
 def test_every_kind_of_in_flight_message_is_counted() -> None:
-    sim = Sim(network=LinkConfig(latency=1.0))
+    sim = Sim(network=LinkConfig(latency="1s"))
     sim.spawn("a", Recorder)
     sim.spawn("b", Recorder)
     sim.spawn("c", Recorder)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Boom, HTTPRequest, Ping, Pong, Recorder, Silent, Stop, Ticker
 
 from distsys_edu.runtime import (
     Actor,
@@ -17,8 +18,6 @@ from distsys_edu.runtime import (
     UnknownNode,
     handler_name,
 )
-
-from .helpers import Boom, HTTPRequest, Ping, Pong, Recorder, Silent, Stop, Ticker
 
 # --------------------------------------------------------------------------- handlers
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from runtime_helpers import Gossip, MutableMsg, Ping, Recorder, Stop
 
 from distsys_edu.runtime import (
     Actor,
@@ -19,8 +20,6 @@ from distsys_edu.runtime import (
     SendError,
     Sim,
 )
-
-from .helpers import Gossip, MutableMsg, Ping, Recorder, Stop
 
 # --------------------------------------------------------------------------- Addr itself
 
@@ -255,7 +254,7 @@ def test_a_reply_to_a_crashed_requester_does_not_call_the_callback() -> None:
     sim = Sim()
     sim.spawn("a", Req)
     sim.spawn("b", Slow)
-    sim.set_link("a", "b", latency=1.0)
+    sim.set_link("a", "b", latency="1s")
     sim.run(until=0.5)
     sim.crash("a")
     sim.run(until=10)
@@ -268,7 +267,7 @@ def test_a_reply_to_a_restarted_requester_does_not_call_the_old_callback() -> No
     sim = Sim()
     sim.spawn("a", lambda: Asker(timeout=5))
     sim.spawn("b", Recorder)
-    sim.set_link("a", "b", latency=1.0)
+    sim.set_link("a", "b", latency="1s")
     sim.run(until=0.5)
     old = sim.actor("a")
     assert isinstance(old, Asker)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from runtime_helpers import Chatter, MutableMsg, Ping, PlainMsg, Recorder
 
 from distsys_edu.runtime import (
     Actor,
@@ -27,8 +28,6 @@ from distsys_edu.runtime import (
     UnknownNode,
     check_message,
 )
-
-from .helpers import Chatter, MutableMsg, Ping, PlainMsg, Recorder
 
 NAN = math.nan
 

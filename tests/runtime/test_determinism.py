@@ -5,10 +5,9 @@ from __future__ import annotations
 from determinism import digest_in_fresh_python, event_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Chatter, names, scenario, schedule_strategy, spawn_all
 
 from distsys_edu.runtime import Fault, LinkConfig, LogNormal, Sim
-
-from .helpers import Chatter, names, scenario, schedule_strategy, spawn_all
 
 
 @given(seed=st.integers(-(2**63), 2**63), faults=schedule_strategy(names(4), 4.0))

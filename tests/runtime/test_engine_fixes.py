@@ -15,6 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from runtime_helpers import (
+    Boom,
+    Ledger,
+    Ping,
+    Recorder,
+    Ticker,
+    assert_history_replays,
+    noter_world,
+)
 
 from distsys_edu.runtime import (
     Actor,
@@ -28,9 +37,6 @@ from distsys_edu.runtime import (
     Sim,
     UnknownNode,
 )
-
-from .helpers import Boom, Ledger, Ping, Recorder, Ticker
-from .test_faults import assert_history_replays, noter_world
 
 
 @dataclass(frozen=True)

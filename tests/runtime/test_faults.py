@@ -3,12 +3,24 @@ sim.schedule and sim.fault_history."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import (
+    Chatter,
+    Ping,
+    Recorder,
+    Stop,
+    Ticker,
+    WorldReplay,
+    assert_history_replays,
+    names,
+    noter_world,
+    schedule_strategy,
+    spawn_all,
+)
 
 from distsys_edu.runtime import (
     Actor,
@@ -24,18 +36,6 @@ from distsys_edu.runtime import (
     Uniform,
 )
 from distsys_edu.runtime.network import latency_text, parse_latency
-
-from .helpers import (
-    Chatter,
-    Ping,
-    Recorder,
-    Stop,
-    Ticker,
-    WorldReplay,
-    names,
-    schedule_strategy,
-    spawn_all,
-)
 
 # --------------------------------------------------------------------------- crash
 
@@ -518,7 +518,7 @@ def test_a_scheduled_fault_happens_after_everything_else_due_at_its_time() -> No
     # A tick, a delivery and a started() all due at 1.0 run before the faults at 1.0,
     # exactly as if the faults were applied by hand after run(until=1).
     def world(faults: Any = None) -> Sim:
-        sim = Sim(network=LinkConfig(latency=1.0), faults=faults)
+        sim = Sim(network=LinkConfig(latency="1s"), faults=faults)
         sim.spawn("t", lambda: Ticker(every=0.5))
         sim.spawn("r", Recorder)
         sim.addr("r").do_send(Ping(1))  # arrives at 1.0
@@ -584,7 +584,7 @@ def test_schedule_accepts_a_fault_a_line_a_dict_or_a_list() -> None:
 
 
 def test_network_faults_change_the_network() -> None:
-    sim = Sim(faults=["0 latency 0.1:0.2", "0 loss 0.25 a b", "0 duplication 0.5", "1 latency 3"])
+    sim = Sim(faults=["0 latency 0.1:0.2", "0 loss 0.25 a b", "0 duplication 0.5", "1 latency 3s"])
     sim.spawn("a", Recorder)
     sim.spawn("b", Recorder)
     sim.run(until=0.5)
@@ -605,14 +605,6 @@ def test_apply_applies_now_ignoring_at() -> None:
 
 
 # --------------------------------------------------------------------------- fault history
-
-
-def assert_history_replays(world: Callable[[Any], Sim], sim: Sim) -> None:
-    """A fresh ``world`` fed ``sim.fault_history`` and run as far gives the same trace."""
-    replay = world(sim.fault_history)
-    replay.run(until=sim.now)
-    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
-    assert replay.trace.digest() == sim.trace.digest()
 
 
 def chatter_world_7(faults: Any = None) -> Sim:
@@ -719,18 +711,6 @@ def test_fault_history_replays_faults_applied_by_hand_each_after_a_run() -> None
     again = chatter_world_7(FaultSchedule.parse(str(history)))
     again.run(until=5)
     assert again.trace.digest() == sim.trace.digest()
-
-
-class Noter(Actor):
-    def started(self, ctx: Context) -> None:
-        ctx.annotate(up=True)
-
-
-def noter_world(faults: Any = None) -> Sim:
-    sim = Sim(0, faults=faults)
-    sim.spawn("a", Noter)
-    sim.spawn("b", Noter)
-    return sim
 
 
 def chatter_world(faults: Any = None) -> Sim:

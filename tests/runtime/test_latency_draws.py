@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Ping
 
 from distsys_edu.runtime import Actor, Constant, Context, InvalidArgument, LogNormal, Sim, Uniform
 from distsys_edu.runtime.network import GAUSS_LIMIT
-
-from .helpers import Ping
 
 
 class ExtremeRng(random.Random):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Chatter, Ping, Recorder, WorldReplay, spawn_all
 
 from distsys_edu.runtime import (
     Actor,
@@ -23,8 +24,6 @@ from distsys_edu.runtime import (
     Sim,
     Uniform,
 )
-
-from .helpers import Chatter, Ping, Recorder, WorldReplay, spawn_all
 
 
 class Blaster(Actor):
@@ -68,7 +67,7 @@ def test_default_latency_is_a_constant_millisecond() -> None:
 @given(st.floats(0, 5, allow_nan=False), st.integers(0, 2**32))
 @settings(max_examples=30, deadline=None)
 def test_constant_latency_is_exact_and_keeps_links_fifo(seconds: float, seed: int) -> None:
-    sim = Sim(seed, network=LinkConfig(latency=seconds))
+    sim = Sim(seed, network=LinkConfig(latency=Constant(seconds)))
     b = blast(sim, 30)
     assert [e.due - e.t for e in sim.trace.events("send")] == [seconds] * 30
     assert [m.n for m in b.received] == list(range(30))
@@ -265,7 +264,7 @@ def test_one_way_partition_drops_only_one_way() -> None:
 
 
 def test_a_message_in_flight_when_the_link_is_cut_is_dropped_on_arrival() -> None:
-    sim = Sim(network=LinkConfig(latency=1.0))
+    sim = Sim(network=LinkConfig(latency="1s"))
     sim.spawn("a", lambda: Blaster("b", 1))
     sim.spawn("b", Recorder)
     sim.run(until=0.5)

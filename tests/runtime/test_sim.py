@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Ping, Recorder, Ticker
 
 from distsys_edu.runtime import Actor, Context, InvalidArgument, Sim
-
-from .helpers import Ping, Recorder, Ticker
 
 # --------------------------------------------------------------------------- virtual time
 

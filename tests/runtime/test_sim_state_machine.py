@@ -30,10 +30,9 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from runtime_helpers import Ledger, WorldReplay, new_events
 
 from distsys_edu.runtime import Actor, Constant, Context, HandlerFailureWarning, LinkConfig, Sim
-
-from .helpers import Ledger, WorldReplay, new_events
 
 NAMES = ["a", "b", "c"]
 LATENCY = 0.25  # one constant latency, a power of two: arrivals meet resumes and ticks exactly

@@ -7,6 +7,18 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import (
+    Boom,
+    Chatter,
+    Ping,
+    Recorder,
+    Stop,
+    WorldReplay,
+    message_fields,
+    names,
+    schedule_strategy,
+    spawn_all,
+)
 
 from distsys_edu.runtime import (
     Actor,
@@ -24,19 +36,6 @@ from distsys_edu.runtime import (
     Trace,
     Uniform,
     snapshot_at,
-)
-
-from .helpers import (
-    Boom,
-    Chatter,
-    Ping,
-    Recorder,
-    Stop,
-    WorldReplay,
-    message_fields,
-    names,
-    schedule_strategy,
-    spawn_all,
 )
 
 
@@ -109,7 +108,7 @@ def test_blocked_and_held_links_over_time() -> None:
 
 
 def test_messages_in_flight_with_their_times() -> None:
-    sim = Sim(network=LinkConfig(latency=1.0))
+    sim = Sim(network=LinkConfig(latency="1s"))
     sim.spawn("a", Recorder)
 
     class Sender(Actor):

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import Boom, Ping, Recorder, Ticker
 
 from distsys_edu.runtime import Actor, Context, Failure, Sim, Supervisor
-
-from .helpers import Boom, Ping, Recorder, Ticker
 
 # Every test here makes handlers fail on purpose: their warnings are expected.
 pytestmark = pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
@@ -71,7 +70,7 @@ def test_a_supervised_restart_forgets_pending_requests() -> None:
     sim = Sim()
     sim.spawn("a", Asker, supervisor=Supervisor())
     sim.spawn("b", Recorder)
-    sim.set_link("b", "a", latency=1.0)
+    sim.set_link("b", "a", latency="1s")
     sim.addr("a").do_send(Boom())
     sim.run(until=10)
     assert got == []

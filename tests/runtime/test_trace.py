@@ -12,6 +12,17 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import (
+    Chatter,
+    Gossip,
+    Ping,
+    Recorder,
+    message_fields,
+    names,
+    scenario,
+    schedule_strategy,
+    spawn_all,
+)
 
 from distsys_edu.runtime import (
     DROP_REASONS,
@@ -30,18 +41,6 @@ from distsys_edu.runtime import (
     snapshot_at,
 )
 from distsys_edu.runtime.trace import encode_value
-
-from .helpers import (
-    Chatter,
-    Gossip,
-    Ping,
-    Recorder,
-    message_fields,
-    names,
-    scenario,
-    schedule_strategy,
-    spawn_all,
-)
 
 # --------------------------------------------------------------------------- levels
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from runtime_helpers import Ping, Recorder
 
 from distsys_edu.runtime import Actor, Context, InvalidArgument, Sim
-
-from .helpers import Ping, Recorder
 
 
 class Talker(Actor):

@@ -4,6 +4,7 @@ by replay, the monitor, the snippet, the learner's own code and bad input."""
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from determinism import other_hashseed, run_python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from distsys_edu import Actor, InvalidArgument, Sim
+from distsys_edu import Actor, HandlerFailureWarning, InvalidArgument, Sim
 from distsys_edu.protocols import spawn
 from distsys_edu.viz.playground import PlaygroundModel, Setup
 
@@ -166,7 +167,9 @@ class Refuses(Actor):
 
 def test_an_error_in_the_learners_actor_is_kept_as_words_not_raised() -> None:
     model = PlaygroundModel(Divides, nodes=2)
-    model.advance(0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", HandlerFailureWarning)  # told once: in problems()
+        model.advance(0.2)
     assert model.problems() == [
         "t=0.1 n1 timer tick: ZeroDivisionError: division by zero -> crashed",
         "t=0.1 n2 timer tick: ZeroDivisionError: division by zero -> crashed",
@@ -184,7 +187,8 @@ def test_a_learners_actor_class_and_spawn_function_replay_from_the_snippet() -> 
     model.restart("n2")
     model.advance(0.3)
     assert "from test_playground_model import Divides" in model.snippet()
-    assert run_snippet(model)["sim"].trace.digest() == model.digests()[0]
+    with pytest.warns(HandlerFailureWarning):  # the snippet alone warns, as any Sim does
+        assert run_snippet(model)["sim"].trace.digest() == model.digests()[0]
     own = PlaygroundModel(ring_of_three, options={"failure_timeout": 0.9})
     own.advance(0.5)
     own.crash("n3")

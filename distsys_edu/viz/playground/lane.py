@@ -7,6 +7,9 @@ goes back in time. What the learner's own code raises (an actor's ``__init__`` o
 ``started``, a spawn function) never escapes: the lane keeps it as
 :attr:`Lane.error`, a readable message, and stands still; a handler that raises
 is recorded by the runtime in ``sim.failures`` and its node crashes, as always.
+The widget shows both (:meth:`Lane.problems`), so the lane runs its Sim under
+:func:`~distsys_edu.runtime.failures_reported_elsewhere`: no ``HandlerFailureWarning``
+tells the learner a second time.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 
 from ...checks.explore import DEFAULT_INVARIANTS, FALLBACK_INVARIANTS, Invariant
 from ...checks.invariants import Violation
-from ...runtime import Fault, Sim, Snapshot, Timer
+from ...runtime import Fault, Sim, Snapshot, Timer, failures_reported_elsewhere
 from ...runtime.snapshot import Replay
 from ..story import LossChange, losses_at
 from .setup import Setup
@@ -86,6 +89,7 @@ class Lane:
         """The nodes, in spawn order."""
         return self.sim.nodes
 
+    @failures_reported_elsewhere()
     def run(self, until: float) -> None:
         """Run the Sim up to virtual time ``until`` (nothing, once the lane has an error)."""
         if self.error is not None:
@@ -95,6 +99,7 @@ class Lane:
         except Exception as exc:
             self.error = describe_error(exc, f"running to t={until:g}")
 
+    @failures_reported_elsewhere()
     def apply(self, fault: Fault) -> None:
         """Apply ``fault`` now, by hand, then run what it made due now.
 

@@ -372,3 +372,29 @@ def schedule_strategy(nodes: list[str], horizon: float, max_size: int = 15) -> A
     from hypothesis import strategies as st
 
     return st.lists(fault_strategy(nodes, horizon), max_size=max_size)
+
+
+# --------------------------------------------------------------------------- fault history
+
+
+def assert_history_replays(world: Callable[[Any], Sim], sim: Sim) -> None:
+    """A fresh ``world`` fed ``sim.fault_history`` and run as far gives the same trace."""
+    replay = world(sim.fault_history)
+    replay.run(until=sim.now)
+    assert [e.kind for e in replay.trace] == [e.kind for e in sim.trace]
+    assert replay.trace.digest() == sim.trace.digest()
+
+
+class Noter(Actor):
+    """Publishes ``up=True`` when it starts."""
+
+    def started(self, ctx: Context) -> None:
+        ctx.annotate(up=True)
+
+
+def noter_world(faults: Any = None) -> Sim:
+    """Two Noters, ``a`` and ``b``, seed 0, not run yet."""
+    sim = Sim(0, faults=faults)
+    sim.spawn("a", Noter)
+    sim.spawn("b", Noter)
+    return sim

@@ -1,0 +1,146 @@
+"""The node processes the launcher starts: starting one, telling whether it lives, waiting.
+
+A node process gets its UDP socket already bound (:func:`bind`), so two clusters never
+collide on a port and a restarted node listens on its old one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..runtime import SimError
+from ..runtime.errors import invalid
+from .rundir import RunDir, cluster_clock
+
+POLL = 0.02
+"""Seconds between two looks at a process or a file while waiting."""
+
+CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+"""The node processes this process started, by pid (to reap them when they end)."""
+
+
+class NetError(SimError):
+    """A launcher command that cannot be done (a live cluster already in the directory...)."""
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a child of ours that ended is reaped, not counted)."""
+    child = CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process has that pid now
+        return False
+    return not is_zombie(pid)
+
+
+def ended(pid: int) -> bool:
+    """Whether process ``pid`` no longer runs."""
+    return not pid_alive(pid)
+
+
+def is_zombie(pid: int) -> bool:
+    """On Linux, whether ``pid`` has ended but not been reaped by its parent."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds.
+
+    Raises:
+        NetError: it did not hold within ``timeout`` seconds (names ``what``).
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise NetError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(POLL)
+
+
+def start_node(
+    run: RunDir, cluster_start: float, name: str, sock: socket.socket, incarnation: int
+) -> None:
+    """Start node ``name``'s process on ``sock`` (which is then closed here), and note
+    its pid and incarnation in the run's state.
+
+    Args:
+        run: the run directory.
+        cluster_start: the cluster's start on the monotonic clock (its time 0).
+        name: the node.
+        sock: its bound UDP socket, handed to the process.
+        incarnation: how many times it was started before.
+    """
+    state = run.state()
+    status = run.node_file(name, "status.json")
+    status.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "distsys_edu.net",
+        str(run.path),
+        name,
+        "--fd",
+        str(sock.fileno()),
+        "--incarnation",
+        str(incarnation),
+        "--listening-since",
+        repr(cluster_clock(cluster_start)),
+    ]
+    if state["tied"]:
+        command += ["--parent", str(os.getpid())]
+    log = os.open(run.node_file(name, "log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        process = subprocess.Popen(
+            command,
+            pass_fds=[sock.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=not state["tied"],
+        )
+    finally:
+        os.close(log)
+        sock.close()
+    CHILDREN[process.pid] = process
+    state["pids"][name] = process.pid
+    state["incarnations"][name] = incarnation
+    run.save_state(state)
+
+
+def bind(host: str, port: int, retry: float = 0.0) -> socket.socket:
+    """A UDP socket bound to ``(host, port)``, trying again for ``retry`` seconds."""
+    deadline = time.monotonic() + retry
+    while True:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            sock.bind((host, port))
+            return sock
+        except OSError as exc:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise invalid("host", host, f"must be an address to listen on ({exc})") from None
+            time.sleep(POLL)
+
+
+def fresh_dir(run: RunDir) -> None:
+    """Create the run directory owner-only, without what an earlier run left."""
+    run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(run.path, 0o700)
+    shutil.rmtree(run.nodes_dir, ignore_errors=True)
+    run.nodes_dir.mkdir(mode=0o700)
+    for path in (run.control_log, run.state_file, run.key_file):
+        path.unlink(missing_ok=True)

@@ -1,1 +1,0 @@
-"""Tests of distsys_edu.runtime, one module per runtime module."""
