@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from parallel_tasks import Square, describe
 
-from distsys_edu.experiments import parallel
+from distsys_edu.jobs import parallel
 from distsys_edu.jobs.parallel import RunFailed, chunk_ranges, resolve_jobs, run_indexed
 from distsys_edu.runtime import InvalidArgument, SimError
 
