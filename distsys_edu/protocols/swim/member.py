@@ -186,15 +186,27 @@ class SwimMember(Actor):
         self.publish(ctx)
 
     def refute(self, ctx: Context, update: Update) -> None:
-        """Suspected at our current incarnation (or later): raise it and spread ``Alive``.
+        """Suspected: spread ``Alive`` at once, raising the incarnation if need be.
+
+        Suspected at the current incarnation (or later), the member raises it past
+        the suspicion's. Suspected at an older one, it keeps its incarnation (only
+        a suspicion of the current one raises it, section 4.2) but spreads its
+        ``Alive`` afresh: the sender of that suspicion has not heard the refutation,
+        which may have run out of piggybacks everywhere; left alone, its suspicion
+        would time out and declare a live member dead. ("If member Mj receives such
+        a message suspecting it, it can start propagating an Alive message.") A
+        ``Ping`` to a suspected member carries the suspicion, and the ``Ack`` is
+        built after it was learnt, so the ``Ack`` carries the refutation back.
 
         A ``Confirm`` about this member cannot be refuted: the others have removed
         it, and it would have to rejoin under a new identity (no joins here).
         """
-        if isinstance(update, Suspect) and update.incarnation >= self.incarnation:
+        if not isinstance(update, Suspect):
+            return
+        if update.incarnation >= self.incarnation:
             self.incarnation = update.incarnation + 1
-            self.gossip(Alive(ctx.name, self.incarnation))
             self.publish(ctx)
+        self.gossip(Alive(ctx.name, self.incarnation))
 
     def set_status(self, ctx: Context, member: str, status: str, incarnation: int) -> None:
         """Record ``member``'s new status; leaving *suspect* cancels its suspicion timer."""
