@@ -8,6 +8,7 @@ Commands::
     distsys-edu experiment messages       messages an election costs (Bully, ring)
     distsys-edu experiment detector-tradeoff
                                           detection time vs. false suspicions
+    distsys-edu experiment swim-scaling   SWIM's detection and load vs. group size
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
                                           a summary (--all: every counterexample)
     distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises
@@ -40,6 +41,8 @@ from .exercises import grade as grading
 from .experiments.detector_tradeoff import DETECTOR_KINDS, detector_tradeoff
 from .experiments.election_time import election_time
 from .experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS, election_messages
+from .experiments.swim_scaling import add_arguments as add_swim_scaling_arguments
+from .experiments.swim_scaling import run_command as cmd_swim_scaling
 from .net.cli import add_net_commands
 from .protocols.registry import PROTOCOLS, get_protocol
 from .runtime import Constant, Fault, LinkConfig, Sim, SimError, Trace, Uniform
@@ -678,6 +681,10 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--seed", type=int, default=0)
     dt.add_argument("--json", action="store_true", help="one JSON object on stdout")
     dt.set_defaults(handler=cmd_detector)
+
+    sw = experiments.add_parser("swim-scaling", help="SWIM: detection and load vs. group size")
+    add_swim_scaling_arguments(sw)
+    sw.set_defaults(handler=cmd_swim_scaling)
 
     ex = commands.add_parser("explore", help="many seeds and fault schedules, checked")
     ex.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
