@@ -208,7 +208,7 @@ def swim_scaling(
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``distsys-edu experiment swim-scaling``."""
     parser.add_argument(
-        "--nodes", default="10,100,1000", metavar="N,N,...", help="group sizes (default 10,100,1000)"
+        "--nodes", default="10,100,1000", metavar="N,N,...", help="group sizes, comma-separated"
     )
     parser.add_argument("--runs", type=int, default=20, help="crashes measured per group size")
     parser.add_argument("--seed", type=int, default=0)

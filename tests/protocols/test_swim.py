@@ -3,7 +3,10 @@ probes, constant load, and the update rules."""
 
 from __future__ import annotations
 
+import gc
 import math
+import random
+import tracemalloc
 
 import pytest
 from determinism import assert_the_seed_decides
@@ -28,6 +31,7 @@ from distsys_edu.protocols.swim import (
     SwimMember,
     spawn_cluster,
 )
+from distsys_edu.protocols.swim.member import _ProbeOrder
 
 EPSILON = 1e-9
 
@@ -464,3 +468,81 @@ def test_no_handler_raises_under_loss_duplication_and_faults(
     sim.run(until=40)
     assert sim.failures == []
     assert sim.sent == sim.delivered + sim.dropped + sim.in_flight
+
+
+# --------------------------------------------------------------------------- ping targets, scale
+
+
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(1, 60), seed=st.integers(0, 10_000), passes=st.integers(1, 4))
+def test_each_pass_of_the_probe_order_visits_every_position_once(
+    size: int, seed: int, passes: int
+) -> None:
+    order = _ProbeOrder(size)
+    rng = random.Random(seed)
+    walk = [order.next(rng) for _ in range(size * passes)]
+    for start in range(0, len(walk), size):
+        assert sorted(walk[start : start + size]) == list(range(size))
+
+
+def test_random_ping_targets_are_uniform_and_never_a_dead_member() -> None:
+    sim = Sim(seed=4, trace="full", faults=["0.5 crash n6"])
+    names = spawn_cluster(sim, 6, ping_targets="random")
+    sim.run(until=400.5)
+    pings = [e for e in sim.trace.events("send", node="n1") if isinstance(e.msg, Ping)]
+    targets = [e.peer for e in pings if e.t == int(e.t)]  # its probes, not those it helps
+    assert len(targets) == 400
+    dead_at = first_time(sim, "n1", "dead", "n6")
+    assert dead_at is not None
+    after = [e.peer for e in sim.trace.events("send", node="n1", since=dead_at)]
+    assert "n6" not in after
+    counts = [targets.count(n) for n in names[1:5]]  # about 400 / 4 or 5 each
+    assert all(60 <= c <= 120 for c in counts), counts
+    # Not round-robin: some four consecutive pings repeat a member.
+    assert any(len(set(targets[i : i + 4])) < 4 for i in range(0, 40, 4))
+
+
+def test_bad_ping_targets_are_refused() -> None:
+    with pytest.raises(InvalidArgument, match="ping_targets='gossip' is not allowed: must be one"):
+        spawn_cluster(Sim(), ping_targets="gossip")
+
+
+def test_a_member_whose_every_other_member_is_dead_stops_probing() -> None:
+    sim = Sim(seed=0, faults=["0.5 crash n2", "0.5 crash n3"])
+    spawn_cluster(sim, 3)
+    sim.run(until=30)
+    assert sim.annotations("n1")["dead"] == ("n2", "n3")
+    assert [e for e in sim.trace.events("send", node="n1", since=20)] == []
+
+
+def probed_bytes(nodes: int) -> int:
+    """Peak bytes Python allocates to spawn ``nodes`` members and run two periods."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        sim = Sim(seed=0, trace="counts")
+        spawn_cluster(sim, nodes)
+        sim.run(until=2 * PROTOCOL_PERIOD + 0.5)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_stays_linear_once_members_probe() -> None:
+    """A shuffled list of every other member, a member, made it grow as N^2 at the first tick."""
+    ratio = probed_bytes(1200) / probed_bytes(400)
+    assert 2.7 < ratio < 3.3
+
+
+def test_a_protocol_period_leaves_no_reference_cycle_for_the_collector() -> None:
+    """Garbage that only the cycle collector frees made a 10,000-member run twice as slow."""
+    sim = Sim(seed=0, trace="counts", faults=["3 crash n2"])
+    spawn_cluster(sim, 20)
+    sim.run(until=1.5)
+    gc.collect()
+    gc.disable()
+    try:
+        sim.run(until=20)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
