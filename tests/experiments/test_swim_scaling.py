@@ -3,6 +3,7 @@ measurements against it, bad input, and the ``experiment swim-scaling`` command.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -20,9 +21,9 @@ from distsys_edu.experiments.swim_scaling import (
 def test_the_expected_first_detection_grows_towards_e_over_e_minus_1() -> None:
     expected = [expected_first_detection(n) for n in range(2, 300)]
     assert expected[0] == 1.0  # one live member pings the only other, every period
-    assert all(a < b < LIMIT_E for a, b in zip(expected, expected[1:]))
+    assert all(a < b < LIMIT_E for a, b in itertools.pairwise(expected))
     assert expected_first_detection(10**6) == pytest.approx(LIMIT_E, abs=1e-6)
-    assert LIMIT_E == pytest.approx(1.582, abs=1e-3)
+    assert pytest.approx(1.582, abs=1e-3) == LIMIT_E
 
 
 def test_measured_first_detection_matches_the_analysis_and_load_stays_flat() -> None:
@@ -34,7 +35,7 @@ def test_measured_first_detection_matches_the_analysis_and_load_stays_flat() -> 
         assert abs(row["mean_first_detection_periods"] - 1 / q) < 4 * standard_error
         assert row["unfinished"] == 0
         firsts, everyone = row["first_detection_periods"], row["all_know_periods"]
-        assert all(1 <= f <= a for f, a in zip(firsts, everyone))
+        assert all(1 <= f <= a for f, a in zip(firsts, everyone, strict=True))
         # A Ping and an Ack a member a period, plus the crashed member's indirect probes.
         assert 2.0 < row["messages_per_member_per_period"] < 2.0 + 2 * 3
     small, large = result.rows
