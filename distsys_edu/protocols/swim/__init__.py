@@ -24,9 +24,9 @@ How it runs, in virtual time (every member alike; all start in the same phase):
 * **Refute.** A member that learns it is suspected increments its *incarnation*
   number and spreads ``Alive`` with it. Only a member changes its own incarnation.
   A suspicion of an older incarnation comes from a member that missed the
-  refutation: the accused spreads its current ``Alive`` again (section 4.2: "if
-  member Mj receives such a message suspecting it, it can start propagating an
-  Alive message"), so a suspector that pings it gets the refutation in the ``Ack``.
+  refutation: the accused spreads its current ``Alive`` again (section 4.2: a
+  member that hears it is suspected starts propagating an ``Alive`` message), so a
+  suspector that pings it gets the refutation in the ``Ack``.
 * **Confirm.** A member still suspected, with the same incarnation,
   :data:`SUSPICION_TIMEOUT` after this member came to suspect it is declared dead
   (``Confirm``). Dead is final: the paper's way back is to rejoin as a new member,

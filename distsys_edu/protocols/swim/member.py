@@ -236,10 +236,10 @@ class SwimMember(Actor):
         a suspicion of the current one raises it, section 4.2) but spreads its
         ``Alive`` afresh: the sender of that suspicion has not heard the refutation,
         which may have run out of piggybacks everywhere; left alone, its suspicion
-        would time out and declare a live member dead. ("If member Mj receives such
-        a message suspecting it, it can start propagating an Alive message.") A
-        ``Ping`` to a suspected member carries the suspicion, and the ``Ack`` is
-        built after it was learnt, so the ``Ack`` carries the refutation back.
+        would time out and declare a live member dead. (Section 4.2: a member that
+        hears it is suspected starts propagating an ``Alive`` message.) A ``Ping``
+        to a suspected member carries the suspicion, and the ``Ack`` is built after
+        it was learnt, so the ``Ack`` carries the refutation back.
 
         A ``Confirm`` about this member cannot be refuted: the others have removed
         it, and it would have to rejoin under a new identity (no joins here).
