@@ -98,7 +98,7 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
     )
     everyone.set_ylim(0, None)
     everyone.set_ylabel("protocol periods")
-    everyone.set_title("Until every member knows (infection-style: ~log N)", fontsize=10)
+    everyone.set_title("Until every member knows (grows like log N)", fontsize=10)
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("members in the group (log scale)")
