@@ -535,7 +535,7 @@ def test_memory_stays_linear_once_members_probe() -> None:
 
 
 def test_a_protocol_period_leaves_no_reference_cycle_for_the_collector() -> None:
-    """Garbage that only the cycle collector frees made a 10,000-member run twice as slow."""
+    """Garbage that only the cycle collector frees made a 10,000-member run 30% slower."""
     sim = Sim(seed=0, trace="counts", faults=["3 crash n2"])
     spawn_cluster(sim, 20)
     sim.run(until=1.5)
