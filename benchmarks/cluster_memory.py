@@ -11,8 +11,7 @@ and still holds), with a full trace:
   not ``N(N-1)/2``.
 * ``pairs``: for the protocols whose algorithm links every pair of nodes (see
   :mod:`distsys_edu.protocols.memory`), the peak memory at ``--pair-nodes`` nodes
-  while that happens (Bully: its default start, every node holding an election;
-  SWIM: the first protocol period, when every member shuffles its probe list),
+  while that happens (Bully: its default start, every node holding an election),
   minus ``N`` times the node cost, per pair.
 
 Each figure is printed beside the protocol's :data:`FOOTPRINT`, the estimate that
@@ -41,7 +40,6 @@ START_OPTIONS: dict[str, dict[str, Any]] = {"bully": {"initiator": "highest"}}
 
 PAIR_PHASES: dict[str, tuple[dict[str, Any], float, Callable[[int], int]]] = {
     "bully": ({}, 0.01, lambda n: n * (n - 1) // 2),
-    "swim": ({}, 1.0, lambda n: n * (n - 1)),
 }
 """Per protocol: the options, the virtual time until which to run, and the pairs."""
 

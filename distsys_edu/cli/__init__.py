@@ -8,6 +8,7 @@ Commands::
     distsys-edu experiment messages       messages an election costs (Bully, ring)
     distsys-edu experiment detector-tradeoff
                                           detection time vs. false suspicions
+    distsys-edu experiment swim-scaling   SWIM's detection and load vs. group size
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
                                           a summary (--all: every counterexample)
     distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises

@@ -14,6 +14,8 @@ from .. import __version__
 from ..exercises import grade as grading
 from ..experiments.detector_tradeoff import DETECTOR_KINDS
 from ..experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS
+from ..experiments.swim_scaling import add_arguments as add_swim_scaling_arguments
+from ..experiments.swim_scaling import run_command as cmd_swim_scaling
 from ..net.cli import add_net_commands
 from ..protocols.registry import PROTOCOLS
 from .args import milliseconds, seconds
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_election_time(experiments)
     add_messages(experiments)
     add_detector_tradeoff(experiments)
+    add_swim_scaling(experiments)
     add_explore(commands)
     grade = commands.add_parser("grade", help="run submitted notebooks, table of exercise results")
     grading.add_arguments(grade)
@@ -167,6 +170,15 @@ def add_messages(experiments: Commands) -> None:
     ms.add_argument("--seed", type=int, default=0)
     add_json(ms)
     ms.set_defaults(handler=cmd_messages)
+
+
+def add_swim_scaling(experiments: Commands) -> None:
+    """``experiment swim-scaling``."""
+    sw = experiments.add_parser(
+        "swim-scaling", help="SWIM's time to first detection and load against group size"
+    )
+    add_swim_scaling_arguments(sw)
+    sw.set_defaults(handler=cmd_swim_scaling)
 
 
 def add_detector_tradeoff(experiments: Commands) -> None:

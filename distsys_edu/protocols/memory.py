@@ -1,12 +1,10 @@
 """How much memory a cluster will need, and a refusal up front when it cannot fit.
 
 A cluster's memory grows linearly with its size: each node holds its own state and
-shares one :class:`~.cluster.Membership` of the whole cluster. Two protocols have
-more, because their algorithms do, and the estimate counts it as a cost per *pair*
+shares one :class:`~.cluster.Membership` of the whole cluster. One protocol has
+more, because its algorithm does, and the estimate counts it as a cost per *pair*
 of nodes:
 
-* SWIM: every member walks its own shuffled list of every other member (the
-  paper's round-robin probe order), ``N - 1`` names a member.
 * Bully: the first election is a burst of ``N(N-1)/2`` ``Election`` messages (and
   as many ``Answer``), all in flight within a few message delays, unless the
   highest node starts it alone.

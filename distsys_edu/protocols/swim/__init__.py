@@ -9,10 +9,12 @@ anyway. The load on each member is constant, whatever the size of the group.
 How it runs, in virtual time (every member alike; all start in the same phase):
 
 * **Probe.** Every protocol period T' (:data:`PROTOCOL_PERIOD`) a member picks the
-  next member of its probe list and sends it ``Ping``. The list is a shuffle of the
-  other members, walked round-robin and reshuffled after each pass (the paper's
-  section 4.3, using ``ctx.rng``), so every member is probed by each other member
-  within at most ``2 (n - 1) - 1`` periods, not just "eventually".
+  next member of its probe order and sends it ``Ping``. Each pass of the order
+  visits every other member once, in a new random order (the paper's section 4.3,
+  using ``ctx.rng``), so every member is probed by each other member within at
+  most ``2 (n - 1) - 1`` periods, not just "eventually". ``ping_targets="random"``
+  picks a member uniformly at random instead, as the paper's analysis assumes
+  (:data:`PING_TARGETS`).
 * **Indirect probe.** If no ``Ack`` came within :data:`PING_TIMEOUT`, it sends
   ``PingReq(target)`` to k (:data:`INDIRECT_PROBES`) other members picked at
   random; each pings the target itself and relays the target's ``Ack``. This gets
@@ -21,6 +23,10 @@ How it runs, in virtual time (every member alike; all start in the same phase):
   target becomes *suspected* (section 4.2). A suspected member is still probed.
 * **Refute.** A member that learns it is suspected increments its *incarnation*
   number and spreads ``Alive`` with it. Only a member changes its own incarnation.
+  A suspicion of an older incarnation comes from a member that missed the
+  refutation: the accused spreads its current ``Alive`` again (section 4.2: a
+  member that hears it is suspected starts propagating an ``Alive`` message), so a
+  suspector that pings it gets the refutation in the ``Ack``.
 * **Confirm.** A member still suspected, with the same incarnation,
   :data:`SUSPICION_TIMEOUT` after this member came to suspect it is declared dead
   (``Confirm``). Dead is final: the paper's way back is to rejoin as a new member,
@@ -73,8 +79,11 @@ from .config import (
     INDIRECT_PROBES,
     MAX_PIGGYBACK,
     MEMBER,
+    PING_TARGETS,
     PING_TIMEOUT,
     PROTOCOL_PERIOD,
+    RANDOM,
+    ROUND_ROBIN,
     SUSPECT,
     SUSPICION_TIMEOUT,
     SwimConfig,
@@ -90,8 +99,11 @@ __all__ = [
     "INDIRECT_PROBES",
     "MAX_PIGGYBACK",
     "MEMBER",
+    "PING_TARGETS",
     "PING_TIMEOUT",
     "PROTOCOL_PERIOD",
+    "RANDOM",
+    "ROUND_ROBIN",
     "SUSPECT",
     "SUSPICION_TIMEOUT",
     "Ack",
@@ -117,6 +129,7 @@ def spawn_cluster(
     suspicion_timeout: float = SUSPICION_TIMEOUT,
     dissemination_factor: float = DISSEMINATION_FACTOR,
     max_piggyback: int = MAX_PIGGYBACK,
+    ping_targets: str = ROUND_ROBIN,
 ) -> list[str]:
     """Spawn a SWIM group and return its member names.
 
@@ -129,6 +142,8 @@ def spawn_cluster(
         suspicion_timeout: seconds from suspicion to confirmation.
         dissemination_factor: lambda in ``ceil(lambda * ln n)`` piggybacks per update.
         max_piggyback: most updates a message carries.
+        ping_targets: ``"round-robin"`` (the paper's final protocol) or ``"random"``
+            (uniformly random targets, as in its analysis); see :data:`PING_TARGETS`.
 
     Raises:
         InvalidArgument: bad names or settings.
@@ -141,8 +156,9 @@ def spawn_cluster(
         suspicion_timeout,
         dissemination_factor,
         max_piggyback,
+        ping_targets,
     )
-    check_cluster_fits("swim", len(names), FOOTPRINT, pairs=len(names) * (len(names) - 1))
+    check_cluster_fits("swim", len(names), FOOTPRINT)
     members = Membership(names)
     for name in names:
         sim.spawn(name, lambda: SwimMember(members, config))

@@ -34,9 +34,21 @@ DISSEMINATION_FACTOR = 3.0
 MAX_PIGGYBACK = 6
 """Most updates carried by one message (this bounds a message's size)."""
 
-FOOTPRINT = Footprint(per_node=7_000, per_pair=16)
-"""Bytes a member, and per pair of members: each member's probe list names every other
-(see :mod:`..memory`; measured by ``benchmarks/cluster_memory.py``)."""
+ROUND_ROBIN, RANDOM = "round-robin", "random"
+PING_TARGETS = (ROUND_ROBIN, RANDOM)
+"""How a member picks the member it pings each period.
+
+* ``"round-robin"`` (the default; the paper's final protocol, section 4.3): each pass
+  visits every other member once, in a new random order each pass, so a crashed
+  member is pinged by every live member within ``2 (n - 1) - 1`` periods.
+* ``"random"``: a member picked uniformly at random every period (the basic protocol
+  that the paper's analysis of section 3.1 assumes, and its expected
+  ``e / (e - 1)`` periods to a first detection)."""
+
+FOOTPRINT = Footprint(per_node=7_000)
+"""Bytes a member (see :mod:`..memory`; measured by ``benchmarks/cluster_memory.py``):
+a member's probe order is three numbers, not a list of the others, so memory grows
+linearly in the group's size (``benchmarks/swim_scale.py`` measures it at 10,000)."""
 
 MEMBER = "member"
 ALIVE, SUSPECT, DEAD = "alive", "suspect", "dead"
@@ -53,6 +65,7 @@ class SwimConfig:
         suspicion_timeout: seconds from suspicion to confirmation.
         dissemination_factor: lambda, a number > 0.
         max_piggyback: most updates per message (an int >= 1).
+        ping_targets: ``"round-robin"`` or ``"random"`` (see :data:`PING_TARGETS`).
 
     Raises:
         InvalidArgument: a setting outside what is allowed (the message says which).
@@ -64,6 +77,7 @@ class SwimConfig:
     suspicion_timeout: float = SUSPICION_TIMEOUT
     dissemination_factor: float = DISSEMINATION_FACTOR
     max_piggyback: int = MAX_PIGGYBACK
+    ping_targets: str = ROUND_ROBIN
 
     def __post_init__(self) -> None:
         check_times(self, ["protocol_period", "ping_timeout", "suspicion_timeout"])
@@ -82,6 +96,8 @@ class SwimConfig:
             raise invalid("dissemination_factor", factor, "must be a number > 0")
         if not math.isfinite(factor):
             raise invalid("dissemination_factor", factor, "must be a finite number > 0")
+        if self.ping_targets not in PING_TARGETS:
+            raise invalid("ping_targets", self.ping_targets, f"must be one of {PING_TARGETS}")
 
     def transmissions(self, group_size: int) -> int:
         """How many times an update is piggybacked in a group of ``group_size`` members."""
