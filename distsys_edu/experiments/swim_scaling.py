@@ -36,11 +36,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..jobs.progress import progress_bar
 from ..protocols.swim import PING_TARGETS, PROTOCOL_PERIOD, RANDOM, spawn_cluster
 from ..runtime import Sim
 from ..runtime.errors import invalid
 from .data import json_safe
-from ..jobs.progress import progress_bar
 
 __all__ = [
     "CRASH_PERIOD",
