@@ -27,11 +27,7 @@ LONG_REASON = re.compile(r"#\s*long:\s*\S")
 """``# long: <reason>``: on a function's ``def`` line or the line above it (above its
 decorators, if any), or on a module's first line, it excuses that function or module."""
 
-NET_SPLIT = "net's node split again on the runtime's World interface (in progress)"
-ALLOWED_LONG = {
-    "distsys_edu/net/launcher.py": NET_SPLIT,
-    "distsys_edu/net/node.py": NET_SPLIT,
-}
+ALLOWED_LONG: dict[str, str] = {}
 """Modules whose size offences are excused for now, by path, with the reason."""
 
 ALLOWED_PRIVATE: dict[str, str] = {}

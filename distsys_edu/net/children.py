@@ -144,3 +144,14 @@ def fresh_dir(run: RunDir) -> None:
     run.nodes_dir.mkdir(mode=0o700)
     for path in (run.control_log, run.state_file, run.key_file):
         path.unlink(missing_ok=True)
+
+
+def refuse_a_live_cluster(run: RunDir) -> None:
+    """Raise ``NetError`` if a node of a cluster started in ``run`` still runs."""
+    if run.cluster_file.exists():
+        live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
+        if live:
+            raise NetError(
+                f"dir={str(run.path)!r} is not allowed: a cluster is running there "
+                f"(live nodes: {', '.join(live)}); run net down first"
+            )

@@ -23,7 +23,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -41,9 +40,11 @@ from .children import (
     ended,
     fresh_dir,
     pid_alive,
+    refuse_a_live_cluster,
     start_node,
     wait_until,
 )
+from .dropfilter import FilterPublisher
 from .factories import cluster_factories
 from .merge import merged_trace
 from .rundir import (
@@ -53,20 +54,15 @@ from .rundir import (
     RunDir,
     append_line,
     cluster_clock,
-    read_json,
     write_private,
 )
-from .status import NodeStatus, node_statuses
-from .wire import CONTROL, seal
+from .status import NodeStatus, agreed_leader, node_statuses
 
 READY_TIMEOUT = 15.0
 """Seconds a new node process has to publish its first status."""
 
 STOP_TIMEOUT = 3.0
 """Seconds a node has to end after SIGTERM before it gets SIGKILL."""
-
-FILTER_TIMEOUT = 3.0
-"""Seconds the launcher waits for every live node to adopt a new drop filter."""
 
 
 class Cluster:
@@ -84,8 +80,7 @@ class Cluster:
         if not self.run.cluster_file.exists():
             raise NetError(f"dir={str(self.run.path)!r} holds no cluster: start one with net up")
         self.config = self.run.config()
-        self.control_boot = secrets.randbits(48)
-        self.control_seq = 0
+        self.filters = FilterPublisher(self.run, self.config)
 
     # -- starting ---------------------------------------------------------------
 
@@ -203,9 +198,10 @@ class Cluster:
     ) -> tuple[str, int]:
         """Wait until the cluster (or the nodes ``among``) agrees on one leader.
 
-        Agreement: exactly one of those nodes that is up says it leads, in a term
-        above ``above_term``, and every other one that is up names it as its leader.
-        Paused and dead nodes are left out, as they cannot answer.
+        Agreement (:func:`~.status.agreed_leader`): exactly one of those nodes that
+        is up says it leads, in a term above ``above_term``, and every other one that
+        is up names it as its leader. Paused and dead nodes are left out, as they
+        cannot answer.
 
         Returns:
             The leader's name and its term.
@@ -216,18 +212,14 @@ class Cluster:
         chosen = set(self.config.nodes if among is None else among)
         for name in chosen:
             self._check_node(name)
-        found: list[tuple[str, int]] = []
+        found: list[tuple[str, int] | None] = [None]
 
         def agreed(statuses: list[NodeStatus]) -> bool:
-            up = [s for s in statuses if s.state == "up" and s.name in chosen]
-            leaders = [s for s in up if s.role == "leader"]
-            if len(leaders) != 1 or leaders[0].term is None or leaders[0].term <= above_term:
-                return False
-            leader = leaders[0]
-            found[:] = [(leader.name, leader.term)]
-            return all(s.leader == leader.name for s in up if s is not leader)
+            found[0] = agreed_leader(statuses, chosen, above_term)
+            return found[0] is not None
 
         self.wait_for(agreed, timeout)
+        assert found[0] is not None
         return found[0]
 
     def trace(self) -> Trace:
@@ -361,49 +353,10 @@ class Cluster:
         append_line(self.run.control_log, row)
 
     def _set_filter(self, **change: Any) -> None:
-        """Change the drop filter; tell every live node (an authenticated control
-        datagram, sent again until each one says it adopted it)."""
+        """Change the drop filter, and wait until every live node adopted it."""
         state = self.run.state()
         current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
         current = {**current, **change, "version": current["version"] + 1}
         state["filter"] = current
         self.run.save_state(state)
-        key = self.run.key()
-        live = [s.name for s in self.status() if s.state == "up"]
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-
-            def adopted() -> bool:
-                waiting = [
-                    n
-                    for n in live
-                    if read_json(self.run.node_file(n, "status.json"), {}).get("filter_version", 0)
-                    < current["version"]
-                ]
-                for name in waiting:
-                    self.control_seq += 1
-                    header = {
-                        "src": CONTROL,
-                        "dst": name,
-                        "boot": self.control_boot,
-                        "seq": self.control_seq,
-                        "sent": cluster_clock(self.config.start),
-                        "lc": 0,
-                        "control": current,
-                    }
-                    sock.sendto(seal(key, header), (self.config.host, self.config.ports[name]))
-                if waiting:
-                    time.sleep(0.1)
-                return not waiting
-
-            wait_until(adopted, FILTER_TIMEOUT, "every node to adopt the drop filter")
-
-
-def refuse_a_live_cluster(run: RunDir) -> None:
-    """Raise ``NetError`` if a node of a cluster started in ``run`` still runs."""
-    if run.cluster_file.exists():
-        live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
-        if live:
-            raise NetError(
-                f"dir={str(run.path)!r} is not allowed: a cluster is running there "
-                f"(live nodes: {', '.join(live)}); run net down first"
-            )
+        self.filters.publish(current, [s.name for s in self.status() if s.state == "up"])

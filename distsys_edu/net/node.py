@@ -24,9 +24,6 @@ event a callback records carries that time. What cannot be as in the simulator:
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import random
 import signal
 import socket
 import sys
@@ -47,10 +44,10 @@ from ..runtime import (
 )
 from ..runtime.actor import TimerCallback, find_handler
 from ..runtime.errors import invalid
-from ..runtime.trace import encode_value
-from .codec import REFUSALS, MessageCodec, Refused, protocol_message_types
+from .codec import MessageCodec, Refused, protocol_message_types
 from .factories import cluster_factories
-from .rundir import RunDir, cluster_clock, write_private
+from .records import NodeRecords
+from .rundir import RunDir, cluster_clock
 from .storage import PersistentStorage
 from .wire import CONTROL, ReplayGuard, seal, unseal
 
@@ -60,9 +57,6 @@ HOUSEKEEPING = 0.1
 WATCH_EVERY = 10
 """Housekeeping rounds between two checks that the run directory and parent live
 (about a second)."""
-
-LOGGED_REFUSALS = 20
-"""Refusals of one reason written to the log; later ones are only counted."""
 
 
 class Peer:
@@ -74,8 +68,8 @@ class Peer:
         self.name = name
 
 
-class NetNode(asyncio.DatagramProtocol):
-    """One node of a cluster, in this process.
+class NetNode(NodeRecords, asyncio.DatagramProtocol):
+    """One node of a cluster, in this process: runs its actor, sends and receives.
 
     Args:
         run: the run directory.
@@ -94,16 +88,8 @@ class NetNode(asyncio.DatagramProtocol):
         listening_since: float,
         parent: int | None = None,
     ) -> None:
-        self.run = run
-        self.config = run.config()
+        super().__init__(run, name, incarnation, parent)
         self.key = run.key()
-        if name not in self.config.ports:
-            raise invalid("node", name, f"must be one of {', '.join(self.config.nodes)}")
-        self.name = name
-        self.seed = self.config.seed
-        self.incarnation = incarnation
-        self.parent = parent
-        self.dir_inode = run.path.stat().st_ino
         config = self.config
         self.factory = cluster_factories(
             config.protocol, config.nodes, config.options, config.seed
@@ -113,34 +99,15 @@ class NetNode(asyncio.DatagramProtocol):
         self.guard = ReplayGuard(listening_since)
         self.where = {n: (config.host, port) for n, port in config.ports.items()}
         self.addresses = {n: Addr(self, Peer(n)) for n in config.nodes}
-        self.now = cluster_clock(config.start)
-        self.lamport = 0
         self.seq = 0
         self.next_request = incarnation << 32  # never a live id of an earlier incarnation
         self.requests: dict[int, Request] = {}
         self.handles: dict[Timer, asyncio.TimerHandle] = {}
-        self.annotations: dict[str, Any] = {}
-        self.refused = dict.fromkeys(REFUSALS, 0)
-        self.dropped = {"loss": 0, "partition": 0}
-        self.blocked: set[tuple[str, str]] = set()
-        self.loss = 0.0
-        self.filter_version = 0
-        self.apply_filter(run.state().get("filter"))
-        self.loss_rng = random.Random(f"{config.seed}/network/{name}/{incarnation}")
-        self.status = "up"
-        self.dirty = True
         self.rounds = 0
         self.ctx = Context(self, self)
         self.actor: Actor | None = None
         self.transport: asyncio.DatagramTransport | None = None
         self.done: asyncio.Future[int] | None = None
-        self.trace_file = open(  # noqa: SIM115 (open for the process's life; line-buffered,
-            # so a kill -9 loses no finished row)
-            run.node_file(name, "trace.jsonl"),
-            "a",
-            buffering=1,
-            encoding="utf-8",
-        )
 
     # -- the process -----------------------------------------------------------
 
@@ -174,10 +141,6 @@ class NetNode(asyncio.DatagramProtocol):
         if self.done is not None and not self.done.done():
             self.done.set_result(code)
 
-    def tick(self) -> None:
-        """A callback begins: read the clock once for everything it does."""
-        self.now = cluster_clock(self.config.start)
-
     def housekeeping(self) -> None:
         """Publish the status file; about every second, check that the run goes on."""
         if self.dirty:
@@ -189,50 +152,6 @@ class NetNode(asyncio.DatagramProtocol):
                 self.finish(0)
         assert self.done is not None
         asyncio.get_running_loop().call_later(HOUSEKEEPING, self.housekeeping)
-
-    def run_goes_on(self) -> bool:
-        """Whether the run directory is still there and the parent (if any) alive."""
-        try:
-            same_dir = self.run.path.stat().st_ino == self.dir_inode
-        except FileNotFoundError:
-            return False
-        return same_dir and (self.parent is None or os.getppid() == self.parent)
-
-    def write_status(self) -> None:
-        """Write what this node last published, and its counters, for ``net status``."""
-        self.dirty = False
-        status = {
-            "name": self.name,
-            "pid": os.getpid(),
-            "incarnation": self.incarnation,
-            "status": self.status,
-            "annotations": encode_value(self.annotations),
-            "refused": self.refused,
-            "dropped": self.dropped,
-            "filter_version": self.filter_version,
-            "t": self.now,
-        }
-        write_private(self.run.node_file(self.name, "status.json"), json.dumps(status))
-
-    # -- the trace ---------------------------------------------------------------
-
-    def record(self, kind: str, node: str | None = None, **fields: Any) -> int:
-        """Write one trace row at ``self.now``; returns its Lamport time."""
-        self.lamport += 1
-        row = {"t": self.now, "lc": self.lamport, "kind": kind, "node": node or self.name}
-        row.update((k, v) for k, v in fields.items() if v is not None)
-        self.trace_file.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
-        return self.lamport
-
-    def _annotate(self, node: NetNode, state: dict[str, Any]) -> None:
-        """``ctx.annotate`` (World): update the published view and record it."""
-        for key, value in state.items():
-            if value is None:
-                self.annotations.pop(key, None)
-            else:
-                self.annotations[key] = value
-        self.record("annotate", data=encode_value(state))
-        self.dirty = True
 
     # -- running the actor's code -----------------------------------------------
 
@@ -344,11 +263,9 @@ class NetNode(asyncio.DatagramProtocol):
         if dst == self.name:  # a self-send never crosses the network
             asyncio.get_running_loop().call_soon(self.deliver_own, mid, msg, request_id)
             return
-        if (self.name, dst) in self.blocked:
-            self.drop(mid, self.name, dst, "partition")
-            return
-        if self.loss and self.loss_rng.random() < self.loss:
-            self.drop(mid, self.name, dst, "loss")
+        reason = self.filter.outgoing(self.name, dst)
+        if reason is not None:
+            self.drop(mid, self.name, dst, reason)
             return
         header = {
             "src": self.name,
@@ -362,12 +279,6 @@ class NetNode(asyncio.DatagramProtocol):
         }
         assert self.transport is not None
         self.transport.sendto(seal(self.key, header), self.where[dst])
-
-    def drop(self, mid: list[Any], src: str, dst: str, reason: str) -> None:
-        """Record and count a message the drop filter takes."""
-        self.dropped[reason] += 1
-        self.dirty = True
-        self.record("drop", node=src, peer=dst, mid=mid, reason=reason)
 
     def _request(
         self,
@@ -419,7 +330,7 @@ class NetNode(asyncio.DatagramProtocol):
         src = header["src"]
         self.lamport = max(self.lamport, header["lc"])
         mid = [src, header["boot"], header["seq"]]
-        if (src, self.name) in self.blocked:  # nothing arrives over a cut link
+        if (src, self.name) in self.filter.blocked:  # nothing arrives over a cut link
             self.drop(mid, src, self.name, "partition")
             return
         self.record("deliver", node=src, peer=self.name, mid=mid)
@@ -466,28 +377,3 @@ class NetNode(asyncio.DatagramProtocol):
                 self.send(src, Reply(request_id, value))
 
         self.guarded("handler", getattr(handler, "__name__", "handler"), handle, self.ctx)
-
-    def refuse(self, refusal: Refused) -> None:
-        """Count a refused datagram, and log it (the first few of each reason)."""
-        self.refused[refusal.reason] += 1
-        self.dirty = True
-        if self.refused[refusal.reason] <= LOGGED_REFUSALS:
-            print(f"{self.name}: refused a datagram: {refusal}", file=sys.stderr, flush=True)
-
-    def apply_filter(self, control: Any) -> None:
-        """Adopt the launcher's drop filter (partitions and loss), if it is newer.
-
-        Raises:
-            Refused: ``malformed`` control data.
-        """
-        if control is None:
-            return
-        try:
-            version, blocked, loss = control["version"], control["blocked"], control["loss"]
-            links = {(str(a), str(b)) for a, b in blocked}
-            loss = float(loss)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Refused("malformed", f"control data {control!r:.80}: {exc}") from None
-        if isinstance(version, int) and version > self.filter_version:
-            self.filter_version, self.blocked, self.loss = version, links, loss
-            self.dirty = True

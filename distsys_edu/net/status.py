@@ -67,3 +67,22 @@ def node_statuses(run: RunDir, nodes: list[str]) -> list[NodeStatus]:
             )
         )
     return found
+
+
+def agreed_leader(
+    statuses: list[NodeStatus], among: set[str], above_term: int
+) -> tuple[str, int] | None:
+    """The leader the nodes ``among`` agree on, and its term, if they do.
+
+    Agreement: exactly one of those nodes that is up says it leads, in a term
+    above ``above_term``, and every other one that is up names it as its leader.
+    Paused and dead nodes are left out, as they cannot answer.
+    """
+    up = [s for s in statuses if s.state == "up" and s.name in among]
+    leaders = [s for s in up if s.role == "leader"]
+    if len(leaders) != 1 or leaders[0].term is None or leaders[0].term <= above_term:
+        return None
+    leader = leaders[0]
+    if any(s.leader != leader.name for s in up if s is not leader):
+        return None
+    return leader.name, leader.term
