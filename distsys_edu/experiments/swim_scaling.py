@@ -139,6 +139,7 @@ def _ci95(values: Sequence[float]) -> float:
     return 1.96 * statistics.stdev(values) / math.sqrt(len(values))
 
 
+# long: the docstring explains each of its six arguments and what a row holds
 def swim_scaling(
     nodes: Sequence[int] = (10, 100, 1000),
     *,

@@ -46,7 +46,16 @@ from .graph import (
     type_name,
 )
 from .marks import ROLE_PATHS, STATUS_PATHS, legend_handles, message_handles
-from .style import GREY, LIGHT_GREY, LINK_STYLES, ROLE_STYLES, WRONG, message_colour, style_key
+from .style import (
+    BELIEF_LINESTYLE,
+    GREY,
+    LIGHT_GREY,
+    LINK_STYLES,
+    ROLE_STYLES,
+    WRONG,
+    message_colour,
+    style_key,
+)
 from .truth import caption, real_leaders, slow_key
 
 __all__ = ["ClusterView", "cluster_graph", "layout"]
@@ -174,7 +183,7 @@ class ClusterView:
                 arrowstyle="-|>",
                 mutation_scale=12,
                 linewidth=1.6,
-                linestyle=(0, (4, 2)),
+                linestyle=BELIEF_LINESTYLE,
                 shrinkA=self.radius_pt + 2,
                 shrinkB=self.radius_pt + 4,
                 zorder=2.5,

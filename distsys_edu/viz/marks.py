@@ -10,7 +10,7 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
 
 from .graph import Point
-from .style import LINK_STYLES, ROLE_STYLES, STATUS_MARKS, WRONG, message_colour
+from .style import BELIEF_LINESTYLE, LINK_STYLES, ROLE_STYLES, STATUS_MARKS, WRONG, message_colour
 
 
 def _marker_path(marker: str) -> Path:
@@ -79,14 +79,14 @@ def legend_handles() -> list[Any]:
     handles += [
         _handle(
             color="black",
-            linestyle=(0, (4, 2)),
+            linestyle=BELIEF_LINESTYLE,
             marker=">",
             markersize=5,
             label="believes it leads",
         ),
         _handle(
             color=WRONG,
-            linestyle=(0, (4, 2)),
+            linestyle=BELIEF_LINESTYLE,
             marker=">",
             markersize=5,
             label="... wrongly",

@@ -28,6 +28,9 @@ OKABE_ITO = {
 GREY = "#999999"
 LIGHT_GREY = "#DDDDDD"
 WRONG = OKABE_ITO["vermillion"]
+BELIEF_LINESTYLE = (0, (1, 2))
+"""Belief arrows are dotted, so that a wrong belief (vermillion) never reads as a cut link
+(vermillion dashes)."""
 """The colour of a mistaken belief: a false suspicion, a leader that is not one."""
 
 

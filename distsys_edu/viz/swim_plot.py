@@ -9,7 +9,7 @@ the group size as a log-scaled x axis.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -46,8 +46,27 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
     if len(axes) != 3:
         raise invalid("axes", axes, "must be three axes")
     rows = sorted(result.rows, key=lambda row: row["nodes"])
-    sizes = [row["nodes"] for row in rows]
     first, load, everyone = axes
+    _first_detection_panel(first, rows, result.runs)
+    _load_panel(load, rows)
+    _everyone_knows_panel(everyone, rows)
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_xlabel("members in the group (log scale)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    figure = cast(Figure, first.figure)
+    figure.suptitle(
+        f"SWIM, {result.ping_targets} ping targets: one member crashes "
+        f"(protocol period {result.protocol_period_s:g} s)",
+        fontsize=11,
+    )
+    return figure
+
+
+def _first_detection_panel(first: Axes, rows: list[dict[str, Any]], runs: int) -> None:
+    """Periods to a first detection: measured, beside the analysis and its limit."""
+    sizes = [row["nodes"] for row in rows]
     low, high = max(2, min(sizes)), max(2, max(sizes))
     smooth = sorted({round(low * (high / low) ** (i / 200)) for i in range(201)})
     first.plot(
@@ -65,11 +84,16 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
         marker="o",
         linestyle="none",
         capsize=4,
-        label=f"measured mean, 95% interval ({result.runs} crashes a size)",
+        label=f"measured mean, 95% interval ({runs} crashes a size)",
     )
     first.set_ylim(0, 2.5)
     first.set_ylabel("protocol periods")
     first.set_title("Time to a first detection of a crash", fontsize=10)
+
+
+def _load_panel(load: Axes, rows: list[dict[str, Any]]) -> None:
+    """Messages a member sends a period: flat, whatever the group's size."""
+    sizes = [row["nodes"] for row in rows]
     load.plot(
         sizes,
         [row["messages_per_member_per_period"] for row in rows],
@@ -81,6 +105,11 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
     load.set_ylim(0, None)
     load.set_ylabel("messages sent per member per period")
     load.set_title("Load on each member", fontsize=10)
+
+
+def _everyone_knows_panel(everyone: Axes, rows: list[dict[str, Any]]) -> None:
+    """Periods until every member knows of the crash (grows like log N)."""
+    sizes = [row["nodes"] for row in rows]
     everyone.plot(
         sizes,
         [row["mean_all_know_periods"] for row in rows],
@@ -99,15 +128,3 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
     everyone.set_ylim(0, None)
     everyone.set_ylabel("protocol periods")
     everyone.set_title("Until every member knows (grows like log N)", fontsize=10)
-    for ax in axes:
-        ax.set_xscale("log")
-        ax.set_xlabel("members in the group (log scale)")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
-    figure = cast(Figure, first.figure)
-    figure.suptitle(
-        f"SWIM, {result.ping_targets} ping targets: one member crashes "
-        f"(protocol period {result.protocol_period_s:g} s)",
-        fontsize=11,
-    )
-    return figure

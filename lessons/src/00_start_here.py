@@ -53,7 +53,7 @@ sim.run(until=1.0)
 view = draw_cluster(sim)
 
 # %% [markdown]
-# One star: one leader. Each dashed arrow goes from a node to the node it believes
+# One star: one leader. Each dotted arrow goes from a node to the node it believes
 # leads; the arcs around the nodes are their timers, running down. The second of
 # virtual time took a few milliseconds of real time: a simulation runs as fast as
 # the computer allows.
