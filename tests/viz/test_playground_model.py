@@ -307,3 +307,20 @@ def test_any_session_replays_from_its_snippet_and_rewinds_to_a_fresh_run(
         fresh = fresh_run(model, middle)
         assert model.digests() == fresh.digests()
         assert model.lanes[0].frame(model.schedule) == fresh.lanes[0].frame(fresh.schedule)
+
+
+def test_the_monitor_speaks_of_one_invariant_in_the_singular() -> None:
+    from distsys_edu.checks import one_leader_per_term
+    from distsys_edu.viz.playground.picture import monitor_text
+
+    one = PlaygroundModel("raft", nodes=3, invariants=[one_leader_per_term])
+    red, text = monitor_text(one, [None])
+    assert not red and text == "✓ raft: one_leader_per_term holds so far"
+    from distsys_edu.checks import one_leader_among_reachable
+
+    two = PlaygroundModel(
+        "bully", nodes=3, invariants=[one_leader_per_term, one_leader_among_reachable]
+    )
+    assert monitor_text(two, [None])[1] == (
+        "✓ bully: one_leader_per_term, one_leader_among_reachable hold so far"
+    )

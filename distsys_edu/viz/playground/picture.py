@@ -171,7 +171,8 @@ def monitor_text(model: PlaygroundModel, found: list[Violation | None]) -> tuple
     for lane, violation in zip(model.lanes, found, strict=True):
         names = ", ".join(check.name for check in lane.invariants)
         if violation is None:
-            lines.append(f"✓ {lane.setup.name}: {names} hold so far")
+            verb = "holds" if len(lane.invariants) == 1 else "hold"
+            lines.append(f"✓ {lane.setup.name}: {names} {verb} so far")
         elif violation.t <= model.now:
             red = True
             lines.append(f"✗ {lane.setup.name}: {violation}")
