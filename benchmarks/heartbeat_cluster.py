@@ -21,6 +21,12 @@ Each measurement runs in a fresh interpreter (this script re-invoked with
   plus anything else the run keeps, which the ``counts`` run shows to be close to
   nothing (``rss_growth_mb_counts``). Memory the allocator returns to the OS
   would be missed, but the trace only grows.
+* ``full`` again, ten times longer (``--long-virtual-s``, default 600 s): the
+  cost per event should not grow with the length of the run. Gives
+  ``us_per_event_full_60s`` and ``us_per_event_full_600s`` (wall time of the run
+  per trace event it added; the names follow ``--virtual-s`` and
+  ``--long-virtual-s``); target: the long figure within 1.15x of the short one
+  (``us_per_event_growth``).
 * ``tracemalloc``: a smaller full-trace run (``--tracemalloc-nodes``,
   ``--tracemalloc-virtual-s``) under ``tracemalloc``, which slows Python down a
   lot but counts exactly the bytes Python allocated and still holds:
@@ -45,6 +51,7 @@ HEARTBEAT_INTERVAL = 0.1  # seconds of virtual time between two heartbeats
 LEADER = "n0"
 TARGET_WALL_S_COUNTS = 8.0
 TARGET_BYTES_PER_EVENT_FULL = 200.0
+TARGET_US_PER_EVENT_GROWTH = 1.15
 MIB = 1024 * 1024
 
 
@@ -146,6 +153,7 @@ def worker(level: str, nodes: int, virtual_s: float) -> dict[str, Any]:
         "sent": sim.sent,
         "delivered": sim.delivered,
         "events": events_after,
+        "us_per_event": 1e6 * wall_s / events,
         "rss_growth_bytes": rss_after - rss_before,
         "bytes_per_event": (rss_after - rss_before) / events,
         "peak_rss_mb": peak_rss_mb(),
@@ -172,6 +180,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=1000)
     parser.add_argument("--virtual-s", type=float, default=60.0)
+    parser.add_argument("--long-virtual-s", type=float, default=600.0)
     parser.add_argument("--tracemalloc-nodes", type=int, default=100)
     parser.add_argument("--tracemalloc-virtual-s", type=float, default=10.0)
     parser.add_argument("--worker", choices=("counts", "full", "tracemalloc"), help="internal")
@@ -194,6 +203,11 @@ def main() -> None:
         progress(
             f"{level} trace: {runs[level]['wall_s']:.2f} s wall, {runs[level]['events']:,} events"
         )
+    long_s = args.long_virtual_s
+    progress(f"full trace: {args.nodes} nodes, {long_s:g} s virtual ...")
+    long_size = ["--nodes", str(args.nodes), "--virtual-s", str(long_s)]
+    long_full = run_json_subprocess([__file__, "--worker", "full", *long_size])
+    progress(f"full trace: {long_full['wall_s']:.2f} s wall, {long_full['events']:,} events")
     small = ["--tracemalloc-nodes", str(args.tracemalloc_nodes)]
     small += ["--tracemalloc-virtual-s", str(args.tracemalloc_virtual_s)]
     progress(
@@ -202,6 +216,7 @@ def main() -> None:
     traced = run_json_subprocess([__file__, "--worker", "tracemalloc", *small])
     counts, full = runs["counts"], runs["full"]
     assert counts["sent"] == full["sent"] and counts["events"] == full["events"]
+    growth = long_full["us_per_event"] / full["us_per_event"]
 
     emit(
         {
@@ -213,6 +228,10 @@ def main() -> None:
             "wall_s_counts": round(counts["wall_s"], 3),
             "wall_s_full": round(full["wall_s"], 3),
             "events_full": full["events"],
+            f"us_per_event_full_{args.virtual_s:g}s": round(full["us_per_event"], 3),
+            f"us_per_event_full_{long_s:g}s": round(long_full["us_per_event"], 3),
+            "us_per_event_growth": round(growth, 3),
+            f"peak_rss_mb_full_{long_s:g}s": round(long_full["peak_rss_mb"], 1),
             "peak_rss_mb_full": round(full["peak_rss_mb"], 1),
             "bytes_per_event_full": round(full["bytes_per_event"], 1),
             "rss_growth_mb_counts": round(counts["rss_growth_bytes"] / MIB, 2),
@@ -228,6 +247,9 @@ def main() -> None:
                 ),
                 f"bytes_per_event_full <= {TARGET_BYTES_PER_EVENT_FULL:g}": (
                     full["bytes_per_event"] <= TARGET_BYTES_PER_EVENT_FULL
+                ),
+                f"us_per_event_growth <= {TARGET_US_PER_EVENT_GROWTH:g}": (
+                    growth <= TARGET_US_PER_EVENT_GROWTH
                 ),
             },
             "machine": machine(),

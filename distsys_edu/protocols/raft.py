@@ -41,10 +41,10 @@ Where this departs from the paper, and why:
 
 What each server publishes for pictures and checks is computed in one place,
 :meth:`RaftNode.view`, apart from the algorithm (see :mod:`.published`): ``role``,
-``term`` (its ``current_term``), ``leader``, ``voted_for``, ``suspects`` (the
+``term`` (its ``current_term``), ``leader``, ``voted_for`` and ``suspects`` (the
 leader whose silence made it stand for election, until a message from that node
-proves it alive) and ``election_deadline`` (when its election timer fires, or
-``None`` for a leader).
+proves it alive). When its election timer fires is not published: every heartbeat
+moves it, and a picture of a live Sim reads it from ``Sim.pending_timers()``.
 """
 
 from __future__ import annotations
@@ -353,8 +353,8 @@ class RaftNode(PublishingActor):
             self.suspects = tuple(s for s in self.suspects if s != msg.sender)
 
     def view(self, ctx: Context) -> dict[str, Any]:
-        """``role``, ``term``, ``leader``, ``voted_for``, ``suspects`` and
-        ``election_deadline`` (when the election timer fires; ``None`` for a leader).
+        """``role``, ``term``, ``leader``, ``voted_for`` and ``suspects``; unchanged by
+        a heartbeat, so a follower publishes nothing while its leader stays.
 
         ``suspects`` is the leader whose silence started this node's latest election,
         until a message from it arrives: the leader it last published, if its term has
@@ -365,14 +365,12 @@ class RaftNode(PublishingActor):
         stood = self.role == CANDIDATE and term > before.get("term", term)
         if stood and before.get("leader") not in (None, ctx.name):
             self.suspects = (before["leader"],)
-        timer = self.election_timer
         return {
             "role": self.role,
             "term": term,
             "leader": self.leader,
             "voted_for": self.voted_for(ctx),
             "suspects": self.suspects,
-            "election_deadline": None if self.role == LEADER or timer is None else timer.due(),
         }
 
 

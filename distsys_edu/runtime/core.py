@@ -73,6 +73,7 @@ class Core:
         self._running = False  # inside the event loop
         self._events_now = 0  # events run at `now` so far (see Engine._loop)
         self._failures_before_run = 0  # len(failures) when the current run began
+        self._gc_thresholds = (0, 0, 0)  # the collector's, before the current run (Engine)
         self._net_rng = random.Random(f"{seed}/network")
         self._full = self.trace.full
         self._kind_counts = self.trace.kind_counts

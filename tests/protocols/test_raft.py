@@ -166,3 +166,16 @@ def test_bad_timing_is_refused_with_a_clear_error(kwargs: dict[str, object], fra
 
 def test_the_heartbeat_defaults_to_half_the_lowest_timeout() -> None:
     assert RaftConfig((0.150, 0.300)).heartbeat == 0.075
+
+
+@given(seed=st.integers(0, 2**20))
+@settings(max_examples=20, deadline=None)
+def test_a_steady_cluster_publishes_nothing_on_heartbeats(seed: int) -> None:
+    """Once a leader is known and nothing fails, heartbeats change no one's view."""
+    sim, names = cluster(seed)
+    sim.run(until=2)
+    assert known_leader(sim, names) is not None
+    sent_before = sim.sent
+    sim.run(until=10)
+    assert sim.sent - sent_before > 100  # heartbeats and their replies kept flowing
+    assert sim.trace.events("annotate", since=2.000001) == []
