@@ -54,7 +54,6 @@ view = draw_cluster(sim.trace, 1.47)
 # stop, the elections, and `n5` waking up at t=1.5 still believing it leads.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 animate(sim, 1.0, 1.6, fps=10, speed=0.1, dpi=40)
 
 # %% [markdown]

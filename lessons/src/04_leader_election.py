@@ -71,7 +71,6 @@ view = draw_cluster(sim)
 # The same election, ten times slower than virtual time:
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 animate(sim, 1.39, 1.47, fps=10, speed=0.01, dpi=40)
 
 # %% [markdown]
