@@ -26,6 +26,7 @@ from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
 from .terms import check_terms
 from .threshold import check_threshold
 from .timeouts import check_timeouts
+from .vote_invariant import check_vote_invariant
 
 __all__ = [
     "STRICT_ENV",
@@ -52,6 +53,7 @@ __all__ = [
     "check_terms_with_two_leaders",
     "check_threshold",
     "check_timeouts",
+    "check_vote_invariant",
     "register",
     "replay",
 ]
