@@ -8,7 +8,8 @@
 # - to let the **explorer** try many random fault schedules on a protocol that looks
 #   right, and **shrink** a failing schedule to the few faults that matter;
 # - to replay that schedule, find the bug in the timeline, and fix the protocol; the
-#   exercise checks your fix with the explorer.
+#   exercise checks your fix with the explorer;
+# - to write the invariant behind the bug ("one vote per term") as a check over a trace.
 #
 # Sources: the explorer is randomized fault injection in the spirit of Jepsen (K.
 # Kingsbury, jepsen.io) and of FoundationDB's deterministic simulation testing; the
@@ -18,9 +19,9 @@
 # ATC 2014, section 5.2 and Figure 2).
 
 # %%
-from distsys_edu import Context, Sim
+from distsys_edu import Context, Sim, Trace
 from distsys_edu.checks import explore, one_leader_per_term, run_once
-from distsys_edu.exercises import check_fixed_protocol
+from distsys_edu.exercises import check_fixed_protocol, check_vote_invariant
 from distsys_edu.exercises.broken import BrokenRaftNode, spawn_broken, spawner
 from distsys_edu.protocols.raft import RequestVote, RequestVoteReply
 from distsys_edu.viz import Playground, PlaygroundModel, draw_cluster, timeline
@@ -136,6 +137,23 @@ picture = draw_cluster(sim, violation.t)
 
 # %%
 check_fixed_protocol(FixedRaftNode)
+
+# %% [markdown]
+# ### Exercise: an invariant the monitor could run
+#
+# Two leaders of a term are the symptom; the cause is a node that voted twice in one term.
+# Write `votes_twice(trace)`: the `(term, voter)` pairs where a voter granted its vote to
+# two *different* candidates in one term. The check runs it on the library's Raft (with
+# duplicated messages) and on the broken node under the explorer's shrunk schedule.
+
+# %% tags=["exercise"]
+# distsys-edu: include distsys_edu.exercises.vote_invariant:votes_twice
+
+# %% tags=["solution"]
+# distsys-edu: include distsys_edu.exercises.solutions.vote_invariant:votes_twice
+
+# %%
+check_vote_invariant(votes_twice)
 
 # %% [markdown]
 # Your fix is a protocol like any other: `spawner(FixedRaftNode)` is its spawn function,
