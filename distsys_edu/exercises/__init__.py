@@ -27,6 +27,7 @@ from .terms import check_terms
 from .threshold import check_threshold
 from .timeouts import check_timeouts
 from .vote_invariant import check_vote_invariant
+from .warm_ups import check_first_leader, check_same_seed
 
 __all__ = [
     "STRICT_ENV",
@@ -43,11 +44,13 @@ __all__ = [
     "check_bully",
     "check_deduplication",
     "check_failover",
+    "check_first_leader",
     "check_fixed_protocol",
     "check_follower_detector",
     "check_phi",
     "check_ping_pong",
     "check_ring",
+    "check_same_seed",
     "check_step_downs",
     "check_terms",
     "check_terms_with_two_leaders",

@@ -33,6 +33,7 @@
 # %%
 import distsys_edu
 from distsys_edu import Sim
+from distsys_edu.exercises import check_first_leader, check_same_seed
 from distsys_edu.protocols import spawn
 from distsys_edu.viz import Playground, animate, draw_cluster
 
@@ -74,6 +75,37 @@ def first_cluster(seed: int) -> str:
 
 
 print("the same run:", first_cluster(seed=1) == first_cluster(seed=1))
+
+# %% [markdown]
+# ## Warm-up 1: same seed, same digest
+#
+# Write `run_twice(seed)`: run the 5-node Raft cluster for 1 s twice with that seed
+# and return both digests. The check tries seeds you have not seen.
+
+# %% tags=["exercise"]
+# distsys-edu: include distsys_edu.exercises.warm_ups:run_twice
+
+# %% tags=["solution"]
+# distsys-edu: include distsys_edu.exercises.solutions.warm_ups:run_twice
+
+# %%
+check_same_seed(run_twice)
+
+# %% [markdown]
+# ## Warm-up 2: who leads first?
+#
+# Each Raft node publishes its role with `ctx.annotate`; the trace keeps these as
+# `annotate` events (`e.node`, `e.data["role"]`). Write `first_leader(seed)`: the
+# first node a 5-node run with that seed elects. Run long enough for an election.
+
+# %% tags=["exercise"]
+# distsys-edu: include distsys_edu.exercises.warm_ups:first_leader
+
+# %% tags=["solution"]
+# distsys-edu: include distsys_edu.exercises.solutions.warm_ups:first_leader
+
+# %%
+check_first_leader(first_leader)
 
 # %% [markdown]
 # That is why every notebook here shows the same pictures on your computer as on
