@@ -135,7 +135,8 @@ def judge_first_leader(world: Answered) -> Problem | None:
     return Problem(
         expected,
         f"it returned {got!r}",
-        "take the first annotation with role 'leader', not the last node or the last one",
+        "the first node to publish role 'leader' (the earliest such annotate event) is the answer, "
+        "not the last node spawned nor the leader at the end",
     )
 
 

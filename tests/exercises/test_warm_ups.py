@@ -51,7 +51,8 @@ def test_last_node_is_caught():
     result = check_first_leader(wrong.last_node)
     assert result.status == FAILED
     assert all(
-        o.hint.startswith("take the first annotation") for o in failed_scenarios(result).values()
+        o.hint.startswith("the first node to publish role")
+        for o in failed_scenarios(result).values()
     )
 
 
