@@ -23,9 +23,17 @@ Five implementations of the same ring, each run 3 times, interleaved; the best
 
 * bare loop: a plain ``heapq`` loop of ``(time, seq, handler, token)`` entries
   that calls the same ``RingNode.on_token`` handlers (with a stand-in for
-  ``Addr`` whose ``do_send`` pushes an entry): the floor any engine with these
-  handlers pays, the limit the counts trace is measured against
-  (``counts_vs_bare_loop``).
+  ``Addr`` whose ``do_send`` pushes an entry): what the handlers cost on the
+  least an event loop can do, the limit the counts trace is measured against
+  (``counts_vs_bare_loop``). distsys_edu does more per message (it counts each
+  type, numbers each message, knows the sender, guards the clock) but, on one
+  constant delay, keeps messages in a FIFO instead of its heap, since they
+  arrive in the order they are sent; the bare loop pays a heap push and pop.
+
+* The same pair again with a uniform latency of 0.5-1.5 ms, where no FIFO
+  helps: both draw a delay per hop and use their heap
+  (``counts_vs_bare_loop_uniform_latency``, reported without a target: it is
+  the per-message bookkeeping alone).
 
 Every implementation counts its deliveries, and the script asserts that each
 count equals the target. Targets: full trace >= 5x SimPy processes; counts trace
@@ -38,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -46,11 +55,12 @@ from typing import Any
 import simpy
 from _common import emit, machine, progress, timed
 
-from distsys_edu import Actor, Constant, Context, LinkConfig, Sim
+from distsys_edu import Actor, Constant, Context, LinkConfig, Sim, Uniform
 
 NODES = 100
 TOKENS = 10
 LATENCY = 0.001  # seconds of virtual time per hop
+UNIFORM = (0.0005, 0.0015)  # the uniform latency's bounds, for the second pair
 TARGET_FULL_VS_SIMPY_PROCESSES = 5.0
 TARGET_COUNTS_VS_SIMPY_CALLBACKS = 1.0
 TARGET_COUNTS_VS_BARE_LOOP = 0.65
@@ -104,8 +114,9 @@ class RingNode(Actor):
             self.next.do_send(token)
 
 
-def prepare_distsys(level: str, target: int) -> Prepared:
-    sim = Sim(seed=0, trace=level, network=LinkConfig(latency=Constant(LATENCY)))
+def prepare_distsys(level: str, target: int, *, uniform: bool = False) -> Prepared:
+    latency = Uniform(*UNIFORM) if uniform else Constant(LATENCY)
+    sim = Sim(seed=0, trace=level, network=LinkConfig(latency=latency))
     budget = Budget(target)
     for i in range(NODES):
         sim.spawn(f"n{i}", partial(RingNode, budget, f"n{(i + 1) % NODES}"))
@@ -192,14 +203,18 @@ def prepare_simpy_callbacks(target: int) -> Prepared:
 
 
 class BareLoop:
-    """The least an event loop can do: pop ``(time, seq, handler, message)``, call it."""
+    """The least an event loop can do: pop ``(time, seq, handler, message)``, call it.
 
-    __slots__ = ("heap", "now", "seq")
+    ``delay()`` is the latency of one hop: the constant, or a uniform draw.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("delay", "heap", "now", "seq")
+
+    def __init__(self, delay: Callable[[], float]) -> None:
         self.heap: list[tuple[float, int, Callable[[Token, Any], None], Token]] = []
         self.now = 0.0
         self.seq = 0
+        self.delay = delay
 
     def run(self) -> None:
         heap, pop = self.heap, heapq.heappop
@@ -221,11 +236,12 @@ class BareAddr:
     def do_send(self, token: Token) -> None:
         loop = self.loop
         loop.seq += 1
-        heapq.heappush(loop.heap, (loop.now + LATENCY, loop.seq, self.handler, token))
+        heapq.heappush(loop.heap, (loop.now + loop.delay(), loop.seq, self.handler, token))
 
 
-def prepare_bare_loop(target: int) -> Prepared:
-    loop = BareLoop()
+def prepare_bare_loop(target: int, *, uniform: bool = False) -> Prepared:
+    rng = random.Random(0)
+    loop = BareLoop(partial(rng.uniform, *UNIFORM) if uniform else partial(float, LATENCY))
     budget = Budget(target)
     nodes = [RingNode(budget, f"n{(i + 1) % NODES}") for i in range(NODES)]
     for i, node in enumerate(nodes):
@@ -244,6 +260,8 @@ IMPLEMENTATIONS: dict[str, Callable[[int], Prepared]] = {
     "simpy_processes": prepare_simpy_processes,
     "simpy_callbacks": prepare_simpy_callbacks,
     "bare_loop": prepare_bare_loop,
+    "distsys_edu_counts_uniform_latency": partial(prepare_distsys, "counts", uniform=True),
+    "bare_loop_uniform_latency": partial(prepare_bare_loop, uniform=True),
 }
 
 
@@ -270,6 +288,7 @@ def main() -> None:
     full_vs_processes = per_s["distsys_edu_full"] / per_s["simpy_processes"]
     counts_vs_callbacks = per_s["distsys_edu_counts"] / per_s["simpy_callbacks"]
     counts_vs_bare = per_s["distsys_edu_counts"] / per_s["bare_loop"]
+    uniform = per_s["distsys_edu_counts_uniform_latency"] / per_s["bare_loop_uniform_latency"]
     emit(
         {
             "benchmark": "token_ring",
@@ -282,6 +301,7 @@ def main() -> None:
             "full_vs_simpy_processes": round(full_vs_processes, 2),
             "counts_vs_simpy_callbacks": round(counts_vs_callbacks, 2),
             "counts_vs_bare_loop": round(counts_vs_bare, 2),
+            "counts_vs_bare_loop_uniform_latency": round(uniform, 2),
             "targets_met": {
                 f"full_vs_simpy_processes >= {TARGET_FULL_VS_SIMPY_PROCESSES}": (
                     full_vs_processes >= TARGET_FULL_VS_SIMPY_PROCESSES

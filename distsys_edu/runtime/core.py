@@ -20,10 +20,12 @@ import heapq
 import itertools
 import math
 import random
+from collections import deque
 from typing import TYPE_CHECKING, Any, cast
 
 from .address import Addr, Request
 from .errors import UnknownNode, invalid
+from .heap import Entry
 from .network import LinkConfig, Network
 from .node import ActorFactory, Envelope, Node
 from .supervisor import Failure, Supervisor
@@ -37,9 +39,10 @@ class Core:
     """The state the rooms share, and the two ways to change the future.
 
     Everything that will happen is an entry ``(time, seq, kind, item)`` on one
-    heap (kinds in ``heap.py``). ``seq`` grows by one for every entry, so entries
-    at the same virtual time run in the order they were scheduled and the heap
-    never compares two items.
+    heap (kinds in ``heap.py``), or, for a message on the one constant delay of
+    a plain network, in a FIFO in arrival order. ``seq`` grows by one for every
+    entry, so entries at the same virtual time run in the order they were
+    scheduled and the heap never compares two items.
 
     Args:
         seed, trace, strict, network, max_events_per_instant: as for ``Sim``,
@@ -63,7 +66,8 @@ class Core:
         self.trace.meta["seed"] = seed
         self.network = Network(default=network or LinkConfig())
         self.failures: list[Failure] = []
-        self._heap: list[tuple[float, int, int, Any]] = []
+        self._heap: list[Entry] = []
+        self._fifo: deque[Entry] = deque()  # arrivals on the constant delay, in order
         self._next_seq = itertools.count().__next__
         self._first_seq = 0  # _push_first counts down from here
         self._nodes: dict[str, Node] = {}
@@ -124,6 +128,10 @@ class Core:
     def _push(self, t: float, kind: int, item: Any) -> None:
         """Schedule ``item`` at virtual time ``t``, after everything scheduled so far for ``t``."""
         heapq.heappush(self._heap, (t, self._next_seq(), kind, item))
+
+    def _future(self) -> list[Entry]:
+        """Every scheduled entry (heap and FIFO), in no particular order: for reading."""
+        return [*self._heap, *self._fifo]
 
     def _push_first(self, entries: list[tuple[int, Any]]) -> None:
         """Schedule ``(kind, item)`` pairs now, in order, before all else still due now.

@@ -1,9 +1,10 @@
 """The engine: the event loop, and ``run``, ``run_for`` and ``step`` around it.
 
-``Engine._loop`` is the whole engine. It pops the earliest entry off the heap,
-moves the clock to it, and acts on it by kind (``heap.py``): a timer fires, a
-call runs, a message is delivered to its handler. ``run(until=t)`` is the loop
-with a limit, ``step()`` is the loop on a queue of one entry.
+``Engine._loop`` is the whole engine. It takes the earliest entry (off the
+heap or the FIFO, see ``heap.py``), moves the clock to it, and acts on it by
+kind: a timer fires, a call runs, a message is delivered to its handler.
+``run(until=t)`` is the loop with a limit, ``step()`` is the loop on a queue of
+one entry.
 """
 
 from __future__ import annotations
@@ -11,18 +12,15 @@ from __future__ import annotations
 import gc
 import heapq
 import math
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from .address import Reply
 from .errors import ClockStuckError, InvalidArgument, check_time, invalid
-from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE
+from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .node import UP
 from .trace import DELIVER, ROW
 from .transport import Transport
-
-Entry = tuple[float, int, int, Any]
-"""A heap entry: ``(time, seq, kind, item)``."""
 
 GEN2_THRESHOLD_IN_RUN = 1000
 """The collector's generation-2 threshold while the loop runs (Python's default: 10).
@@ -61,7 +59,7 @@ class Engine(Transport):
                 one instant; the Sim stays usable (fix the loop, run on).
         """
         if until is None:
-            self._loop(self._heap, math.inf)
+            self._loop(self._heap, self._fifo, math.inf)
             return
         allowed = f"must be a finite time >= now ({self.now!r})"
         try:
@@ -86,7 +84,7 @@ class Engine(Transport):
         self._run_until(end)
 
     def _run_until(self, end: float) -> None:
-        self._loop(self._heap, end)
+        self._loop(self._heap, self._fifo, end)
         self.trace.end = end  # the checks measure up to here
         if end != self.now:
             self.now = end
@@ -100,42 +98,60 @@ class Engine(Transport):
                 timer); nothing is taken off the heap then.
         """
         self._refuse_nesting("step")
-        if not self._heap:
+        heap, fifo = self._heap, self._fifo
+        if fifo and (not heap or fifo[0] < heap[0]):
+            entry = fifo.popleft()
+        elif heap:
+            entry = heapq.heappop(heap)
+        else:
             return False
-        # Pop the entry here and let the loop work on a queue of just that
-        # one; whatever it schedules still goes onto the Sim's heap.
-        self._loop([heapq.heappop(self._heap)], math.inf)
+        # Let the loop work on a queue of just that one entry; whatever it
+        # schedules still goes onto the Sim's heap or FIFO.
+        self._loop([entry], deque(), math.inf)
         return True
 
     def next_time(self) -> float | None:
         """The virtual time of the next event, or ``None`` if nothing is scheduled."""
-        return self._heap[0][0] if self._heap else None
+        return min((entry[0] for entry in self._future()), default=None)
 
-    def _loop(self, queue: list[Entry], limit: float) -> None:  # long: the hot path, inlined
-        """The event loop: run the entries of ``queue`` (a heap) with time <= ``limit``.
+    def _loop(  # long: the hot path, inlined
+        self, heap: list[Entry], fifo: deque[Entry], limit: float
+    ) -> None:
+        """The event loop: run the entries of ``heap`` and ``fifo`` with time <= ``limit``.
 
-        Pop, advance the clock, act. A message's delivery is written out here: a
-        call per message would cost more than the delivery. Events at one instant
-        are counted while the clock stands still (``_stuck``). Whatever escapes
-        leaves the Sim consistent: an entry popped but not acted on goes back.
+        Take the earlier front, advance the clock, act. A message's delivery is
+        written out here: a call per message would cost more than the delivery.
+        Events at one instant are counted while the clock stands still
+        (``_stuck``). Whatever escapes leaves the Sim consistent: an entry taken
+        but not acted on goes back (onto the heap, which orders anything).
         """
         self._begin_loop()
-        heap, pop, net, outside = queue, heapq.heappop, self.network, self._outside
+        pop, popleft, net, outside = heapq.heappop, fifo.popleft, self.network, self._outside
         full, kind_counts = self._full, self._kind_counts
         add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
         now, most, same, entry = self.now, self.max_events_per_instant, 0, None
         start = now
         try:
-            while heap:
-                entry = heap[0]  # read before the pop: an interrupt cannot lose it
-                pop(heap)
+            while True:  # each entry is read before it is taken: an interrupt cannot lose it
+                if fifo:
+                    entry = fifo[0]
+                    if heap and heap[0] < entry:
+                        entry = heap[0]
+                        pop(heap)
+                    else:
+                        popleft()
+                elif heap:
+                    entry = heap[0]
+                    pop(heap)
+                else:
+                    break
                 t, _, kind, item = entry
                 if t == now:  # the clock stands still: count
                     same += 1
                     if same > most:
                         self._stuck(entry, most)
-                elif t > limit:  # one pop too far: put it back (once per run)
-                    heapq.heappush(heap, entry)
+                elif t > limit:  # one entry too far: put it back (once per run)
+                    heapq.heappush(self._heap, entry)
                     entry = None
                     break
                 else:
@@ -216,7 +232,7 @@ class Engine(Transport):
         """Raise ``ClockStuckError`` naming what keeps running at ``entry``'s instant."""
         t = entry[0]
         due = Counter(
-            _describe(kind, item) for at, _, kind, item in [entry, *self._heap] if at == t
+            _describe(kind, item) for at, _, kind, item in [entry, *self._future()] if at == t
         )
         looping = "; ".join(f"{what} (x{count})" for what, count in due.most_common(3))
         raise ClockStuckError(

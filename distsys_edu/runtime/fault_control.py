@@ -156,14 +156,14 @@ class FaultControl(Engine):
         if not one_way:
             cut |= {(y, x) for x in a for y in b}
         self.network.blocked |= cut
-        self.network.refresh()
+        self._network_changed()
         self._log("partition", None, None, {"a": a, "b": b, "one_way": one_way})
 
     def heal(self) -> None:
         """End every partition (held links stay held)."""
         self._remember("heal")
         self.network.blocked.clear()
-        self.network.refresh()
+        self._network_changed()
         self._log("heal")
 
     def hold(self, src: str, dst: str) -> None:
@@ -173,7 +173,7 @@ class FaultControl(Engine):
             raise invalid("dst", dst, "must differ from src: self-sends are always delivered")
         self._remember("hold", src, dst)
         self.network.held.add((src, dst))
-        self.network.refresh()
+        self._network_changed()
         self._log("hold", a, b)
 
     def release(self, src: str | None = None, dst: str | None = None) -> None:
@@ -193,7 +193,7 @@ class FaultControl(Engine):
             links = sorted(self.network.held)
             self._remember("release")
         self.network.held.difference_update(links)
-        self.network.refresh()
+        self._network_changed()
         self._log("release", None, None, {"links": [list(link) for link in links]})
         self._push_first([(ARRIVE, env) for link in links for env in self._held.pop(link, [])])
 
@@ -231,7 +231,7 @@ class FaultControl(Engine):
                 net.default = config
             else:
                 net.links[link] = config
-            net.refresh()
+            self._network_changed()
             value = getattr(config, setting)
             self._remember(setting, value, *(link or ()))
             self._log("link", src, dst, {setting: value})

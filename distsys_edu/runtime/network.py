@@ -292,18 +292,24 @@ class Network:
     blocked: set[Link] = field(default_factory=set)
     held: set[Link] = field(default_factory=set)
 
+    plain_latency: Latency | None = field(init=False, default=None)
+    """The latency of every link when nothing else can happen to a message (no
+    partition, hold, per-link setting, loss or duplication), else ``None``."""
+
     fast_delay: float | None = field(init=False, default=None)
-    """The one delay of every link when nothing else can happen to a message
-    (no partition, hold, per-link setting, loss or duplication, constant
-    latency), else ``None``. The Sim's fast path; kept current by :meth:`refresh`."""
+    """The one delay of every link, when the network is plain (see
+    :attr:`plain_latency`) and its latency constant, else ``None``.
+
+    Both are the Sim's fast paths, kept current by :meth:`refresh`."""
 
     def __post_init__(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute :attr:`fast_delay`; call after every change (the Sim does)."""
+        """Recompute the fast paths; call after every change (the Sim does)."""
         d = self.default
         plain = not (self.blocked or self.held or self.links or d.loss or d.duplication)
+        self.plain_latency = d.latency if plain else None
         self.fast_delay = d.constant_delay if plain else None
 
     def config(self, src: str, dst: str) -> LinkConfig:

@@ -4,8 +4,9 @@ How a message travels (see also docs/architecture.md)::
 
     addr.do_send(msg)  ->  Transport._send      count its type, number it, then:
         to itself          ACCEPT entry now (no network: always delivered)
-        plain network      ARRIVE entry at now + the one constant delay (written
-                           out here for speed: the benchmark's path)
+        plain network      ARRIVE entry at now + the latency (written out here for
+                           speed); on one constant delay it goes to the FIFO,
+                           since such messages arrive in the order they are sent
         otherwise          _route: partition? loss? a latency draw; a duplicate?
     ARRIVE comes up    ->  _arrive: a link cut while it travelled drops it, a
                            held link parks it until release
@@ -56,23 +57,42 @@ class Transport(Timers):
         except KeyError:
             check_message(msg)
             self._sent_by_type[type(msg)] = 1
-        src, delay = self._current, self.network.fast_delay
+        src, net = self._current, self.network
         env = (self._next_msg_id(), src, dst, msg, request_id)
         if src is dst:  # self-sends skip the network: always delivered, no delay
             self._log_message(SEND, env, self.now)
             self._push(self.now, ACCEPT, env)
-        elif delay is None:  # something may happen to it on the way
+        elif net.plain_latency is None:  # something may happen to it on the way
             self._route(env)
         else:
             # The common case, written out because a call per message costs
             # more than the work: schedule, then record (Trace.record, inlined;
-            # test_transport checks both ways record the same trace).
-            now = self.now
-            heapq.heappush(self._heap, (now + delay, self._next_seq(), ARRIVE, env))
+            # test_transport checks both ways record the same trace). On the one
+            # constant delay, messages arrive in the order they are sent: the FIFO.
+            now, delay = self.now, net.fast_delay
+            if delay is not None:
+                due = now + delay
+                self._fifo.append((due, self._next_seq(), ARRIVE, env))
+            else:  # the draw _route would make
+                due = now + net.plain_latency.sample(self._net_rng)
+                heapq.heappush(self._heap, (due, self._next_seq(), ARRIVE, env))
             if self._full:
                 code = SEND | src.out_code | dst.in_code
-                self._add_row(ROW.pack(now, code, env[0], now + delay))
+                self._add_row(ROW.pack(now, code, env[0], due))
                 self._add_object(msg)
+
+    def _network_changed(self) -> None:
+        """Take in a change of the network: the fast path, and the FIFO's order.
+
+        With a shorter constant delay, a message sent now would arrive before
+        some already in the FIFO: those move to the heap, which orders anything.
+        """
+        self.network.refresh()
+        delay, fifo = self.network.fast_delay, self._fifo
+        if delay is not None and fifo and fifo[-1][0] > self.now + delay:
+            for entry in fifo:
+                heapq.heappush(self._heap, entry)
+            fifo.clear()
 
     def _route(self, env: Envelope) -> None:
         """Send ``env`` over its link: partitions, loss, latency, duplication."""

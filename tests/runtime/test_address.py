@@ -342,7 +342,7 @@ def test_do_send_on_a_plain_network_behaves_like_the_general_path() -> None:
         sim.spawn("x", Recorder)
         if general:  # a setting on an unused link turns the plain network off
             sim.set_link("x", "n0", loss=0.0)
-        assert (sim.network.fast_delay is None) == general
+        assert (sim.network.plain_latency is None) == general
         for i in range(30):
             sim.addr(f"n{i % 3}").do_send(Ping(i))
             sim.addr(f"n{i % 3}").do_send(Gossip(sim.addr("x"), frozenset({"a"}), i))
