@@ -26,7 +26,9 @@ Each measurement runs in a fresh interpreter (this script re-invoked with
   ``us_per_event_full_60s`` and ``us_per_event_full_600s`` (wall time of the run
   per trace event it added; the names follow ``--virtual-s`` and
   ``--long-virtual-s``); target: the long figure within 1.15x of the short one
-  (``us_per_event_growth``).
+  (``us_per_event_growth``). Both lengths run ``--repeat`` times (default 3),
+  interleaved, each in a fresh process, and the fastest of each is kept: one
+  run of a few seconds on a shared machine can be a third slower than the next.
 * ``tracemalloc``: a smaller full-trace run (``--tracemalloc-nodes``,
   ``--tracemalloc-virtual-s``) under ``tracemalloc``, which slows Python down a
   lot but counts exactly the bytes Python allocated and still holds:
@@ -181,12 +183,15 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=1000)
     parser.add_argument("--virtual-s", type=float, default=60.0)
     parser.add_argument("--long-virtual-s", type=float, default=600.0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each full-trace length")
     parser.add_argument("--tracemalloc-nodes", type=int, default=100)
     parser.add_argument("--tracemalloc-virtual-s", type=float, default=10.0)
     parser.add_argument("--worker", choices=("counts", "full", "tracemalloc"), help="internal")
     args = parser.parse_args()
     if args.nodes < 2:
         parser.error("--nodes must be >= 2 (a leader and a follower)")
+    if args.repeat < 1:
+        parser.error("--repeat must be >= 1")
 
     if args.worker == "tracemalloc":
         emit(tracemalloc_worker(args.tracemalloc_nodes, args.tracemalloc_virtual_s))
@@ -195,26 +200,25 @@ def main() -> None:
         emit(worker(args.worker, args.nodes, args.virtual_s))
         return
 
-    size = ["--nodes", str(args.nodes), "--virtual-s", str(args.virtual_s)]
-    runs: dict[str, dict[str, Any]] = {}
-    for level in ("counts", "full"):
-        progress(f"{level} trace: {args.nodes} nodes, {args.virtual_s:g} s virtual ...")
-        runs[level] = run_json_subprocess([__file__, "--worker", level, *size])
-        progress(
-            f"{level} trace: {runs[level]['wall_s']:.2f} s wall, {runs[level]['events']:,} events"
-        )
     long_s = args.long_virtual_s
-    progress(f"full trace: {args.nodes} nodes, {long_s:g} s virtual ...")
-    long_size = ["--nodes", str(args.nodes), "--virtual-s", str(long_s)]
-    long_full = run_json_subprocess([__file__, "--worker", "full", *long_size])
-    progress(f"full trace: {long_full['wall_s']:.2f} s wall, {long_full['events']:,} events")
+    fastest: dict[tuple[str, float], dict[str, Any]] = {}
+    plan = [("counts", args.virtual_s)] + [("full", args.virtual_s), ("full", long_s)] * args.repeat
+    for level, virtual_s in plan:
+        progress(f"{level} trace: {args.nodes} nodes, {virtual_s:g} s virtual ...")
+        size = ["--nodes", str(args.nodes), "--virtual-s", str(virtual_s)]
+        run = run_json_subprocess([__file__, "--worker", level, *size])
+        progress(f"{level} trace: {run['wall_s']:.2f} s wall, {run['events']:,} events")
+        best = fastest.get((level, virtual_s))
+        if best is None or run["wall_s"] < best["wall_s"]:
+            fastest[level, virtual_s] = run
+    counts, full = fastest["counts", args.virtual_s], fastest["full", args.virtual_s]
+    long_full = fastest["full", long_s]
     small = ["--tracemalloc-nodes", str(args.tracemalloc_nodes)]
     small += ["--tracemalloc-virtual-s", str(args.tracemalloc_virtual_s)]
     progress(
         f"tracemalloc: {args.tracemalloc_nodes} nodes, {args.tracemalloc_virtual_s:g} s virtual ..."
     )
     traced = run_json_subprocess([__file__, "--worker", "tracemalloc", *small])
-    counts, full = runs["counts"], runs["full"]
     assert counts["sent"] == full["sent"] and counts["events"] == full["events"]
     growth = long_full["us_per_event"] / full["us_per_event"]
 
@@ -223,6 +227,7 @@ def main() -> None:
             "benchmark": "heartbeat_cluster",
             "nodes": args.nodes,
             "virtual_s": args.virtual_s,
+            "repeat": args.repeat,
             "messages": full["sent"],
             "delivered": full["delivered"],
             "wall_s_counts": round(counts["wall_s"], 3),
