@@ -592,3 +592,10 @@ def test_a_bad_duration_is_one_clear_line(capsys: pytest.CaptureFixture[str]) ->
     assert main(["run", "raft", "--until", "5 minutes"]) == 2
     err = capsys.readouterr().err
     assert "--until" in err and "500ms" in err and err.count("\n") == 1
+
+
+def test_the_command_line_starts_without_matplotlib():
+    # Pictures load matplotlib (a quarter of a second) only when something is drawn.
+    code = "import sys, distsys_edu.cli; print('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

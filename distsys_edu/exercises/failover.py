@@ -109,11 +109,15 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     took_over = _first(sim, STANDBY, "role", LEADER_ROLE)
     if took_over is not None and (lost_at is None or took_over < lost_at):
         beats = [t for t in _heartbeats(sim, LEADER, STANDBY) if t <= took_over]
-        heard = f"at t={beats[-1]:g}" if beats else "not yet"
+        heard = (
+            f"n1's last heartbeat had arrived at t={beats[-1]:g}"
+            if beats
+            else "no heartbeat from n1 had arrived yet"
+        )
         return Problem(
             "no takeover while the leader is up and its heartbeats arrive",
-            f"n2 took over at t={took_over:g} though n1 was up and reachable (a heartbeat "
-            f"from n1 had last arrived {heard}; here they come up to about 1.5 s apart)",
+            f"n2 took over at t={took_over:g} though n1 was up and reachable ({heard}; "
+            "here they come up to about 1.5 s apart)",
             "take over only after a few heartbeat intervals of silence, e.g. "
             "3 * self.config.heartbeat_interval, counted from the last heartbeat",
             at=took_over,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,8 @@ class ScenarioOutcome:
         replay: Python code that replays the scenario, for a notebook cell.
         at: the virtual time it went wrong, if one moment did.
         picture: a PNG of that moment, shown in the notebook only (never in the text).
+        draw: makes that PNG when the box is first shown, if ``picture`` is not
+            given (a check that nobody displays draws nothing).
     """
 
     scenario: str
@@ -70,10 +72,25 @@ class ScenarioOutcome:
     replay: str = ""
     at: float | None = None
     picture: bytes | None = field(default=None, repr=False)
+    draw: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise invalid("status", self.status, f"must be one of {', '.join(STATUSES)}")
+
+    def png(self) -> bytes | None:
+        """The picture of the moment it went wrong: given, drawn now (once), or ``None``.
+
+        A picture that cannot be drawn is left out rather than hiding the result.
+        """
+        if self.picture is None and self.draw is not None:
+            try:
+                picture = self.draw()
+            except Exception:  # the box must show, whatever the learner's actors published
+                picture = None
+            object.__setattr__(self, "picture", picture)
+            object.__setattr__(self, "draw", None)
+        return self.picture
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (without the picture)."""
@@ -133,17 +150,25 @@ class ExerciseResult:
     def headline(self) -> str:
         """One line: the exercise, its status and, unless passed, why."""
         _, label, _ = _LOOK[self.status]
-        passed = sum(o.status == PASSED for o in self.outcomes)
         head = f"{self.exercise}: {label}"
-        problem = self.first_problem
+        if self.status in (PASSED, FAILED):
+            return f"{head} ({self._summary()})"
+        if self.status == NOT_ATTEMPTED:
+            return f"{head} yet: {self._summary()}"
+        return f"{head} {self._summary()}"
+
+    def _summary(self) -> str:
+        """The headline after the exercise and its status: how many passed, or why not."""
+        passed = sum(o.status == PASSED for o in self.outcomes)
         if self.status == PASSED:
-            return f"{head} ({passed} of {len(self.outcomes)} scenarios)"
+            return f"{passed} of {len(self.outcomes)} scenarios"
         if self.status == FAILED:
-            return f"{head} ({passed} of {len(self.outcomes)} scenarios passed)"
+            return f"{passed} of {len(self.outcomes)} scenarios passed"
+        problem = self.first_problem
         assert problem is not None
         if self.status == NOT_ATTEMPTED:
-            return f"{head} yet: {problem.happened}"
-        return f"{head} in scenario {problem.scenario!r}: {problem.happened}"
+            return problem.happened
+        return f"in scenario {problem.scenario!r}: {problem.happened}"
 
     def __str__(self) -> str:
         lines = [self.headline()]
@@ -190,7 +215,7 @@ class ExerciseResult:
             f'<div style="border:2px solid {colour};border-left:10px solid {colour};'
             f'padding:0.4em 0.8em;margin:0.3em 0;border-radius:4px">'
             f'<b style="color:{colour}">{symbol} {label}</b> '
-            f"<code>{_esc(self.exercise)}</code>: {_esc(self.headline().split(': ', 1)[1])}"
+            f"<code>{_esc(self.exercise)}</code>: {_esc(self._summary())}"
             f"{listing}{hint}</div>"
         )
 
@@ -269,8 +294,9 @@ def _html_details(outcome: ScenarioOutcome) -> str:
         f"<dt>replay it</dt><dd><pre>{_esc(outcome.replay)}</pre></dd>" if outcome.replay else ""
     )
     picture = ""
-    if outcome.picture is not None:
-        data = base64.b64encode(outcome.picture).decode("ascii")
+    png = outcome.png()
+    if png is not None:
+        data = base64.b64encode(png).decode("ascii")
         picture = (
             f'<dd><img alt="the moment it went wrong" src="data:image/png;base64,{data}"/></dd>'
         )

@@ -176,6 +176,7 @@ class Exercise:
             )
         failure = _first_failure(world)
         if failure is not None:
+            moment = _moment(world, failure.t)
             where = f"{_during(failure)} on node {failure.node} at t={failure.t:g}"
             if failure.error.split(":", 1)[0] == "NotImplementedError":
                 return _not_attempted(scenario, f"{where} raises {failure.error}".rstrip(": "))
@@ -187,6 +188,7 @@ class Exercise:
                 hint="replay the scenario and print sim.failures[0].traceback",
                 replay=replay_code,
                 at=failure.t,
+                draw=moment,
             )
         problem = scenario.judge(world)
         if problem is None:
@@ -199,6 +201,7 @@ class Exercise:
             hint=problem.hint,
             replay=replay_code + _snapshot_line(scenario, problem),
             at=problem.at,
+            draw=_moment(world, problem.at),
         )
 
 
@@ -287,6 +290,20 @@ def _raised_in(tb: TracebackType | None) -> str:
 def _text(exc: BaseException) -> str:
     message = str(exc)
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _moment(world: Any, at: float | None) -> Callable[[], bytes] | None:
+    """Draws the cluster at ``at`` (within the run), if the world is a Sim with a full trace."""
+    if at is None or not isinstance(world, Sim) or not world.trace.full:
+        return None
+    sim, t = world, min(max(at, 0.0), world.now)
+
+    def draw() -> bytes:
+        from ..viz.draw import cluster_png  # matplotlib only once a box is shown
+
+        return cluster_png(sim, t)
+
+    return draw
 
 
 def _snapshot_line(scenario: Scenario, problem: Problem) -> str:

@@ -137,13 +137,21 @@ def cmd_loss(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    """``net trace``."""
+    """``net trace``.
+
+    Raises:
+        InvalidArgument: ``--out`` cannot be written (the main command line
+            prints it as one line, exit status 2).
+    """
     trace = Cluster(args.dir).trace()
     if args.out is None:
         trace.to_jsonl(sys.stdout)
-    else:
+        return 0
+    try:
         trace.to_jsonl(args.out)
-        print(f"wrote {len(trace)} events to {args.out}")
+    except OSError as exc:
+        raise invalid("--out", args.out, f"cannot be written: {exc.strerror or exc}") from None
+    print(f"wrote {len(trace)} events to {args.out}")
     return 0
 
 

@@ -19,6 +19,7 @@ _WHERE = {
     "ClusterView": "cluster",
     "cluster_graph": "cluster",
     "draw_cluster": "draw",
+    "cluster_png": "draw",
     "layout": "cluster",
     "Entry": "story",
     "MessageLeg": "story",

@@ -57,6 +57,7 @@ def test_taking_over_at_the_first_late_heartbeat_is_a_false_takeover():
     failed = failed_scenarios(check_failover(wrong.TriggerHappy))
     assert list(failed) == ["steady leader"]
     assert "though n1 was up and reachable" in failed["steady leader"].happened
+    assert "(no heartbeat from n1 had arrived yet;" in failed["steady leader"].happened
     assert failed["steady leader"].hint.startswith("take over only after a few heartbeat")
 
 
@@ -99,3 +100,18 @@ def test_heartbeats_that_name_someone_else_leave_n3_behind():
 @pytest.mark.parametrize("standby", [wrong.OnlySuspects, wrong.AnnouncesOnce])
 def test_text_is_the_same_every_time(standby):
     assert str(check_failover(standby)) == str(check_failover(standby))
+
+
+def test_a_failed_scenario_shows_the_cluster_at_the_moment_it_went_wrong():
+    result = check_failover(wrong.TriggerHappy)
+    outcome = failed_scenarios(result)["steady leader"]
+    assert outcome.at is not None and outcome.draw is not None  # drawn only when shown
+    html = result._repr_html_()
+    assert html.count('<img alt="the moment it went wrong" src="data:image/png;base64,') == 1
+    assert outcome.png() is not None and outcome.png().startswith(b"\x89PNG")
+    assert "base64" not in str(result)  # the text stays the same in every run
+
+
+def test_a_passed_check_draws_nothing():
+    result = check_failover(Standby)
+    assert all(o.draw is None and o.png() is None for o in result.outcomes)

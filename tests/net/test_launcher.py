@@ -53,6 +53,9 @@ def test_the_net_commands_start_inspect_break_and_end_a_cluster(tmp_path, capsys
     out_file = tmp_path / "merged.jsonl"
     status, out, _ = net(capsys, "trace", "--out", str(out_file), "--dir", run)
     assert status == 0 and out_file.read_text().startswith('{"format":"distsys_edu.trace"')
+    unwritable = tmp_path / "no-such-dir" / "merged.jsonl"
+    status, _, err = net(capsys, "trace", "--out", str(unwritable), "--dir", run)
+    assert status == 2 and err.count("\n") == 1 and "--out" in err and "cannot be written" in err
     assert net(capsys, "down", "--dir", run)[0] == 0
     wait_all_ended(pids, timeout=1)
     text = net(capsys, "status", "--dir", run)[1]
