@@ -112,7 +112,8 @@ class Engine(Transport):
 
     def next_time(self) -> float | None:
         """The virtual time of the next event, or ``None`` if nothing is scheduled."""
-        return min((entry[0] for entry in self._future()), default=None)
+        fronts = [queue[0][0] for queue in (self._heap, self._fifo) if queue]
+        return min(fronts, default=None)
 
     def _loop(  # long: the hot path, inlined
         self, heap: list[Entry], fifo: deque[Entry], limit: float

@@ -162,3 +162,20 @@ def test_after_a_shorter_delay_a_later_message_overtakes_an_earlier_one() -> Non
     sim.run(until=1.02)
     assert [text for _, text in recorder.arrivals] == ["fast", "slow"]
     assert [t for t, _ in recorder.arrivals] == pytest.approx([1.0015, 1.01])
+
+
+@settings(max_examples=10, deadline=None)
+@given(protocol=st.sampled_from(sorted(PROTOCOLS)), nodes=st.integers(3, 5), seed=st.integers())
+def test_next_time_is_the_time_of_the_entry_step_runs_from_either_queue(
+    protocol: str, nodes: int, seed: int
+) -> None:
+    sim = Sim(seed=seed)  # the default network: messages in the FIFO, timers on the heap
+    spawn(sim, protocol, nodes)
+    from_fifo = from_heap = 0
+    while sim.now < 1.0:
+        due = sim.next_time()
+        from_fifo += bool(sim._fifo) and sim._fifo[0][0] == due
+        from_heap += bool(sim._heap) and sim._heap[0][0] == due
+        assert sim.step()
+        assert sim.now == due
+    assert from_fifo > 0 and from_heap > 0
