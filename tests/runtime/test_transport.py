@@ -172,7 +172,7 @@ def test_next_time_is_the_time_of_the_entry_step_runs_from_either_queue(
     sim = Sim(seed=seed)  # the default network: messages in the FIFO, timers on the heap
     spawn(sim, protocol, nodes)
     from_fifo = from_heap = 0
-    while sim.now < 1.0:
+    while sim.now < 3.0:
         due = sim.next_time()
         from_fifo += bool(sim._fifo) and sim._fifo[0][0] == due
         from_heap += bool(sim._heap) and sim._heap[0][0] == due
