@@ -95,8 +95,10 @@ check_same_seed(run_twice)
 # ## Warm-up 2: who leads first?
 #
 # Each Raft node publishes its role with `ctx.annotate`; the trace keeps these as
-# `annotate` events (`e.node`, `e.data["role"]`). Write `first_leader(seed)`: the
-# first node a 5-node run with that seed elects. Run long enough for an election.
+# `annotate` events, and `sim.trace.events("annotate")` lists them in time order
+# (each `e` has `e.t`, `e.node` and `e.data`, e.g. `e.data["role"]`). Write
+# `first_leader(seed)`: the first node a 5-node run with that seed elects. Run long
+# enough for an election (an election takes a few hundred milliseconds).
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.warm_ups:first_leader

@@ -158,7 +158,7 @@ check_vote_invariant(votes_twice)
 # %% [markdown]
 # Your fix is a protocol like any other: `spawner(FixedRaftNode)` is its spawn function,
 # so you can explore it further yourself, or play with it:
-# `Playground(spawner(FixedRaftNode))`. Thirty runs passing do not prove it correct;
+# `Playground(spawner(FixedRaftNode))`. Forty runs passing do not prove it correct;
 # they make a bug that is easy to hit unlikely. (Raft's own safety argument is a proof,
 # in section 5.4 of the paper.)
 #
