@@ -115,12 +115,18 @@ def timeline(
     ax.set_xlim(lo - (hi - lo) * 0.01 - 1e-3, hi + (hi - lo) * 0.01 + 1e-3)
     ax.set_ylim(-len(lanes) + 0.4, 0.9)
     ax.set_yticks(list(y.values()), list(y))
-    ax.set_xlabel("virtual time (s)")
+    ax.set_xlabel(time_axis_label(trace))
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
     _legend(ax, drawn)
     ax.set_title(_note(legs, drawn, left_out, hi, lanes), fontsize=9, loc="left")
     return Timeline(ax, arrows, drops, drawn, left_out, found)
+
+
+def time_axis_label(trace: Trace) -> str:
+    """What the time axis counts: virtual seconds, or (for the merged trace of real
+    processes, whose header names its ``net`` cluster) seconds since the cluster started."""
+    return "time since the cluster started (s)" if "net" in trace.meta else "virtual time (s)"
 
 
 def _window(

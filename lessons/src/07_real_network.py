@@ -162,8 +162,9 @@ print("one leader per term: yes; the stale leader stepped down into a higher ter
 # hatching while a node was down or paused. Zoomed on the moment the stale leader
 # woke up (where the hatching on its lane ends): the heartbeats it had not yet sent
 # go out for the old term, the replies come back with the new term, and from then on
-# its lane only receives the new leader's `AppendEntries`. (The axis says "virtual
-# time": here it is seconds on the machine's clock since the cluster started.)
+# its lane only receives the new leader's `AppendEntries`. The axis counts seconds on
+# the machine's clock since the cluster started, where the simulator's counts virtual
+# seconds.
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -28,3 +28,15 @@ def test_a_pause_without_duration_is_told_and_drawn():
     assert ("pauses",) in [e.clauses for e in told]
     assert ("pauses for 0.3 s",) in [e.clauses for e in read_story(sim.trace).entries]
     assert timeline(real_like, start=0.4, end=0.9).messages
+
+
+def test_the_time_axis_says_which_clock_it_counts():
+    sim = Sim(seed=1)
+    spawn(sim, "raft", 3)
+    sim.run(until=0.5)
+    rows = [json.loads(line) for line in sim.trace.to_jsonl_string().splitlines()]
+    rows[0]["net"] = {"protocol": "raft", "options": {}, "host": "127.0.0.1"}  # as merged
+    real_like = Trace.from_jsonl(io.StringIO("\n".join(json.dumps(r) for r in rows)))
+    simulated = timeline(sim.trace, start=0, end=0.5).ax.get_xlabel()
+    real = timeline(real_like, start=0, end=0.5).ax.get_xlabel()
+    assert (simulated, real) == ("virtual time (s)", "time since the cluster started (s)")
