@@ -297,7 +297,9 @@ def _html_details(outcome: ScenarioOutcome) -> str:
     png = outcome.png()
     if png is not None:
         data = base64.b64encode(png).decode("ascii")
+        when = "" if outcome.at is None else f" (t = {outcome.at:g} s)"
         picture = (
+            f"<dt>the moment it went wrong{when}</dt>"
             f'<dd><img alt="the moment it went wrong" src="data:image/png;base64,{data}"/></dd>'
         )
     return f'<dl style="margin:0.2em 0 0.2em 1em">{rows}{replay}{picture}</dl>'

@@ -73,8 +73,8 @@ FIGSIZE = (10.0, 6.5)
 """The figure's size in inches when ``draw_cluster`` makes it: the picture, then the legends."""
 
 
-def cluster_png(source: Sim | Snapshot | Trace, t: float | None = None, *, dpi: int = 60) -> bytes:
-    """The picture :func:`draw_cluster` draws, as PNG bytes (600 x 390 pixels at ``dpi=60``).
+def cluster_png(source: Sim | Snapshot | Trace, t: float | None = None, *, dpi: int = 80) -> bytes:
+    """The picture :func:`draw_cluster` draws, as PNG bytes (800 x 520 pixels at ``dpi=80``).
 
     Nothing is shown: the figure is not one of pyplot's, so a notebook does not
     display it by itself. For an exercise's "the moment it went wrong".
