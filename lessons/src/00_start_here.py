@@ -80,7 +80,8 @@ print("the same run:", first_cluster(seed=1) == first_cluster(seed=1))
 # ## Warm-up 1: same seed, same digest
 #
 # Write `run_twice(seed)`: run the 5-node Raft cluster for 1 s twice with that seed
-# and return both digests. The check tries seeds you have not seen.
+# (two Sims: two runs) and return both Sims. The check compares their digests with
+# each other and with ours, on seeds you have not seen.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.warm_ups:run_twice
@@ -97,8 +98,11 @@ check_same_seed(run_twice)
 # Each Raft node publishes its role with `ctx.annotate`; the trace keeps these as
 # `annotate` events, and `sim.trace.events("annotate")` lists them in time order
 # (each `e` has `e.t`, `e.node` and `e.data`, e.g. `e.data["role"]`). Write
-# `first_leader(seed)`: the first node a 5-node run with that seed elects. Run long
-# enough for an election (an election takes a few hundred milliseconds).
+# `first_leader(sim)`: you are given a Sim with 5 Raft nodes spawned; run it long
+# enough for an election (an election takes a few hundred milliseconds) and return
+# the name of the first node it elected. Careful: the check hands you clusters in
+# which the first leader crashes and another takes over, and in which a candidate
+# loses its election.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.warm_ups:first_leader

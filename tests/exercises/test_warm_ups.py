@@ -1,18 +1,40 @@
 """Lesson 00's warm-ups: the worked answers pass, the stubs are not attempted, and each
-plausible wrong answer gets its own feedback, in the same words every run."""
+rule the warm-ups name, left out alone, fails with a hint that names it."""
 
 from __future__ import annotations
 
+import pytest
 import warm_up_answers as wrong
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_first_leader, check_same_seed
 from distsys_edu.exercises import warm_ups as exercise
-from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
+from distsys_edu.exercises.result import NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.warm_ups import first_leader, run_twice
 
+SAME_SEED_VARIANTS = [
+    Variant("two runs, not one returned twice", wrong.one_run_twice, ("one run, not two",)),
+    Variant("the same seed for both runs", wrong.two_seeds, ("same seed",)),
+    Variant("the seed given", wrong.ignores_seed, ("seed given", "not one of your own")),
+    Variant("5 Raft nodes", wrong.three_nodes, ("spawn(sim, 'raft', 5)",)),
+    Variant("1 s of virtual time", wrong.two_seconds, ("each sim", "until=1.0")),
+    Variant("return the Sims (fresh: the digests)", wrong.digests, ("sims themselves",)),
+    Variant(
+        "the same length both times (fresh)",
+        wrong.second_run_shorter,
+        ("second sim", "as the other"),
+    ),
+]
 
-def failed_scenarios(result):
-    return {o.scenario: o for o in result.outcomes if o.status == FAILED}
+FIRST_LEADER_VARIANTS = [
+    Variant("the first leader, not the last", wrong.last_leader, ("only at", "not the last")),
+    Variant("the first leader, not the leader at t=5", wrong.leader_at_the_end, ("at the end",)),
+    Variant("a leader, not the first candidate", wrong.first_candidate, ("candidate", "lost")),
+    Variant("run long enough for an election", wrong.too_short, ("run the sim longer",)),
+    Variant("the node that led, not the last spawned", wrong.last_node, ("n5 never led",)),
+    Variant("run the Sim given (fresh)", wrong.own_sim, ("the sim you are given",)),
+    Variant("the node's name (fresh)", wrong.the_event, ("node's name",)),
+]
 
 
 def test_worked_answers_pass():
@@ -30,37 +52,27 @@ def test_stubs_are_not_attempted():
         assert f"{stub.__name__} raises NotImplementedError" in result.outcomes[0].happened
 
 
-def test_the_checked_seeds_elect_different_first_leaders():
-    """The scenarios' seeds do not all elect the same node, so a constant cannot pass."""
-    assert len({first_leader(seed) for seed in (11, 23, 42)}) > 1
+def test_the_clusters_change_leader_and_one_candidate_loses():
+    """The scenarios are what make 'first' matter: in one the first leader is not the
+    last, in one the first candidate never leads, and not every first leader is n1."""
+    worlds = {s.name: s.play(first_leader) for s in exercise.FIRST_LEADER.scenarios}
+    answers = {name: world.answer.answer for name, world in worlds.items()}
+    assert len(set(answers.values())) > 1
+    crashed = worlds["the first leader crashes"].answer.sim
+    assert wrong.leaders(crashed, until=2.0)[-1] != answers["the first leader crashes"]
+    cut_off = worlds["the first candidate is cut off"].answer.sim
+    assert wrong.first_candidate(cut_off) != answers["the first candidate is cut off"]
 
 
-def test_two_seeds_are_caught():
-    failed = failed_scenarios(check_same_seed(wrong.two_seeds))
-    assert set(failed) == {"seed 7", "seeds 8 and 9"}
-    assert failed["seed 7"].hint.startswith("use the same seed for both runs")
+@pytest.mark.parametrize("variant", SAME_SEED_VARIANTS, ids=Variant.id)
+def test_same_seed_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_same_seed, variant)
 
 
-def test_ignoring_the_seed_is_caught():
-    failed = failed_scenarios(check_same_seed(wrong.ignores_seed))
-    assert "seed 7" in failed
-    assert failed["seed 7"].hint.startswith("run 5 Raft nodes")
-
-
-def test_last_node_is_caught():
-    result = check_first_leader(wrong.last_node)
-    assert result.status == FAILED
-    assert all(
-        o.hint.startswith("the first node to publish role")
-        for o in failed_scenarios(result).values()
-    )
-
-
-def test_too_short_a_run_is_caught():
-    failed = failed_scenarios(check_first_leader(wrong.too_short))
-    assert list(failed) == ["seed 11", "seed 23", "seed 42"]
-    assert failed["seed 11"].happened == "it returned None"
+@pytest.mark.parametrize("variant", FIRST_LEADER_VARIANTS, ids=Variant.id)
+def test_first_leader_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_first_leader, variant)
 
 
 def test_text_is_deterministic():
-    assert str(check_first_leader(wrong.last_node)) == str(check_first_leader(wrong.last_node))
+    assert str(check_first_leader(wrong.last_leader)) == str(check_first_leader(wrong.last_leader))
