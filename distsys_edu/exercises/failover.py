@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from ..protocols.blog import BlogConfig, Follower, Heartbeat, Leader
+from ..protocols.blog import BlogConfig, Follower, Heartbeat, Leader, RegisterFollower
 from ..protocols.cluster import LEADER as LEADER_ROLE
 from ..runtime import Context, LinkConfig, Sim, Supervisor, Uniform
 from .result import ExerciseResult
@@ -109,6 +109,15 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     took_over = _first(sim, STANDBY, "role", LEADER_ROLE)
     if took_over is not None and (lost_at is None or took_over < lost_at):
         beats = [t for t in _heartbeats(sim, LEADER, STANDBY) if t <= took_over]
+        if not beats and not _sent(sim, STANDBY, LEADER, RegisterFollower):
+            return Problem(
+                "no takeover while the leader is up and its heartbeats arrive",
+                f"n2 took over at t={took_over:g}; it never sent n1 a RegisterFollower, "
+                "so n1 never heartbeated it",
+                "keep super().started(ctx) in started: it registers with the leader, "
+                "which then heartbeats this node",
+                at=took_over,
+            )
         heard = (
             f"n1's last heartbeat had arrived at t={beats[-1]:g}"
             if beats
@@ -128,7 +137,39 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     deadline = last + TAKEOVER_LIMIT
     if took_over is None or took_over > deadline:
         return _no_takeover(sim, took_over, last, deadline)
-    return _not_followed(sim, took_over)
+    return _not_followed(sim, took_over) or _not_leading(sim, took_over)
+
+
+def _not_leading(sim: Sim, took_over: float) -> Problem | None:
+    """Once n2 took over it publishes itself as leader, and only that, and follows nobody."""
+    for e in sim.trace.events("annotate", node=STANDBY, since=took_over):
+        if e.data.get("role", LEADER_ROLE) != LEADER_ROLE:
+            return Problem(
+                f"n2, leading since t={took_over:g}, goes on publishing role='leader'",
+                f"at t={e.t:g} n2 published role={e.data['role']!r}, leader="
+                f"{e.data.get('leader')!r}",
+                "the blog's publish() says role='follower': once leading, do not call "
+                "it, or override publish() to say 'leader'",
+                at=e.t,
+            )
+        if e.data.get("leader", STANDBY) != STANDBY:
+            return Problem(
+                f"n2, leading since t={took_over:g}, publishes leader='n2'",
+                f"at t={e.t:g} n2 published role='leader' with leader={e.data['leader']!r}",
+                "publish who leads, yourself: ctx.annotate(role='leader', leader=ctx.name)",
+                at=e.t,
+            )
+    grace = took_over + BlogConfig().heartbeat_interval
+    still = [t for t in _sent(sim, STANDBY, LEADER, Heartbeat) if t > grace]
+    if still:
+        return Problem(
+            f"n2, leading since t={took_over:g}, follows nobody",
+            f"n2 sent n1 {len(still)} more Heartbeats as a follower, from t={still[0]:g}",
+            "stop following when you take over: self.leader = None (the blog's tick "
+            "heartbeats self.leader while there is one)",
+            at=still[0],
+        )
+    return None
 
 
 def _no_takeover(sim: Sim, took_over: float | None, last: float, deadline: float) -> Problem:
@@ -144,6 +185,15 @@ def _no_takeover(sim: Sim, took_over: float | None, last: float, deadline: float
             f"a shorter timeout: a few heartbeat intervals, well under {TAKEOVER_LIMIT:g} s",
             at=deadline,
         )
+    leads = [t for t in _sent(sim, STANDBY, OTHER, Heartbeat) if t <= deadline]
+    if leads:
+        return Problem(
+            expected,
+            f"n2 heartbeats n3 since t={leads[0]:g}, but never published role='leader'",
+            "publish that you lead when you take over: ctx.annotate(role='leader', "
+            "leader=ctx.name)",
+            at=leads[0],
+        )
     noticed = _first(sim, STANDBY, "leader", None)
     if noticed is not None:
         role = sim.annotations(STANDBY).get("role")
@@ -152,8 +202,10 @@ def _no_takeover(sim: Sim, took_over: float | None, last: float, deadline: float
             f"n2 stopped following n1 at t={noticed:g} but never took over (it still "
             f"publishes role={role!r}): nobody leads the cluster now",
             "a supervisor cannot restart a dead machine: another node must take over. "
-            "In take_over publish ctx.annotate(role='leader', leader=ctx.name), and keep "
-            "it so (the blog's publish() says 'follower')",
+            "Either take_over never ran (only a failed try_send made n2 forget n1: take "
+            "over from a timer that each heartbeat starts afresh), or it ran without "
+            "leading: publish ctx.annotate(role='leader', leader=ctx.name) and keep it "
+            "so (the blog's publish() says 'follower')",
             at=deadline,
         )
     return Problem(
@@ -161,18 +213,15 @@ def _no_takeover(sim: Sim, took_over: float | None, last: float, deadline: float
         f"n2 never noticed that n1 was gone (run until t={sim.now:g}), though no heartbeat "
         f"came after t={last:g}",
         "try_send cannot see a partition: take over when no Heartbeat came for a few "
-        "heartbeat intervals",
+        "heartbeat intervals, with a timer that each heartbeat starts afresh (counted "
+        "from the last heartbeat), not a check made once",
         at=deadline,
     )
 
 
 def _not_followed(sim: Sim, took_over: float) -> Problem | None:
     """After n2 took over, n3 follows it and n2 heartbeats n3 at least every FOLLOW_LIMIT."""
-    sent = [
-        e.t
-        for e in sim.trace.events("send", node=STANDBY, peer=OTHER, since=took_over)
-        if isinstance(e.msg, Heartbeat)
-    ]
+    sent = [t for t in _sent(sim, STANDBY, OTHER, Heartbeat) if t >= took_over]
     if not sent:
         return Problem(
             f"n2, leading since t={took_over:g}, heartbeats n3",
@@ -209,6 +258,13 @@ def _first(sim: Sim, node: str, key: str, value: object) -> float | None:
         if key in e.data and e.data[key] == value:
             return e.t
     return None
+
+
+def _sent(sim: Sim, sender: str, receiver: str, kind: type) -> list[float]:
+    """When ``sender`` sent ``receiver`` a message of type ``kind``."""
+    return [
+        e.t for e in sim.trace.events("send", node=sender, peer=receiver) if isinstance(e.msg, kind)
+    ]
 
 
 def _heartbeats(sim: Sim, sender: str, receiver: str) -> list[float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import failover_answers as wrong
 import pytest
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_failover
 from distsys_edu.exercises.failover import EXERCISE
@@ -115,3 +116,49 @@ def test_a_failed_scenario_shows_the_cluster_at_the_moment_it_went_wrong():
 def test_a_passed_check_draws_nothing():
     result = check_failover(Standby)
     assert all(o.draw is None and o.png() is None for o in result.outcomes)
+
+
+VARIANTS = [
+    Variant(
+        "do not call the blog's publish() after taking over",
+        wrong.CallsTheBlogsPublish,
+        ("publish()", "follower"),
+    ),
+    Variant(
+        "a heartbeat starts the timer afresh",
+        wrong.NeverRestartsTheTimer,
+        ("counted from the last heartbeat",),
+    ),
+    Variant(
+        "a few heartbeat intervals, not one", wrong.TriggerHappy, ("a few heartbeat intervals",)
+    ),
+    Variant("take over within the limit", wrong.SlowToTakeOver, ("shorter timeout",)),
+    Variant("notice without try_send", wrong.WaitsForFailedSend, ("try_send cannot see",)),
+    Variant(
+        "stop following (self.leader = None)",
+        wrong.KeepsFollowing,
+        ("stop following", "self.leader = none"),
+    ),
+    Variant("publish role='leader'", wrong.OnlySuspects, ("role='leader'",)),
+    Variant("publish leader=ctx.name", wrong.LeaderWithoutAName, ("leader=ctx.name",)),
+    Variant(
+        "publish itself as leader at all",
+        wrong.NeverPublishesItself,
+        ("publish that you lead", "role='leader'"),
+    ),
+    Variant("heartbeat the others every interval", wrong.AnnouncesOnce, ("every interval",)),
+    Variant("heartbeat the others at all", wrong.LeadsSilently, ("heartbeats its followers",)),
+    Variant("Heartbeat(ctx.name)", wrong.HeartbeatsInTheLeadersName, ("heartbeat(ctx.name)",)),
+    Variant(
+        "register with the leader: super().started", wrong.NeverRegisters, ("super().started(ctx)",)
+    ),
+    Variant("a timer started afresh (fresh)", wrong.TimerFromStartOnly, ("starts afresh",)),
+    Variant(
+        "heartbeat the other followers (fresh)", wrong.HeartbeatsOnlyTheOldLeader, ("self.others",)
+    ),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_failover, variant)
