@@ -6,8 +6,10 @@ pause every five minutes or so) with
 :func:`~distsys_edu.experiments.detector_tradeoff`, then writes a :class:`ChosenPhi`:
 a :class:`~distsys_edu.protocols.detectors.PhiAccrualDetector` with the threshold they
 chose. :func:`check_threshold` measures that threshold again, on runs the learner has
-not seen (other seeds), in two scenarios:
+not seen (other seeds), after a first scenario that checks its settings:
 
+* ``its settings``: fed the same heartbeats, it computes the phi of a detector built
+  with ``**PHI_OPTIONS`` (forgetting them, or adding others, fails here);
 * ``a quiet day``: at most :data:`TARGET_MISTAKES_PER_HOUR` false suspicions per hour
   of a live process (too low a threshold fails here);
 * ``a real crash``: the crash detected within :data:`DETECTION_BUDGET_MS` on average
@@ -18,6 +20,7 @@ Only thresholds in a narrow band pass both: that band is the point of the exerci
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import Any
 
@@ -65,6 +68,58 @@ class ChosenPhi(PhiAccrualDetector):
         raise NotImplementedError(
             "pick a threshold: super().__init__(threshold=..., **PHI_OPTIONS)"
         )
+
+
+PROBE_ARRIVALS = (0.0, 0.1, 0.21, 0.3, 0.38, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2)
+"""Heartbeat arrivals the settings scenario feeds a detector: a jittery start (phi
+after the first one depends on ``first_heartbeat_estimate``), then ten regular ones
+(phi depends on ``min_std`` and on how many intervals the window keeps)."""
+
+PROBE_SILENCES = (0.05, 0.12, 0.15, 0.2)
+"""After each arrival, phi is asked this many seconds later."""
+
+
+def phi_readings(detector: PhiAccrualDetector) -> list[float]:
+    """Phi of ``detector`` along :data:`PROBE_ARRIVALS` (a fresh detector is fed)."""
+    readings: list[float] = []
+    for arrival in PROBE_ARRIVALS:
+        detector.heartbeat(arrival)
+        readings.extend(detector.phi(arrival + silence) for silence in PROBE_SILENCES)
+    return readings
+
+
+def play_settings(detector_class: type) -> Any:
+    """Make the learner's detector (the settings scenario reads it; no simulation)."""
+    return detector_class()
+
+
+def judge_settings(detector: Any) -> Problem | None:
+    """A PhiAccrualDetector that computes phi as one built with ``**PHI_OPTIONS`` does."""
+    expected = "a PhiAccrualDetector built with super().__init__(threshold=..., **PHI_OPTIONS)"
+    if not isinstance(detector, PhiAccrualDetector):
+        return Problem(
+            expected,
+            f"ChosenPhi() is a {type(detector).__name__}, not a PhiAccrualDetector",
+            "subclass PhiAccrualDetector and call super().__init__(threshold=..., **PHI_OPTIONS)",
+        )
+    threshold = detector.threshold
+    got = phi_readings(detector)
+    if _close(got, phi_readings(PhiAccrualDetector(threshold=threshold, **PHI_OPTIONS))):
+        return None
+    defaults = _close(got, phi_readings(PhiAccrualDetector(threshold=threshold)))
+    return Problem(
+        expected,
+        f"fed the same heartbeats, it computes another phi than threshold={threshold:g} "
+        "with PHI_OPTIONS"
+        + (" (the detector's default settings: no options given)" if defaults else ""),
+        "pass the lesson's settings, all of them and no others: "
+        "super().__init__(threshold=..., **PHI_OPTIONS) (the check measures the "
+        "threshold with PHI_OPTIONS, so other settings would not be what it measured)",
+    )
+
+
+def _close(a: list[float], b: list[float]) -> bool:
+    return all(x == y or math.isclose(x, y, rel_tol=1e-9) for x, y in zip(a, b, strict=True))
 
 
 def play(seed: int, detector_class: type) -> DetectorTradeoffResult:
@@ -121,6 +176,7 @@ EXERCISE = register(
         "phi_threshold",
         "ChosenPhi",
         (
+            Scenario("its settings", play_settings, judge_settings, returns="detector"),
             Scenario("a quiet day", partial(play, 2026), judge_mistakes, returns="result"),
             Scenario("a real crash", partial(play, 2027), judge_detection, returns="result"),
         ),

@@ -4,6 +4,8 @@ too low a threshold makes too many mistakes, too high a one detects too slowly."
 from __future__ import annotations
 
 import pytest
+import threshold_answers as wrong
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_threshold
 from distsys_edu.exercises.result import ERROR, FAILED, NOT_ATTEMPTED, PASSED
@@ -44,7 +46,24 @@ def test_too_low_and_too_high_fail_each_their_own_scenario(threshold, failing, h
     assert f"threshold {threshold:g} " in failed[0].happened
 
 
-def test_a_class_that_is_no_phi_detector_is_an_error_that_says_so():
+def test_a_class_that_is_no_phi_detector_fails_its_settings_and_errs_in_the_rest():
     result = check_threshold(type("Guess", (), {}))
-    assert result.status == ERROR
-    assert "not a PhiAccrualDetector: subclass PhiAccrualDetector" in result.outcomes[0].happened
+    assert result.outcomes[0].status == FAILED
+    assert "not a PhiAccrualDetector" in result.outcomes[0].happened
+    assert "not a PhiAccrualDetector: subclass PhiAccrualDetector" in result.outcomes[1].happened
+    assert result.outcomes[1].status == ERROR
+
+
+VARIANTS = [
+    Variant("few enough false suspicions", wrong.TooLow, ("raise the threshold",)),
+    Variant("a crash detected within the budget", wrong.TooHigh, ("lower the threshold",)),
+    Variant("**PHI_OPTIONS", wrong.ForgetsTheOptions, ("**PHI_OPTIONS",)),
+    Variant("a PhiAccrualDetector", wrong.NotADetector, ("subclass PhiAccrualDetector",)),
+    Variant("every one of PHI_OPTIONS (fresh)", wrong.OnlyTheMinStd, ("**PHI_OPTIONS",)),
+    Variant("no settings of your own (fresh)", wrong.SmallWindow, ("**PHI_OPTIONS",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_threshold, variant)
