@@ -18,37 +18,28 @@ Four scenarios:
 
 When an answer is wrong, the check recomputes phi the ways a plausible mistake would
 (sample variance instead of the population's, no floor on the standard deviation, a
-window that never drops old intervals, no guessed intervals) and names the mistake that
-matches.
+window that never drops old intervals or drops the newest, no guessed intervals, the
+last heartbeat never noted, the natural logarithm, ``1 - erf`` for ``erfc``) and names
+the mistake that matches. An exception is read the same way: an empty window after the
+first heartbeat (no guesses), ``-log10(0)`` where phi is infinite (no ``math.inf``), a
+zero spread (no ``MIN_STD``).
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import pairwise
 from typing import Any
 
-from ..protocols.detectors import PhiAccrualDetector
 from ..runtime import Actor, Constant, Context, LinkConfig, Sim, Uniform
+from .phi_mistakes import FIRST_INTERVALS as FIRST_INTERVALS
+from .phi_mistakes import HEARTBEAT_INTERVAL, MISTAKES, reference
+from .phi_mistakes import MIN_STD as MIN_STD
+from .phi_mistakes import WINDOW as WINDOW
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
-
-HEARTBEAT_INTERVAL = 0.1
-"""Seconds between two heartbeats of the sender (and the first guess of an interval)."""
-
-WINDOW = 10
-"""How many of the most recent intervals the detector keeps (Hayashibara's window)."""
-
-MIN_STD = 0.01
-"""The floor on the standard deviation, in seconds (Akka's ``min-std-deviation``)."""
-
-FIRST_INTERVALS = (0.75 * HEARTBEAT_INTERVAL, 1.25 * HEARTBEAT_INTERVAL)
-"""The two guessed intervals the window starts with at the first heartbeat, as Akka
-does: a mean of one interval, a spread of a quarter of it."""
 
 ASK_EVERY = 0.025
 """Seconds between two questions of the monitor to the detector."""
@@ -166,70 +157,6 @@ def play(
 # -- the judge: the library's detector, and the plausible mistakes ------------------
 
 
-def reference() -> PhiAccrualDetector:
-    """The library's detector with the exercise's settings: what phi should be."""
-    return PhiAccrualDetector(
-        max_samples=WINDOW, min_std=MIN_STD, first_heartbeat_estimate=HEARTBEAT_INTERVAL
-    )
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A plausible wrong way to compute phi, and what to tell a learner who made it."""
-
-    name: str
-    hint: str
-    window: int | None = WINDOW
-    min_std: float = MIN_STD
-    sample_variance: bool = False
-    guesses: tuple[float, ...] = FIRST_INTERVALS
-
-    def phi(self, arrivals: Sequence[float], t: float) -> float:
-        """Phi at ``t`` after ``arrivals``, computed with this mistake."""
-        if not arrivals:
-            return 0.0
-        intervals = [*self.guesses, *(b - a for a, b in pairwise(arrivals))]
-        if self.window is not None:
-            intervals = intervals[-self.window :]
-        if not intervals:
-            return 0.0
-        mean = statistics.fmean(intervals)
-        spread = statistics.stdev if self.sample_variance else statistics.pstdev
-        std = max(spread(intervals) if len(intervals) > 1 else 0.0, self.min_std)
-        if std == 0.0:
-            return math.inf if t - arrivals[-1] > mean else 0.0
-        late = 0.5 * math.erfc((t - arrivals[-1] - mean) / (std * math.sqrt(2.0)))
-        return math.inf if late == 0.0 else -math.log10(late)
-
-
-MISTAKES = (
-    Mistake(
-        "the sample variance",
-        "divide by the number of intervals n, not n - 1: the window is the whole "
-        "population the detector knows (statistics.pstdev, not statistics.stdev)",
-        sample_variance=True,
-    ),
-    Mistake(
-        "no minimum standard deviation",
-        "raise the standard deviation to at least MIN_STD: with very regular heartbeats "
-        "the spread is almost 0 and phi jumps from 0 to infinity in a millisecond",
-        min_std=0.0,
-    ),
-    Mistake(
-        "a window that never drops old intervals",
-        f"keep only the last WINDOW intervals: once the window holds {WINDOW}, drop the "
-        "oldest before adding a new one, or phi never learns that the heartbeats changed",
-        window=None,
-    ),
-    Mistake(
-        "no guessed intervals",
-        "on the first heartbeat, start the window with the two FIRST_INTERVALS (it has "
-        "no real interval yet)",
-        guesses=(),
-    ),
-)
-
-
 def judge(sim: Sim) -> Problem | None:
     """Every phi the monitor published equals the library's, within rounding."""
     detector = reference()
@@ -293,8 +220,19 @@ def _compare(got: Any, want: float, arrivals: list[float], t: float) -> Problem 
 
 def _raised(error: str, arrivals: list[float], t: float) -> Problem:
     expected = f"phi(t) returns a number ({_situation(arrivals, t)})"
+    empty = ("ZeroDivisionError", "StatisticsError", "IndexError")
     if not arrivals:
         hint = "before the first heartbeat there is nothing to measure: return 0.0"
+    elif len(arrivals) == 1 and any(name in error for name in empty):
+        hint = (
+            "after the first heartbeat the window holds no real interval yet: start it "
+            "with the two FIRST_INTERVALS (then the mean and the spread are defined)"
+        )
+    elif "math domain error" in error and math.isinf(_reference_phi(arrivals, t)):
+        hint = (
+            "far past the mean, p_later rounds to 0 and -log10(0) is undefined: return "
+            "math.inf when p_later is 0"
+        )
     elif "ZeroDivisionError" in error or "math domain error" in error:
         hint = (
             "the spread of very regular intervals is 0 (or rounds below it): raise the "
@@ -303,6 +241,14 @@ def _raised(error: str, arrivals: list[float], t: float) -> Problem:
     else:
         hint = "replay the scenario and call the detector by hand to see the traceback"
     return Problem(expected, error, hint, at=t)
+
+
+def _reference_phi(arrivals: list[float], t: float) -> float:
+    """What the library's detector says at ``t`` after ``arrivals``."""
+    detector = reference()
+    for arrival in arrivals:
+        detector.heartbeat(arrival)
+    return detector.phi(t)
 
 
 def _situation(arrivals: list[float], t: float) -> str:

@@ -9,6 +9,7 @@ import phi_answers as wrong
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_phi
 from distsys_edu.exercises.phi import MISTAKES, reference
@@ -88,3 +89,25 @@ def test_the_worked_answer_computes_what_the_library_computes(gaps, wait):
         library.heartbeat(t)
     mine, theirs = answer.phi(t + wait), library.phi(t + wait)
     assert mine == theirs or math.isclose(mine, theirs, rel_tol=1e-9, abs_tol=1e-12)
+
+
+VARIANTS = [
+    Variant("0.0 before the first heartbeat", wrong.NoGuardForNeverHeard, ("return 0.0",)),
+    Variant("start the window with FIRST_INTERVALS", wrong.GuessesLeftOut, ("FIRST_INTERVALS",)),
+    Variant("keep only WINDOW intervals", wrong.NeverDrops, ("only the last window",)),
+    Variant("drop the oldest", wrong.DropsTheNewest, ("drop the oldest",)),
+    Variant("divide by n", wrong.SampleVariance, ("not n - 1",)),
+    Variant("at least MIN_STD", wrong.NoMinimumStd, ("min_std",)),
+    Variant("math.inf if p_later is 0", wrong.NoInfinity, ("math.inf",)),
+    Variant("note when the last heartbeat came", wrong.NeverNotesTheLast, ("self.last = t",)),
+    Variant("-log10, not the natural log (fresh)", wrong.NaturalLog, ("log10",)),
+    Variant("erfc, not 1 - erf (fresh)", wrong.OneMinusErf, ("math.erfc",)),
+    Variant("silence since the last (fresh)", wrong.SilenceFromTheFirst, ("self.last = t",)),
+    Variant("WINDOW, not WINDOW + 1 (fresh)", wrong.WindowOfEleven, ("only the last window",)),
+    Variant("phi 0 for the never heard (existing)", wrong.NeverHeardSuspected, ("return 0.0",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_phi, variant)
