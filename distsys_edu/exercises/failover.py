@@ -30,6 +30,7 @@ from functools import partial
 from ..protocols.blog import BlogConfig, Follower, Heartbeat, Leader, RegisterFollower
 from ..protocols.cluster import LEADER as LEADER_ROLE
 from ..runtime import Context, LinkConfig, Sim, Supervisor, Uniform
+from .follower import sent_times
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 
@@ -109,7 +110,7 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     took_over = _first(sim, STANDBY, "role", LEADER_ROLE)
     if took_over is not None and (lost_at is None or took_over < lost_at):
         beats = [t for t in _heartbeats(sim, LEADER, STANDBY) if t <= took_over]
-        if not beats and not _sent(sim, STANDBY, LEADER, RegisterFollower):
+        if not beats and not sent_times(sim, STANDBY, LEADER, RegisterFollower):
             return Problem(
                 "no takeover while the leader is up and its heartbeats arrive",
                 f"n2 took over at t={took_over:g}; it never sent n1 a RegisterFollower, "
@@ -160,7 +161,7 @@ def _not_leading(sim: Sim, took_over: float) -> Problem | None:
                 at=e.t,
             )
     grace = took_over + BlogConfig().heartbeat_interval
-    still = [t for t in _sent(sim, STANDBY, LEADER, Heartbeat) if t > grace]
+    still = [t for t in sent_times(sim, STANDBY, LEADER, Heartbeat) if t > grace]
     if still:
         return Problem(
             f"n2, leading since t={took_over:g}, follows nobody",
@@ -185,7 +186,7 @@ def _no_takeover(sim: Sim, took_over: float | None, last: float, deadline: float
             f"a shorter timeout: a few heartbeat intervals, well under {TAKEOVER_LIMIT:g} s",
             at=deadline,
         )
-    leads = [t for t in _sent(sim, STANDBY, OTHER, Heartbeat) if t <= deadline]
+    leads = [t for t in sent_times(sim, STANDBY, OTHER, Heartbeat) if t <= deadline]
     if leads:
         return Problem(
             expected,
@@ -221,7 +222,7 @@ def _no_takeover(sim: Sim, took_over: float | None, last: float, deadline: float
 
 def _not_followed(sim: Sim, took_over: float) -> Problem | None:
     """After n2 took over, n3 follows it and n2 heartbeats n3 at least every FOLLOW_LIMIT."""
-    sent = [t for t in _sent(sim, STANDBY, OTHER, Heartbeat) if t >= took_over]
+    sent = [t for t in sent_times(sim, STANDBY, OTHER, Heartbeat) if t >= took_over]
     if not sent:
         return Problem(
             f"n2, leading since t={took_over:g}, heartbeats n3",
@@ -258,13 +259,6 @@ def _first(sim: Sim, node: str, key: str, value: object) -> float | None:
         if key in e.data and e.data[key] == value:
             return e.t
     return None
-
-
-def _sent(sim: Sim, sender: str, receiver: str, kind: type) -> list[float]:
-    """When ``sender`` sent ``receiver`` a message of type ``kind``."""
-    return [
-        e.t for e in sim.trace.events("send", node=sender, peer=receiver) if isinstance(e.msg, kind)
-    ]
 
 
 def _heartbeats(sim: Sim, sender: str, receiver: str) -> list[float]:

@@ -4,7 +4,7 @@ The blog's :class:`~distsys_edu.protocols.blog.Follower` forgets its leader only
 ``try_send`` fails, which a partition (or a crash on another machine) never causes.
 The learner writes a :class:`WatchfulFollower` that suspects a leader whose heartbeats
 stopped. :func:`check_follower_detector` runs it beside the blog's own ``Leader``, with
-two followers: ``n2`` from the start and ``n3`` from t=0.5 (so a timer that counts from
+two followers: ``n2`` from the start and ``n3`` from t=0.25 (so a timer that counts from
 start rather than from the last heartbeat shows itself), in four seeded scenarios:
 
 * ``steady leader``: 1 ms links, 30 s; nobody may suspect the leader.
@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from ..protocols.blog import BlogConfig, Follower, Heartbeat, Leader
+from ..protocols.blog import BlogConfig, Follower, Heartbeat, Leader, RegisterFollower
 from ..runtime import Context, LinkConfig, Sim, Uniform
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
@@ -33,8 +33,10 @@ from .runner import Exercise, Problem, Scenario, register
 LEADER, EARLY, LATE = "n1", "n2", "n3"
 """The leader, the follower spawned at t=0 and the one spawned at :data:`LATE_START`."""
 
-LATE_START = 0.5
-"""When ``n3`` starts: half a heartbeat interval after ``n2``."""
+LATE_START = 0.25
+"""When ``n3`` starts: a quarter of a heartbeat interval after ``n2``. Out of step with
+the leader's heartbeats, so that a follower which polls the time of the last heartbeat
+once an interval sees the jittery network's late ones."""
 
 DETECTION_LIMIT = 5.0
 """A follower must suspect a silent leader within this many seconds of the last
@@ -65,7 +67,7 @@ class WatchfulFollower(Follower):
 def play(
     network: LinkConfig, faults: Sequence[str], seed: int, until: float, follower_class: type
 ) -> Sim:
-    """The blog's leader ``n1``, the learner's followers ``n2`` (t=0) and ``n3`` (t=0.5)."""
+    """The blog's leader ``n1``, the learner's followers ``n2`` (t=0) and ``n3`` (t=0.25)."""
     sim = Sim(seed=seed, network=network, faults=faults)
     config = BlogConfig()
     sim.spawn(LEADER, partial(Leader, config))
@@ -82,7 +84,7 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     suspected = {f: _first_suspicion(sim, f) for f in (EARLY, LATE)}
     false = [f for f in (EARLY, LATE) if _before(suspected[f], lost_at)]
     if false:
-        return _false_suspicion(false[0], beats, suspected)
+        return _false_suspicion(sim, false[0], beats, suspected)
     if lost_at is None:
         return None
     for follower in (EARLY, LATE):
@@ -96,6 +98,9 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
             f"after the last heartbeat it heard (t={last:g})"
         )
         if when is None:
+            unsaid = _suspected_unsaid(sim, follower, last)
+            if unsaid is not None:
+                return Problem(expected, unsaid[0], unsaid[1], at=deadline)
             return Problem(
                 expected,
                 f"{follower} never suspected the leader (run until t={sim.now:g}), though "
@@ -114,8 +119,37 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     return None
 
 
+def _suspected_unsaid(sim: Sim, follower: str, last: float) -> tuple[str, str] | None:
+    """(happened, hint) if ``follower`` acted on the silence but did not publish it."""
+    for e in sim.trace.events("annotate", node=follower, since=last):
+        if LEADER not in (e.data.get("suspects") or ()):
+            return (
+                f"at t={e.t:g} {follower} published its view, still with "
+                f"leader={e.data.get('leader')!r} and no suspects",
+                "set self.leader = None before self.publish(ctx): publish() says what "
+                "self.leader is at that moment",
+            )
+    interval = BlogConfig().heartbeat_interval
+    sent = sent_times(sim, follower, LEADER, Heartbeat)
+    if sent and sent[-1] > last and sent[-1] + 2 * interval < sim.now:
+        return (
+            f"{follower} stopped heartbeating the leader after t={sent[-1]:g} (so it "
+            "dropped self.leader), but never published a suspicion",
+            "after self.leader = None, call self.publish(ctx): that is what makes the "
+            "suspicion known (suspects=(leader,))",
+        )
+    return None
+
+
+def sent_times(sim: Sim, sender: str, receiver: str, kind: type) -> list[float]:
+    """When ``sender`` sent ``receiver`` a message of type ``kind``."""
+    return [
+        e.t for e in sim.trace.events("send", node=sender, peer=receiver) if isinstance(e.msg, kind)
+    ]
+
+
 def _false_suspicion(
-    follower: str, beats: dict[str, list[float]], suspected: dict[str, float | None]
+    sim: Sim, follower: str, beats: dict[str, list[float]], suspected: dict[str, float | None]
 ) -> Problem:
     """Why ``follower`` suspected a live leader: too short a timeout, or no reset."""
     when = suspected[follower]
@@ -123,6 +157,16 @@ def _false_suspicion(
     expected = "no suspicion while the leader is up and its heartbeats arrive"
     heard = [t for t in beats[follower] if t <= when]
     interval = BlogConfig().heartbeat_interval
+    if not beats[follower]:
+        registered = sent_times(sim, follower, LEADER, RegisterFollower)
+        return Problem(
+            expected,
+            f"{follower} suspected the leader at t={when:g}, and no heartbeat ever reached "
+            f"it{'' if registered else ': it never sent the leader a RegisterFollower'}",
+            "keep super().started(ctx) in started: it registers with the leader, which "
+            "then heartbeats this node",
+            at=when,
+        )
     if not heard:
         waited = when - (LATE_START if follower == LATE else 0.0)
         too_short = (

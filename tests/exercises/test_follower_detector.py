@@ -4,6 +4,8 @@ plausible wrong follower gets its own feedback."""
 from __future__ import annotations
 
 import follower_answers as wrong
+import pytest
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_follower_detector
 from distsys_edu.exercises.follower import WatchfulFollower as Stub
@@ -51,8 +53,8 @@ def test_timer_never_reset_is_told_apart_from_a_short_timeout():
     failed = failed_scenarios(check_follower_detector(wrong.NeverResets))
     outcome = failed["steady leader"]
     assert outcome.happened == (
-        "n2 and n3 heard the same heartbeats, yet suspected the leader at t=3 and t=3.5: "
-        "0.5 s apart, exactly as they started"
+        "n2 and n3 heard the same heartbeats, yet suspected the leader at t=3 and t=3.25: "
+        "0.25 s apart, exactly as they started"
     )
     assert "in on_heartbeat, cancel it and start a new one" in outcome.hint
 
@@ -73,3 +75,24 @@ def test_small_margin_is_shown_the_longest_gap_between_heartbeats():
         "on this network heartbeats arrived up to 1.38505 s apart"
     )
     assert failed["jittery network"].hint.startswith("leave a margin")
+
+
+VARIANTS = [
+    Variant("a timer at all (the blog's follower)", wrong.BlogFollower, ("try_send cannot see",)),
+    Variant("a heartbeat starts the timer afresh", wrong.NeverResets, ("counts from start",)),
+    Variant("longer than an interval", wrong.ShortTimeout, ("shorter than the heartbeat",)),
+    Variant("a margin for late heartbeats", wrong.TightTimeout, ("margin",)),
+    Variant("a margin on a jittery network", wrong.SmallMargin, ("margin",)),
+    Variant("notice within DETECTION_LIMIT", wrong.SlowToNotice, ("shorter timeout",)),
+    Variant("self.publish(ctx)", wrong.ForgetsPublish, ("self.publish(ctx)",)),
+    Variant("self.leader = None", wrong.KeepsTheLeader, ("self.leader = none",)),
+    Variant("register: super().started", wrong.NeverRegisters, ("super().started(ctx)",)),
+    Variant("forget the leader, then publish (fresh)", wrong.PublishesFirst, ("before",)),
+    Variant("cancel the old timer (fresh)", wrong.NeverCancels, ("cancel",)),
+    Variant("a few intervals, polling (fresh)", wrong.PollsTheClock, ("a few",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_follower_detector, variant)
