@@ -2,13 +2,16 @@
 
 The learner writes a :class:`Pinger` that gets :data:`PINGS` pongs from the node
 ``"ponger"`` (a :class:`Ponger`, given), resending each ``Ping`` until its ``Pong``
-arrives. :func:`check_ping_pong` plays it through four seeded networks:
+arrives. :func:`check_ping_pong` plays it through five seeded networks:
 
 * ``reliable network``: no loss; the baseline.
 * ``30% loss``: a third of the messages vanish; a Pinger that never resends gets stuck.
 * ``slow network``: one second each way, longer than a retry interval, so a retried
   Ping is answered twice; a Pinger that counts every Pong counts some twice.
 * ``duplicating network``: half of the messages arrive twice; the same trap.
+* ``slow, jittery network``: 0.2 to 1.5 s each way: a late Pong of a retried Ping can
+  come after the next Ping's Pong, so a Pinger that skips only a Pong repeating the
+  one before counts it again.
 
 In every scenario the Pinger must publish ``ctx.annotate(pongs=n)`` with n the
 number of *different* Pongs received so far, reach ``pongs=PINGS``, and then stop
@@ -21,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from ..runtime import Actor, Constant, Context, Event, LinkConfig, Sim
+from ..runtime import Actor, Constant, Context, Event, LinkConfig, Sim, Uniform
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 
@@ -51,11 +54,16 @@ class Pong:
 
 
 class Ponger(Actor):
-    """Answers each Ping with a Pong of the same ``seq``, sent to the Ping's sender."""
+    """Answers each Ping with a Pong of the same ``seq``, sent to the Ping's sender.
+
+    The only other node is the pinger: a Ping that names another sender is not
+    answered (the judge says which sender it named).
+    """
 
     def on_ping(self, msg: Ping, ctx: Context) -> None:
         """Send ``Pong(msg.seq)`` back."""
-        ctx.addr(msg.sender).do_send(Pong(msg.seq))
+        if msg.sender == PINGER:
+            ctx.addr(msg.sender).do_send(Pong(msg.seq))
 
 
 class Pinger(Actor):
@@ -94,6 +102,13 @@ def judge(sim: Sim) -> Problem | None:
     lost: dict[int, Event] = {}  # the last Ping or Pong of each seq that was dropped
     late_pings: list[Event] = []
     for e in sim.trace.events(("send", "deliver", "drop", "annotate")):
+        if isinstance(e.msg, Ping) and e.kind == "send" and e.msg.sender != PINGER:
+            return Problem(
+                expected=f"Pings that name their sender, {PINGER!r}, so that the Pong comes back",
+                happened=f"at t={e.t:g} the Pinger sent Ping({e.msg.seq}, {e.msg.sender!r})",
+                hint="the Ponger answers the node a Ping names: send Ping(seq, ctx.name)",
+                at=e.t,
+            )
         if e.kind == "annotate" and e.node == PINGER and "pongs" in e.data:
             problem = _check_count(e, seen)
             if problem is not None:
@@ -108,6 +123,14 @@ def judge(sim: Sim) -> Problem | None:
             seen.add(e.msg.seq)
     if done_at is None:
         return _stuck(sim, seen, pings, lost)
+    extra = [e for e in late_pings if e.msg.seq > PINGS]
+    if extra:
+        return Problem(
+            expected=f"Pings 1 to {PINGS}, then no more (all pongs were in at t={done_at:g})",
+            happened=f"at t={extra[0].t:g} the Pinger sent Ping {extra[0].msg.seq}",
+            hint=f"send Pings 1 to PINGS only: after Pong {PINGS}, send no next Ping",
+            at=extra[0].t,
+        )
     if late_pings:
         return Problem(
             expected=f"no more Pings once all {PINGS} pongs were in (t={done_at:g})",
@@ -191,6 +214,10 @@ def _scenario(name: str, network: LinkConfig, seed: int, until: float) -> Scenar
     return Scenario(name, player, judge)
 
 
+JITTERY = Uniform(0.2, 1.5)
+"""Latency of the slow, jittery network: a retried Ping's late Pong can arrive after
+the Pong of the next Ping, so the Pongs that repeat are not always the last one."""
+
 EXERCISE = register(
     Exercise(
         "ping_pong",
@@ -200,6 +227,7 @@ EXERCISE = register(
             _scenario("30% loss", LinkConfig(loss=0.3), seed=2, until=60.0),
             _scenario("slow network", LinkConfig(latency=Constant(1.0)), seed=3, until=30.0),
             _scenario("duplicating network", LinkConfig(duplication=0.5), seed=4, until=20.0),
+            _scenario("slow, jittery network", LinkConfig(latency=JITTERY), seed=5, until=40.0),
         ),
     )
 )

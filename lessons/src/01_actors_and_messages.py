@@ -165,7 +165,7 @@ diagram = timeline(sim.trace, end=0.16)
 # `ctx.annotate(pongs=count)`.
 #
 # Useful: `ctx.run_interval(every, fn)` calls `fn(ctx)` every `every` seconds and
-# returns a `Timer`; `ctx.cancel(timer)` stops it. The check runs your Pinger on four
+# returns a `Timer`; `ctx.cancel(timer)` stops it. The check runs your Pinger on five
 # seeded networks, one of them losing 30 % of all messages.
 
 # %% tags=["exercise"]

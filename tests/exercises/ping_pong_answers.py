@@ -107,3 +107,68 @@ class Silent(Actor):
 
     def on_pong(self, msg: Pong, ctx: Context) -> None:
         pass
+
+
+# -- one rule left out of the worked answer (issue 15) ----------------------------------
+
+
+class WrongSender(Pinger):
+    """Sends Ping(seq, "ponger"): the Pongs go to the ponger itself."""
+
+    def send_ping(self, ctx: Context) -> None:
+        ctx.addr(PONGER).do_send(Ping(self.seq, PONGER))
+
+
+class OneTooMany(Pinger):
+    """Sends Pings 1 to PINGS + 1: one more than asked, after all pongs are in."""
+
+    def on_pong(self, msg: Pong, ctx: Context) -> None:
+        if msg.seq in self.received:
+            return
+        self.received.add(msg.seq)
+        ctx.annotate(pongs=min(len(self.received), PINGS))
+        if msg.seq == self.seq:
+            ctx.cancel(self.retry)
+            if self.seq <= PINGS:
+                self.send_next(ctx)
+
+
+class StopsAfterTheFirst(Pinger):
+    """Counts the first Pong and never sends the next Ping."""
+
+    def on_pong(self, msg: Pong, ctx: Context) -> None:
+        if msg.seq in self.received:
+            return
+        self.received.add(msg.seq)
+        ctx.annotate(pongs=len(self.received))
+        ctx.cancel(self.retry)
+
+
+# -- written from the lesson text alone ---------------------------------------------------
+
+
+class RetriesOnce(Pinger):
+    """Uses ctx.run_later for the retry: it resends each Ping once, not until answered."""
+
+    def send_next(self, ctx: Context) -> None:
+        self.seq += 1
+        self.send_ping(ctx)
+        self.retry = ctx.run_later(RETRY_INTERVAL, self.send_ping)
+
+
+class CountsByCounter(Pinger):
+    """Counts with a counter, skipping a Pong only if it repeats the one just before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count, self.previous = 0, 0
+
+    def on_pong(self, msg: Pong, ctx: Context) -> None:
+        if msg.seq != self.previous:
+            self.count += 1
+            self.previous = msg.seq
+        ctx.annotate(pongs=self.count)
+        if msg.seq == self.seq:
+            ctx.cancel(self.retry)
+            if self.seq < PINGS:
+                self.send_next(ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ping_pong_answers as wrong
 import pytest
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_ping_pong
 from distsys_edu.exercises.ping_pong import Pinger as Stub
@@ -24,6 +25,7 @@ def test_worked_answer_passes_every_scenario():
         "30% loss",
         "slow network",
         "duplicating network",
+        "slow, jittery network",
     ]
 
 
@@ -55,7 +57,7 @@ def test_giving_up_after_some_retries_is_told_to_keep_going():
 
 def test_counting_every_pong_is_caught_where_pongs_come_twice():
     failed = failed_scenarios(check_ping_pong(wrong.CountsEveryPong))
-    assert list(failed) == ["slow network", "duplicating network"]
+    assert list(failed) == ["slow network", "duplicating network", "slow, jittery network"]
     for outcome in failed.values():
         assert "it counted a Pong twice" in outcome.happened
         assert "count each one once" in outcome.hint
@@ -63,7 +65,7 @@ def test_counting_every_pong_is_caught_where_pongs_come_twice():
 
 def test_retry_timer_never_cancelled_keeps_pinging():
     failed = failed_scenarios(check_ping_pong(wrong.NeverCancels))
-    assert len(failed) == 4
+    assert len(failed) == 5
     outcome = failed["reliable network"]
     assert outcome.expected.startswith("no more Pings once all 5 pongs were in")
     assert "ctx.cancel(timer)" in outcome.hint
@@ -103,3 +105,24 @@ def test_count_must_be_published():
 def test_a_pinger_that_sends_nothing_is_told_so():
     failed = failed_scenarios(check_ping_pong(wrong.Silent))
     assert failed["reliable network"].happened == "the Pinger sent no Ping at all"
+
+
+VARIANTS = [
+    Variant("resend until the Pong arrives", wrong.NoRetry, ("resend the ping",)),
+    Variant("resend however many tries", wrong.GivesUp, ("keep resending",)),
+    Variant("count each Pong once", wrong.CountsEveryPong, ("count each one once",)),
+    Variant("publish the count", wrong.NeverPublishes, ("ctx.annotate(pongs=count)",)),
+    Variant("publish a number", wrong.PublishesTheSet, ("as an int",)),
+    Variant("stop sending: cancel the timer", wrong.NeverCancels, ("ctx.cancel(timer)",)),
+    Variant("send Pings at all", wrong.Silent, ("send ping(seq, ctx.name)",)),
+    Variant("Ping(seq, ctx.name)", wrong.WrongSender, ("ctx.name",)),
+    Variant("seq 1 to PINGS, no more", wrong.OneTooMany, ("pings 1 to pings only",)),
+    Variant("send the next Ping when a Pong arrives", wrong.StopsAfterTheFirst, ("the next",)),
+    Variant("resend until answered, not once (fresh)", wrong.RetriesOnce, ("until its",)),
+    Variant("count different Pongs (fresh)", wrong.CountsByCounter, ("a set",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_ping_pong, variant)
