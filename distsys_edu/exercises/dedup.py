@@ -149,10 +149,20 @@ def _check_balance(e: Event, arrivals: list[Event]) -> Problem | None:
             "you counted (a set) and ignore one whose id is already there",
             at=e.t,
         )
+    if balance == len({*seen, deposit.id}):
+        return Problem(
+            expected,
+            f"{said} and the Account published balance={balance}: the number of deposits",
+            "add each deposit's amount (msg.amount), not 1 per deposit",
+            at=e.t,
+        )
     causes = []
     overtaken = [i for i in seen if i > deposit.id]
     if overtaken:
         causes.append(f"it was overtaken by Deposit {max(overtaken)}")
+    ahead = [i for i, _ in DEPOSITS if i < deposit.id and i not in seen]
+    if ahead:
+        causes.append(f"it overtook Deposit {ahead[0]}, which had not arrived yet")
     twins = [i for i, amount in seen.items() if amount == deposit.amount and i != deposit.id]
     if twins:
         causes.append(f"Deposit {twins[0]} had the same amount")
@@ -165,6 +175,11 @@ def _check_balance(e: Event, arrivals: list[Event]) -> Problem | None:
         )
     if twins:
         hints.append("two different deposits can carry the same amount: tell them apart by id")
+    if ahead:
+        hints.append(
+            "messages can overtake each other: count a deposit when it arrives, without "
+            "waiting for the ones sent before it"
+        )
     return Problem(
         expected,
         f"{said}{why} and the Account published balance={balance}: it did not count it",

@@ -64,3 +64,56 @@ class PublishesTheIds(Account):
     def on_deposit(self, msg: Deposit, ctx: Context) -> None:
         self.counted.add(msg.id)
         ctx.annotate(balance=self.counted)
+
+
+# -- one rule left out of the worked answer (issue 15) ----------------------------------
+
+
+class NeverPublishes(Account):
+    """Counts right but never publishes."""
+
+    def on_deposit(self, msg: Deposit, ctx: Context) -> None:
+        if msg.id not in self.counted:
+            self.counted.add(msg.id)
+            self.balance += msg.amount
+
+
+# -- written from the lesson text alone ---------------------------------------------------
+
+
+class CountsDeposits(Account):
+    """Adds one per deposit instead of its amount."""
+
+    def on_deposit(self, msg: Deposit, ctx: Context) -> None:
+        if msg.id not in self.counted:
+            self.counted.add(msg.id)
+            self.balance += 1
+        ctx.annotate(balance=self.balance)
+
+
+class RemembersTheLastId(Actor):
+    """Skips a deposit only if its id is the one just before it."""
+
+    def __init__(self) -> None:
+        self.balance = 0
+        self.previous: int | None = None
+
+    def on_deposit(self, msg: Deposit, ctx: Context) -> None:
+        if msg.id != self.previous:
+            self.balance += msg.amount
+            self.previous = msg.id
+        ctx.annotate(balance=self.balance)
+
+
+class ExpectsTheNextId(Actor):
+    """Counts a deposit only if its id is the next one expected: a late one is lost."""
+
+    def __init__(self) -> None:
+        self.balance = 0
+        self.expected = 1
+
+    def on_deposit(self, msg: Deposit, ctx: Context) -> None:
+        if msg.id == self.expected:
+            self.balance += msg.amount
+            self.expected += 1
+        ctx.annotate(balance=self.balance)

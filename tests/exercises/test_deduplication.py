@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dedup_answers as wrong
 import pytest
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_deduplication
 from distsys_edu.exercises.dedup import DEPOSITS, EXERCISE
@@ -96,3 +97,25 @@ def test_a_balance_that_is_not_a_number_is_named():
 @pytest.mark.parametrize("account", [wrong.AddsEveryArrival, wrong.KeepsHighestId])
 def test_text_is_the_same_every_time(account):
     assert str(check_deduplication(account)) == str(check_deduplication(account))
+
+
+VARIANTS = [
+    Variant("count each id once (duplicates)", wrong.AddsEveryArrival, ("remember the ids",)),
+    Variant(
+        "every id, not the highest (reordering)", wrong.KeepsHighestId, ("not only the highest",)
+    ),
+    Variant("by id, not by amount", wrong.RemembersAmounts, ("by id",)),
+    Variant("publish after each deposit", wrong.PublishesOnlyNew, ("after each deposit",)),
+    Variant("publish at all", wrong.NeverPublishes, ("ctx.annotate(balance=",)),
+    Variant("publish a number", wrong.PublishesTheIds, ("an int",)),
+    Variant("add the amount (fresh)", wrong.CountsDeposits, ("msg.amount", "not 1")),
+    Variant("every id, not the last (fresh)", wrong.RemembersTheLastId, ("a set",)),
+    Variant(
+        "a late deposit counts (fresh)", wrong.ExpectsTheNextId, ("overtake", "without waiting")
+    ),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_deduplication, variant)
