@@ -70,10 +70,11 @@ class ChosenPhi(PhiAccrualDetector):
         )
 
 
-PROBE_ARRIVALS = (0.0, 0.1, 0.21, 0.3, 0.38, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2)
+PROBE_ARRIVALS = (0.0, 0.1, 0.21, 0.3, 0.38, *(0.5 + 0.1 * k for k in range(1010)))
 """Heartbeat arrivals the settings scenario feeds a detector: a jittery start (phi
-after the first one depends on ``first_heartbeat_estimate``), then ten regular ones
-(phi depends on ``min_std`` and on how many intervals the window keeps)."""
+after the first one depends on ``first_heartbeat_estimate``, and a short window shows),
+then 1010 regular ones, enough to fill the longest window with intervals whose spread
+is 0, so that phi depends on ``min_std``. Seconds of virtual time."""
 
 PROBE_SILENCES = (0.05, 0.12, 0.15, 0.2)
 """After each arrival, phi is asked this many seconds later."""

@@ -14,6 +14,7 @@ from variants import Variant, assert_caught
 from distsys_edu.exercises import check_phi
 from distsys_edu.exercises.phi import MISTAKES, reference
 from distsys_edu.exercises.phi import PhiDetector as Stub
+from distsys_edu.exercises.phi_mistakes import Mistake
 from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.phi import PhiDetector
 
@@ -89,6 +90,20 @@ def test_the_worked_answer_computes_what_the_library_computes(gaps, wait):
         library.heartbeat(t)
     mine, theirs = answer.phi(t + wait), library.phi(t + wait)
     assert mine == theirs or math.isclose(mine, theirs, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@given(st.lists(st.floats(0.001, 0.5), min_size=0, max_size=25), st.floats(0.0, 2.0))
+def test_a_mistake_model_with_no_mistake_computes_the_librarys_phi(gaps, wait):
+    """The judge names a mistake when the learner's phi matches its model; the model
+    is sound only if, with every mistake switched off, it is the right phi."""
+    library, arrivals, t = reference(), [], 0.0
+    for gap in gaps:
+        t += gap
+        arrivals.append(t)
+        library.heartbeat(t)
+    model = Mistake("none", "").phi(arrivals, t + wait)
+    right = library.phi(t + wait)
+    assert model == right or math.isclose(model, right, rel_tol=1e-9, abs_tol=1e-12)
 
 
 VARIANTS = [

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 import threshold_answers as wrong
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_threshold
 from distsys_edu.exercises.result import ERROR, FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.threshold import ChosenPhi
-from distsys_edu.exercises.threshold import PHI_OPTIONS
+from distsys_edu.exercises.threshold import PHI_OPTIONS, judge_settings
 from distsys_edu.exercises.threshold import ChosenPhi as Stub
 from distsys_edu.protocols.detectors import PhiAccrualDetector
 
@@ -67,3 +69,21 @@ VARIANTS = [
 @pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
 def test_each_rule_left_out_is_caught_and_named(variant):
     assert_caught(check_threshold, variant)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1.0, 30.0))
+def test_any_threshold_built_with_phi_options_has_the_right_settings(threshold):
+    assert judge_settings(PhiAccrualDetector(threshold=threshold, **PHI_OPTIONS)) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.floats(1.0, 30.0),
+    st.sampled_from(["min_std", "first_heartbeat_estimate"]),
+    st.floats(0.001, 2.0).filter(lambda v: v not in PHI_OPTIONS.values()),
+)
+def test_any_other_setting_is_told_to_pass_phi_options(threshold, option, value):
+    detector = PhiAccrualDetector(threshold=threshold, **{**PHI_OPTIONS, option: value})
+    problem = judge_settings(detector)
+    assert problem is not None and "**PHI_OPTIONS" in problem.hint
