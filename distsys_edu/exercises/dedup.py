@@ -156,36 +156,38 @@ def _check_balance(e: Event, arrivals: list[Event]) -> Problem | None:
             "add each deposit's amount (msg.amount), not 1 per deposit",
             at=e.t,
         )
-    causes = []
+    happened, hint = _not_counted(deposit, seen)
+    return Problem(
+        expected,
+        f"{said}{happened} and the Account published balance={balance}: it did not count it",
+        hint,
+        at=e.t,
+    )
+
+
+def _not_counted(deposit: Deposit, seen: dict[int, int]) -> tuple[str, str]:
+    """(why, hint): the causes a deposit left out may have, after ``seen`` (id: amount)."""
+    causes, hints = [], []
     overtaken = [i for i in seen if i > deposit.id]
     if overtaken:
         causes.append(f"it was overtaken by Deposit {max(overtaken)}")
-    ahead = [i for i, _ in DEPOSITS if i < deposit.id and i not in seen]
-    if ahead:
-        causes.append(f"it overtook Deposit {ahead[0]}, which had not arrived yet")
-    twins = [i for i, amount in seen.items() if amount == deposit.amount and i != deposit.id]
-    if twins:
-        causes.append(f"Deposit {twins[0]} had the same amount")
-    why = f" ({'; '.join(causes)})" if causes else ""
-    hints = []
-    if overtaken:
         hints.append(
             "messages can overtake each other: remember every id counted (a set), "
             "not only the highest"
         )
+    twins = [i for i, amount in seen.items() if amount == deposit.amount and i != deposit.id]
     if twins:
+        causes.append(f"Deposit {twins[0]} had the same amount")
         hints.append("two different deposits can carry the same amount: tell them apart by id")
+    ahead = [i for i, _ in DEPOSITS if i < deposit.id and i not in seen]
     if ahead:
+        causes.append(f"it overtook Deposit {ahead[0]}, which had not arrived yet")
         hints.append(
             "messages can overtake each other: count a deposit when it arrives, without "
             "waiting for the ones sent before it"
         )
-    return Problem(
-        expected,
-        f"{said}{why} and the Account published balance={balance}: it did not count it",
-        "; ".join(hints) or _ONCE,
-        at=e.t,
-    )
+    why = f" ({'; '.join(causes)})" if causes else ""
+    return why, "; ".join(hints) or _ONCE
 
 
 _ONCE = "add each deposit's amount once, recognising a deposit by its id"
