@@ -109,29 +109,7 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     """No takeover while the leader is reachable; a prompt one, followed, once it is not."""
     took_over = _first(sim, STANDBY, "role", LEADER_ROLE)
     if took_over is not None and (lost_at is None or took_over < lost_at):
-        beats = [t for t in _heartbeats(sim, LEADER, STANDBY) if t <= took_over]
-        if not beats and not sent_times(sim, STANDBY, LEADER, RegisterFollower):
-            return Problem(
-                "no takeover while the leader is up and its heartbeats arrive",
-                f"n2 took over at t={took_over:g}; it never sent n1 a RegisterFollower, "
-                "so n1 never heartbeated it",
-                "keep super().started(ctx) in started: it registers with the leader, "
-                "which then heartbeats this node",
-                at=took_over,
-            )
-        heard = (
-            f"n1's last heartbeat had arrived at t={beats[-1]:g}"
-            if beats
-            else "no heartbeat from n1 had arrived yet"
-        )
-        return Problem(
-            "no takeover while the leader is up and its heartbeats arrive",
-            f"n2 took over at t={took_over:g} though n1 was up and reachable ({heard}; "
-            "here they come up to about 1.5 s apart)",
-            "take over only after a few heartbeat intervals of silence, e.g. "
-            "3 * self.config.heartbeat_interval, counted from the last heartbeat",
-            at=took_over,
-        )
+        return _false_takeover(sim, took_over)
     if lost_at is None:
         return None
     last = max((t for t in _heartbeats(sim, LEADER, STANDBY) if t <= lost_at), default=0.0)
@@ -139,6 +117,46 @@ def judge(sim: Sim, lost_at: float | None) -> Problem | None:
     if took_over is None or took_over > deadline:
         return _no_takeover(sim, took_over, last, deadline)
     return _not_followed(sim, took_over) or _not_leading(sim, took_over)
+
+
+def _false_takeover(sim: Sim, took_over: float) -> Problem:
+    """Why n2 took over from a live leader: never registered, a timer never started
+    afresh, or too short a timeout."""
+    expected = "no takeover while the leader is up and its heartbeats arrive"
+    beats = [t for t in _heartbeats(sim, LEADER, STANDBY) if t <= took_over]
+    if not beats and not sent_times(sim, STANDBY, LEADER, RegisterFollower):
+        return Problem(
+            expected,
+            f"n2 took over at t={took_over:g}; it never sent n1 a RegisterFollower, "
+            "so n1 never heartbeated it",
+            "keep super().started(ctx) in started: it registers with the leader, "
+            "which then heartbeats this node",
+            at=took_over,
+        )
+    interval = BlogConfig().heartbeat_interval
+    if beats and took_over - beats[-1] < interval:
+        return Problem(
+            expected,
+            f"n2 took over at t={took_over:g}, only {took_over - beats[-1]:.3g} s after "
+            f"n1's last heartbeat (t={beats[-1]:g}), less than one interval",
+            "the silence must be counted from the last heartbeat: in on_heartbeat cancel "
+            "the timer and start a new one (a timer never cancelled still fires), unless "
+            "your timeout is shorter than one heartbeat interval: then wait a few",
+            at=took_over,
+        )
+    heard = (
+        f"n1's last heartbeat had arrived at t={beats[-1]:g}"
+        if beats
+        else "no heartbeat from n1 had arrived yet"
+    )
+    return Problem(
+        expected,
+        f"n2 took over at t={took_over:g} though n1 was up and reachable ({heard}; "
+        "here they come up to about 1.5 s apart)",
+        "take over only after a few heartbeat intervals of silence, e.g. "
+        "3 * self.config.heartbeat_interval, counted from the last heartbeat",
+        at=took_over,
+    )
 
 
 def _not_leading(sim: Sim, took_over: float) -> Problem | None:

@@ -170,3 +170,12 @@ class HeartbeatsOnlyTheOldLeader(Standby):
 
     def lead(self, ctx: Context) -> None:
         ctx.addr(self.leader_name).do_send(Heartbeat(ctx.name))
+
+
+class NeverCancels(Standby):
+    """A student's Standby: each heartbeat starts a new timer, the old ones still run."""
+
+    def on_heartbeat(self, msg: Heartbeat, ctx: Context) -> None:
+        Follower.on_heartbeat(self, msg, ctx)
+        if not self.leading:
+            self.silence = ctx.run_later(self.timeout, self.take_over)

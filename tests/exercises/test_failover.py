@@ -153,6 +153,7 @@ VARIANTS = [
         "register with the leader: super().started", wrong.NeverRegisters, ("super().started(ctx)",)
     ),
     Variant("a timer started afresh (fresh)", wrong.TimerFromStartOnly, ("starts afresh",)),
+    Variant("cancel the old timer (fresh)", wrong.NeverCancels, ("cancel the timer",)),
     Variant(
         "heartbeat the other followers (fresh)", wrong.HeartbeatsOnlyTheOldLeader, ("self.others",)
     ),
