@@ -105,12 +105,19 @@ def judge_same_seed(world: Answered) -> Problem | None:
         if problem is not None:
             return problem
     a, b = first.trace.digest(), second.trace.digest()
-    if a != b or a != want:
+    if a != b:
         return Problem(
             expected,
-            f"the digests were {a[:12]}… and {b[:12]}…",
-            "change nothing else between the runs: Sim(seed=seed), spawn(sim, 'raft', 5), "
+            f"the two runs differed: digests {a[:12]}… and {b[:12]}…",
+            "change nothing between the runs: Sim(seed=seed), spawn(sim, 'raft', 5), "
             "sim.run(until=1.0), the same each time",
+        )
+    if a != want:
+        return Problem(
+            expected,
+            f"both runs gave {a[:12]}…: they agree, but are not the run asked for",
+            "run the Raft cluster and nothing else: spawn(sim, 'raft', 5), no other "
+            "protocol, options or faults",
         )
     return None
 

@@ -18,6 +18,8 @@ SAME_SEED_VARIANTS = [
     Variant("the seed given", wrong.ignores_seed, ("seed given", "not one of your own")),
     Variant("5 Raft nodes", wrong.three_nodes, ("spawn(sim, 'raft', 5)",)),
     Variant("1 s of virtual time", wrong.two_seconds, ("each sim", "until=1.0")),
+    Variant("nothing else changed between runs", wrong.crash_in_the_second, ("change nothing",)),
+    Variant("Raft, not another protocol (fresh)", wrong.bully, ("'raft'",)),
     Variant("return the Sims (fresh: the digests)", wrong.digests, ("sims themselves",)),
     Variant(
         "the same length both times (fresh)",

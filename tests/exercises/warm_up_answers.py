@@ -5,9 +5,9 @@ from distsys_edu import Sim
 from distsys_edu.protocols import spawn
 
 
-def one_run(seed: int, nodes: int = 5, until: float = 1.0) -> Sim:
+def one_run(seed: int, nodes: int = 5, until: float = 1.0, protocol: str = "raft") -> Sim:
     sim = Sim(seed=seed)
-    spawn(sim, "raft", nodes)
+    spawn(sim, protocol, nodes)
     sim.run(until=until)
     return sim
 
@@ -35,6 +35,19 @@ def three_nodes(seed: int) -> tuple[Sim, Sim]:
 
 def two_seconds(seed: int) -> tuple[Sim, Sim]:
     return one_run(seed, until=2.0), one_run(seed, until=2.0)
+
+
+def bully(seed: int) -> tuple[Sim, Sim]:
+    """Runs the bully election, the next lesson's, instead of Raft."""
+    return one_run(seed, protocol="bully"), one_run(seed, protocol="bully")
+
+
+def crash_in_the_second(seed: int) -> tuple[Sim, Sim]:
+    """Changes the second run: a node crashes in it."""
+    second = Sim(seed=seed, faults=["0.5 crash n1"])
+    spawn(second, "raft", 5)
+    second.run(until=1.0)
+    return one_run(seed), second
 
 
 def digests(seed: int) -> tuple[str, str]:
