@@ -245,22 +245,26 @@ class Cluster:
         self._log("pause", node)
 
     def resume(self, node: str) -> None:
-        """Let a paused node ``node`` run again (SIGCONT)."""
+        """Let a paused node ``node`` run again (SIGCONT); return once it runs with the
+        cluster's current drop filter (changed, perhaps, while it was frozen)."""
         pid = self._live_pid(node)
         os.kill(pid, signal.SIGCONT)
         self._set_paused(node, False)
         self._log("resume", node)
+        self._send_filter([node])
 
     def restart(self, node: str) -> None:
         """Kill node ``node`` if it runs, then start a fresh process on its port.
 
-        Only its ``ctx.storage`` (a file) survives, as in the simulator.
+        Only its ``ctx.storage`` (a file) survives, as in the simulator. Returns once
+        the new process runs with the cluster's current drop filter.
         """
         self.kill(node)
         incarnation = self.run.state()["incarnations"][node] + 1
         sock = bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
         start_node(self.run, self.config.start, node, sock, incarnation)
         self._wait_ready([node])
+        self._send_filter([node])
 
     def partition(self, groups: str | Iterable[Iterable[str]]) -> None:
         """Cut every link between two groups, both ways: ``"n1,n2|n3,n4,n5"``.
@@ -353,10 +357,21 @@ class Cluster:
         append_line(self.run.control_log, row)
 
     def _set_filter(self, **change: Any) -> None:
-        """Change the drop filter, and wait until every live node adopted it."""
+        """Change the drop filter, and wait until every running node adopted it.
+
+        A paused node cannot adopt it now: :meth:`resume` sends it the filter that is
+        current then, and each node also reads the current one from the run's state
+        about once a second, so no node runs on with an old filter.
+        """
         state = self.run.state()
         current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
         current = {**current, **change, "version": current["version"] + 1}
         state["filter"] = current
         self.run.save_state(state)
-        self.filters.publish(current, [s.name for s in self.status() if s.state == "up"])
+        self._send_filter([s.name for s in self.status() if s.state == "up"])
+
+    def _send_filter(self, nodes: list[str]) -> None:
+        """Send the current drop filter (if any was set) to ``nodes``; wait for each."""
+        current = self.run.state().get("filter")
+        if current is not None:
+            self.filters.publish(current, nodes)
