@@ -18,7 +18,6 @@ collide; a restarted node binds its old port again.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
@@ -34,14 +33,17 @@ from ..protocols.cluster import node_names
 from ..runtime import Fault, FaultScheduleError, Trace
 from ..runtime.errors import check_probability, invalid
 from .children import (
-    POLL,
+    STOP_TIMEOUT,
     NetError,
     bind,
     ended,
     fresh_dir,
     pid_alive,
     refuse_a_live_cluster,
+    runs_in,
+    start_keeper,
     start_node,
+    stop_processes,
     wait_until,
 )
 from .dropfilter import FilterPublisher
@@ -60,9 +62,6 @@ from .status import NodeStatus, agreed_leader, node_statuses
 
 READY_TIMEOUT = 15.0
 """Seconds a new node process has to publish its first status."""
-
-STOP_TIMEOUT = 3.0
-"""Seconds a node has to end after SIGTERM before it gets SIGKILL."""
 
 
 class Cluster:
@@ -107,7 +106,10 @@ class Cluster:
                 ports to the LAN (the key still keeps strangers out).
             seed: seeds each node's ``ctx.rng`` (default: random).
             tied: end the nodes when this process ends (``False``: they run on,
-                in their own session, until ``down``).
+                in their own session, until ``down``). This process owns the
+                cluster then: a node restarted later, by any process, still ends
+                when this one does (the cluster's keeper sees to it, paused
+                nodes included; see :mod:`.keeper`).
 
         Raises:
             InvalidArgument: a bad protocol, node count or options.
@@ -132,9 +134,11 @@ class Cluster:
             seed=seed,
         )
         write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
-        run.save_state({"pids": {}, "incarnations": {}, "paused": [], "tied": tied})
+        owner = os.getpid() if tied else None
+        run.save_state({"pids": {}, "incarnations": {}, "paused": [], "tied": tied, "owner": owner})
         cluster = cls(run.path)
         try:
+            start_keeper(run)
             for name, sock in sockets.items():
                 start_node(cluster.run, cluster.config.start, name, sock, 0)
             cluster._wait_ready(names)
@@ -260,6 +264,9 @@ class Cluster:
         the new process runs with the cluster's current drop filter.
         """
         self.kill(node)
+        keeper = self.run.state().get("keeper")
+        if keeper is None or not pid_alive(keeper):  # ended by an earlier down
+            start_keeper(self.run)
         incarnation = self.run.state()["incarnations"][node] + 1
         sock = bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
         start_node(self.run, self.config.start, node, sock, incarnation)
@@ -304,21 +311,12 @@ class Cluster:
     # -- ending ------------------------------------------------------------------
 
     def down(self) -> None:
-        """End every node process: SIGTERM, then SIGKILL after :data:`STOP_TIMEOUT`."""
+        """End every node process and the keeper: SIGCONT and SIGTERM, then SIGKILL
+        after :data:`~.children.STOP_TIMEOUT` (see :func:`~.children.stop_processes`)."""
         state = self.run.state()
-        live = {n: pid for n, pid in state.get("pids", {}).items() if pid_alive(pid)}
-        for pid in live.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-                os.kill(pid, signal.SIGCONT)  # a paused process must run to end
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for pid in live.values():
-            while pid_alive(pid) and time.monotonic() < deadline:
-                time.sleep(POLL)
-            if pid_alive(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                wait_until(partial(ended, pid), STOP_TIMEOUT, f"pid {pid} to end")
+        nodes = [pid for pid in state.get("pids", {}).values() if runs_in(self.run, pid)]
+        keeper = state.get("keeper")
+        stop_processes([*nodes, *([keeper] if keeper and runs_in(self.run, keeper) else [])])
         if state:
             state["paused"] = []
             self.run.save_state(state)
