@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import select
 import signal
 import socket
 import subprocess
@@ -24,6 +24,9 @@ from .rundir import RunDir, cluster_clock
 
 POLL = 0.02
 """Seconds between two looks at a process or a file while waiting."""
+
+READY_TIMEOUT = 15.0
+"""Seconds a new process (a node, the keeper) has to say that it started."""
 
 STOP_TIMEOUT = 3.0
 """Seconds a node has to end after SIGTERM before it gets SIGKILL."""
@@ -155,21 +158,43 @@ def start_node(
     run.save_state(state)
 
 
-def start_keeper(run: RunDir) -> None:
+def start_keeper(run: RunDir) -> Callable[[], None]:
     """Start the cluster's keeper (``python -m distsys_edu.net.keeper``), note its pid.
 
     It ends every node, paused ones too, when the run directory goes or (for a tied
     cluster) when the process that owns the cluster dies; see :mod:`.keeper`.
+
+    Returns:
+        A function that waits until the keeper has read the run's state once (it
+        closes a pipe then): from that moment it knows the nodes to end.
     """
     state = run.state()
+    read_end, write_end = os.pipe()
     command = [sys.executable, "-m", "distsys_edu.net.keeper", str(run.path)]
+    command += ["--ready", str(write_end)]
     owner = state.get("owner")
     if state["tied"] and owner is not None:
         command += ["--owner", str(owner)]
-    pid = spawn(command, run.path / "keeper.log", tied=state["tied"] and owner == os.getpid())
+    tied = state["tied"] and owner == os.getpid()
+    try:
+        pid = spawn(command, run.path / "keeper.log", tied=tied, pass_fds=(write_end,))
+    finally:
+        os.close(write_end)
     state = run.state()
     state["keeper"] = pid
     run.save_state(state)
+
+    def wait_ready() -> None:
+        try:
+            wait_until(
+                lambda: bool(select.select([read_end], [], [], 0)[0]),
+                READY_TIMEOUT,
+                "the cluster's keeper to start",
+            )
+        finally:
+            os.close(read_end)
+
+    return wait_ready
 
 
 def spawn(command: list[str], log_path: Path, *, tied: bool, pass_fds: tuple[int, ...] = ()) -> int:
@@ -207,24 +232,3 @@ def bind(host: str, port: int, retry: float = 0.0) -> socket.socket:
             if time.monotonic() > deadline:
                 raise invalid("host", host, f"must be an address to listen on ({exc})") from None
             time.sleep(POLL)
-
-
-def fresh_dir(run: RunDir) -> None:
-    """Create the run directory owner-only, without what an earlier run left."""
-    run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(run.path, 0o700)
-    shutil.rmtree(run.nodes_dir, ignore_errors=True)
-    run.nodes_dir.mkdir(mode=0o700)
-    for path in (run.control_log, run.state_file, run.key_file):
-        path.unlink(missing_ok=True)
-
-
-def refuse_a_live_cluster(run: RunDir) -> None:
-    """Raise ``NetError`` if a node of a cluster started in ``run`` still runs."""
-    if run.cluster_file.exists():
-        live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
-        if live:
-            raise NetError(
-                f"dir={str(run.path)!r} is not allowed: a cluster is running there "
-                f"(live nodes: {', '.join(live)}); run net down first"
-            )

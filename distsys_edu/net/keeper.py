@@ -20,6 +20,7 @@ are signalled (:func:`~.children.runs_in`): a pid reused by another program is s
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m distsys_edu.net.keeper")
     parser.add_argument("run_dir")
     parser.add_argument("--owner", type=int, help="end the nodes when this process ends")
+    parser.add_argument("--ready", type=int, help="a pipe to close after the first look")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C is the launcher's
     run = RunDir(args.run_dir)
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             here = False
         if here:  # the last pids known are the ones to end if the directory goes
             pids = set(read_json(run.state_file, {}).get("pids", {}).values())
+        if args.ready is not None:  # the launcher waits for this first look
+            os.close(args.ready)
+            args.ready = None
         if not here or (args.owner is not None and not pid_alive(args.owner)):
             stop_processes(pid for pid in pids if runs_in(run, pid))
             return 0

@@ -33,19 +33,19 @@ from ..protocols.cluster import node_names
 from ..runtime import Fault, FaultScheduleError, Trace
 from ..runtime.errors import check_probability, invalid
 from .children import (
+    READY_TIMEOUT,
     STOP_TIMEOUT,
     NetError,
     bind,
     ended,
-    fresh_dir,
     pid_alive,
-    refuse_a_live_cluster,
     runs_in,
     start_keeper,
     start_node,
     stop_processes,
     wait_until,
 )
+from .claim import starting
 from .dropfilter import FilterPublisher
 from .factories import cluster_factories
 from .merge import merged_trace
@@ -59,9 +59,6 @@ from .rundir import (
     write_private,
 )
 from .status import NodeStatus, agreed_leader, node_statuses
-
-READY_TIMEOUT = 15.0
-"""Seconds a new node process has to publish its first status."""
 
 
 class Cluster:
@@ -112,39 +109,43 @@ class Cluster:
                 nodes included; see :mod:`.keeper`).
 
         Raises:
-            InvalidArgument: a bad protocol, node count or options.
-            NetError: a live cluster already runs in ``run_dir``.
+            InvalidArgument: a bad protocol, node count or options, or a
+                ``run_dir`` that is not empty and not one of ours (see :mod:`.claim`).
+            NetError: a live cluster already runs in ``run_dir``, or another
+                command is starting one there.
         """
         options = dict(options or {})
         names = node_names(nodes)
         seed = secrets.randbits(32) if seed is None else seed
         cluster_factories(protocol, names, options, seed)  # checks protocol and options
         run = RunDir(run_dir)
-        refuse_a_live_cluster(run)
-        fresh_dir(run)
-        write_private(run.key_file, secrets.token_hex(32))
-        sockets = {name: bind(host, 0) for name in names}
-        config = ClusterConfig(
-            protocol=protocol,
-            nodes=names,
-            ports={name: s.getsockname()[1] for name, s in sockets.items()},
-            options=json.loads(json.dumps(options)),
-            host=host,
-            start=time.monotonic(),
-            seed=seed,
-        )
-        write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
-        owner = os.getpid() if tied else None
-        run.save_state({"pids": {}, "incarnations": {}, "paused": [], "tied": tied, "owner": owner})
-        cluster = cls(run.path)
-        try:
-            start_keeper(run)
-            for name, sock in sockets.items():
-                start_node(cluster.run, cluster.config.start, name, sock, 0)
-            cluster._wait_ready(names)
-        except BaseException:
-            cluster.down()
-            raise
+        with starting(run):
+            write_private(run.key_file, secrets.token_hex(32))
+            sockets = {name: bind(host, 0) for name in names}
+            config = ClusterConfig(
+                protocol=protocol,
+                nodes=names,
+                ports={name: s.getsockname()[1] for name, s in sockets.items()},
+                options=json.loads(json.dumps(options)),
+                host=host,
+                start=time.monotonic(),
+                seed=seed,
+            )
+            write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
+            owner = os.getpid() if tied else None
+            run.save_state(
+                {"pids": {}, "incarnations": {}, "paused": [], "tied": tied, "owner": owner}
+            )
+            cluster = cls(run.path)
+            try:
+                keeper_ready = start_keeper(run)
+                for name, sock in sockets.items():
+                    start_node(cluster.run, cluster.config.start, name, sock, 0)
+                cluster._wait_ready(names)
+                keeper_ready()
+            except BaseException:
+                cluster.down()
+                raise
         return cluster
 
     def _wait_ready(self, names: Iterable[str]) -> None:
@@ -266,7 +267,7 @@ class Cluster:
         self.kill(node)
         keeper = self.run.state().get("keeper")
         if keeper is None or not pid_alive(keeper):  # ended by an earlier down
-            start_keeper(self.run)
+            start_keeper(self.run)()
         incarnation = self.run.state()["incarnations"][node] + 1
         sock = bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
         start_node(self.run, self.config.start, node, sock, incarnation)

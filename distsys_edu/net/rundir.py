@@ -3,6 +3,9 @@
 ::
 
     DIR/                   mode 0700
+      .distsys-net-run     the mark that says the directory is ours (see .claim)
+      lock                 held by the launcher while it starts a cluster (flock)
+      keeper.log           what the cluster's keeper said (see .keeper)
       cluster.json         protocol, options, node names and ports, host, start, seed
       key                  the cluster's HMAC key (32 random bytes, hex), mode 0600
       state.json           pids, incarnations, paused nodes, the drop filter
