@@ -11,11 +11,14 @@ import hmac
 import json
 import socket
 
+import matplotlib.pyplot as plt
 from netfixtures import ELECTION_TIMEOUT, all_ended
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.net.rundir import cluster_clock
 from distsys_edu.net.wire import seal
+from distsys_edu.runtime import snapshot_at
+from distsys_edu.viz import timeline
 
 MAX_ELECTION = ELECTION_TIMEOUT[1]
 NEW_LEADER_WITHIN = 10 * MAX_ELECTION
@@ -136,3 +139,35 @@ def test_bad_datagrams_are_dropped_and_counted_and_the_node_keeps_working(cluste
     assert {s.name: s for s in cluster.status()}[target].alive
     assert cluster.trace().counts()["events"]["deliver"] > before
     assert new_leader != leader
+
+
+def test_a_restart_in_the_middle_of_a_run_reads_right_before_and_after_it(clusters):
+    cluster = clusters.up(3)
+    leader, _ = wait_for_leader(cluster, FIRST_LEADER_WITHIN)
+    node = next(n for n in cluster.config.nodes if n != leader)
+    cluster.restart(node)  # a new incarnation: its Lamport clock starts at 0 again
+    clusters.track(cluster)
+    cluster.wait_for(lambda ss: {s.name: s for s in ss}[node].leader is not None, 10)
+    trace = cluster.trace()
+
+    # on one machine the clocks agree: the merge keeps every time as it was written
+    files = [cluster.run.node_file(n, "trace.jsonl") for n in cluster.config.nodes]
+    written = {json.loads(line)["t"] for path in files for line in path.open()}
+    written |= {json.loads(line)["t"] for line in cluster.run.control_log.open()}
+    assert {e.t for e in trace} <= written
+    # its own story in order: the earlier life, the crash, then the later life
+    own = ("spawn", "crash", "restart", "annotate", "timer")
+    mine = [e for e in trace if e.node == node and e.kind in own]
+    kinds = [e.kind for e in mine]
+    crash, restart = kinds.index("crash"), kinds.index("restart")
+    assert kinds[0] == "spawn" and "spawn" not in kinds[1:] and crash < restart
+    assert kinds.count("crash") == kinds.count("restart") == 1
+    crashed_at, restarted_at = mine[crash].t, mine[restart].t
+    before = snapshot_at(trace, mine[crash - 1].t).nodes[node]
+    assert before.status == "up" and before.annotations.get("role") == "follower"
+    assert snapshot_at(trace, (crashed_at + restarted_at) / 2).nodes[node].status == "down"
+    after = snapshot_at(trace, list(trace)[-1].t).nodes[node]
+    assert after.status == "up" and after.annotations.get("leader") is not None
+    drawn = timeline(trace)  # the space-time diagram reads it as any trace
+    assert node in [label.get_text() for label in drawn.ax.get_yticklabels()]
+    plt.close(drawn.ax.figure)
