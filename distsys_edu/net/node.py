@@ -323,8 +323,6 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
             request_id = header.get("req", 0)
             if header["dst"] != self.name or header["src"] not in self.where:
                 raise Refused("malformed", f"from {header['src']!r:.40} to {header['dst']!r:.40}")
-            if not isinstance(request_id, int) or isinstance(request_id, bool):
-                raise Refused("malformed", f"req={request_id!r:.40}")
             msg = self.codec.decode(header.get("msg"))
             self.handler_for(msg)
         except Refused as refusal:

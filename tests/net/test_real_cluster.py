@@ -126,7 +126,14 @@ def test_bad_datagrams_are_dropped_and_counted_and_the_node_keeps_working(cluste
         sock.sendto(unknown, where)  # unknown message type
         sock.sendto(unknown, where)  # the same datagram again: a replay
         sock.sendto(hmac.new(key, not_json, hashlib.sha256).digest() + not_json, where)
-    expected = {"bad_hmac": 2, "unknown_type": 1, "replayed": 1, "malformed": 1}
+        # authentic but malformed: a field of the wrong type, deep nesting, a huge time
+        wrong = {"type": "RequestVote", "fields": {"term": "zzz", "candidate_id": leader}}
+        sock.sendto(seal(key, {**header, "seq": 2, "msg": wrong}), where)
+        deep = "[" * 20_000 + "]" * 20_000
+        body = json.dumps({**header, "seq": 3, "msg": 0}).replace('"msg": 0', f'"msg": {deep}')
+        sock.sendto(hmac.new(key, body.encode(), hashlib.sha256).digest() + body.encode(), where)
+        sock.sendto(seal(key, {**header, "seq": 4, "sent": 10**400}), where)
+    expected = {"bad_hmac": 2, "unknown_type": 1, "replayed": 1, "malformed": 4}
 
     def counted(statuses):
         refused = {s.name: s for s in statuses}[target].refused
