@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -137,16 +138,23 @@ class Cluster:
                 {"pids": {}, "incarnations": {}, "paused": [], "tied": tied, "owner": owner}
             )
             cluster = cls(run.path)
-            try:
-                keeper_ready = start_keeper(run)
-                for name, sock in sockets.items():
-                    start_node(cluster.run, cluster.config.start, name, sock, 0)
-                cluster._wait_ready(names)
-                keeper_ready()
-            except BaseException:
-                cluster.down()
-                raise
+            cluster._start(sockets)
         return cluster
+
+    def _start(self, sockets: dict[str, socket.socket]) -> None:
+        """Start the keeper, and each node on its bound socket; return when all run.
+
+        On any failure (or Ctrl-C), whatever was started is ended.
+        """
+        try:
+            keeper_ready = start_keeper(self.run)
+            for name, sock in sockets.items():
+                start_node(self.run, self.config.start, name, sock, 0)
+            self._wait_ready(sockets)
+            keeper_ready()
+        except BaseException:
+            self.down()
+            raise
 
     def _wait_ready(self, names: Iterable[str]) -> None:
         """Wait until each of ``names`` published its first status."""
