@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 from netfixtures import ELECTION_TIMEOUT
 
 from distsys_edu.net.rundir import read_json
@@ -40,3 +43,12 @@ def test_a_paused_node_runs_with_the_current_filter_once_resumed(clusters):
     cluster.heal()
     assert {adopted(cluster, n) for n in cluster.config.nodes} == {current(cluster)}
     cluster.wait_for_leader(WITHIN)
+
+
+def test_a_node_continued_by_hand_catches_up_with_the_filter_by_itself(clusters):
+    cluster = clusters.up(3)
+    cluster.pause("n1")
+    cluster.partition("n1|n2,n3")  # n1 is frozen: only the others take it now
+    assert adopted(cluster, "n1") < current(cluster)
+    os.kill(cluster.pid("n1"), signal.SIGCONT)  # `kill -CONT`, not `net resume`
+    cluster.wait_for(lambda _: adopted(cluster, "n1") == current(cluster), 10)
