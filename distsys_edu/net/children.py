@@ -152,10 +152,9 @@ def start_node(
         pid = spawn(command, run.node_file(name, "log"), tied=ours, pass_fds=(sock.fileno(),))
     finally:
         sock.close()
-    state = run.state()
-    state["pids"][name] = pid
-    state["incarnations"][name] = incarnation
-    run.save_state(state)
+    with run.edit_state() as state:
+        state["pids"][name] = pid
+        state["incarnations"][name] = incarnation
 
 
 def start_keeper(run: RunDir) -> Callable[[], None]:
@@ -180,9 +179,8 @@ def start_keeper(run: RunDir) -> Callable[[], None]:
         pid = spawn(command, run.path / "keeper.log", tied=tied, pass_fds=(write_end,))
     finally:
         os.close(write_end)
-    state = run.state()
-    state["keeper"] = pid
-    run.save_state(state)
+    with run.edit_state() as state:
+        state["keeper"] = pid
 
     def wait_ready() -> None:
         try:

@@ -300,21 +300,19 @@ class Cluster:
             self._check_node(name)
         if not a or not b or set(a) & set(b):
             raise invalid("groups", groups, allowed)
-        state = self.run.state()
-        blocked = {tuple(link) for link in state.get("filter", {}).get("blocked", [])}
-        blocked |= {(x, y) for x in a for y in b} | {(y, x) for x in a for y in b}
-        self._set_filter(blocked=sorted(blocked))
+        cut = {(x, y) for x in a for y in b} | {(y, x) for x in a for y in b}
+        self._set_filter(lambda old: {"blocked": sorted({*map(tuple, old["blocked"]), *cut})})
         self._log("partition", data={"a": list(a), "b": list(b), "one_way": False})
 
     def heal(self) -> None:
         """End every partition."""
-        self._set_filter(blocked=[])
+        self._set_filter(lambda old: {"blocked": []})
         self._log("heal")
 
     def loss(self, probability: float) -> None:
         """Every node drops each message it sends with ``probability``."""
         probability = check_probability("loss", probability)
-        self._set_filter(loss=probability)
+        self._set_filter(lambda old: {"loss": probability})
         self._log("link", data={"loss": probability})
 
     # -- ending ------------------------------------------------------------------
@@ -327,8 +325,8 @@ class Cluster:
         keeper = state.get("keeper")
         stop_processes([*nodes, *([keeper] if keeper and runs_in(self.run, keeper) else [])])
         if state:
-            state["paused"] = []
-            self.run.save_state(state)
+            with self.run.edit_state() as state:
+                state["paused"] = []
 
     def __enter__(self) -> Cluster:
         return self
@@ -349,10 +347,9 @@ class Cluster:
         return pid
 
     def _set_paused(self, node: str, paused: bool) -> None:
-        state = self.run.state()
-        others = [n for n in state["paused"] if n != node]
-        state["paused"] = [*others, node] if paused else others
-        self.run.save_state(state)
+        with self.run.edit_state() as state:
+            others = [n for n in state["paused"] if n != node]
+            state["paused"] = [*others, node] if paused else others
 
     def _log(self, kind: str, node: str | None = None, data: Any = None) -> None:
         """Record what the launcher did, as a trace row."""
@@ -363,18 +360,17 @@ class Cluster:
             row["data"] = data
         append_line(self.run.control_log, row)
 
-    def _set_filter(self, **change: Any) -> None:
-        """Change the drop filter, and wait until every running node adopted it.
+    def _set_filter(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Change the drop filter (``change(current)`` gives the fields that change),
+        and wait until every running node adopted it.
 
         A paused node cannot adopt it now: :meth:`resume` sends it the filter that is
         current then, and each node also reads the current one from the run's state
         about once a second, so no node runs on with an old filter.
         """
-        state = self.run.state()
-        current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
-        current = {**current, **change, "version": current["version"] + 1}
-        state["filter"] = current
-        self.run.save_state(state)
+        with self.run.edit_state() as state:
+            current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
+            state["filter"] = {**current, **change(current), "version": current["version"] + 1}
         self._send_filter([s.name for s in self.status() if s.state == "up"])
 
     def _send_filter(self, nodes: list[str]) -> None:

@@ -12,6 +12,7 @@ from netfixtures import OPTIONS
 
 from distsys_edu.net import Cluster, NetError
 from distsys_edu.net.claim import MARK
+from distsys_edu.net.rundir import RunDir
 from distsys_edu.runtime import InvalidArgument
 
 
@@ -84,3 +85,23 @@ def test_two_launchers_at_the_same_moment_start_one_cluster(tmp_path, clusters):
         clusters.track(cluster)
     assert len(started) == 1 and len(outcomes) == 2
     assert "is not allowed" in str(next(e for e in outcomes if isinstance(e, NetError)))
+
+
+def test_commands_changing_the_state_at_once_lose_no_change(tmp_path):
+    run = RunDir(tmp_path)
+    run.save_state({"pids": {}})
+
+    def restart(name: str) -> None:  # as many `net restart` at once, each noting a pid
+        for pid in range(40):
+            with run.edit_state() as state:
+                state["pids"][name] = pid
+                state[name] = state.get(name, 0) + 1
+
+    threads = [threading.Thread(target=restart, args=(f"n{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    state = run.state()
+    assert state["pids"] == {f"n{i}": 39 for i in range(6)}
+    assert all(state[f"n{i}"] == 40 for i in range(6))
