@@ -149,3 +149,18 @@ def test_junk_in_any_field_is_refused_or_fits_every_annotation(kind, data):
 )
 def test_fits_reads_each_kind_of_annotation(value, annotation, expected):
     assert fits(value, annotation) is expected
+
+
+header_keys = st.sampled_from(["src", "dst", "boot", "seq", "sent", "lc", "req", "msg", "x"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(junk=st.dictionaries(header_keys, json_values, max_size=8), base=st.booleans())
+def test_any_authentic_junk_is_refused_or_admitted_never_raises_otherwise(junk, base):
+    body = json.dumps({**(header() if base else {}), **junk})
+    try:
+        read = unseal(KEY, sealed(body))
+        ReplayGuard(0.0).admit(read, 1.0)
+        CODECS["swim"].decode(read.get("msg"))
+    except Refused:
+        return
