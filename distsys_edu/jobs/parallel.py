@@ -31,7 +31,12 @@ When a run raises (a learner's bug in a spawn function or an invariant), the
 sweep stops and :class:`RunFailed` names the run: its index, its seed and whatever
 else the sweep's ``describe`` says (explore adds the schedule and a replay
 program), with the worker's traceback as text. When several runs raise, the one
-with the lowest index is reported, whatever the executor.
+with the lowest index is reported, whatever the executor. A run that kills its
+worker process (``os._exit``, a segfault, the out-of-memory killer) breaks the
+whole pool; the runs that may have been under way are then run again one at a
+time in a fresh worker (:mod:`.workers`), and the one that kills it again is
+named, with how the process ended. If none does (or the executor is someone
+else's), the error says that the worker died and which runs its chunk held.
 
 Ctrl-C (Jupyter's "interrupt kernel") stops the sweep: pending chunks are
 cancelled and the pool's workers are terminated, so no process is left behind.
@@ -45,19 +50,15 @@ import io
 import math
 import os
 import pickle
-import signal
 import sys
-import traceback
 import types
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
-from dataclasses import dataclass
-from multiprocessing import get_context
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..runtime.errors import SimError, invalid
 from .progress import progress_counter
+from .workers import Died, Failed, error_text, format_error, local_pool, rerun_alone, run_chunk
 
 __all__ = ["IndexedTask", "RunFailed", "chunk_ranges", "resolve_jobs", "run_indexed"]
 
@@ -100,39 +101,6 @@ class RunFailed(SimError):
         self.index = index
         self.error = error
         self.remote_traceback = remote_traceback
-
-
-@dataclass(frozen=True)
-class _Failed:
-    """What a worker sends back instead of a chunk's results when run ``index`` raised.
-
-    Text only: the learner's exception may not pickle, and the parent does not need
-    the object, only what it said and where.
-    """
-
-    index: int
-    error: str
-    traceback: str
-
-
-def _error_text(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _run_chunk(task: IndexedTask[R], start: int, stop: int) -> list[R] | _Failed:
-    """Run indexes ``start <= i < stop`` in order (in a worker, or here)."""
-    results = []
-    for index in range(start, stop):
-        try:
-            results.append(task(index))
-        except Exception as exc:
-            return _Failed(index, _error_text(exc), traceback.format_exc())
-    return results
-
-
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle (it terminates the workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def usable_cores() -> int:
@@ -228,6 +196,10 @@ def _check_shippable(task: object) -> None:
         )
 
 
+WORKER_DIED = "the worker process died: "
+"""How :attr:`RunFailed.error` begins for a run that killed its worker process."""
+
+
 class _Collector(Generic[R]):
     """Chunk results put back at their indexes; the lowest failing run remembered."""
 
@@ -237,29 +209,40 @@ class _Collector(Generic[R]):
         self.bar = bar
         self.failed: RunFailed | None = None
 
-    def add(self, start: int, stop: int, out: list[R] | _Failed) -> None:
-        if isinstance(out, _Failed):
+    def add(self, start: int, stop: int, out: list[R] | Failed) -> None:
+        if isinstance(out, Failed):
             self.fail(out.index, out.error, out.traceback)
             return
         self.results[start:stop] = out
         self.bar.update(stop - start)
 
-    def fail(self, index: int, error: str, remote_traceback: str, *, lost: bool = False) -> None:
+    def fail(
+        self, index: int, error: str, remote_traceback: str, *, lost_until: int | None = None
+    ) -> None:
         """Remember a failure at ``index`` unless an earlier run failed already.
 
-        ``lost``: the worker died or could not start the chunk that begins at
-        ``index`` (the run itself may be fine).
+        ``lost_until``: the worker running runs ``index`` to ``lost_until`` died
+        or could not run them, and none of them was found to blame.
         """
         if self.failed is not None and self.failed.index <= index:
             return
         name, details = self.describe(index)
         frames = [line.strip() for line in remote_traceback.splitlines()]
         at = next((f" ({line})" for line in reversed(frames) if line.startswith("File ")), "")
-        if lost:
+        script = (
+            'in a script, start the sweep under `if __name__ == "__main__":` (a '
+            "spawned worker imports the script again)"
+        )
+        if lost_until is not None:
             what = (
-                f"the worker process running {name} and the runs after it stopped: {error}. "
-                'In a script, start the sweep under `if __name__ == "__main__":` (a '
-                "spawned worker imports the script again)"
+                f"the worker process running runs {index} to {lost_until} (from {name}) "
+                f"died or could not run them: {error}. If every run does this, {script}"
+            )
+        elif isinstance(error, str) and error.startswith(WORKER_DIED):
+            what = (
+                f"{name} killed its worker process ({error[len(WORKER_DIED) :]}); run "
+                f"again alone in a fresh worker, it did so again. If every run does this, "
+                f"{script}"
             )
         else:
             what = f"{name} raised {error}{at}"
@@ -316,15 +299,15 @@ def run_indexed(
     try:
         if executor is None and workers == 1:
             for index in range(count):
-                collector.add(index, index + 1, _run_chunk(task, index, index + 1))
+                collector.add(index, index + 1, run_chunk(task, index, index + 1))
                 if collector.failed is not None:
                     break
         else:
             ranges = chunk_ranges(count, workers, chunk_size)
             if executor is None:
                 _check_shippable(task)
-                with _local_pool(workers) as pool:
-                    _collect(pool, task, ranges, collector)
+                with local_pool(workers) as pool:
+                    _collect(pool, task, ranges, collector, suspects=workers + 1)
             else:
                 _collect(executor, task, ranges, collector)
     finally:
@@ -332,38 +315,23 @@ def run_indexed(
     return collector.outcome()
 
 
-@contextmanager
-def _local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A spawn-started process pool, terminated rather than drained on an exception."""
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_ignore_sigint)
-    try:
-        yield pool
-    except BaseException:
-        # Ctrl-C, or a run that failed: stop now and leave no worker behind. (Python
-        # 3.14 has pool.terminate_workers(); before it, the pool's own process list.)
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join()
-        raise
-    pool.shutdown(wait=True)
-
-
 def _collect(
     executor: Executor,
     task: IndexedTask[R],
     ranges: Sequence[tuple[int, int]],
     collector: _Collector[R],
+    suspects: int = 0,
 ) -> None:
     """Submit every chunk, gather results as they finish; cancel the rest on failure.
 
     After a run fails, chunks that start past it are cancelled (their results no
-    longer matter), but earlier ones are awaited: one of them may fail first.
+    longer matter), but earlier ones are awaited: one of them may fail first. Chunks
+    whose worker died are blamed on a run if it can be found (:func:`_blame`, which
+    reruns the first ``suspects`` of them alone).
     """
+    lost: list[tuple[int, int, BaseException]] = []
     pending: dict[Future[Any], tuple[int, int]] = {
-        executor.submit(_run_chunk, task, start, stop): (start, stop) for start, stop in ranges
+        executor.submit(run_chunk, task, start, stop): (start, stop) for start, stop in ranges
     }
     try:
         while pending:
@@ -373,8 +341,8 @@ def _collect(
                 if future.cancelled():
                     continue
                 error = future.exception()
-                if error is not None:  # the worker could not even run the chunk
-                    collector.fail(start, _error_text(error), _format(error), lost=True)
+                if error is not None:  # the worker died, or could not run the chunk
+                    lost.append((start, stop, error))
                 else:
                     collector.add(start, stop, future.result())
             if collector.failed is not None:
@@ -385,9 +353,35 @@ def _collect(
         for future in pending:
             future.cancel()
         raise
+    if lost:
+        _blame(task, sorted(lost, key=lambda chunk: chunk[0]), collector, suspects)
     if collector.failed is not None:
         raise collector.failed
 
 
-def _format(error: BaseException) -> str:
-    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+def _blame(
+    task: IndexedTask[R],
+    lost: list[tuple[int, int, BaseException]],
+    collector: _Collector[R],
+    suspects: int,
+) -> None:
+    """Name the run that killed a worker, or else the runs its chunk held.
+
+    ``suspects``: how many of the first lost chunks to rerun one run at a time in a
+    fresh worker (:func:`~.workers.rerun_alone`): a process pool has at most its
+    workers' count, plus one, of chunks under way, and a chunk lost with a broken
+    pool may never have started. 0 for someone else's executor, which reports the
+    chunk that was lost itself.
+    """
+    start, stop, error = lost[0]
+    if collector.failed is not None and collector.failed.index < start:
+        return
+    runs = [i for first, last, _ in lost[:suspects] for i in range(first, last)]
+    for index, outcome in rerun_alone(task, runs) if runs else []:
+        if isinstance(outcome, Died):
+            collector.fail(index, WORKER_DIED + outcome.how, outcome.traceback)
+            return
+        collector.add(index, index + 1, outcome)
+        if collector.failed is not None:
+            return
+    collector.fail(start, error_text(error), format_error(error), lost_until=stop - 1)

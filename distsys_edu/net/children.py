@@ -6,13 +6,16 @@ collide on a port and a restarted node listens on its old one.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
+import select
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from ..runtime import SimError
@@ -21,6 +24,12 @@ from .rundir import RunDir, cluster_clock
 
 POLL = 0.02
 """Seconds between two looks at a process or a file while waiting."""
+
+READY_TIMEOUT = 15.0
+"""Seconds a new process (a node, the keeper) has to say that it started."""
+
+STOP_TIMEOUT = 3.0
+"""Seconds a node has to end after SIGTERM before it gets SIGKILL."""
 
 CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 """The node processes this process started, by pid (to reap them when they end)."""
@@ -58,6 +67,37 @@ def is_zombie(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] == "Z"
 
 
+def runs_in(run: RunDir, pid: int) -> bool:
+    """Whether process ``pid`` is one of ``run``'s (its command line names the run
+    directory), so that a pid reused by another program is never signalled. Where
+    there is no ``/proc``, whether it lives."""
+    if not Path("/proc/self").exists():  # pragma: no cover - not Linux
+        return pid_alive(pid)
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return os.fsencode(str(run.path)) in command and pid_alive(pid)
+
+
+def stop_processes(pids: Iterable[int], grace: float = STOP_TIMEOUT) -> None:
+    """End processes: SIGCONT (a stopped process must run to handle anything) and
+    SIGTERM, then SIGKILL for those still there after ``grace`` seconds."""
+    live = [pid for pid in pids if pid_alive(pid)]
+    for pid in live:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for pid in live:
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(POLL)
+        if pid_alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            wait_until(partial(ended, pid), grace, f"pid {pid} to end")
+
+
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
     """Poll ``condition`` until it holds.
 
@@ -76,6 +116,11 @@ def start_node(
 ) -> None:
     """Start node ``name``'s process on ``sock`` (which is then closed here), and note
     its pid and incarnation in the run's state.
+
+    The node belongs to the cluster, not to the command that started it: only a node
+    started by the process that owns a tied cluster is tied to this process (the
+    kernel ends it when this process dies); any other one runs in a session of its
+    own, and the cluster's keeper (:func:`start_keeper`) ends it with the cluster.
 
     Args:
         run: the run directory.
@@ -100,25 +145,76 @@ def start_node(
         "--listening-since",
         repr(cluster_clock(cluster_start)),
     ]
-    if state["tied"]:
+    ours = state["tied"] and state.get("owner") == os.getpid()
+    if ours:
         command += ["--parent", str(os.getpid())]
-    log = os.open(run.node_file(name, "log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        pid = spawn(command, run.node_file(name, "log"), tied=ours, pass_fds=(sock.fileno(),))
+    finally:
+        sock.close()
+    with run.edit_state() as state:
+        state["pids"][name] = pid
+        state["incarnations"][name] = incarnation
+
+
+def start_keeper(run: RunDir) -> Callable[[], None]:
+    """Start the cluster's keeper (``python -m distsys_edu.net.keeper``), note its pid.
+
+    It ends every node, paused ones too, when the run directory goes or (for a tied
+    cluster) when the process that owns the cluster dies; see :mod:`.keeper`.
+
+    Returns:
+        A function that waits until the keeper has read the run's state once (it
+        closes a pipe then): from that moment it knows the nodes to end.
+    """
+    state = run.state()
+    read_end, write_end = os.pipe()
+    command = [sys.executable, "-m", "distsys_edu.net.keeper", str(run.path)]
+    command += ["--ready", str(write_end)]
+    owner = state.get("owner")
+    if state["tied"] and owner is not None:
+        command += ["--owner", str(owner)]
+    tied = state["tied"] and owner == os.getpid()
+    try:
+        pid = spawn(command, run.path / "keeper.log", tied=tied, pass_fds=(write_end,))
+    finally:
+        os.close(write_end)
+    with run.edit_state() as state:
+        state["keeper"] = pid
+
+    def wait_ready() -> None:
+        try:
+            wait_until(
+                lambda: bool(select.select([read_end], [], [], 0)[0]),
+                READY_TIMEOUT,
+                "the cluster's keeper to start",
+            )
+        finally:
+            os.close(read_end)
+
+    return wait_ready
+
+
+def spawn(command: list[str], log_path: Path, *, tied: bool, pass_fds: tuple[int, ...] = ()) -> int:
+    """Start ``command`` with its output in ``log_path``; return its pid.
+
+    ``tied``: in this process's session (Ctrl-C in its terminal reaches it);
+    otherwise in a session of its own, so that it outlives this process.
+    """
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         process = subprocess.Popen(
             command,
-            pass_fds=[sock.fileno()],
+            pass_fds=pass_fds,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
-            start_new_session=not state["tied"],
+            start_new_session=not tied,
         )
     finally:
         os.close(log)
-        sock.close()
     CHILDREN[process.pid] = process
-    state["pids"][name] = process.pid
-    state["incarnations"][name] = incarnation
-    run.save_state(state)
+    return process.pid
 
 
 def bind(host: str, port: int, retry: float = 0.0) -> socket.socket:
@@ -134,24 +230,3 @@ def bind(host: str, port: int, retry: float = 0.0) -> socket.socket:
             if time.monotonic() > deadline:
                 raise invalid("host", host, f"must be an address to listen on ({exc})") from None
             time.sleep(POLL)
-
-
-def fresh_dir(run: RunDir) -> None:
-    """Create the run directory owner-only, without what an earlier run left."""
-    run.path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(run.path, 0o700)
-    shutil.rmtree(run.nodes_dir, ignore_errors=True)
-    run.nodes_dir.mkdir(mode=0o700)
-    for path in (run.control_log, run.state_file, run.key_file):
-        path.unlink(missing_ok=True)
-
-
-def refuse_a_live_cluster(run: RunDir) -> None:
-    """Raise ``NetError`` if a node of a cluster started in ``run`` still runs."""
-    if run.cluster_file.exists():
-        live = [n for n, pid in run.state().get("pids", {}).items() if pid_alive(pid)]
-        if live:
-            raise NetError(
-                f"dir={str(run.path)!r} is not allowed: a cluster is running there "
-                f"(live nodes: {', '.join(live)}); run net down first"
-            )

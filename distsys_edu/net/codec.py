@@ -7,6 +7,9 @@ unpickling runs code chosen by whoever wrote the bytes.
 
 Reading back, a JSON list becomes a tuple (messages are immutable facts),
 ``{"addr": name}`` becomes the address of node ``name``, and a dict stays a dict.
+Data nested deeper than :data:`MAX_DEPTH` is refused, and so is a message whose
+fields do not fit its type's annotations (:mod:`.fields`): the actor only ever
+sees a message that its sender could have sent.
 Before a message leaves, :meth:`MessageCodec.encode` checks that it comes back
 equal from its JSON form, so a field that JSON cannot carry (a set, a list, an
 arbitrary object, a NaN) fails at the send with a clear error instead of arriving
@@ -17,12 +20,17 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import typing
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..protocols.registry import get_protocol
 from ..runtime import MessageTypeError, Reply, SimError
 from ..runtime.trace import encode_value
+from .fields import fits
+
+MAX_DEPTH = 32
+"""Levels of nesting a received message may have (lists, dicts, messages in messages)."""
 
 
 class Refused(SimError):
@@ -84,6 +92,7 @@ class MessageCodec:
         self.types: dict[str, type] = {"Reply": Reply}
         for cls in types:
             self.types[cls.__name__] = cls
+        self.hints = {name: typing.get_type_hints(cls) for name, cls in self.types.items()}
         self.address = address
 
     def encode(self, msg: Any) -> dict[str, Any]:
@@ -120,22 +129,39 @@ class MessageCodec:
         """
         if not (isinstance(data, dict) and data.keys() == {"type", "fields"}):
             raise Refused("malformed", f"a message must be {{type, fields}}, not {data!r:.80}")
-        return self._value(data)
+        return self._value(data, 0)
 
-    def _value(self, data: Any) -> Any:
+    def _value(self, data: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise Refused("malformed", f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(data, list):
-            return tuple(self._value(v) for v in data)
+            return tuple(self._value(v, depth + 1) for v in data)
         if not isinstance(data, dict):
             return data
         if data.keys() == {"addr"} and isinstance(data["addr"], str):
             return self.address(data["addr"])
         if data.keys() == {"type", "fields"} and isinstance(data["fields"], dict):
-            cls = self.types.get(data["type"])
-            if cls is None:
-                raise Refused("unknown_type", f"{data['type']!r:.80} is not a registered type")
-            fields = {k: self._value(v) for k, v in data["fields"].items()}
-            try:
-                return cls(**fields)
-            except (TypeError, ValueError, SimError) as exc:  # missing fields, bad values
-                raise Refused("malformed", f"{data['type']}: {exc}") from None
-        return {k: self._value(v) for k, v in data.items()}
+            return self._message(data["type"], data["fields"], depth)
+        return {k: self._value(v, depth + 1) for k, v in data.items()}
+
+    def _message(self, name: Any, data: dict[str, Any], depth: int) -> Any:
+        """The registered message ``name`` with the fields ``data``, each checked
+        against the type's annotation (see :mod:`.fields`)."""
+        cls = self.types.get(name) if isinstance(name, str) else None
+        if cls is None:
+            raise Refused("unknown_type", f"{name!r:.80} is not a registered type")
+        hints = self.hints[name]
+        fields = {}
+        for field, raw in data.items():
+            if field not in hints:
+                raise Refused("malformed", f"{name} has no field {field!r:.40}")
+            value = self._value(raw, depth + 1)
+            if not fits(value, hints[field]):
+                raise Refused(
+                    "malformed", f"{name}.{field}={value!r:.40} does not fit {hints[field]}"
+                )
+            fields[field] = value
+        try:
+            return cls(**fields)
+        except (TypeError, ValueError, SimError) as exc:  # missing fields, a check of its own
+            raise Refused("malformed", f"{name}: {exc}") from None

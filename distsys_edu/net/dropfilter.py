@@ -18,8 +18,9 @@ from typing import Any
 
 from .children import wait_until
 from .codec import Refused
+from .fields import fits
 from .rundir import ClusterConfig, RunDir, cluster_clock, read_json
-from .wire import CONTROL, seal
+from .wire import CONTROL, is_count, seal
 
 FILTER_TIMEOUT = 3.0
 """Seconds the launcher waits for every live node to adopt a new drop filter."""
@@ -54,14 +55,17 @@ class DropFilter:
         """
         if control is None:
             return False
-        try:
-            version, blocked, loss = control["version"], control["blocked"], control["loss"]
-            links = {(str(a), str(b)) for a, b in blocked}
-            loss = float(loss)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Refused("malformed", f"control data {control!r:.80}: {exc}") from None
-        if isinstance(version, int) and version > self.version:
-            self.version, self.blocked, self.loss = version, links, loss
+        if not (isinstance(control, dict) and control.keys() == {"version", "blocked", "loss"}):
+            raise Refused("malformed", f"control data {control!r:.80}")
+        version, blocked, loss = control["version"], control["blocked"], control["loss"]
+        pairs = isinstance(blocked, list) and all(
+            isinstance(link, list) and len(link) == 2 and all(isinstance(n, str) for n in link)
+            for link in blocked
+        )
+        if not (is_count(version) and pairs and fits(loss, float) and 0 <= loss <= 1):
+            raise Refused("malformed", f"control data {control!r:.80}")
+        if version > self.version:
+            self.version, self.blocked, self.loss = version, {(a, b) for a, b in blocked}, loss
             return True
         return False
 

@@ -18,11 +18,11 @@ collide; a restarted node binds its old port again.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -34,16 +34,19 @@ from ..protocols.cluster import node_names
 from ..runtime import Fault, FaultScheduleError, Trace
 from ..runtime.errors import check_probability, invalid
 from .children import (
-    POLL,
+    READY_TIMEOUT,
+    STOP_TIMEOUT,
     NetError,
     bind,
     ended,
-    fresh_dir,
     pid_alive,
-    refuse_a_live_cluster,
+    runs_in,
+    start_keeper,
     start_node,
+    stop_processes,
     wait_until,
 )
+from .claim import starting
 from .dropfilter import FilterPublisher
 from .factories import cluster_factories
 from .merge import merged_trace
@@ -57,12 +60,6 @@ from .rundir import (
     write_private,
 )
 from .status import NodeStatus, agreed_leader, node_statuses
-
-READY_TIMEOUT = 15.0
-"""Seconds a new node process has to publish its first status."""
-
-STOP_TIMEOUT = 3.0
-"""Seconds a node has to end after SIGTERM before it gets SIGKILL."""
 
 
 class Cluster:
@@ -107,41 +104,57 @@ class Cluster:
                 ports to the LAN (the key still keeps strangers out).
             seed: seeds each node's ``ctx.rng`` (default: random).
             tied: end the nodes when this process ends (``False``: they run on,
-                in their own session, until ``down``).
+                in their own session, until ``down``). This process owns the
+                cluster then: a node restarted later, by any process, still ends
+                when this one does (the cluster's keeper sees to it, paused
+                nodes included; see :mod:`.keeper`).
 
         Raises:
-            InvalidArgument: a bad protocol, node count or options.
-            NetError: a live cluster already runs in ``run_dir``.
+            InvalidArgument: a bad protocol, node count or options, or a
+                ``run_dir`` that is not empty and not one of ours (see :mod:`.claim`).
+            NetError: a live cluster already runs in ``run_dir``, or another
+                command is starting one there.
         """
         options = dict(options or {})
         names = node_names(nodes)
         seed = secrets.randbits(32) if seed is None else seed
         cluster_factories(protocol, names, options, seed)  # checks protocol and options
         run = RunDir(run_dir)
-        refuse_a_live_cluster(run)
-        fresh_dir(run)
-        write_private(run.key_file, secrets.token_hex(32))
-        sockets = {name: bind(host, 0) for name in names}
-        config = ClusterConfig(
-            protocol=protocol,
-            nodes=names,
-            ports={name: s.getsockname()[1] for name, s in sockets.items()},
-            options=json.loads(json.dumps(options)),
-            host=host,
-            start=time.monotonic(),
-            seed=seed,
-        )
-        write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
-        run.save_state({"pids": {}, "incarnations": {}, "paused": [], "tied": tied})
-        cluster = cls(run.path)
-        try:
-            for name, sock in sockets.items():
-                start_node(cluster.run, cluster.config.start, name, sock, 0)
-            cluster._wait_ready(names)
-        except BaseException:
-            cluster.down()
-            raise
+        with starting(run):
+            write_private(run.key_file, secrets.token_hex(32))
+            sockets = {name: bind(host, 0) for name in names}
+            config = ClusterConfig(
+                protocol=protocol,
+                nodes=names,
+                ports={name: s.getsockname()[1] for name, s in sockets.items()},
+                options=json.loads(json.dumps(options)),
+                host=host,
+                start=time.monotonic(),
+                seed=seed,
+            )
+            write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
+            owner = os.getpid() if tied else None
+            run.save_state(
+                {"pids": {}, "incarnations": {}, "paused": [], "tied": tied, "owner": owner}
+            )
+            cluster = cls(run.path)
+            cluster._start(sockets)
         return cluster
+
+    def _start(self, sockets: dict[str, socket.socket]) -> None:
+        """Start the keeper, and each node on its bound socket; return when all run.
+
+        On any failure (or Ctrl-C), whatever was started is ended.
+        """
+        try:
+            keeper_ready = start_keeper(self.run)
+            for name, sock in sockets.items():
+                start_node(self.run, self.config.start, name, sock, 0)
+            self._wait_ready(sockets)
+            keeper_ready()
+        except BaseException:
+            self.down()
+            raise
 
     def _wait_ready(self, names: Iterable[str]) -> None:
         """Wait until each of ``names`` published its first status."""
@@ -245,22 +258,29 @@ class Cluster:
         self._log("pause", node)
 
     def resume(self, node: str) -> None:
-        """Let a paused node ``node`` run again (SIGCONT)."""
+        """Let a paused node ``node`` run again (SIGCONT); return once it runs with the
+        cluster's current drop filter (changed, perhaps, while it was frozen)."""
         pid = self._live_pid(node)
         os.kill(pid, signal.SIGCONT)
         self._set_paused(node, False)
         self._log("resume", node)
+        self._send_filter([node])
 
     def restart(self, node: str) -> None:
         """Kill node ``node`` if it runs, then start a fresh process on its port.
 
-        Only its ``ctx.storage`` (a file) survives, as in the simulator.
+        Only its ``ctx.storage`` (a file) survives, as in the simulator. Returns once
+        the new process runs with the cluster's current drop filter.
         """
         self.kill(node)
+        keeper = self.run.state().get("keeper")
+        if keeper is None or not pid_alive(keeper):  # ended by an earlier down
+            start_keeper(self.run)()
         incarnation = self.run.state()["incarnations"][node] + 1
         sock = bind(self.config.host, self.config.ports[node], retry=STOP_TIMEOUT)
         start_node(self.run, self.config.start, node, sock, incarnation)
         self._wait_ready([node])
+        self._send_filter([node])
 
     def partition(self, groups: str | Iterable[Iterable[str]]) -> None:
         """Cut every link between two groups, both ways: ``"n1,n2|n3,n4,n5"``.
@@ -280,44 +300,33 @@ class Cluster:
             self._check_node(name)
         if not a or not b or set(a) & set(b):
             raise invalid("groups", groups, allowed)
-        state = self.run.state()
-        blocked = {tuple(link) for link in state.get("filter", {}).get("blocked", [])}
-        blocked |= {(x, y) for x in a for y in b} | {(y, x) for x in a for y in b}
-        self._set_filter(blocked=sorted(blocked))
+        cut = {(x, y) for x in a for y in b} | {(y, x) for x in a for y in b}
+        self._set_filter(lambda old: {"blocked": sorted({*map(tuple, old["blocked"]), *cut})})
         self._log("partition", data={"a": list(a), "b": list(b), "one_way": False})
 
     def heal(self) -> None:
         """End every partition."""
-        self._set_filter(blocked=[])
+        self._set_filter(lambda old: {"blocked": []})
         self._log("heal")
 
     def loss(self, probability: float) -> None:
         """Every node drops each message it sends with ``probability``."""
         probability = check_probability("loss", probability)
-        self._set_filter(loss=probability)
+        self._set_filter(lambda old: {"loss": probability})
         self._log("link", data={"loss": probability})
 
     # -- ending ------------------------------------------------------------------
 
     def down(self) -> None:
-        """End every node process: SIGTERM, then SIGKILL after :data:`STOP_TIMEOUT`."""
+        """End every node process and the keeper: SIGCONT and SIGTERM, then SIGKILL
+        after :data:`~.children.STOP_TIMEOUT` (see :func:`~.children.stop_processes`)."""
         state = self.run.state()
-        live = {n: pid for n, pid in state.get("pids", {}).items() if pid_alive(pid)}
-        for pid in live.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-                os.kill(pid, signal.SIGCONT)  # a paused process must run to end
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for pid in live.values():
-            while pid_alive(pid) and time.monotonic() < deadline:
-                time.sleep(POLL)
-            if pid_alive(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                wait_until(partial(ended, pid), STOP_TIMEOUT, f"pid {pid} to end")
+        nodes = [pid for pid in state.get("pids", {}).values() if runs_in(self.run, pid)]
+        keeper = state.get("keeper")
+        stop_processes([*nodes, *([keeper] if keeper and runs_in(self.run, keeper) else [])])
         if state:
-            state["paused"] = []
-            self.run.save_state(state)
+            with self.run.edit_state() as state:
+                state["paused"] = []
 
     def __enter__(self) -> Cluster:
         return self
@@ -338,10 +347,9 @@ class Cluster:
         return pid
 
     def _set_paused(self, node: str, paused: bool) -> None:
-        state = self.run.state()
-        others = [n for n in state["paused"] if n != node]
-        state["paused"] = [*others, node] if paused else others
-        self.run.save_state(state)
+        with self.run.edit_state() as state:
+            others = [n for n in state["paused"] if n != node]
+            state["paused"] = [*others, node] if paused else others
 
     def _log(self, kind: str, node: str | None = None, data: Any = None) -> None:
         """Record what the launcher did, as a trace row."""
@@ -352,11 +360,21 @@ class Cluster:
             row["data"] = data
         append_line(self.run.control_log, row)
 
-    def _set_filter(self, **change: Any) -> None:
-        """Change the drop filter, and wait until every live node adopted it."""
-        state = self.run.state()
-        current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
-        current = {**current, **change, "version": current["version"] + 1}
-        state["filter"] = current
-        self.run.save_state(state)
-        self.filters.publish(current, [s.name for s in self.status() if s.state == "up"])
+    def _set_filter(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Change the drop filter (``change(current)`` gives the fields that change),
+        and wait until every running node adopted it.
+
+        A paused node cannot adopt it now: :meth:`resume` sends it the filter that is
+        current then, and each node also reads the current one from the run's state
+        about once a second, so no node runs on with an old filter.
+        """
+        with self.run.edit_state() as state:
+            current = state.get("filter") or {"version": 0, "blocked": [], "loss": 0.0}
+            state["filter"] = {**current, **change(current), "version": current["version"] + 1}
+        self._send_filter([s.name for s in self.status() if s.state == "up"])
+
+    def _send_filter(self, nodes: list[str]) -> None:
+        """Send the current drop filter (if any was set) to ``nodes``; wait for each."""
+        current = self.run.state().get("filter")
+        if current is not None:
+            self.filters.publish(current, nodes)

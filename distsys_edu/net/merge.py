@@ -5,16 +5,21 @@ Each node writes its own rows (``nodes/NAME.trace.jsonl``), each with its time
 and its Lamport clock; the launcher writes the faults it caused
 (``control.jsonl``: crash, pause, resume, partition, heal, loss).
 
-The order. Lamport clocks alone would give an order in which every message is
-sent before it arrives, but times would jump back and forth (a quiet node's
-clock lags), and snapshots and checks read a trace as a time line. So the
-merged trace is ordered by **time, then Lamport clock**, after one repair: in
-Lamport order (which visits every cause before its effects), each event's time
-is raised, if need be, to that of the event before it in its process and, for an
-arrival, to that of its send. Then time never goes back, every message is sent
-before it arrives, and each process's rows keep their order. On one machine the
-clock is shared and the repair changes nothing; it matters only where clocks
-disagree.
+The order. A causal order (every message sent before it arrives, each node's
+rows in their own order) would do for the checks, but times would jump back and
+forth (a quiet node's clock lags), and snapshots and checks read a trace as a
+time line. So the merged trace is ordered by **time, then causal rank**, after
+one repair: walking the rows in a causal order (:func:`causal_walk`), each
+row's time is raised, if need be, to that of the row before it in its process
+and, for an arrival, to that of its send. Then time never goes back, every
+message is sent before it arrives, and each process's rows keep their order.
+On one machine the clock is shared and the repair changes nothing; it matters
+only where clocks disagree.
+
+A node's own rows are in its file's order, which is the order of (incarnation,
+Lamport clock): a restarted node's Lamport clock starts at 0 again, so Lamport
+clocks alone would mix a node's earlier life with its later one (and the repair
+would move the earlier life after the restart).
 
 What ``one_leader_per_term`` needs is less: every node's own annotations, in
 their own order. Any merge that keeps each process's order gives it; this one
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,13 +46,15 @@ from .rundir import RunDir
 
 @dataclass
 class Row:
-    """One row from one process: ``source`` ranks the process, ``seq`` the row in it."""
+    """One row from one process: ``source`` ranks the process, ``seq`` the row in it
+    (across all its incarnations), ``rank`` its place in :func:`causal_walk`."""
 
     data: dict[str, Any]
     source: int
     seq: int
     lamport: int
     t: float
+    rank: int = 0
 
 
 def read_rows(run: RunDir) -> list[Row]:
@@ -69,11 +77,56 @@ def read_rows(run: RunDir) -> list[Row]:
     return rows
 
 
+def causal_walk(rows: list[Row]) -> list[Row]:
+    """The rows in an order that puts every cause first: each process's rows in their
+    own order (``seq``), and every arrival (or drop) after its send.
+
+    Among rows that are ready, those of lower sources go first. A receipt whose send
+    row is missing (lost with a killed process) waits for nothing. Causality has no
+    cycles; should malformed rows make one, the waiting row with the lowest Lamport
+    clock goes first, so the walk always ends.
+    """
+    queues: dict[int, deque[Row]] = {}
+    for row in sorted(rows, key=lambda r: (r.source, r.seq)):
+        queues.setdefault(row.source, deque()).append(row)
+    sends = {tuple(r.data["mid"]) for r in rows if r.data.get("kind") == "send" and "mid" in r.data}
+    walked: list[Row] = []
+    visited: set[tuple[Any, ...]] = set()
+
+    def ready(row: Row) -> bool:
+        mid = row.data.get("mid")
+        return (
+            row.data.get("kind") == "send"
+            or mid is None
+            or (tuple(mid) not in sends or tuple(mid) in visited)
+        )
+
+    def visit(row: Row) -> None:
+        if row.data.get("kind") == "send" and "mid" in row.data:
+            visited.add(tuple(row.data["mid"]))
+        row.rank = len(walked)
+        walked.append(row)
+
+    while queues:
+        moved = False
+        for source in sorted(queues):
+            queue = queues[source]
+            while queue and ready(queue[0]):
+                visit(queue.popleft())
+                moved = True
+        if not moved:  # only malformed rows can make a cycle
+            stuck = min(queues, key=lambda s: (queues[s][0].lamport, s))
+            visit(queues[stuck].popleft())
+        queues = {s: q for s, q in queues.items() if q}
+    return walked
+
+
 def repair_times(rows: list[Row]) -> None:
-    """Raise times so that no row comes before its cause (see the module's docstring)."""
+    """Raise times so that no row comes before its cause, and rank each row in a
+    causal order (see the module's docstring)."""
     last_in_source: dict[int, float] = {}
     sent_at: dict[tuple[Any, ...], float] = {}
-    for row in sorted(rows, key=lambda r: (r.lamport, r.source, r.seq)):
+    for row in causal_walk(rows):
         t = max(row.t, last_in_source.get(row.source, row.t))
         mid = row.data.get("mid")
         if mid is not None:
@@ -85,12 +138,17 @@ def repair_times(rows: list[Row]) -> None:
         row.t = last_in_source[row.source] = t
 
 
+def merge_order(row: Row) -> tuple[float, int]:
+    """The merged trace's order, after :func:`repair_times`: time, then causal rank."""
+    return (row.t, row.rank)
+
+
 def merged_lines(run: RunDir) -> list[str]:
     """The merged trace as canonical JSON lines (header first)."""
     config = run.config()
     rows = read_rows(run)
     repair_times(rows)
-    rows.sort(key=lambda r: (r.t, r.lamport, r.source, r.seq))
+    rows.sort(key=merge_order)
     ids: dict[tuple[Any, ...], int] = {}
     sends: dict[tuple[Any, ...], tuple[dict[str, Any], int]] = {}  # the send row, its source
     events: list[dict[str, Any]] = []

@@ -118,6 +118,7 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
         await loop.create_datagram_endpoint(lambda: self, sock=sock)
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.finish, 0)
+        loop.add_signal_handler(signal.SIGCONT, self.read_filter)  # filters set while paused
         self.tick()
         self.record("restart" if self.incarnation else "spawn")
         actor = self.factory()
@@ -142,14 +143,16 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
             self.done.set_result(code)
 
     def housekeeping(self) -> None:
-        """Publish the status file; about every second, check that the run goes on."""
-        if self.dirty:
-            self.write_status()
+        """Publish the status file; about every second, check that the run goes on and
+        that this node runs with the cluster's current drop filter."""
         self.rounds += 1
         if self.rounds % WATCH_EVERY == 0:
             self.guard.forget_old(cluster_clock(self.config.start))
+            self.read_filter()
             if not self.run_goes_on():
                 self.finish(0)
+        if self.dirty:
+            self.write_status()
         assert self.done is not None
         asyncio.get_running_loop().call_later(HOUSEKEEPING, self.housekeeping)
 
@@ -320,8 +323,6 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
             request_id = header.get("req", 0)
             if header["dst"] != self.name or header["src"] not in self.where:
                 raise Refused("malformed", f"from {header['src']!r:.40} to {header['dst']!r:.40}")
-            if not isinstance(request_id, int) or isinstance(request_id, bool):
-                raise Refused("malformed", f"req={request_id!r:.40}")
             msg = self.codec.decode(header.get("msg"))
             self.handler_for(msg)
         except Refused as refusal:

@@ -52,7 +52,7 @@ class NodeRecords:
         self.filter = DropFilter(random.Random(f"{self.seed}/network/{name}/{incarnation}"))
         self.status = "up"
         self.dirty = True
-        self.apply_filter(run.state().get("filter"))
+        self.read_filter()
         self.trace_file = open(  # noqa: SIM115 (open for the process's life; line-buffered,
             # so a kill -9 loses no finished row)
             run.node_file(name, "trace.jsonl"),
@@ -121,6 +121,15 @@ class NodeRecords:
         self.dirty = True
         if self.refused[refusal.reason] <= LOGGED_REFUSALS:
             print(f"{self.name}: refused a datagram: {refusal}", file=sys.stderr, flush=True)
+
+    def read_filter(self) -> None:
+        """Adopt the cluster's current drop filter from the run's state, if it is newer
+        (the launcher's control datagrams bring it at once; this catches one missed
+        while the process was stopped)."""
+        try:
+            self.apply_filter(self.run.state().get("filter"))
+        except Refused as refusal:
+            self.refuse(refusal)
 
     def apply_filter(self, control: Any) -> None:
         """Adopt the launcher's drop filter (partitions and loss), if it is newer.

@@ -3,6 +3,10 @@
 ::
 
     DIR/                   mode 0700
+      .distsys-net-run     the mark that says the directory is ours (see .claim)
+      lock                 held by the launcher while it starts a cluster (flock)
+      state.lock           held while a command changes state.json (flock)
+      keeper.log           what the cluster's keeper said (see .keeper)
       cluster.json         protocol, options, node names and ports, host, start, seed
       key                  the cluster's HMAC key (32 random bytes, hex), mode 0600
       state.json           pids, incarnations, paused nodes, the drop filter
@@ -18,9 +22,12 @@ append-only ``.jsonl`` files, written a line at a time).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,5 +127,20 @@ class RunDir:
         return state
 
     def save_state(self, state: dict[str, Any]) -> None:
-        """Replace the launcher's state."""
+        """Replace the launcher's state (see :meth:`edit_state` to change it)."""
         write_private(self.state_file, json.dumps(state, sort_keys=True))
+
+    @contextmanager
+    def edit_state(self) -> Iterator[dict[str, Any]]:
+        """Read the launcher's state, let the block change it, and save it, while
+        holding a lock (``flock`` on ``state.lock``): two commands at once (``net
+        restart`` and ``net partition`` from two terminals) never lose each other's
+        change, such as a restarted node's pid."""
+        fd = os.open(self.path / "state.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            state = self.state()
+            yield state
+            self.save_state(state)
+        finally:
+            os.close(fd)

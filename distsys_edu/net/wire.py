@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..runtime import MessageTypeError
@@ -41,14 +42,37 @@ MAX_AGE = 10.0
 MAX_AHEAD = 1.0
 """Seconds a datagram's ``sent`` may be ahead of the receiver's clock."""
 
-HEADER_TYPES: dict[str, type | tuple[type, ...]] = {
-    "src": str,
-    "dst": str,
-    "boot": int,
-    "seq": int,
-    "sent": (int, float),
-    "lc": int,
+MAX_COUNT = 2**63
+"""Counters in a header (``boot``, ``seq``, ``lc``, ``req``) are ints in ``[0, MAX_COUNT)``."""
+
+MAX_TIME = 1e12
+"""A header's ``sent`` is a finite number of seconds below this (about 30,000 years)."""
+
+
+def is_count(value: Any) -> bool:
+    """Whether ``value`` may be a header's counter."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_COUNT
+
+
+def is_time(value: Any) -> bool:
+    """Whether ``value`` may be a header's ``sent`` (a NaN, an infinity or a number
+    too large for a float would break the replay guard's arithmetic)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and -MAX_TIME < value < MAX_TIME  # False for NaN
+    )
+
+
+HEADER_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "src": lambda v: isinstance(v, str),
+    "dst": lambda v: isinstance(v, str),
+    "boot": is_count,
+    "seq": is_count,
+    "sent": is_time,
+    "lc": is_count,
 }
+"""The fields every header has, and what each allows; ``req`` (optional) is a count."""
 
 
 def seal(key: bytes, header: dict[str, Any]) -> bytes:
@@ -80,10 +104,12 @@ def unseal(key: bytes, datagram: bytes) -> dict[str, Any]:
         raise Refused("malformed", f"not JSON: {exc}") from None
     if not isinstance(header, dict):
         raise Refused("malformed", "the datagram is not a JSON object")
-    for field, kind in HEADER_TYPES.items():
+    for field, allowed in HEADER_FIELDS.items():
         value = header.get(field)
-        if not isinstance(value, kind) or isinstance(value, bool):
+        if not allowed(value):
             raise Refused("malformed", f"header field {field}={value!r:.40} is missing or wrong")
+    if not is_count(header.get("req", 0)):
+        raise Refused("malformed", f"header field req={header['req']!r:.40} is wrong")
     return header
 
 

@@ -8,13 +8,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from parallel_tasks import Square, describe
+from parallel_tasks import Dying, Square, describe
 
 from distsys_edu.jobs import parallel
 from distsys_edu.jobs.parallel import RunFailed, chunk_ranges, resolve_jobs, run_indexed
@@ -155,3 +155,39 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_process_behind() -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)]
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [("exit", "exit status 3"), ("segfault", "SIGSEGV"), ("oom", "SIGKILL")],
+)
+def test_a_run_that_kills_its_worker_process_is_named(how: str, said: str) -> None:
+    with pytest.raises(RunFailed) as info:
+        run_indexed(Dying(at=13, how=how), 40, jobs=2, describe=describe, chunk_size=5)
+    error = info.value
+    assert error.index == 13, str(error)
+    assert str(error).startswith("square 13 killed its worker process") and said in str(error)
+    assert "replay: Square()(13)" in str(error)
+
+
+class _LosingExecutor(ThreadPoolExecutor):
+    """An executor whose worker dies on the chunk that holds run ``lose``."""
+
+    def __init__(self, lose: int) -> None:
+        super().__init__(2)
+        self.lose = lose
+
+    def submit(self, fn, /, *args, **kwargs):
+        _, start, stop = args
+        if start <= self.lose < stop:
+            future: Future[object] = Future()
+            future.set_exception(RuntimeError("the worker was lost"))
+            return future
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_chunk_lost_by_someone_elses_executor_names_its_runs() -> None:
+    with _LosingExecutor(lose=13) as pool, pytest.raises(RunFailed) as info:
+        run_indexed(Square(), 40, executor=pool, describe=describe, chunk_size=5)
+    assert info.value.index == 10
+    assert "runs 10 to 14" in str(info.value) and "the worker was lost" in str(info.value)

@@ -97,3 +97,70 @@ def test_a_second_up_on_a_live_directory_is_refused(clusters):
     cluster = clusters.up(1)
     with pytest.raises(NetError, match="a cluster is running there"):
         Cluster.up("raft", 1, cluster.run.path)
+
+
+def launch(tmp_path, script: str):
+    """A Python process that starts a tied cluster, prints its pids, then sleeps."""
+    code = textwrap.dedent(f"""
+        import json, sys, time
+        from distsys_edu.net import Cluster
+        cluster = Cluster.up("raft", 3, sys.argv[1], options={OPTIONS!r})
+        print(json.dumps(list(cluster.pids().values())), flush=True)
+        {script}
+    """)
+    run = tmp_path / "tied"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(run)], stdout=subprocess.PIPE, text=True
+    )
+    return process, run
+
+
+def test_a_paused_node_of_a_tied_cluster_ends_when_its_owner_dies(tmp_path, clusters):
+    launcher, run = launch(tmp_path, "time.sleep(60)")
+    try:
+        pids = json.loads(launcher.stdout.readline())
+        clusters.pids |= set(pids)
+        Cluster(run).pause("n2")  # SIGSTOP: it cannot handle the kernel's SIGTERM
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait(5)
+        wait_all_ended(pids, timeout=20)
+    finally:
+        launcher.kill()
+        launcher.wait(5)
+        launcher.stdout.close()
+
+
+def test_a_node_restarted_by_another_command_belongs_to_the_cluster(tmp_path, clusters):
+    launcher, run = launch(tmp_path, "time.sleep(60)")
+    try:
+        pids = json.loads(launcher.stdout.readline())
+        clusters.pids |= set(pids)
+        restart = [sys.executable, "-m", "distsys_edu", "net", "restart", "n2", "--dir", str(run)]
+        subprocess.run(restart, check=True, timeout=60)  # the command ends here
+        cluster = Cluster(run)
+        reborn = cluster.pid("n2")
+        clusters.pids.add(reborn)
+        assert reborn not in pids
+        # it runs on after the command that restarted it ended: it takes part in an election
+        cluster.kill("n1")
+        cluster.kill("n3")
+        cluster.restart("n1")
+        clusters.track(cluster)
+        cluster.wait_for_leader(20 * OPTIONS["election_timeout"][1], among=["n1", "n2"])
+        assert pid_alive(reborn)
+        # and it ends with the cluster's owner, as every other node does
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait(5)
+        wait_all_ended([*cluster.pids().values()], timeout=20)
+    finally:
+        launcher.kill()
+        launcher.wait(5)
+        launcher.stdout.close()
+
+
+def test_a_paused_node_ends_when_its_run_directory_is_removed(tmp_path, clusters):
+    cluster = clusters.up(3, tied=False)
+    pids = set(cluster.pids().values())
+    cluster.pause("n1")
+    shutil.rmtree(cluster.run.path)
+    wait_all_ended(pids, timeout=20)

@@ -11,11 +11,14 @@ import hmac
 import json
 import socket
 
+import matplotlib.pyplot as plt
 from netfixtures import ELECTION_TIMEOUT, all_ended
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.net.rundir import cluster_clock
 from distsys_edu.net.wire import seal
+from distsys_edu.runtime import snapshot_at
+from distsys_edu.viz import timeline
 
 MAX_ELECTION = ELECTION_TIMEOUT[1]
 NEW_LEADER_WITHIN = 10 * MAX_ELECTION
@@ -123,7 +126,14 @@ def test_bad_datagrams_are_dropped_and_counted_and_the_node_keeps_working(cluste
         sock.sendto(unknown, where)  # unknown message type
         sock.sendto(unknown, where)  # the same datagram again: a replay
         sock.sendto(hmac.new(key, not_json, hashlib.sha256).digest() + not_json, where)
-    expected = {"bad_hmac": 2, "unknown_type": 1, "replayed": 1, "malformed": 1}
+        # authentic but malformed: a field of the wrong type, deep nesting, a huge time
+        wrong = {"type": "RequestVote", "fields": {"term": "zzz", "candidate_id": leader}}
+        sock.sendto(seal(key, {**header, "seq": 2, "msg": wrong}), where)
+        deep = "[" * 20_000 + "]" * 20_000
+        body = json.dumps({**header, "seq": 3, "msg": 0}).replace('"msg": 0', f'"msg": {deep}')
+        sock.sendto(hmac.new(key, body.encode(), hashlib.sha256).digest() + body.encode(), where)
+        sock.sendto(seal(key, {**header, "seq": 4, "sent": 10**400}), where)
+    expected = {"bad_hmac": 2, "unknown_type": 1, "replayed": 1, "malformed": 4}
 
     def counted(statuses):
         refused = {s.name: s for s in statuses}[target].refused
@@ -136,3 +146,35 @@ def test_bad_datagrams_are_dropped_and_counted_and_the_node_keeps_working(cluste
     assert {s.name: s for s in cluster.status()}[target].alive
     assert cluster.trace().counts()["events"]["deliver"] > before
     assert new_leader != leader
+
+
+def test_a_restart_in_the_middle_of_a_run_reads_right_before_and_after_it(clusters):
+    cluster = clusters.up(3)
+    leader, _ = wait_for_leader(cluster, FIRST_LEADER_WITHIN)
+    node = next(n for n in cluster.config.nodes if n != leader)
+    cluster.restart(node)  # a new incarnation: its Lamport clock starts at 0 again
+    clusters.track(cluster)
+    cluster.wait_for(lambda ss: {s.name: s for s in ss}[node].leader is not None, 10)
+    trace = cluster.trace()
+
+    # on one machine the clocks agree: the merge keeps every time as it was written
+    files = [cluster.run.node_file(n, "trace.jsonl") for n in cluster.config.nodes]
+    written = {json.loads(line)["t"] for path in files for line in path.open()}
+    written |= {json.loads(line)["t"] for line in cluster.run.control_log.open()}
+    assert {e.t for e in trace} <= written
+    # its own story in order: the earlier life, the crash, then the later life
+    own = ("spawn", "crash", "restart", "annotate", "timer")
+    mine = [e for e in trace if e.node == node and e.kind in own]
+    kinds = [e.kind for e in mine]
+    crash, restart = kinds.index("crash"), kinds.index("restart")
+    assert kinds[0] == "spawn" and "spawn" not in kinds[1:] and crash < restart
+    assert kinds.count("crash") == kinds.count("restart") == 1
+    crashed_at, restarted_at = mine[crash].t, mine[restart].t
+    before = snapshot_at(trace, mine[crash - 1].t).nodes[node]
+    assert before.status == "up" and before.annotations.get("role") == "follower"
+    assert snapshot_at(trace, (crashed_at + restarted_at) / 2).nodes[node].status == "down"
+    after = snapshot_at(trace, list(trace)[-1].t).nodes[node]
+    assert after.status == "up" and after.annotations.get("leader") is not None
+    drawn = timeline(trace)  # the space-time diagram reads it as any trace
+    assert node in [label.get_text() for label in drawn.ax.get_yticklabels()]
+    plt.close(drawn.ax.figure)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distsys_edu.net.codec import MessageCodec, Refused, protocol_message_types
-from distsys_edu.net.merge import Row, repair_times
+from distsys_edu.net.merge import Row, merge_order, repair_times
 from distsys_edu.net.rundir import write_private
 from distsys_edu.net.storage import PersistentStorage
 from distsys_edu.net.wire import MAX_AGE, ReplayGuard, seal, unseal
@@ -145,42 +145,51 @@ def test_private_files_are_the_owners_alone(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+SKEWS = st.floats(-5, 5)
+
+
 @st.composite
-def skewed_runs(draw):
-    """Rows of two processes whose clocks disagree by ``skew``, exchanging messages."""
-    skew = draw(st.floats(-5, 5))
+def skewed_runs(draw, skews=SKEWS):
+    """Rows of two processes exchanging messages, on one time line that process 1's
+    clock misreads by ``skew``; either process may restart (its Lamport clock starts
+    at 0 again, its rows go on in its file)."""
+    skew = draw(skews)
     rows: list[Row] = []
     lamport = [0, 0]
-    clock = [0.0, 0.0]
+    boot = [0, 0]
+    now = 0.0
     seq = [0, 0]
-    in_flight: list[tuple[int, tuple[str, int]]] = []
+    in_flight: list[tuple[int, tuple[str, int, int]]] = []
     for _ in range(draw(st.integers(1, 30))):
         src = draw(st.integers(0, 1))
-        clock[src] += draw(st.floats(0, 1))
-        deliver = in_flight and draw(st.booleans())
-        if deliver:
-            dst, mid = in_flight.pop(0)
-            send_lc = mid[1]
-            lamport[dst] = max(lamport[dst], send_lc) + 1
+        now += draw(st.floats(0, 1))
+        step = draw(st.sampled_from(["deliver", "send", "send", "restart"]))
+        if step == "deliver" and in_flight:
+            who, mid = in_flight.pop(0)
+            lamport[who] = max(lamport[who], mid[2]) + 1
             data = {"kind": "deliver", "mid": list(mid)}
-            who = dst
-        else:
-            lamport[src] += 1
-            mid = (f"n{src}", lamport[src])
-            in_flight.append((1 - src, mid))
-            data = {"kind": "send", "mid": list(mid)}
+        elif step == "restart":
             who = src
-        t = clock[who] + (skew if who else 0.0)
+            boot[who] += 1
+            lamport[who] = 1
+            data = {"kind": "restart"}
+        else:
+            who = src
+            lamport[who] += 1
+            mid = (f"n{who}", boot[who], lamport[who])
+            in_flight.append((1 - who, mid))
+            data = {"kind": "send", "mid": list(mid)}
+        t = now + (skew if who else 0.0)
         rows.append(Row(data, who, seq[who], lamport[who], t))
         seq[who] += 1
     return rows
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(skewed_runs())
 def test_merged_order_puts_causes_first_and_never_goes_back_in_time(rows):
     repair_times(rows)
-    rows.sort(key=lambda r: (r.t, r.lamport, r.source, r.seq))
+    rows.sort(key=merge_order)
     times = [r.t for r in rows]
     assert times == sorted(times)
     seen_sends = set()
@@ -188,8 +197,15 @@ def test_merged_order_puts_causes_first_and_never_goes_back_in_time(rows):
     for row in rows:
         assert row.seq > last_seq.get(row.source, -1)  # each process keeps its order
         last_seq[row.source] = row.seq
-        key = tuple(row.data["mid"])
         if row.data["kind"] == "send":
-            seen_sends.add(key)
-        else:
-            assert key in seen_sends
+            seen_sends.add(tuple(row.data["mid"]))
+        elif row.data["kind"] == "deliver":
+            assert tuple(row.data["mid"]) in seen_sends
+
+
+@settings(max_examples=200, deadline=None)
+@given(skewed_runs(skews=st.just(0.0)))
+def test_where_clocks_agree_the_merge_keeps_every_time_across_restarts(rows):
+    written = [(r.source, r.seq, r.t) for r in rows]
+    repair_times(rows)
+    assert [(r.source, r.seq, r.t) for r in rows] == written
