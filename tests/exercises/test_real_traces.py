@@ -3,13 +3,46 @@ plausible wrong trace reader gets its own feedback, in the same words every run.
 
 from __future__ import annotations
 
+import pytest
 import real_traces_answers as wrong
+from variants import Variant, assert_caught
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.exercises import check_step_downs, check_terms_with_two_leaders, replay
 from distsys_edu.exercises import real_traces as exercise
 from distsys_edu.exercises.result import ERROR, FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.real_traces import step_downs, terms_with_two_leaders
+
+STEP_DOWN_VARIANTS = [
+    Variant("a crash is not a step-down", wrong.counts_crashes, ("crash is not a step-down",)),
+    Variant("only a leader steps down", wrong.counts_candidates, ("only a leader steps down",)),
+    Variant("the term published", wrong.term_led_twice, ("term the node published",)),
+    Variant("the term published, not guessed", wrong.guesses_the_next_term, ("term the node pub",)),
+    Variant("every step-down", wrong.first_only, ("keep walking",)),
+    Variant("in the order they happened", wrong.sorted_by_node, ("order they happened",)),
+    # fresh wrong answers, written from lesson 07's text alone
+    Variant("fresh: crashes ignored", wrong.fresh_follower_after_leader, ("crash is not",)),
+]
+
+TWO_LEADER_VARIANTS = [
+    Variant("not only at the same moment", wrong.at_the_same_moment, ("same moment",)),
+    Variant("every event, not the end", wrong.end_only, ("not only at the end",)),
+    Variant("each leader once", wrong.counts_repeats, ("once per term",)),
+    Variant("views with no term left out", wrong.includes_views_without_term, ("no term",)),
+    Variant("leaders only", wrong.counts_candidates_as_leaders, ("role == 'leader'",)),
+    Variant("crowded terms only", wrong.every_term, ("two leaders or more",)),
+    Variant("in the order they claimed", wrong.sorted_leaders, ("order they first claimed",)),
+]
+
+
+@pytest.mark.parametrize("variant", STEP_DOWN_VARIANTS, ids=Variant.id)
+def test_each_step_down_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_step_downs, variant)
+
+
+@pytest.mark.parametrize("variant", TWO_LEADER_VARIANTS, ids=Variant.id)
+def test_each_two_leader_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_terms_with_two_leaders, variant)
 
 
 def failed_scenarios(result):

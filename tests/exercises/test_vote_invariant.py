@@ -3,13 +3,34 @@ each plausible wrong invariant gets its own feedback, in the same words every ru
 
 from __future__ import annotations
 
+import pytest
 import vote_invariant_answers as wrong
+from variants import Variant, assert_caught
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.exercises import check_vote_invariant
 from distsys_edu.exercises import vote_invariant as exercise
 from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.vote_invariant import votes_twice
+
+VARIANTS = [
+    Variant("a repeated vote for the same candidate", wrong.counts_repeats, ("same candidate",)),
+    Variant("compare votes of one term", wrong.ignores_term, ("same term only",)),
+    Variant("every term, not the last", wrong.end_only, ("each voter's last term",)),
+    Variant("read send events", wrong.reads_deliveries, ("send events", "lost")),
+    Variant("the candidate is e.peer", wrong.reads_the_sender, ("e.peer", "e.node")),
+    Variant("granted votes only", wrong.counts_refusals, ("vote_granted",)),
+    Variant("each pair once", wrong.reports_each_extra_vote, ("once",)),
+    Variant("in the order of the second vote", wrong.sorted_pairs, ("order of the second vote",)),
+    # fresh wrong answers, written from lesson 06's text alone
+    Variant("fresh: sets per term", wrong.fresh_sets_per_term, ("order of the second vote",)),
+    Variant("fresh: published voted_for", wrong.fresh_from_annotations, ("send events",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_vote_invariant, variant)
 
 
 def failed_scenarios(result):
