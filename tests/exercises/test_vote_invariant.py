@@ -63,7 +63,8 @@ def test_a_repeated_vote_for_the_same_candidate_is_not_a_double_vote():
     assert list(failed) == ["raft, duplicated messages"]
     outcome = failed["raft, duplicated messages"]
     assert outcome.happened == (
-        "it reported (1, 'n1'), but n1 voted only for ['n5'] in term 1, more than once"
+        "it reported (1, 'n1'), but n1 voted only for ['n5'] in term 1; it answered the "
+        "same candidate more than once"
     )
     assert outcome.hint.startswith("answering the same candidate again")
 
@@ -90,3 +91,10 @@ def test_wrong_shape_and_deterministic_text():
     assert result.status == FAILED and result.outcomes[0].hint.startswith("return a list")
     text = str(check_vote_invariant(wrong.end_only))
     assert text == str(check_vote_invariant(wrong.end_only)) and "0x" not in text
+
+
+def test_the_scripted_votes_show_a_third_candidate_a_refusal_and_a_lost_vote():
+    trace = exercise.scripted_votes()
+    assert votes_twice(trace) == [(3, "n1"), (4, "n5")]
+    assert exercise.doubles(exercise.grants(trace, "deliver")) == [(3, "n1")]
+    assert (3, "n4") in exercise.doubles(exercise.grants(trace, granted=False))
