@@ -22,7 +22,7 @@ from ..protocols.cluster import node_names
 from ..protocols.raft import RequestVoteReply
 from ..runtime import Actor, Context, Sim, Trace
 from .broken import spawn_broken
-from .real_traces import Answered, play, raft_trace
+from .exercise_traces import Answered, play, raft_trace
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 from .solutions.vote_invariant import votes_twice as reference_votes_twice

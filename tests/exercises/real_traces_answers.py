@@ -122,17 +122,6 @@ def sorted_leaders(trace):
     return {t: sorted(n) for t, n in _claims(trace).items() if len(n) > 1}
 
 
-def fresh_role_changes(trace):
-    """'A leader is a node whose role changed to leader': misses a leader that re-announces."""
-    role, by_term = {}, {}
-    for e in trace.events("annotate"):
-        if e.data.get("role") == "leader" and role.get(e.node) != "leader":
-            if e.data.get("term") is not None:
-                by_term.setdefault(e.data["term"], []).append(e.node)
-        role[e.node] = e.data.get("role")
-    return {t: n for t, n in by_term.items() if len(n) > 1}
-
-
 # -- step_downs, one rule left out of the worked answer ------------------------------------
 
 
