@@ -95,13 +95,16 @@ def _send(ctx: Context, *, to: str, msg: RequestVoteReply) -> None:
     ctx.addr(to).do_send(msg)
 
 
-def scripted_votes() -> Trace:
-    """Each voter of :data:`SCRIPTED_VOTES` sends its replies; n5 -> n3 is cut."""
+def scripted_votes(
+    scripts: dict[str, Sequence[Vote]] = SCRIPTED_VOTES, cut: tuple[str, str] = ("n5", "n3")
+) -> Trace:
+    """Five nodes; each sends the replies of its script; the link ``cut`` (from, to) drops
+    everything, one way. The run ends a second after the last reply."""
     sim = Sim(seed=0)
     for name in node_names(5):
-        sim.spawn(name, partial(ScriptedVoter, SCRIPTED_VOTES.get(name, ())))
-    sim.partition("n5", "n3", one_way=True)
-    sim.run(until=3.0)
+        sim.spawn(name, partial(ScriptedVoter, scripts.get(name, ())))
+    sim.partition(cut[0], cut[1], one_way=True)
+    sim.run(until=max((v[0] for votes in scripts.values() for v in votes), default=0) + 1.0)
     return sim.trace
 
 
@@ -258,7 +261,7 @@ EXERCISE = register(
         (
             _scenario("raft, duplicated messages", partial(raft_trace, DUPLICATED_RAFT)),
             _scenario("broken raft, explorer's schedule", broken_trace),
-            _scenario("scripted votes", scripted_votes),
+            _scenario("scripted votes", partial(scripted_votes, SCRIPTED_VOTES)),
         ),
         writes="function",
     )

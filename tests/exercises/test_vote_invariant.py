@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import vote_invariant_answers as wrong
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from variants import Variant, assert_caught
 
 from distsys_edu.checks import one_leader_per_term
@@ -98,3 +100,23 @@ def test_the_scripted_votes_show_a_third_candidate_a_refusal_and_a_lost_vote():
     assert votes_twice(trace) == [(3, "n1"), (4, "n5")]
     assert exercise.doubles(exercise.grants(trace, "deliver")) == [(3, "n1")]
     assert (3, "n4") in exercise.doubles(exercise.grants(trace, granted=False))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    votes=st.lists(
+        st.tuples(
+            st.sampled_from(["n1", "n2", "n3", "n4", "n5"]),
+            st.integers(min_value=1, max_value=3),
+            st.sampled_from(["n1", "n2", "n3", "n4", "n5"]),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_the_judges_reading_of_any_script_agrees_with_the_worked_answer(votes):
+    scripts = {}
+    for i, (voter, term, candidate, granted) in enumerate(votes):
+        scripts.setdefault(voter, []).append((0.1 * (i + 1), term, candidate, granted))
+    trace = exercise.scripted_votes(scripts)
+    assert exercise.doubles(exercise.grants(trace)) == votes_twice(trace)
