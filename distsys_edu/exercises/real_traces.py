@@ -231,13 +231,13 @@ ONE_AFTER_THE_OTHER: dict[str, Sequence[View]] = {
 
 NO_TERM_AND_OUT_OF_ORDER: dict[str, Sequence[View]] = {
     "n1": ((1.0, "leader", None), (4.0, "leader", 3)),
-    "n2": ((1.5, "leader", None), (3.0, "leader", 2)),
+    "n2": ((1.5, "leader", None), (3.0, "leader", 2), (3.2, "leader", 2)),
     "n3": ((2.0, "leader", 2),),
     "n4": ((2.5, "candidate", 2),),
     "n5": ((2.6, "candidate", 2),),
 }
-"""n1 and n2 lead with no term (as Bully nodes publish); n3, then n2, lead term 2 while
-n4 and n5 stand in it; n1 alone leads term 3."""
+"""n1 and n2 lead with no term (as Bully nodes publish); n3, then n2 (announcing itself
+twice), lead term 2 while n4 and n5 stand in it; n1 alone leads term 3."""
 
 HEALED_SPLIT: dict[str, Sequence[View]] = {
     "n1": ((1.0, "leader", 4), (3.0, "follower", 5)),

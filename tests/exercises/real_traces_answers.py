@@ -122,6 +122,18 @@ def sorted_leaders(trace):
     return {t: sorted(n) for t, n in _claims(trace).items() if len(n) > 1}
 
 
+def fresh_second_claimant(trace):
+    """Remembers each term's first leader; any other claimant is added to the term."""
+    first, found = {}, {}
+    for e in trace.events("annotate"):
+        term = e.data.get("term")
+        if e.data.get("role") != "leader" or term is None:
+            continue
+        if first.setdefault(term, e.node) != e.node:
+            found.setdefault(term, [first[term]]).append(e.node)
+    return found
+
+
 # -- step_downs, one rule left out of the worked answer ------------------------------------
 
 

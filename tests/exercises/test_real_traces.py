@@ -32,6 +32,8 @@ TWO_LEADER_VARIANTS = [
     Variant("leaders only", wrong.counts_candidates_as_leaders, ("role == 'leader'",)),
     Variant("crowded terms only", wrong.every_term, ("two leaders or more",)),
     Variant("in the order they claimed", wrong.sorted_leaders, ("order they first claimed",)),
+    # fresh wrong answers, written from lesson 07's text alone
+    Variant("fresh: each second claim", wrong.fresh_second_claimant, ("once per term",)),
 ]
 
 
