@@ -9,7 +9,8 @@ keeps it. In order (Ongaro and Ousterhout 2014, Figure 2):
 
 * a request of the current term, with no vote cast yet, is granted;
 * a request of a higher term: step down to it first (forgetting the old vote), then
-  decide; every request is answered, a refusal too;
+  decide, and only a higher term (a leader asked in its own term still leads); every
+  request is answered, a refusal too;
 * reply false if term < currentTerm, with the receiver's own term in the reply;
 * grant if votedFor is null or candidateId: the vote is stored on the disk, a second
   candidate of the term refused, the same candidate asking again granted, and a new
@@ -23,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..protocols.cluster import node_names
+from ..protocols.cluster import LEADER, node_names
 from ..protocols.raft import RaftConfig, RaftNode, RequestVote, RequestVoteReply
 from .probe import Probe
 from .rules import Rule, rules_scenario
@@ -83,6 +84,22 @@ def _own_term(probe: Probe) -> str | None:
     return None if terms in ([], [3]) else f"n1 answered with the terms {terms}"
 
 
+def _leader_asked(node_class: type) -> Probe:
+    """``n1``, leader of term 2 (it voted for itself), then asked by n4 in term 2."""
+    probe = _server(node_class, {"current_term": 2, "voted_for": "n1"})
+    node: RaftNode = probe.actor  # type: ignore[assignment]
+    node.become_leader(probe.ctx)  # type: ignore[arg-type]
+    probe.deliver(RequestVote(2, "n4"))
+    return probe
+
+
+def _still_leads(probe: Probe) -> str | None:
+    node: RaftNode = probe.actor  # type: ignore[assignment]
+    if node.role == LEADER:
+        return None
+    return f"n1 is {node.role} now; {_disk(probe)}"
+
+
 def _second_vote(stored: bool) -> Callable[[Probe], str | None]:
     def broken(probe: Probe) -> str | None:
         if _granted(probe, "n3") and (probe.storage.get("voted_for") is not None) == stored:
@@ -133,6 +150,14 @@ RULES = rules_scenario(
             "ctx.name), also when vote_granted is False",
             _given({"current_term": 1, "voted_for": "n3"}, RequestVote(1, "n2")),
             _answered,
+        ),
+        Rule(
+            "n1, leader of term 2, gets a RequestVote of term 2 from n4: it still leads",
+            "only a higher term makes a server step down (msg.term > current_term): a "
+            "candidate of your own term cannot depose you, and step_down would forget "
+            "your vote",
+            _leader_asked,
+            _still_leads,
         ),
         Rule(
             "a RequestVote of an older term (2; n1 is in term 3, no vote yet) is refused",

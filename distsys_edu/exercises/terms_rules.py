@@ -8,7 +8,8 @@ virtual time 0 and reads what it sent and what it became. The rules, in the orde
 are put (Ongaro and Ousterhout 2014, Figure 2 and section 5.2):
 
 * VoteRequest: a higher term is adopted with ``step_down`` (which forgets the old
-  term's vote) before deciding; every request gets an answer; a request of an older
+  term's vote) before deciding (and only a higher term: a leader stays leader when asked
+  in its own term); every request gets an answer; a request of an older
   term is refused, and the reply carries the voter's own term; whom it voted for is
   stored and a second candidate of the same term refused, but the same candidate
   asking again is granted again.
@@ -125,6 +126,19 @@ def _same_candidate_refused(probe: Probe) -> str | None:
     return None if _granted(probe, "n2") else "n1 refused n2, the candidate it voted for"
 
 
+def _leader(node_class: type) -> Probe:
+    probe = _given(lambda c: _candidate(c), *_grants(2, "n2", "n3"))(node_class)
+    probe.sent.clear()
+    return probe
+
+
+def _still_leads(probe: Probe) -> str | None:
+    """Broken if n1 led (it published so) and no longer does; a node that never led is
+    the majority rules' business."""
+    led = any(view.get("role") == LEADER for view in probe.annotations)
+    return _state(probe) if led and _node(probe).role != LEADER else None
+
+
 REQUEST_RULES = (
     Rule(
         "a VoteRequest of a higher term: n1 steps down to that term (forgetting the vote "
@@ -140,6 +154,13 @@ REQUEST_RULES = (
         "when granted is False: a refusal can tell the candidate of a higher term",
         _given(lambda c: _follower(c, term=1, voted_for="n3"), VoteRequest(1, "n2")),
         _unanswered,
+    ),
+    Rule(
+        "a leader of term 2 that gets a VoteRequest of term 2 (from n4) still leads",
+        "only a higher term (msg.term > self.term) makes you step down: a request of "
+        "your own term cannot depose you, and step_down would forget your vote",
+        _given(_leader, VoteRequest(2, "n4")),
+        _still_leads,
     ),
     Rule(
         "a VoteRequest of an older term (2, n1 is in term 3) is refused",
@@ -217,12 +238,6 @@ def _stepped_down(term: int) -> Callable[[Probe], str | None]:
         return None if ok else _state(probe)
 
     return broken
-
-
-def _leader(node_class: type) -> Probe:
-    probe = _given(lambda c: _candidate(c), *_grants(2, "n2", "n3"))(node_class)
-    probe.sent.clear()
-    return probe
 
 
 def _sent_anything(probe: Probe) -> str | None:

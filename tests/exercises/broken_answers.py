@@ -168,3 +168,12 @@ class FreshRemembersInMemory(BrokenRaftNode):
             self.my_vote = msg.candidate_id
             self.reset_election_timer(ctx)
         _answer(msg, ctx, granted)
+
+
+class FreshStepsDownOnEqualTerm(FixedRaftNode):
+    """'If term >= currentTerm, become a follower': a candidate of its own term deposes it."""
+
+    def on_request_vote(self, msg: RequestVote, ctx: Context) -> None:
+        if msg.term >= self.current_term(ctx):
+            self.step_down(ctx, msg.term)
+        super().on_request_vote(msg, ctx)

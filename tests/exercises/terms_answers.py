@@ -262,3 +262,13 @@ class FreshHeartbeatAnyTerm(TermsNode):
             self.term = msg.term
             self.role, self.leader = "follower", msg.leader
             self.restart_election_timer(ctx)
+
+
+class FreshStepsDownOnEqualTerm(TermsNode):
+    """'A term at least as high as mine: step down', so a request of its own term clears
+    the vote and deposes a leader."""
+
+    def on_vote_request(self, msg: VoteRequest, ctx: Context) -> None:
+        if msg.term >= self.term:
+            self.step_down(ctx, msg.term)
+        super().on_vote_request(msg, ctx)

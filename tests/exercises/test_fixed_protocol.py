@@ -29,6 +29,9 @@ VARIANTS = [
     # fresh wrong fixes, written from lesson 06's text alone
     Variant("fresh: voted_for only, no term", wrong.FreshVotedForOnly, ("term < currentterm",)),
     Variant("fresh: the vote in memory", wrong.FreshRemembersInMemory, ("on the disk",)),
+    Variant(
+        "fresh: step down on an equal term", wrong.FreshStepsDownOnEqualTerm, ("only a higher",)
+    ),
 ]
 
 

@@ -47,6 +47,9 @@ VARIANTS = [
     Variant("fresh: no term in the vote", wrong.FreshTrustsEveryone, ("step_down",)),
     Variant("fresh: adds before granted", wrong.FreshCountsAllReplies, ("only granted",)),
     Variant(
+        "fresh: step down on an equal term", wrong.FreshStepsDownOnEqualTerm, ("only a higher",)
+    ),
+    Variant(
         "fresh: heartbeat term by hand", wrong.FreshHeartbeatAnyTerm, ("step_down", "old term's")
     ),
 ]
