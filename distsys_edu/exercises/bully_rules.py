@@ -10,7 +10,8 @@ virtual time that moves only as the rule says (``answer_timeout`` is 0.05 s,
   ``self.election_timer``; with nobody higher (``n5``), leading at once.
 * ``on_election``: an Election from the lower ``n1`` is answered, and taken over
   (Elections to ``n4`` and ``n5``), unless ``n3`` is already a candidate.
-* ``answer_timed_out``: with no Answer, the higher nodes are suspected and ``n3`` leads.
+* ``answer_timed_out``: with no Answer, ``n3`` leads and tells the lower nodes
+  (``become_coordinator``), and suspects the higher ones.
 * ``on_answer``: an Answer stops the answer timer (no leading when it would have
   fired); when no Coordinator comes within ``coordinator_timeout`` the election starts
   again; the phase becomes AWAITING_COORDINATOR.
@@ -26,6 +27,7 @@ from ..protocols.bully import (
     Answer,
     BullyConfig,
     BullyNode,
+    Coordinator,
     Election,
 )
 from ..protocols.cluster import LEADER, Membership, node_names
@@ -143,6 +145,13 @@ def _no_new_election(probe: Probe) -> str | None:
     return f"n3 started again: Election to {', '.join(asked)}" if asked else None
 
 
+def _announced(probe: Probe) -> str | None:
+    told = sorted(s.to for s in probe.sent if isinstance(s.msg, Coordinator))
+    if told == ["n1", "n2"]:
+        return None
+    return f"{_role(probe)} and sent Coordinator to {', '.join(told) or 'nobody'}"
+
+
 def _suspects_higher(probe: Probe) -> str | None:
     suspects = sorted(_node(probe).suspects)
     return None if {"n4", "n5"} <= set(suspects) else f"n3 suspects {suspects}"
@@ -239,6 +248,13 @@ RULES = rules_scenario(
             "cluster leaderless once the coordinator dies",
             _after(CONFIG.answer_timeout, answered=False),
             _leads(True, " answer_timeout after its Elections"),
+        ),
+        Rule(
+            "n3, leader when nobody answered, tells n1 and n2 with Coordinator",
+            "win with self.become_coordinator(ctx), not by setting self.role: it tells "
+            "every lower node (Coordinator) and starts the heartbeats",
+            _after(CONFIG.answer_timeout, answered=False),
+            _announced,
         ),
         Rule(
             "with no Answer within answer_timeout, n3 suspects n4 and n5 (presumed crashed)",

@@ -167,3 +167,11 @@ class FreshAsksAllPeers(Bully):
             ctx.addr(node).do_send(Election(self.name, self.id))
         self.phase = AWAITING_ANSWER
         self.election_timer = ctx.run_later(self.config.answer_timeout, self.answer_timed_out)
+
+
+class FreshLeadsSilently(Bully):
+    """'Nobody answered, so I am the coordinator': sets its role, tells nobody."""
+
+    def answer_timed_out(self, ctx: Context) -> None:
+        self.suspects.update(self.higher)
+        self.role, self.leader, self.phase = LEADER, self.name, None

@@ -34,6 +34,7 @@ VARIANTS = [
     # fresh wrong answers, written from lesson 04's text alone
     Variant("fresh: an Answer ends it all", wrong.FreshAnswersThenWins, ("coordinator_timeout",)),
     Variant("fresh: Election to every peer", wrong.FreshAsksAllPeers, ("self.higher",)),
+    Variant("fresh: leads silently", wrong.FreshLeadsSilently, ("become_coordinator", "tells")),
 ]
 
 
