@@ -63,9 +63,16 @@ class RuleRun:
         return self.played[index][1]
 
 
+SHOWN = 6
+"""How many sent messages a failure lists before it says how many more there were."""
+
+
 def sent_text(probe: Probe) -> str:
-    """What the probed node sent, in order, e.g. ``VoteReply(term=1, ...) to n2``."""
-    return "; ".join(f"{s.msg} to {s.to}" for s in probe.sent) or "nothing"
+    """What the probed node sent, in order, e.g. ``VoteReply(term=1, ...) to n2``; the
+    first :data:`SHOWN`, then how many more."""
+    shown = [f"{s.msg} to {s.to}" for s in probe.sent[:SHOWN]]
+    more = len(probe.sent) - SHOWN
+    return "; ".join(shown + [f"and {more} more"] * (more > 0)) or "nothing"
 
 
 def play(rules: Sequence[Rule], learner_class: type) -> RuleRun:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from distsys_edu.exercises import Exercise, Probe
 from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
-from distsys_edu.exercises.rules import Rule, judge, play, rules_scenario
+from distsys_edu.exercises.rules import Rule, judge, play, rules_scenario, sent_text
 from distsys_edu.runtime import Actor
 
 
@@ -84,3 +84,11 @@ def test_as_a_scenario_an_unwritten_handler_is_not_attempted():
     assert exercise.check(Echo, strict=False).status == PASSED
     assert exercise.check(Silent, strict=False).status == FAILED
     assert exercise.check(Unwritten, strict=False).status == NOT_ATTEMPTED
+
+
+def test_a_long_list_of_sent_messages_is_cut_after_six():
+    probe = Probe(Echo(), name="n1", peers=["n2"])
+    for n in range(8):
+        probe.deliver(Ping(n))
+    assert sent_text(probe).endswith("Ping(n=6) to n2; and 2 more")
+    assert sent_text(Probe(Silent(), name="n1", peers=["n2"])) == "nothing"
