@@ -14,7 +14,6 @@ from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.terms import TermsNode
 from distsys_edu.exercises.terms import RAFT_TIMEOUT, judge, play
 from distsys_edu.exercises.terms import TermsNode as Stub
-from distsys_edu.exercises.terms_rules import _majority_rule
 
 VARIANTS = [
     Variant("step down on a higher VoteRequest", wrong.RequestNoStepDown, ("step_down",)),
@@ -127,6 +126,8 @@ def test_the_worked_answer_never_elects_two_leaders_of_a_term(nodes, cut, seed):
 @settings(max_examples=30, deadline=None)
 @given(size=st.integers(min_value=2, max_value=7), votes=st.integers(min_value=1, max_value=7))
 def test_the_majority_rule_holds_the_worked_answer_and_catches_half_on_even_sizes(size, votes):
+    from distsys_edu.exercises.terms_rules import _majority_rule
+
     voters = tuple(f"n{i}" for i in range(1, min(votes, size) + 1))
     rule = _majority_rule(size, voters)
     assert rule.broken(rule.setup(TermsNode)) is None
