@@ -27,6 +27,7 @@ from ..checks import (
 from ..protocols.cluster import Membership, node_names
 from ..protocols.raft import RaftConfig, RaftNode, RequestVote, RequestVoteReply
 from ..runtime import Context, Sim
+from .broken_rules import RULES
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 from .terms import first_double_vote, granted_votes
@@ -184,13 +185,32 @@ def _two_leaders(sim: Sim, violation: Violation) -> Problem:
             violation.t,
         )
     voter, term, (_, first), (t2, second) = double
+    happened = f"{violation.detail}: {voter} voted for {first} and for {second} in term {term}"
+    if not _published_vote(sim, voter, term, first):
+        return Problem(
+            expected,
+            f"{happened}; its disk never showed voted_for {first} in term {term}",
+            "store the vote when you grant it: ctx.storage['voted_for'] = "
+            "msg.candidate_id; a check of voted_for that is never set stops nothing",
+            at=t2,
+        )
     return Problem(
         expected,
-        f"{violation.detail}: {voter} voted for {first} and for {second} in term {term}",
+        happened,
         "grant a vote only if voted_for is None or the candidate itself (Figure 2, "
         "RequestVote receiver, rule 2)",
         at=t2,
     )
+
+
+def _published_vote(sim: Sim, voter: str, term: int, candidate: str) -> bool:
+    """Whether ``voter`` ever published ``voted_for=candidate`` while in ``term``."""
+    view: dict[str, Any] = {}
+    for e in sim.trace.events("annotate", node=voter):
+        view = {**view, **e.data}
+        if view.get("term") == term and view.get("voted_for") == candidate:
+            return True
+    return False
 
 
 def _is_grant(msg: Any) -> bool:
@@ -202,6 +222,7 @@ EXERCISE = register(
         "fixed_protocol",
         "FixedRaftNode",
         (
+            RULES,
             Scenario("no faults", play_quiet, judge_quiet),
             Scenario(
                 f"explore {EXPLORE_RUNS} runs",

@@ -6,11 +6,14 @@ its detector and what it publishes, and speaks the same messages
 (:mod:`distsys_edu.protocols.bully.messages`), so a learner's node runs beside ours.
 :func:`check_bully` plays it through:
 
-* ``the rules, one node``: one node ``n3`` of five, driven by a
-  :class:`~distsys_edu.exercises.Probe`. Starting an election it must ask ``n4`` and
-  ``n5`` only, and wait; an ``Election`` from ``n1`` must be answered and taken over;
-  with no ``Answer`` within ``answer_timeout`` it must win and tell ``n1`` and ``n2``;
-  with an ``Answer`` it must keep waiting for a ``Coordinator``.
+* ``the rules, one node``: one node ``n3`` of five (``n5`` for one rule), driven by a
+  :class:`~distsys_edu.exercises.Probe`, one rule of the stub's docstrings at a time
+  (:mod:`.bully_rules`): starting an election it must ask ``n4`` and ``n5`` only, and
+  wait in AWAITING_ANSWER with its timer in ``self.election_timer``; with nobody higher
+  it wins at once; an ``Election`` from ``n1`` must be answered and taken over (unless
+  already a candidate); with no ``Answer`` within ``answer_timeout`` it must suspect the
+  higher nodes and win; with an ``Answer`` it must wait in AWAITING_COORDINATOR for a
+  ``Coordinator``, and start again when none comes within ``coordinator_timeout``.
 * ``everyone starts``: five learner nodes all start an election at time 0.
 * ``the lowest starts``: only ``n1`` starts; the others must take over the election
   when asked, well before their own detectors would start one.
@@ -24,7 +27,6 @@ and every live node must follow it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 
 from ..protocols.bully import (
@@ -38,7 +40,7 @@ from ..protocols.bully import (
 )
 from ..protocols.cluster import CANDIDATE, LEADER, Membership, node_names
 from ..runtime import Context, Sim
-from .probe import Probe
+from .bully_rules import RULES
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 
@@ -55,9 +57,6 @@ __all__ = [
 
 SIZE = 5
 """Nodes ``n1`` to ``n5``; ``n3`` has id 3 and the highest id wins."""
-
-PROBED = "n3"
-"""The node whose rules are checked one at a time."""
 
 
 class Bully(BullyNode):
@@ -98,115 +97,12 @@ class Bully(BullyNode):
         raise NotImplementedError("a higher node took over: wait for its Coordinator")
 
 
-# -- the rules, one at a time, on a probe ---------------------------------------------
-
-
-@dataclass
-class RuleProbes:
-    """Node ``n3`` of five, in four situations, each on its own probe."""
-
-    started: Probe  # it started an election, nothing answered yet
-    asked: Probe  # an Election from n1 was delivered to it
-    unanswered: Probe  # it started an election and answer_timeout passed, no Answer
-    answered: Probe  # it started, n4 answered, then answer_timeout passed
+# -- whole clusters ---------------------------------------------------------------------
 
 
 def _node(node_class: type, members: Membership, name: str, initiate: bool) -> BullyNode:
     node: BullyNode = node_class(name, members, BullyConfig(), initiate)
     return node
-
-
-def play_rules(node_class: type) -> RuleProbes:
-    """Drive ``n3`` of five through the four situations."""
-    members = Membership(node_names(SIZE))
-    peers = [n for n in members.names if n != PROBED]
-
-    def probe(initiate: bool) -> Probe:
-        return Probe(_node(node_class, members, PROBED, initiate), name=PROBED, peers=peers)
-
-    timeout = BullyConfig().answer_timeout
-    started = probe(initiate=True)
-    asked = probe(initiate=False)
-    asked.deliver(Election("n1", 1))
-    unanswered = probe(initiate=True)
-    unanswered.advance(timeout)
-    answered = probe(initiate=True)
-    answered.deliver(Answer("n4", 4))
-    answered.advance(timeout)
-    return RuleProbes(started, asked, unanswered, answered)
-
-
-def judge_rules(probes: RuleProbes) -> Problem | None:
-    """Each rule in turn; the first broken one, with its own hint."""
-    higher, lower = ["n4", "n5"], ["n1", "n2"]
-    asked_first = [s.to for s in probes.started.sent if isinstance(s.msg, Election)]
-    if any(n in lower for n in asked_first):
-        return Problem(
-            "an election asks only the higher nodes: Election to n4 and n5",
-            f"n3 sent Election to {', '.join(asked_first)}",
-            "loop over self.higher: a lower node can never win against you, so asking "
-            "it only costs messages (and it would answer nothing)",
-        )
-    if sorted(asked_first) != higher:
-        return Problem(
-            "an election asks every higher node: Election to n4 and n5",
-            f"n3 sent Election to {', '.join(asked_first) or 'nobody'}",
-            "send Election(self.name, self.id) to every node in self.higher",
-        )
-    if probes.started.published.get("role") == LEADER:
-        return Problem(
-            "n3 waits answer_timeout for an Answer from n4 or n5 before it may win",
-            "n3 declared itself leader at once, in the same step as its Elections",
-            "after sending the Elections, only start a timer: "
-            "ctx.run_later(self.config.answer_timeout, self.answer_timed_out); win in "
-            "answer_timed_out, if nobody answered",
-        )
-    problem = _judge_asked(probes.asked)
-    if problem is not None:
-        return problem
-    if probes.unanswered.published.get("role") != LEADER:
-        return Problem(
-            "with no Answer within answer_timeout, n3 presumes n4 and n5 crashed and "
-            "becomes leader",
-            f"answer_timeout after its Elections n3 is {probes.unanswered.published.get('role')}",
-            "in answer_timed_out: self.suspects.update(self.higher), then "
-            "self.become_coordinator(ctx); a node that never takes over leaves the "
-            "cluster leaderless once the coordinator dies",
-        )
-    if probes.answered.published.get("role") == LEADER:
-        return Problem(
-            "once n4 answered, n3 waits for n4's Coordinator and does not lead",
-            "n3 became leader anyway when answer_timeout passed",
-            "in on_answer, while self.phase == AWAITING_ANSWER (start_election sets it): "
-            "cancel self.election_timer, set the phase to AWAITING_COORDINATOR and start "
-            "a timer of self.config.coordinator_timeout calling self.coordinator_timed_out",
-        )
-    return None
-
-
-def _judge_asked(asked: Probe) -> Problem | None:
-    """An Election from n1: answered, and taken over."""
-    answers = asked.messages(Answer, to="n1")
-    if not answers:
-        return Problem(
-            "n3 answers an Election from the lower n1 with Answer",
-            "n3 sent no Answer to n1",
-            "reply ctx.addr(msg.candidate).do_send(Answer(self.name, self.id)): without "
-            "it n1 hears nothing, thinks every higher node crashed and declares itself "
-            "leader",
-        )
-    taken_over = sorted(s.to for s in asked.sent if isinstance(s.msg, Election))
-    if taken_over != ["n4", "n5"]:
-        return Problem(
-            "n3 answers n1 and then takes the election over: Election to n4 and n5",
-            f"n3 answered n1 but sent Election to {', '.join(taken_over) or 'nobody'}",
-            "after answering, call self.start_election(ctx) (unless already a candidate "
-            "or the leader): otherwise n1 waits for a Coordinator that nobody sends",
-        )
-    return None
-
-
-# -- whole clusters ---------------------------------------------------------------------
 
 
 def play_cluster(
@@ -268,7 +164,7 @@ EXERCISE = register(
         "bully",
         "Bully",
         (
-            Scenario("the rules, one node", play_rules, judge_rules, returns="probes"),
+            RULES,
             _cluster("everyone starts", _ALL, "all", (), until=1.0, seed=1),
             # Long before any detector gives up (failure_timeout 0.35 s) if taken over.
             _cluster("the lowest starts", _ALL, "n1", (), until=0.25, seed=2),

@@ -6,12 +6,14 @@ trace of ``distsys_edu.net``), and on small scripted traces where the answer is 
 
 * :func:`step_downs`: every time a leader stepped down, with the term it led and the
   term in which it stepped down. :func:`check_step_downs` catches a crash counted as a
-  step-down, a candidate that lost counted as a leader, the term it led reported
-  instead of the one it learned, and a search that stops at the first.
+  step-down, a candidate that lost counted as a leader, the term it led (or the next
+  one) reported instead of the one it learned, and a search that stops at the first.
 * :func:`terms_with_two_leaders`: the terms that had more than one leader, the
   question ``checks.one_leader_per_term`` answers. :func:`check_terms_with_two_leaders`
   catches a check that looks only at the end, or only at leaders at the same moment,
-  and one that counts a leader twice because it announced itself again.
+  one that counts a leader twice because it announced itself again, and (on a
+  scripted trace) one that keeps views with no term, counts candidates, lists terms
+  with one leader, or sorts the leaders.
 
 The learner's function is given a :class:`~distsys_edu.Trace`. What a node publishes
 with ``ctx.annotate`` is an ``annotate`` event: ``e.node`` is the node, ``e.data`` the
@@ -21,15 +23,23 @@ keys it published (Raft publishes ``role`` and ``term`` together, every time).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ..protocols import spawn
-from ..runtime import Actor, Context, Sim, Trace
+from ..runtime import Trace
+from .exercise_traces import (
+    CLOSE_TIMEOUTS,
+    SPLIT_VOTE_SEED,
+    Answered,
+    View,
+    play,
+    raft_trace,
+    scripted_trace,
+)
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 from .solutions.real_traces import step_downs as reference_step_downs
+from .two_leaders_judge import judge_two_leaders
 
 StepDown = tuple[str | None, int, int]
 """``(node, term it led, term in which it stepped down)``."""
@@ -70,70 +80,6 @@ def terms_with_two_leaders(trace: Trace) -> dict[int, list[str]]:
     raise NotImplementedError("collect who claimed each term, then keep the crowded terms")
 
 
-@dataclass(frozen=True)
-class Answered:
-    """What a scenario gives its judge: the trace, and what the learner's function said."""
-
-    trace: Trace
-    answer: Any
-
-
-# -- the traces ----------------------------------------------------------------------
-
-RAFT_SEED = 1
-"""Raft with 5 nodes and this seed elects n5 in term 1 at t=0.176 (so the faults name n5)."""
-
-RAFT_UNTIL = 7.0
-
-SPLIT_VOTE_SEED = 3
-"""With this seed and :data:`CLOSE_TIMEOUTS`, n4 and n5 both stand in term 1: n5 wins."""
-
-CLOSE_TIMEOUTS = (0.15, 0.16)
-"""Election timeouts so close together that two nodes stand at once."""
-
-
-def raft_trace(faults: Sequence[str], seed: int = RAFT_SEED, **options: Any) -> Trace:
-    """A 5-node Raft run from ``seed`` with ``faults``, for 7 s of virtual time."""
-    sim = Sim(seed=seed, faults=list(faults))
-    spawn(sim, "raft", 5, **options)
-    sim.run(until=RAFT_UNTIL)
-    return sim.trace
-
-
-View = tuple[float, str, int | None]
-"""One scripted announcement: ``(virtual time, role, term)``."""
-
-
-class Announcer(Actor):
-    """A node that only publishes a script of views (role and term) at set times."""
-
-    def __init__(self, script: Sequence[View]) -> None:
-        self.script = tuple(script)
-
-    def started(self, ctx: Context) -> None:
-        for at, role, term in self.script:
-            ctx.run_later(at - ctx.now, partial(_announce, role=role, term=term))
-
-
-def _announce(ctx: Context, *, role: str, term: int | None) -> None:
-    ctx.annotate(role=role, term=term)
-
-
-def scripted_trace(scripts: dict[str, Sequence[View]]) -> Trace:
-    """A trace in which each node publishes its script of views, and nothing else."""
-    sim = Sim(seed=0)
-    for node, script in scripts.items():
-        sim.spawn(node, partial(Announcer, script))
-    sim.run(until=max(at for script in scripts.values() for at, _, _ in script) + 1.0)
-    return sim.trace
-
-
-def play(make_trace: Callable[[], Trace], learner_function: Callable[[Trace], Any]) -> Answered:
-    """Make the scenario's trace and hand it to the learner's function."""
-    trace = make_trace()
-    return Answered(trace, learner_function(trace))
-
-
 # -- judging step_downs --------------------------------------------------------------
 
 
@@ -162,10 +108,12 @@ def judge_step_downs(world: Answered) -> Problem | None:
                 "only a leader steps down: a candidate that loses its election was never "
                 "leader; look for role == 'leader' before the change",
             )
-        if any(w[:2] == (node, old) for w in want) and new == old:
+        published = next((w[2] for w in want if w[:2] == (node, old)), None)
+        if published is not None and new != published:
+            said = "the term it led, twice" if new == old else f"{node} published term {published}"
             return Problem(
                 expected,
-                f"it reported {(node, old, new)}: the term it led, twice",
+                f"it reported {(node, old, new)}: {said}",
                 "the third item is the term the node published as it stepped down "
                 "(the higher term it heard of), not the term it led",
             )
@@ -227,46 +175,6 @@ def _step_down_time(trace: Trace, step_down: StepDown) -> float:
     )
 
 
-# -- judging terms_with_two_leaders --------------------------------------------------
-
-
-def judge_two_leaders(world: Answered, *, want: dict[int, list[str]], why: str) -> Problem | None:
-    """Compare the learner's crowded terms with ``want``; ``why`` says what this scenario
-    shows (a missed violation gets it as its hint)."""
-    got = world.answer
-    expected = f"{want}" if want else "{} (no term had two leaders)"
-    if not isinstance(got, dict):
-        return Problem(
-            expected, f"it returned {got!r}", "return a dict: {term: [leaders of that term]}"
-        )
-    got = {term: list(nodes) for term, nodes in got.items()}
-    if got == want:
-        return None
-    twice = [(t, n) for t, nodes in got.items() for n in nodes if nodes.count(n) > 1]
-    if twice:
-        term, node = twice[0]
-        return Problem(
-            expected,
-            f"it returned {got}: {node} is counted more than once as leader of term {term}",
-            "a leader announces itself again (after each change of its view): count each "
-            "node once per term, e.g. with a set, or check before appending",
-        )
-    missing = [t for t in want if t not in got]
-    if missing:
-        term = missing[0]
-        return Problem(
-            expected,
-            f"it returned {got}: it missed term {term}, led by {' and '.join(want[term])}",
-            why,
-        )
-    return Problem(
-        expected,
-        f"it returned {got}",
-        "list only the terms with two leaders or more, each leader once, in the order "
-        "they first claimed the term",
-    )
-
-
 # -- the exercises -------------------------------------------------------------------
 
 PAUSED_LEADER = ("1 pause n5 1.0",)
@@ -277,6 +185,14 @@ CRASHED_LEADER = ("1 crash n5", "2 restart n5")
 
 PAUSE_THEN_PARTITION = ("1 pause n5 1.0", "3 partition n1,n2|n3,n4,n5", "5 heal")
 """Two step-downs: the paused n5 (term 1), then n2 cut off in a minority (term 2)."""
+
+
+LEARNS_A_LATER_TERM: dict[str, Sequence[View]] = {
+    "n1": ((1.0, "leader", 1), (1.5, "leader", 1), (2.0, "follower", 3)),
+    "n2": ((1.2, "candidate", 2), (1.8, "follower", 3)),
+}
+"""n1 leads term 1 (and says so twice), then hears of term 3, not 2: it steps down into
+term 3; n2 stood in term 2 and lost, which is no step-down."""
 
 
 def _step_downs_scenario(name: str, faults: Sequence[str], **options: Any) -> Scenario:
@@ -295,6 +211,12 @@ STEP_DOWNS = register(
             _step_downs_scenario(
                 "split vote", (), seed=SPLIT_VOTE_SEED, election_timeout=CLOSE_TIMEOUTS
             ),
+            Scenario(
+                "scripted: a later term",
+                partial(play, partial(scripted_trace, LEARNS_A_LATER_TERM)),
+                judge_step_downs,
+                "answered",
+            ),
         ),
         writes="function",
     )
@@ -306,6 +228,16 @@ ONE_AFTER_THE_OTHER: dict[str, Sequence[View]] = {
     "n3": ((0.5, "follower", 1),),
 }
 """n1 leads term 1 and steps down; later n2 claims term 1 too: never at the same moment."""
+
+NO_TERM_AND_OUT_OF_ORDER: dict[str, Sequence[View]] = {
+    "n1": ((1.0, "leader", None), (4.0, "leader", 3)),
+    "n2": ((1.5, "leader", None), (3.0, "leader", 2), (3.2, "leader", 2)),
+    "n3": ((2.0, "leader", 2),),
+    "n4": ((2.5, "candidate", 2),),
+    "n5": ((2.6, "candidate", 2),),
+}
+"""n1 and n2 lead with no term (as Bully nodes publish); n3, then n2 (announcing itself
+twice), lead term 2 while n4 and n5 stand in it; n1 alone leads term 3."""
 
 HEALED_SPLIT: dict[str, Sequence[View]] = {
     "n1": ((1.0, "leader", 4), (3.0, "follower", 5)),
@@ -338,13 +270,20 @@ TWO_LEADERS = register(
                 partial(scripted_trace, ONE_AFTER_THE_OTHER),
                 {1: ["n1", "n2"]},
                 "two leaders of one term break election safety even if they never led at "
-                "the same moment: keep every claim, not only the leaders of the moment",
+                "the same moment: keep every claim, not only the leaders of the moment (or "
+                "at the end)",
             ),
             _two_leaders_scenario(
                 "split brain, healed",
                 partial(scripted_trace, HEALED_SPLIT),
                 {4: ["n1", "n2"]},
                 "look at every event, not only at the end: by then the split had healed",
+            ),
+            _two_leaders_scenario(
+                "no term, candidates, one-leader terms",
+                partial(scripted_trace, NO_TERM_AND_OUT_OF_ORDER),
+                {2: ["n3", "n2"]},
+                "n3 and then n2 led term 2: keep every claim of a term",
             ),
         ),
         writes="function",

@@ -7,7 +7,9 @@ what it publishes). :func:`check_ring` plays it through:
 * ``the rule, one node``: node ``n3`` of five (ids ascending), on a
   :class:`~distsys_edu.exercises.Probe`, gets ``RingElection(5)`` (forward it),
   ``RingElection(1)`` while not taking part (send its own 3 instead), ``RingElection(1)`` while
-  taking part (swallow it) and ``RingElection(3)``, its own id back (it leads).
+  taking part (swallow it) and ``RingElection(3)``, its own id back (it leads); then two
+  in a row, 5 then 1 and 1 then 2: each first one must have made it a participant, so
+  the second is swallowed.
 * ``everyone starts, ids descending`` and ``the lowest starts, ids ascending``: five
   learner nodes; the highest id must lead, everyone must follow it, and the election
   must cost exactly as many ``Election`` messages as the library's ring in the same
@@ -70,18 +72,21 @@ class RuleProbes:
     smaller: Probe  # RingElection(1) arrived, n3 not taking part
     smaller_again: Probe  # RingElection(1) arrived, n3 already taking part
     own: Probe  # RingElection(3), its own id, came back
+    larger_then_smaller: Probe  # RingElection(5), then RingElection(1)
+    smaller_then_smaller: Probe  # RingElection(1), then RingElection(2), n3 not taking part
 
 
 def play_rules(node_class: type) -> RuleProbes:
-    """Deliver one Election to ``n3`` in each of four situations."""
+    """Deliver Elections to ``n3`` in each of six situations."""
     members = Membership(node_names(SIZE))
     peers = [n for n in members.names if n != PROBED]
 
-    def probe(msg: RingElection, initiate: bool = False) -> Probe:
+    def probe(*msgs: RingElection, initiate: bool = False) -> Probe:
         node = node_class(PROBED, members, RingConfig(), initiate)
         driven = Probe(node, name=PROBED, peers=peers)
         driven.sent.clear()  # what started() sent is not the rule's doing
-        driven.deliver(msg)
+        for msg in msgs:
+            driven.deliver(msg)
         return driven
 
     return RuleProbes(
@@ -89,12 +94,18 @@ def play_rules(node_class: type) -> RuleProbes:
         probe(RingElection(1)),
         probe(RingElection(1), initiate=True),
         probe(RingElection(3), initiate=True),
+        probe(RingElection(5), RingElection(1)),
+        probe(RingElection(1), RingElection(2)),
     )
+
+
+Case = tuple[Probe, list[tuple[str, object]], str, str]
+"""One case of the rule: the probe, what it must have sent, what is expected, the hint."""
 
 
 def judge_rules(probes: RuleProbes) -> Problem | None:
     """Each case of the rule in turn; the first broken one, with its own hint."""
-    cases: tuple[tuple[Probe, list[tuple[str, object]], str, str], ...] = (
+    cases: tuple[Case, ...] = (
         (
             probes.larger,
             [("n4", RingElection(5))],
@@ -125,7 +136,7 @@ def judge_rules(probes: RuleProbes) -> Problem | None:
             "Elected(self.id) round the ring",
         ),
     )
-    for probe, sent, expected, hint in cases:
+    for probe, sent, expected, hint in cases + _participant_cases(probes):
         got = [(s.to, s.msg) for s in probe.sent]
         if got != sent:
             listed = ", ".join(f"{msg} to {to}" for to, msg in got) or "nothing"
@@ -137,6 +148,31 @@ def judge_rules(probes: RuleProbes) -> Problem | None:
             "call self.become_leader(ctx) when msg.candidate_id == self.id",
         )
     return None
+
+
+def _participant_cases(
+    probes: RuleProbes,
+) -> tuple[tuple[Probe, list[tuple[str, object]], str, str], ...]:
+    """Two Elections in a row: what the first made of ``n3`` decides the second."""
+    return (
+        (
+            probes.larger_then_smaller,
+            [("n4", RingElection(5))],
+            "RingElection(5), then RingElection(1): n3 forwards the 5, which made it a "
+            "participant, and swallows the 1",
+            "forwarding a larger id makes you a participant too: call "
+            "self.become_participant(ctx) before pass_on, or every smaller id that "
+            "follows starts your own, hopeless, id round the ring",
+        ),
+        (
+            probes.smaller_then_smaller,
+            [("n4", RingElection(3))],
+            "RingElection(1), then RingElection(2): n3 sends its own 3 once, in place of "
+            "the 1, and swallows the 2",
+            "sending your own id in place of a smaller one makes you a participant: call "
+            "self.become_participant(ctx) then, or your id goes round twice",
+        ),
+    )
 
 
 # -- whole rings ----------------------------------------------------------------------

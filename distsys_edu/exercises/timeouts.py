@@ -30,7 +30,7 @@ from ..experiments.election_time import ElectionTimeResult, election_time
 from ..protocols import raft
 from ..protocols.cluster import CANDIDATE
 from ..protocols.raft import RaftConfig
-from ..runtime import LinkConfig, Sim, Uniform
+from ..runtime import InvalidArgument, LinkConfig, Sim, Uniform
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 
@@ -89,10 +89,28 @@ class TimingRun:
     steady: Sim
 
 
-def play(latency: tuple[float, float], seed: int, choice_class: type) -> TimingRun:
-    """Ask ``choice_class()`` for timeouts; measure elections and a steady run."""
+@dataclass(frozen=True)
+class Rejected:
+    """A choice that no Raft cluster can run with (nothing was measured).
+
+    Attributes:
+        latency: the network's one-way latency ``(low, high)``, seconds.
+        reason: why :class:`~distsys_edu.protocols.raft.RaftConfig` refused it.
+    """
+
+    latency: tuple[float, float]
+    reason: str
+
+
+def play(latency: tuple[float, float], seed: int, choice_class: type) -> TimingRun | Rejected:
+    """Ask ``choice_class()`` for timeouts; measure elections and a steady run (or,
+    for timeouts no cluster accepts, say why without running anything)."""
     choice = choice_class()
-    config = RaftConfig(choice.election_timeout(latency), choice.heartbeat_interval(latency))
+    timeout, heartbeat = choice.election_timeout(latency), choice.heartbeat_interval(latency)
+    try:
+        config = RaftConfig(timeout, heartbeat)
+    except InvalidArgument as exc:
+        return Rejected(latency, str(exc))
     high = latency[1]
     election = election_time(
         timeout=config.election_timeout,
@@ -131,8 +149,10 @@ def give_up(config: RaftConfig, latency: float) -> float:
     return max(GIVE_UP_LATENCIES * latency, 4 * config.election_timeout[1])
 
 
-def judge(run: TimingRun) -> Problem | None:
+def judge(run: TimingRun | Rejected) -> Problem | None:
     """Split votes and median election time within the targets; no needless elections."""
+    if isinstance(run, Rejected):
+        return _rejected(run)
     high = run.latency[1]
     low_t, high_t = run.config.election_timeout
     chosen = f"{_ms(low_t)}-{_ms(high_t)} ms, heartbeat {_ms(run.config.heartbeat)} ms"
@@ -168,6 +188,21 @@ def judge(run: TimingRun) -> Problem | None:
             at=t,
         )
     return None
+
+
+def _rejected(run: Rejected) -> Problem:
+    hint = (
+        "the heartbeat interval must be well under the lowest timeout (a third of it, "
+        "say): a follower's timer must never run out between two heartbeats"
+        if run.reason.startswith("heartbeat_interval")
+        else "return (low, high) in seconds, with 0 < low <= high"
+    )
+    return Problem(
+        "timeouts a Raft cluster accepts: 0 < low <= high, and a heartbeat interval "
+        "shorter than low",
+        f"on a {_ms(run.latency[0])}-{_ms(run.latency[1])} ms network: {run.reason}",
+        hint,
+    )
 
 
 def _split_hint(low: float, high: float, latency: float) -> str:

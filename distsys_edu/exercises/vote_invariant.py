@@ -18,10 +18,11 @@ from functools import partial
 from typing import Any
 
 from ..checks import run_once
+from ..protocols.cluster import node_names
 from ..protocols.raft import RequestVoteReply
-from ..runtime import Trace
+from ..runtime import Actor, Context, Sim, Trace
 from .broken import spawn_broken
-from .real_traces import Answered, play, raft_trace
+from .exercise_traces import Answered, play, raft_trace
 from .result import ExerciseResult
 from .runner import Exercise, Problem, Scenario, register
 from .solutions.vote_invariant import votes_twice as reference_votes_twice
@@ -62,13 +63,71 @@ def broken_trace() -> Trace:
     return run_once(spawn_broken, BROKEN_SEED, list(BROKEN_SCHEDULE)).trace
 
 
-def grants(trace: Trace) -> list[Grant]:
-    """Every granted vote in the trace, in trace order."""
+Vote = tuple[float, int, str, bool]
+"""One scripted reply: ``(virtual time, term, candidate, granted)``."""
+
+SCRIPTED_VOTES: dict[str, Sequence[Vote]] = {
+    "n1": ((1.0, 3, "n2", True), (1.1, 3, "n3", True), (1.2, 3, "n2", True), (1.3, 3, "n4", True)),
+    "n4": ((1.0, 3, "n3", True), (1.1, 3, "n2", False)),
+    "n5": ((2.0, 4, "n2", True), (2.1, 4, "n3", True)),
+}
+"""n1 votes n2, n3, n2 again and n4 in term 3 (one double vote, four grants); n4 grants n3
+and refuses n2; n5 votes n2, then n3 in term 4, over a link cut before (the vote is
+lost on the way, but was cast)."""
+
+
+class ScriptedVoter(Actor):
+    """A node that only sends a script of :class:`RequestVoteReply` at set times."""
+
+    def __init__(self, script: Sequence[Vote]) -> None:
+        self.script = tuple(script)
+
+    def started(self, ctx: Context) -> None:
+        for at, term, candidate, granted in self.script:
+            reply = RequestVoteReply(term, granted, ctx.name)
+            ctx.run_later(at - ctx.now, partial(_send, to=candidate, msg=reply))
+
+    def on_request_vote_reply(self, msg: RequestVoteReply, ctx: Context) -> None:
+        """A candidate of the script: it reads nothing."""
+
+
+def _send(ctx: Context, *, to: str, msg: RequestVoteReply) -> None:
+    ctx.addr(to).do_send(msg)
+
+
+def scripted_votes(
+    scripts: dict[str, Sequence[Vote]] = SCRIPTED_VOTES, cut: tuple[str, str] = ("n5", "n3")
+) -> Trace:
+    """Five nodes; each sends the replies of its script; the link ``cut`` (from, to) drops
+    everything, one way. The run ends a second after the last reply."""
+    sim = Sim(seed=0)
+    for name in node_names(5):
+        sim.spawn(name, partial(ScriptedVoter, scripts.get(name, ())))
+    sim.partition(cut[0], cut[1], one_way=True)
+    sim.run(until=max((v[0] for votes in scripts.values() for v in votes), default=0) + 1.0)
+    return sim.trace
+
+
+def grants(trace: Trace, kind: str = "send", granted: bool = True) -> list[Grant]:
+    """Every vote reply in the trace (granted ones only, unless ``granted`` is False), as
+    ``kind`` events (``"send"``: cast; ``"deliver"``: received), in trace order. Both
+    kinds have the voter as ``e.node`` and the candidate as ``e.peer``."""
     return [
         (e.t, e.msg.term, e.msg.voter, str(e.peer))
-        for e in trace.events("send")
-        if isinstance(e.msg, RequestVoteReply) and e.msg.vote_granted
+        for e in trace.events(kind)
+        if isinstance(e.msg, RequestVoteReply) and (e.msg.vote_granted or not granted)
     ]
+
+
+def doubles(cast: Sequence[Grant]) -> list[tuple[int, str]]:
+    """The (term, voter) pairs with two candidates among ``cast``, in the order of the
+    second."""
+    first: dict[tuple[int, str], str] = {}
+    found: list[tuple[int, str]] = []
+    for _, term, voter, candidate in cast:
+        if first.setdefault((term, voter), candidate) != candidate and (term, voter) not in found:
+            found.append((term, voter))
+    return found
 
 
 def judge(world: Answered) -> Problem | None:
@@ -81,43 +140,110 @@ def judge(world: Answered) -> Problem | None:
     got = [tuple(x) for x in got]
     if got == want:
         return None
-    cast = grants(world.trace)
-    for term, voter in got:
-        if (term, voter) not in want:
-            return _extra(expected, cast, term, voter)
+    repeated = next((pair for pair in got if got.count(pair) > 1), None)
+    if repeated is not None:
+        return Problem(
+            expected,
+            f"it returned {got}: {repeated} {got.count(repeated)} times",
+            "report each (term, voter) once, however many more candidates it voted for",
+        )
+    extra = [pair for pair in got if pair not in want]
+    if extra:
+        return _extra(expected, world.trace, extra)
     missing = [pair for pair in want if pair not in got]
     if missing:
-        term, voter = missing[0]
-        last = max(t for _, t, v, _ in cast if v == voter)
-        if last > term:
-            return Problem(
-                expected,
-                f"it missed {(term, voter)}, though {voter} went on to vote in term {last}",
-                "look at every vote, not only at each voter's last term: the invariant "
-                "broke earlier, and later terms do not mend it",
-            )
-        return Problem(expected, f"it missed {(term, voter)}", "keep walking to the end")
+        return _missing(expected, world.trace, got, missing)
     return Problem(expected, f"it returned {got}", "report them in the order of the second vote")
 
 
-def _extra(expected: str, cast: Sequence[Grant], term: int, voter: str) -> Problem:
-    """Why the learner reported ``(term, voter)``, which did not vote twice."""
-    chose = sorted({c for _, t, v, c in cast if (t, v) == (term, voter)})
-    happened = f"it reported {(term, voter)}, but {voter} voted only for {chose} in term {term}"
-    earlier = sorted({c for _, t, v, c in cast if v == voter and t < term} - set(chose))
-    if earlier:
+def _missing(
+    expected: str, trace: Trace, got: list[Any], missing: list[tuple[int, str]]
+) -> Problem:
+    """Why the learner missed ``missing[0]``, from what the trace shows of it."""
+    cast = grants(trace)
+    term, voter = missing[0]
+    if got == doubles(grants(trace, "deliver")):
         return Problem(
             expected,
-            f"{happened}; it voted for {earlier} in earlier terms",
+            f"it missed {(term, voter)}, and found exactly the pairs that the deliver "
+            f"events show: one of {voter}'s votes in term {term} was sent but lost on "
+            "the way",
+            "a vote is cast when the reply is sent: read the send events, not the "
+            "deliver events; a granted reply lost on the way was still a vote",
+        )
+    if not got:
+        return Problem(
+            expected,
+            f"it found none of the {len(missing)} double votes",
+            "the candidate a reply goes to is e.peer; e.node of a send event is the "
+            "voter itself, so every vote looks like one for the same node. Or: no "
+            "vote was compared with the voter's earlier votes of the same term",
+        )
+    last = max(t for _, t, v, _ in cast if v == voter)
+    if last > term:
+        return Problem(
+            expected,
+            f"it missed {(term, voter)}, though {voter} went on to vote in term {last}",
+            "look at every vote, not only at each voter's last term: the invariant "
+            "broke earlier, and later terms do not mend it",
+        )
+    return Problem(expected, f"it missed {(term, voter)}", "keep walking to the end")
+
+
+def _extra(expected: str, trace: Trace, extra: list[tuple[int, str]]) -> Problem:
+    """Why the learner reported the pairs ``extra``, which did not vote twice. Each way of
+    misreading the trace that reports every one of them is a candidate mistake, named."""
+    cast = grants(trace)
+    term, voter = extra[0]
+    chose = [c for _, t, v, c in cast if (t, v) == (term, voter)]
+    happened = f"it reported {(term, voter)}, but {voter} voted only for {sorted(set(chose))}"
+    repeats = {(t, v) for _, t, v, _ in cast if _twice(cast, t, v)}
+    readings = (
+        (
+            _termless(cast),
+            "it voted for others in earlier terms",
             "a voter may choose a new candidate in each new term: compare votes of the "
             "same term only",
+        ),
+        (
+            set(doubles(grants(trace, granted=False))),
+            f"it refused others in term {term}",
+            "count only granted votes: a reply with e.msg.vote_granted False is a refusal",
+        ),
+        (
+            repeats,
+            "it answered the same candidate more than once",
+            "answering the same candidate again (a duplicated RequestVote) is allowed: "
+            "count the different candidates, not the grants",
+        ),
+    )
+    seen = [what for pairs, what, _ in readings if set(extra) <= pairs]
+    hints = [hint for pairs, _, hint in readings if set(extra) <= pairs]
+    if not hints:
+        return Problem(
+            expected,
+            f"{happened} in term {term}, and no reading of its replies shows two",
+            "read the votes from the send events of RequestVoteReply with "
+            "e.msg.vote_granted, each with its own e.msg.term; what nodes publish "
+            "(annotate) can lag behind what they sent",
         )
     return Problem(
         expected,
-        f"{happened}, more than once",
-        "answering the same candidate again (a duplicated RequestVote) is allowed: "
-        "count the different candidates, not the grants",
+        f"{happened} in term {term}; {' and '.join(seen)}",
+        hints[0] if len(hints) == 1 else "one of these mistakes: " + "; or ".join(hints),
     )
+
+
+def _twice(cast: Sequence[Grant], term: int, voter: str) -> bool:
+    """Whether ``voter`` granted one candidate more than once in ``term``."""
+    chose = [c for _, t, v, c in cast if (t, v) == (term, voter)]
+    return len(chose) > len(set(chose))
+
+
+def _termless(cast: Sequence[Grant]) -> set[tuple[int, str]]:
+    """The (term, voter) of each vote for another candidate than the voter's very first."""
+    first: dict[str, str] = {}
+    return {(term, voter) for _, term, voter, c in cast if first.setdefault(voter, c) != c}
 
 
 def _is_pair(item: Any) -> bool:
@@ -135,6 +261,7 @@ EXERCISE = register(
         (
             _scenario("raft, duplicated messages", partial(raft_trace, DUPLICATED_RAFT)),
             _scenario("broken raft, explorer's schedule", broken_trace),
+            _scenario("scripted votes", partial(scripted_votes, SCRIPTED_VOTES)),
         ),
         writes="function",
     )

@@ -123,8 +123,9 @@ lines = timeline(sim.trace, 0.0, 0.12)
 # ### Exercise 2: the ring's rule
 #
 # Write `on_election`. The check gives one `Election` at a time to node `n3` of five
-# (a larger id, a smaller one twice, its own), then runs two rings and counts their
-# messages against Chang and Roberts'.
+# (a larger id, a smaller one twice, its own), then two in a row (does the first make
+# `n3` a participant?), then runs two rings and counts their messages against Chang and
+# Roberts'.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.ring:Ring

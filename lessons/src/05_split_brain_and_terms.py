@@ -118,8 +118,10 @@ Playground("bully", versus="raft", seed=5)
 # `ElectionNode` does the plumbing: the random election timer, `start_election` (a new
 # term, a vote for itself, a `VoteRequest` to every peer), `become_leader`, heartbeats,
 # and the helpers `step_down(ctx, term)` and `follow(ctx, leader)`. Write the three
-# handlers. The check runs your class on 4 and 5 nodes, with cuts, with everybody
-# standing at once, and with an old leader that comes back.
+# handlers. The check first puts each rule of Figure 2 to one node on its own (a request
+# of an older term, a second candidate in one term, a reply of an older term, a
+# heartbeat of a higher one...), then runs your class on 4 and 5 nodes, with cuts, with
+# everybody standing at once, and with an old leader that comes back.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.terms:TermsNode

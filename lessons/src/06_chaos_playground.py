@@ -125,9 +125,11 @@ picture = draw_cluster(sim, violation.t)
 # ### Exercise: fix the protocol
 #
 # Write `FixedRaftNode.on_request_vote` with every condition Figure 2 asks for. The check
-# runs your node once without faults (it must still elect a leader) and then lets the
-# explorer loose on it: 40 runs under random faults, none of which may give a term two
-# leaders. If it finds one, the box shows the shrunk schedule and who voted twice.
+# first puts each condition to one server on its own (a request of an older term, a
+# second candidate, a log behind ours...), runs your node once without faults (it must
+# still elect a leader) and then lets the explorer loose on it: 40 runs under random
+# faults, none of which may give a term two leaders. If it finds one, the box shows the
+# shrunk schedule and who voted twice.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.broken:FixedRaftNode
@@ -144,7 +146,8 @@ check_fixed_protocol(FixedRaftNode)
 # Two leaders of a term are the symptom; the cause is a node that voted twice in one term.
 # Write `votes_twice(trace)`: the `(term, voter)` pairs where a voter granted its vote to
 # two *different* candidates in one term. The check runs it on the library's Raft (with
-# duplicated messages) and on the broken node under the explorer's shrunk schedule.
+# duplicated messages), on the broken node under the explorer's shrunk schedule, and on
+# a few scripted votes (a refusal, a third candidate, a vote lost on the way).
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.vote_invariant:votes_twice

@@ -219,7 +219,7 @@ _ = timeline(sim.trace, start=3.2, end=3.8)
 # `step_downs(trace)`: every time a leader stepped down, with the term it led and the
 # term in which it stepped down. The check runs your function on simulated traces
 # (the same schema as the real one): a paused leader, a crashed leader, a partition,
-# and a split vote.
+# a split vote, and a scripted leader that learns of a term two ahead.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.real_traces:step_downs
@@ -239,7 +239,8 @@ check_step_downs(step_downs)
 # `one_leader_per_term` is the check that matters most for Raft: Figure 2's
 # *Election Safety*, "at most one leader can be elected in a given term" (§5.2).
 # Write it yourself: `terms_with_two_leaders(trace)` returns each term that had two
-# leaders or more. Beware: a split that healed before the end still counts.
+# leaders or more. Beware: a split that healed before the end still counts, and a view
+# that publishes no term says nothing about terms.
 
 # %% tags=["exercise"]
 # distsys-edu: include distsys_edu.exercises.real_traces:terms_with_two_leaders

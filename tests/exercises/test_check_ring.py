@@ -5,12 +5,39 @@ from __future__ import annotations
 
 import pytest
 import ring_answers as wrong
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_ring
 from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.ring import Ring as Stub
 from distsys_edu.exercises.solutions.ring import Ring
 from distsys_edu.protocols.ring import RingNode
+
+VARIANTS = [
+    Variant("forward a larger id unchanged", wrong.ForwardsOwnId, ("a larger id must travel",)),
+    Variant(
+        "become a participant forwarding a larger id",
+        wrong.LargerNoParticipant,
+        ("forwarding a larger id", "become_participant"),
+    ),
+    Variant("replace a smaller id with your own", wrong.ForwardsSmaller, ("a smaller id cannot",)),
+    Variant(
+        "become a participant sending your own id",
+        wrong.SmallerNoParticipant,
+        ("in place of a smaller one", "become_participant"),
+    ),
+    Variant("swallow a smaller id once taking part", wrong.NeverSwallows, ("self.participant",)),
+    Variant("send Elected when your id comes back", wrong.WinsSilently, ("elected(self.id)",)),
+    Variant("lead when your id comes back", wrong.AnnouncesWithoutLeading, ("become_leader",)),
+    # fresh wrong answers, written from lesson 04's text alone
+    Variant("fresh: the larger of the two", wrong.FreshMaxOfBoth, ("self.participant",)),
+    Variant("fresh: forward everything", wrong.FreshForwardsEverything, ("a smaller id cannot",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_case_left_out_is_caught_and_named(variant):
+    assert_caught(check_ring, variant)
 
 
 def failed_scenarios(result):

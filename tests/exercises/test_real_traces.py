@@ -3,13 +3,48 @@ plausible wrong trace reader gets its own feedback, in the same words every run.
 
 from __future__ import annotations
 
+import pytest
 import real_traces_answers as wrong
+from variants import Variant, assert_caught
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.exercises import check_step_downs, check_terms_with_two_leaders, replay
 from distsys_edu.exercises import real_traces as exercise
 from distsys_edu.exercises.result import ERROR, FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.real_traces import step_downs, terms_with_two_leaders
+
+STEP_DOWN_VARIANTS = [
+    Variant("a crash is not a step-down", wrong.counts_crashes, ("crash is not a step-down",)),
+    Variant("only a leader steps down", wrong.counts_candidates, ("only a leader steps down",)),
+    Variant("the term published", wrong.term_led_twice, ("term the node published",)),
+    Variant("the term published, not guessed", wrong.guesses_the_next_term, ("term the node pub",)),
+    Variant("every step-down", wrong.first_only, ("keep walking",)),
+    Variant("in the order they happened", wrong.sorted_by_node, ("order they happened",)),
+    # fresh wrong answers, written from lesson 07's text alone
+    Variant("fresh: crashes ignored", wrong.fresh_follower_after_leader, ("crash is not",)),
+]
+
+TWO_LEADER_VARIANTS = [
+    Variant("not only at the same moment", wrong.at_the_same_moment, ("same moment",)),
+    Variant("every event, not the end", wrong.end_only, ("every claim", "at the end")),
+    Variant("each leader once", wrong.counts_repeats, ("once per term",)),
+    Variant("views with no term left out", wrong.includes_views_without_term, ("no term",)),
+    Variant("leaders only", wrong.counts_candidates_as_leaders, ("role == 'leader'",)),
+    Variant("crowded terms only", wrong.every_term, ("two leaders or more",)),
+    Variant("in the order they claimed", wrong.sorted_leaders, ("order they first claimed",)),
+    # fresh wrong answers, written from lesson 07's text alone
+    Variant("fresh: each second claim", wrong.fresh_second_claimant, ("once per term",)),
+]
+
+
+@pytest.mark.parametrize("variant", STEP_DOWN_VARIANTS, ids=Variant.id)
+def test_each_step_down_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_step_downs, variant)
+
+
+@pytest.mark.parametrize("variant", TWO_LEADER_VARIANTS, ids=Variant.id)
+def test_each_two_leader_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_terms_with_two_leaders, variant)
 
 
 def failed_scenarios(result):
@@ -70,13 +105,13 @@ def test_a_crash_is_not_a_step_down():
 
 def test_the_term_it_led_is_not_the_term_it_learned():
     failed = failed_scenarios(check_step_downs(wrong.term_led_twice))
-    assert list(failed) == ["paused leader", "pause, then partition"]
+    assert list(failed) == ["paused leader", "pause, then partition", "scripted: a later term"]
     assert failed["paused leader"].happened == "it reported ('n5', 1, 1): the term it led, twice"
 
 
 def test_a_candidate_that_lost_never_led():
     failed = failed_scenarios(check_step_downs(wrong.counts_candidates))
-    assert list(failed) == ["split vote"]
+    assert list(failed) == ["split vote", "scripted: a later term"]
     assert failed["split vote"].happened == "it reported ('n4', 1, 1), but n4 never led term 1"
     assert failed["split vote"].hint.startswith("only a leader steps down")
 
@@ -91,7 +126,7 @@ def test_stopping_at_the_first_step_down_misses_the_second():
 
 def test_leaders_of_the_moment_miss_one_after_the_other():
     failed = failed_scenarios(check_terms_with_two_leaders(wrong.at_the_same_moment))
-    assert list(failed) == ["one after the other"]
+    assert list(failed) == ["one after the other", "no term, candidates, one-leader terms"]
     assert failed["one after the other"].happened == (
         "it returned {}: it missed term 1, led by n1 and n2"
     )
@@ -100,13 +135,17 @@ def test_leaders_of_the_moment_miss_one_after_the_other():
 
 def test_the_end_alone_misses_a_healed_split():
     failed = failed_scenarios(check_terms_with_two_leaders(wrong.end_only))
-    assert list(failed) == ["one after the other", "split brain, healed"]
+    assert list(failed) == [
+        "one after the other",
+        "split brain, healed",
+        "no term, candidates, one-leader terms",
+    ]
     assert failed["split brain, healed"].hint.startswith("look at every event")
 
 
 def test_a_leader_counted_at_each_announcement_is_named():
     failed = failed_scenarios(check_terms_with_two_leaders(wrong.counts_repeats))
-    assert list(failed) == ["raft, pause then partition"]
+    assert list(failed) == ["raft, pause then partition", "no term, candidates, one-leader terms"]
     assert "n2 is counted more than once as leader of term 2" in (
         failed["raft, pause then partition"].happened
     )

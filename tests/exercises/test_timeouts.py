@@ -3,15 +3,34 @@ each plausible wrong choice gets its own feedback."""
 
 from __future__ import annotations
 
+import pytest
 import timeouts_answers as wrong
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from variants import Variant, assert_caught
 
 from distsys_edu.exercises import check_timeouts
 from distsys_edu.exercises.result import FAILED, NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.timeouts import TimeoutChoice
 from distsys_edu.exercises.timeouts import TimeoutChoice as Stub
 from distsys_edu.exercises.timeouts import judge, play
+
+VARIANTS = [
+    Variant("scale with the latency", wrong.PaperConstants, ("scale it with the latency",)),
+    Variant("a random timeout", wrong.NoRandomness, ("no randomness",)),
+    Variant("a range many delays wide", wrong.NarrowRange, ("widen it",)),
+    Variant("electionTimeout >> broadcastTime", wrong.TooShort, ("broadcasttime <<",)),
+    Variant("not far longer than needed", wrong.TooSlow, ("shorten it",)),
+    Variant("a heartbeat well under the timeout", wrong.RareHeartbeat, ("heartbeat interval",)),
+    # fresh wrong answers, written from lesson 05's text alone
+    Variant("fresh: heartbeat at the timeout", wrong.FreshHeartbeatAtTheTimeout, ("heartbeat",)),
+    Variant("fresh: a few round trips", wrong.FreshRoundTrips, ("broadcasttime <<",)),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=Variant.id)
+def test_each_rule_left_out_is_caught_and_named(variant):
+    assert_caught(check_timeouts, variant)
 
 
 def failed_scenarios(result):

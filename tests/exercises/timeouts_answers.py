@@ -48,3 +48,23 @@ class RareHeartbeat(TimeoutChoice):
 
     def heartbeat_interval(self, latency: tuple[float, float]) -> float:
         return self.election_timeout(latency)[0] - 0.01 * latency[1]
+
+
+# -- fresh wrong answers, written from lesson 05's text alone, as a learner would ----------
+
+
+class FreshHeartbeatAtTheTimeout(TimeoutChoice):
+    """'The leader must beat before the timeout': a heartbeat as long as the lowest timeout."""
+
+    def heartbeat_interval(self, latency: tuple[float, float]) -> float:
+        return self.election_timeout(latency)[0]
+
+
+class FreshRoundTrips(TimeoutChoice):
+    """'A vote is a round trip': two to three round trips of the high latency."""
+
+    def election_timeout(self, latency: tuple[float, float]) -> tuple[float, float]:
+        return (4 * latency[1], 6 * latency[1])
+
+    def heartbeat_interval(self, latency: tuple[float, float]) -> float:
+        return latency[1]
