@@ -8,6 +8,7 @@ one that hangs on purpose; the limit is generous, and each test asserts what hap
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -294,3 +295,33 @@ def test_a_bad_timeout_is_one_line_and_status_2(tmp_path, capsys):
     good = write(tmp_path, "good", NOTEBOOKS["stub"])
     assert main(["grade", good, "--timeout", "0"]) == 2
     assert "timeout=0.0 is not allowed" in capsys.readouterr().err
+
+
+def test_a_check_that_hangs_on_the_learners_code_is_not_run(tmp_path):
+    cells = [
+        CHECKS,
+        STUB,
+        "class Spins(Pinger):\n    def started(self, ctx):\n        while True:\n            pass",
+        "check_ping_pong(Spins)",
+    ]
+    [g] = grade([write(tmp_path, "spins", cells)], timeout=20)
+    assert (g.status, g.detail) == (TIMED_OUT, "code cell 4 was still running after 20 s")
+    [ping] = g.exercises
+    assert (ping.status, ping.detail) == (
+        NOT_RUN,
+        "the notebook stopped at code cell 4, in this check",
+    )
+
+
+LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+
+
+def test_a_lesson_as_handed_out_and_its_worked_answers(tmp_path):
+    """Lesson 01 as built: the learner's stubs are not attempted, the worked answers
+    pass, and neither is taken for a use of the worked-answer package."""
+    name = "01_actors_and_messages.ipynb"
+    learner, solution = grade([LESSONS / name, LESSONS / "solutions" / name], timeout=LIMIT)
+    assert learner.status == solution.status == RAN
+    assert statuses(learner) == {"ping_pong": "not attempted", "deduplication": "not attempted"}
+    assert statuses(solution) == {"ping_pong": "passed", "deduplication": "passed"}
+    assert learner.uses_worked_answers == solution.uses_worked_answers == []

@@ -294,6 +294,8 @@ def _exercises(
         if outcome is None:
             if name not in graded or graded[name].status == NOT_RUN:
                 why = f"the notebook stopped at code cell {stopped_at}"
+                if call.code_cell == stopped_at:
+                    why += ", in this check"
                 graded[name] = ExerciseGrade(
                     name, NOT_RUN, why, code_cell=call.code_cell, max_points=points.of(name)
                 )
