@@ -24,7 +24,7 @@ from distsys_edu.exercises.grade import (
     Points,
     grade,
 )
-from distsys_edu.exercises.result import MIMETYPE, ExerciseResult, ScenarioOutcome
+from distsys_edu.exercises.result import ExerciseResult, ScenarioOutcome
 from distsys_edu.exercises.runner import EXERCISES
 from distsys_edu.runtime import InvalidArgument
 
@@ -36,6 +36,7 @@ WORKED = (
     "from distsys_edu.exercises.solutions.follower import WatchfulFollower"
 )
 STUB = "from distsys_edu.exercises.ping_pong import Pinger"
+MIMETYPE = "application/vnd.distsys-edu.exercise+json"  # what results once displayed
 FORGED = ExerciseResult.from_outcomes("ping_pong", [ScenarioOutcome("all", "passed")]).to_dict()
 FORGE = (
     "from IPython.display import display\n"

@@ -6,9 +6,9 @@
 * As text (``str``, ``repr`` and the notebook's ``text/plain``), a short form that is the
   same in every run and every process: no timings, no object ids. Strict nbval compares
   it, and a learner can paste it into a question.
-* For the instructor's grader, a machine-readable copy under the mimetype
-  :data:`MIMETYPE` (``to_dict`` / ``from_dict``), which ``distsys-edu grade`` reads from
-  an executed notebook.
+* As plain data (``to_dict`` / ``from_dict``), which the instructor's grader receives
+  from the check it runs itself in the submission's kernel. A notebook never displays
+  it: the grader reads no output, so nothing a cell shows can pass for a result.
 """
 
 from __future__ import annotations
@@ -23,9 +23,6 @@ from ..runtime.errors import SimError, invalid
 
 PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
 STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, ERROR)
-
-MIMETYPE = "application/vnd.distsys-edu.exercise+json"
-"""The mimetype under which a displayed result records itself for the grader."""
 
 _LOOK = {  # status -> (symbol, label, Okabe-Ito colour)
     PASSED: ("\u2714", "PASSED", "#009E73"),
@@ -224,15 +221,6 @@ class ExerciseResult:
             f"<code>{_esc(self.exercise)}</code>: {_esc(self._summary())}"
             f"{listing}{hint}</div>"
         )
-
-    def _repr_mimebundle_(
-        self, include: Any = None, exclude: Any = None
-    ) -> dict[str, Any]:  # IPython's display protocol
-        return {
-            "text/plain": str(self),
-            "text/html": self._repr_html_(),
-            MIMETYPE: self.to_dict(),
-        }
 
     # -- data ----------------------------------------------------------------------
 
