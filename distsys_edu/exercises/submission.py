@@ -12,6 +12,7 @@ cells only, from 1 (a markdown cell has no number; an empty code cell has one).
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,7 @@ def read_submission(path: str | Path, checks: frozenset[str]) -> Submission:
     import nbformat
 
     notebook = _read(Path(path), nbformat)
-    calls: list[CheckCall] = []
-    worked: list[str] = []
+    trees: list[tuple[int, int, Any, ast.Module]] = []
     number = 0
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
@@ -93,11 +93,28 @@ def read_submission(path: str | Path, checks: frozenset[str]) -> Submission:
         number += 1
         cell.outputs, cell.execution_count = [], None
         tree = _parse(cell.source)
-        if tree is None:
-            continue  # a syntax error: the kernel will say so when the cell runs
-        calls.extend(_calls(tree, cell.source, index, number, checks))
+        if tree is not None:  # a syntax error: the kernel will say so when the cell runs
+            trees.append((index, number, cell, tree))
+    names = _check_names([tree for *_, tree in trees], checks)
+    calls: list[CheckCall] = []
+    worked: list[str] = []
+    for index, number, cell, tree in trees:
+        calls.extend(_calls(tree, cell.source, index, number, names))
         worked.extend(m for m in _solution_imports(tree) if m not in worked)
     return Submission(notebook, tuple(calls), tuple(worked))
+
+
+def _check_names(trees: list[ast.Module], checks: frozenset[str]) -> dict[str, str]:
+    """Each name a check may be called by -> the check: its own, and any alias it was
+    imported as (``from distsys_edu.exercises import check_ping_pong as check``)."""
+    names = {check: check for check in checks}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name in checks and alias.asname:
+                        names[alias.asname] = alias.name
+    return names
 
 
 def _read(path: Path, nbformat: Any) -> Any:
@@ -112,12 +129,22 @@ def _read(path: Path, nbformat: Any) -> Any:
     except OSError as exc:
         raise Unreadable(f"unreadable: {exc.strerror or exc}") from None
     except Exception as exc:  # nbformat raises many kinds: JSON, version, schema
-        raise Unreadable(f"not a notebook: {_one_line(exc)}") from None
+        kind = "malformed notebook" if _claims_to_be_a_notebook(path) else "not a notebook"
+        raise Unreadable(f"{kind}: {_one_line(exc)}") from None
     try:
         nbformat.validate(notebook)
     except Exception as exc:  # jsonschema's ValidationError and its relatives
         raise Unreadable(f"malformed notebook: {_one_line(exc)}") from None
     return notebook
+
+
+def _claims_to_be_a_notebook(path: Path) -> bool:
+    """JSON with an ``nbformat`` key: a notebook, if a broken one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "nbformat" in data
 
 
 def _one_line(exc: BaseException) -> str:
@@ -139,7 +166,7 @@ def _parse(source: str) -> ast.Module | None:
 
 
 def _calls(
-    tree: ast.Module, source: str, index: int, number: int, checks: frozenset[str]
+    tree: ast.Module, source: str, index: int, number: int, checks: dict[str, str]
 ) -> list[CheckCall]:
     found = []
     for node in ast.walk(tree):
@@ -151,7 +178,8 @@ def _calls(
                 and tree.body[0].value is node
                 and len(node.args) == 1
             )
-            found.append(CheckCall(index, number, _name(node.func), argument or "", alone))
+            check = checks[_name(node.func)]
+            found.append(CheckCall(index, number, check, argument or "", alone))
     return found
 
 
