@@ -320,7 +320,7 @@ def _html_details(outcome: ScenarioOutcome, picture: bool) -> str:
         caption = outcome.caption or "the moment it went wrong"
         rows += (
             f"<dt>{_esc(caption)}</dt>"
-            f'<dd><img alt="{_esc(caption)}" src="data:image/png;base64,{data}" '
+            f'<dd><img alt="{_esc(caption.split(" (")[0])}" src="data:image/png;base64,{data}" '
             'style="max-width:100%;height:auto"/></dd>'
         )
     return f'<dl style="margin:0.2em 0 0.2em 0.5em">{rows}</dl>'
