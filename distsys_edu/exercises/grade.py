@@ -1,64 +1,210 @@
-"""The instructor's grader: ``distsys-edu grade NOTEBOOK... [--timeout S] [--json]``.
+"""The instructor's grader: what ``distsys-edu grade NOTEBOOK...`` reports, and how.
 
-Each submitted notebook runs top to bottom in a kernel of its own (with nbclient),
-with a time limit per notebook, and ``DISTSYS_EDU_STRICT=0`` so that every check
-shows its result rather than raising. Every :class:`~.result.ExerciseResult` a
-notebook displays records itself under the mimetype :data:`~.result.MIMETYPE`; the
-grader reads those from the executed notebook (the last one of each exercise wins).
+Each submission is read (:mod:`.submission`: every saved output thrown away, the
+check calls found), then run top to bottom in a kernel of its own, with a time limit,
+the grader making each check call itself (:mod:`.notebook_run`, :mod:`.in_kernel`).
+So a result counts only if the check produced it in this run, in this kernel:
 
-A notebook that runs past its limit, or whose kernel dies (``os._exit``, a crash, out
-of memory), is reported as such with what it showed before, and the others still run.
-A cell that raises does not stop the notebook (the grader runs on, as "Run All" with
-errors allowed would). The exit status is 0 only when every notebook ran and every
-exercise in it passed (a notebook with no exercise results does not pass).
+* an exercise whose check call was not reached is ``not run`` (the notebook stopped
+  at code cell N: a hang, a dead kernel), never ``passed``;
+* a cell that prints or displays something shaped like a result counts for nothing;
+* a check cell that raised is an ``error``, with the exception;
+* an object handed to a check that comes from the worked answers
+  (``distsys_edu.exercises.solutions``), or a notebook that imports them, is reported
+  ("uses the worked answer for ping_pong"), and under ``strict`` does not pass.
 
-The time limit is real (wall-clock) time, measured from the first cell, not counting
-the kernel's start-up; it has nothing to do with a simulation's virtual time.
+A file that is missing, not a notebook or malformed is ``unreadable`` (one line); the
+others are still graded. Points: each exercise is worth a weight (:class:`Points`) and
+earns it in proportion to its scenarios passed.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
+import functools
 import math
-import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..runtime.errors import InvalidArgument, check_time, invalid
-from .result import MIMETYPE, PASSED, ExerciseResult
-from .runner import STRICT_ENV
+from ..runtime.errors import check_time, invalid
+from .in_kernel import CHECKS, exercise_name
+from .notebook_run import KERNEL_DIED, RAN, TIMED_OUT, CallOutcome, run_submission
+from .result import ERROR, PASSED, ExerciseResult
+from .submission import Submission, Unreadable, read_submission
 
-RAN, TIMED_OUT, KERNEL_DIED, UNREADABLE = "ran", "timed out", "kernel died", "unreadable"
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "KERNEL_DIED",
+    "MISSING",
+    "NOT_RUN",
+    "RAN",
+    "TIMED_OUT",
+    "UNREADABLE",
+    "ExerciseGrade",
+    "NotebookGrade",
+    "Points",
+    "exercise_names",
+    "grade",
+    "grade_notebook",
+]
+
+UNREADABLE = "unreadable"
+NOT_RUN, MISSING = "not run", "missing"
 DEFAULT_TIMEOUT = 300.0
 """Seconds of real time a notebook may run by default."""
 
 
+@functools.cache
+def exercise_names() -> dict[str, str]:
+    """Every check's exercise name, by check: ``{"check_threshold": "phi_threshold", ...}``."""
+    return {check: exercise_name(check) for check in sorted(CHECKS)}
+
+
 @dataclass(frozen=True)
-class NotebookGrade:
-    """What one submitted notebook showed.
+class Points:
+    """What each exercise is worth.
 
     Attributes:
-        path: the notebook's path as given.
+        each: points by exercise name.
+        default: points of an exercise not in ``each``.
+    """
+
+    each: Mapping[str, float] = field(default_factory=dict)
+    default: float = 1.0
+
+    def __post_init__(self) -> None:
+        known = set(exercise_names().values())
+        for name, value in (*self.each.items(), ("default", self.default)):
+            if name != "default" and name not in known:
+                raise invalid("points", name, f"must name an exercise: {', '.join(sorted(known))}")
+            if not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+                raise invalid("points", f"{name}={value}", "must be a number >= 0")
+
+    def of(self, exercise: str) -> float:
+        """The points ``exercise`` is worth."""
+        return float(self.each.get(exercise, self.default))
+
+
+@dataclass(frozen=True)
+class ExerciseGrade:
+    """One exercise of one notebook, as graded in this run.
+
+    Attributes:
+        exercise: its name.
+        status: the check's status (passed, failed, not attempted, error), or
+            ``not run`` (its check call was not reached) or ``missing`` (no cell
+            calls its check, but points were given for it).
+        detail: why, for ``not run``, ``missing`` and an ``error`` outside the check.
+        result: what the check returned, if it ran.
+        code_cell: the code cell of its check call (0: none).
+        worked_answer: the worked-answer module the checked object came from, or ``""``.
+        max_points: what it is worth; ``points``: what it earned.
+    """
+
+    exercise: str
+    status: str
+    detail: str = ""
+    result: ExerciseResult | None = None
+    code_cell: int = 0
+    worked_answer: str = ""
+    max_points: float = 1.0
+
+    @property
+    def passed(self) -> bool:
+        """The check ran in this run and passed."""
+        return self.status == PASSED
+
+    @property
+    def scenarios(self) -> tuple[int, int]:
+        """Scenarios passed, and scenarios run (``(0, 0)`` if the check did not run)."""
+        if self.result is None:
+            return 0, 0
+        return sum(o.status == PASSED for o in self.result.outcomes), len(self.result.outcomes)
+
+    @property
+    def points(self) -> float:
+        """``max_points`` times the share of its scenarios passed."""
+        passed, run = self.scenarios
+        return self.max_points * passed / run if run else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data."""
+        passed, run = self.scenarios
+        return {
+            "exercise": self.exercise,
+            "status": self.status,
+            "detail": self.detail,
+            "code_cell": self.code_cell,
+            "worked_answer": self.worked_answer,
+            "scenarios_passed": passed,
+            "scenarios": run,
+            "points": self.points,
+            "max_points": self.max_points,
+            "result": None if self.result is None else self.result.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class NotebookGrade:
+    """What one submitted notebook did in this run.
+
+    Attributes:
+        path: the path as given.
         status: ``ran`` (to the end), ``timed out``, ``kernel died`` or ``unreadable``.
-        detail: for anything but ``ran``, what happened, e.g. which cell was running.
-        cell_errors: how many cells raised (they do not stop the run).
-        results: the exercise results it displayed, in order of first appearance.
+        detail: for anything but ``ran``, what happened (which code cell, what is wrong).
+        cell_errors: code cells that raised (they do not stop the run).
+        exercises: one per exercise, in the order of their check calls.
+        worked_answers: the worked-answer modules it imports.
+        seconds: real seconds it ran (kernel start-up excluded).
+        strict: the instructor's mode: worked answers do not pass.
     """
 
     path: str
     status: str
-    detail: str
-    cell_errors: int
-    results: tuple[ExerciseResult, ...]
+    detail: str = ""
+    cell_errors: int = 0
+    exercises: tuple[ExerciseGrade, ...] = ()
+    worked_answers: tuple[str, ...] = ()
+    seconds: float = 0.0
+    strict: bool = False
+
+    @property
+    def uses_worked_answers(self) -> list[str]:
+        """What it takes from the worked answers, in words (empty if nothing)."""
+        said = [
+            f"uses the worked answer for {e.exercise}" for e in self.exercises if e.worked_answer
+        ]
+        used = {e.worked_answer for e in self.exercises}
+        others = [m for m in self.worked_answers if m not in used]
+        if others:
+            said.append(f"imports the worked answers ({', '.join(others)})")
+        return said
 
     @property
     def passed(self) -> bool:
-        """Ran to the end, showed at least one exercise result, and all passed."""
-        return self.status == RAN and bool(self.results) and all(r.passed for r in self.results)
+        """Ran to the end, checked at least one exercise, every one passed (and, strict,
+        used no worked answer)."""
+        clean = not (self.strict and self.uses_worked_answers)
+        return (
+            self.status == RAN
+            and bool(self.exercises)
+            and clean
+            and all(e.passed for e in self.exercises)
+        )
+
+    @property
+    def points(self) -> float:
+        """Points earned over its exercises (none under ``strict`` with worked answers)."""
+        if self.strict and self.uses_worked_answers:
+            return 0.0
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def total(self) -> float:
+        """Points it could have earned."""
+        return sum(e.max_points for e in self.exercises)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data."""
@@ -66,188 +212,113 @@ class NotebookGrade:
             "path": self.path,
             "status": self.status,
             "detail": self.detail,
+            "seconds": round(self.seconds, 3),
             "cell_errors": self.cell_errors,
             "passed": self.passed,
-            "exercises": [r.to_dict() for r in self.results],
+            "points": self.points,
+            "total": self.total,
+            "uses_worked_answers": self.uses_worked_answers,
+            "exercises": [e.to_dict() for e in self.exercises],
         }
 
 
-def grade_notebook(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> NotebookGrade:
-    """Run one notebook in a fresh kernel, in its own folder, and read its results.
+def grade_notebook(
+    path: str | Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    points: Points | None = None,
+    strict: bool = False,
+) -> NotebookGrade:
+    """Read one notebook, run it in a fresh kernel in its own folder, and grade it.
 
     Args:
         path: the ``.ipynb`` file.
         timeout: real seconds it may run, counted from its first cell.
+        points: what each exercise is worth (default: 1 each).
+        strict: the instructor's mode: a notebook using the worked answers does not pass.
 
     Returns:
         Its grade; a hang, a dead kernel or an unreadable file is a status, not an error.
     """
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
+    points = Points() if points is None else points
+    began = time.monotonic()
     try:
-        nb = nbformat.read(str(path), as_version=4)
-    except (OSError, ValueError) as exc:  # not JSON, not a notebook
-        return NotebookGrade(str(path), UNREADABLE, f"{type(exc).__name__}: {exc}", 0, ())
-    limit = _Limit(timeout)
-    client = NotebookClient(
-        nb,
-        timeout_func=limit.seconds_left,
-        on_cell_start=limit.cell_started,
-        kernel_name="python3",
-        allow_errors=True,
-        record_timing=False,
-        resources={"metadata": {"path": str(Path(path).resolve().parent)}},
+        submission = read_submission(path, CHECKS)
+    except Unreadable as exc:
+        return NotebookGrade(str(path), UNREADABLE, str(exc), strict=strict)
+    run = run_submission(submission, Path(path).resolve().parent, timeout)
+    detail = ""
+    if run.status == TIMED_OUT:
+        detail = f"code cell {run.stopped_at} was still running after {timeout:g} s"
+    elif run.status == KERNEL_DIED:
+        detail = f"the kernel died while running code cell {run.stopped_at}"
+    exercises = _exercises(submission, run.outcomes, run.stopped_at, points)
+    seconds = run.seconds or time.monotonic() - began
+    return NotebookGrade(
+        str(path),
+        run.status,
+        detail,
+        run.cell_errors,
+        exercises,
+        submission.worked_answers,
+        seconds,
+        strict,
     )
-    status, detail, stopped_in = RAN, "", None
-    try:
-        client.execute(env=kernel_environment())
-    except CellTimeoutError:
-        stopped_in = limit.cell
-        status, detail = TIMED_OUT, f"cell {stopped_in} was still running after {timeout:g} s"
-    except DeadKernelError:
-        stopped_in = limit.cell
-        status, detail = KERNEL_DIED, f"while running cell {stopped_in}"
-    errors = _cell_errors(nb, stopped_in)
-    return NotebookGrade(str(path), status, detail, errors, _results(nb))
 
 
-def grade(paths: Sequence[str | Path], timeout: float = DEFAULT_TIMEOUT) -> list[NotebookGrade]:
+def grade(
+    paths: Sequence[str | Path],
+    timeout: float = DEFAULT_TIMEOUT,
+    points: Points | None = None,
+    strict: bool = False,
+) -> list[NotebookGrade]:
     """Grade each notebook in turn, each in a kernel of its own.
 
     Raises:
-        InvalidArgument: a path that is not a file, or a timeout that is not > 0.
+        InvalidArgument: a timeout that is not > 0 (a bad file is a grade, not an error).
     """
     timeout = check_time("timeout", timeout, positive=True)
-    for path in paths:
-        if not Path(path).is_file():
-            raise invalid("NOTEBOOK", str(path), "must be an existing notebook file")
-    return [grade_notebook(path, timeout) for path in paths]
+    return [grade_notebook(path, timeout, points, strict) for path in paths]
 
 
-def kernel_environment() -> dict[str, str]:
-    """This process's environment for a kernel that runs in the notebook's own folder.
-
-    Checks show their results instead of raising (``DISTSYS_EDU_STRICT=0``), and
-    relative ``PYTHONPATH`` entries are made absolute, so that the kernel imports the
-    same ``distsys_edu`` as the grader from whatever folder it starts in.
-    """
-    env = dict(os.environ)
-    env[STRICT_ENV] = "0"
-    if env.get("PYTHONPATH"):
-        parts = env["PYTHONPATH"].split(os.pathsep)
-        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in parts if p)
-    return env
-
-
-class _Limit:
-    """nbclient's per-cell timeout, made into one limit for the whole notebook."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.deadline: float | None = None
-        self.cell = 0  # the cell running now, counted from 1 like a reader would
-
-    def cell_started(self, cell: Any, cell_index: int) -> None:
-        """nbclient's hook: note which cell runs (to say where a notebook stopped)."""
-        self.cell = cell_index + 1
-
-    def seconds_left(self, cell: Any) -> int:
-        """Whole seconds left (at least 1: nbclient reads 0 as no limit)."""
-        now = time.monotonic()
-        if self.deadline is None:
-            self.deadline = now + self.seconds
-        return max(1, math.ceil(self.deadline - now))
+def _exercises(
+    submission: Submission, outcomes: Sequence[CallOutcome], stopped_at: int, points: Points
+) -> tuple[ExerciseGrade, ...]:
+    """One grade per exercise: its last check call reached, else ``not run``; then
+    ``missing`` for each exercise given points that no cell checks."""
+    names = exercise_names()
+    reached = {id(o.call): o for o in outcomes}
+    graded: dict[str, ExerciseGrade] = {}
+    for call in submission.calls:
+        name = names[call.check]
+        outcome = reached.get(id(call))
+        if outcome is None:
+            if name not in graded or graded[name].status == NOT_RUN:
+                why = f"the notebook stopped at code cell {stopped_at}"
+                if call.code_cell == stopped_at:
+                    why += ", in this check"
+                graded[name] = ExerciseGrade(
+                    name, NOT_RUN, why, code_cell=call.code_cell, max_points=points.of(name)
+                )
+            continue
+        graded[name] = _from_outcome(name, outcome, points.of(name))
+    for name in points.each:
+        if name not in graded:
+            graded[name] = ExerciseGrade(
+                name, MISSING, "no cell calls its check", max_points=points.of(name)
+            )
+    return tuple(graded.values())
 
 
-def _code_cells(nb: Any) -> list[tuple[int, Any]]:
-    return [(i + 1, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-
-
-def _cell_errors(nb: Any, stopped_in: int | None) -> int:
-    """How many cells raised, not counting the one the run stopped in."""
-    return sum(
-        any(o.get("output_type") == "error" for o in c.get("outputs", ()))
-        for n, c in _code_cells(nb)
-        if n != stopped_in
+def _from_outcome(name: str, outcome: CallOutcome, worth: float) -> ExerciseGrade:
+    cell = outcome.call.code_cell
+    if outcome.verdict is None:
+        return ExerciseGrade(name, ERROR, outcome.error, code_cell=cell, max_points=worth)
+    result = ExerciseResult.from_dict(outcome.verdict["result"])
+    return ExerciseGrade(
+        name,
+        result.status,
+        result=result,
+        code_cell=cell,
+        worked_answer=str(outcome.verdict.get("worked_answer", "")),
+        max_points=worth,
     )
-
-
-def _results(nb: Any) -> tuple[ExerciseResult, ...]:
-    """The last result displayed of each exercise, in order of first appearance."""
-    found: dict[str, ExerciseResult] = {}
-    for _, cell in _code_cells(nb):
-        for output in cell.get("outputs", ()):
-            data = output.get("data", {}).get(MIMETYPE)
-            if data is None:
-                continue
-            try:
-                result = ExerciseResult.from_dict(data)
-            except InvalidArgument:
-                continue  # not written by ExerciseResult: nothing to grade
-            found[result.exercise] = result
-    return tuple(found.values())
-
-
-# --------------------------------------------------------------------------- output
-
-
-def table(grades: Sequence[NotebookGrade]) -> str:
-    """A plain-text table: per notebook a line, then one line per exercise."""
-    lines = []
-    for g in grades:
-        passed = sum(r.passed for r in g.results)
-        head = f"{g.path}: {g.status}"
-        if g.detail:
-            head += f" ({g.detail})"
-        head += f", {passed} of {len(g.results)} exercises passed"
-        if g.cell_errors:
-            head += f", {g.cell_errors} cells raised"
-        lines.append(head)
-        width = max((len(r.exercise) for r in g.results), default=0)
-        for r in g.results:
-            problem = r.first_problem
-            why = f"  {problem.scenario}: {problem.happened}" if problem is not None else ""
-            lines.append(f"  {r.exercise:<{width}}  {r.status:<13}{why}".rstrip())
-        if not g.results:
-            lines.append("  (no exercise results)")
-    total = sum(len(g.results) for g in grades)
-    passed = sum(r.status == PASSED for g in grades for r in g.results)
-    good = sum(g.passed for g in grades)
-    lines.append(
-        f"{len(grades)} notebooks ({good} fully passed), {passed} of {total} exercises passed"
-    )
-    return "\n".join(lines)
-
-
-def report(grades: Sequence[NotebookGrade]) -> dict[str, Any]:
-    """One JSON object: every notebook's grade, and whether all passed."""
-    return {"passed": all(g.passed for g in grades), "notebooks": [g.to_dict() for g in grades]}
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``distsys-edu grade``."""
-    parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="S",
-        help=f"real seconds each notebook may run (default {DEFAULT_TIMEOUT:g})",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Grade, print a table (or JSON); 0 if every exercise of every notebook passed, else 1.
-
-    Raises:
-        InvalidArgument: a missing notebook or a bad ``--timeout`` (exit status 2).
-    """
-    grades = grade(args.notebooks, args.timeout)
-    print(json.dumps(report(grades)) if args.json else table(grades))
-    return 0 if all(g.passed for g in grades) else 1

@@ -10,7 +10,9 @@ probe records it:
 * :attr:`Probe.sent`: every message sent, in order, as :class:`Sent` records;
 * :attr:`Probe.timers`: the timers still pending, in the order they would fire;
 * :attr:`Probe.published`: what the actor publishes with ``ctx.annotate`` (and
-  :attr:`Probe.annotations`, every call in order).
+  :attr:`Probe.annotations`, every call in order);
+* :attr:`Probe.log`: every message delivered to it and sent by it, in order, with the
+  virtual time (:meth:`Probe.lines` writes it out, as an exercise's feedback shows it).
 
 Time moves only when you say: :meth:`Probe.deliver` hands a message to the handler
 the runtime would call, now; :meth:`Probe.fire` runs one timer at its due time;
@@ -43,7 +45,7 @@ from ..runtime.address import Request
 from ..runtime.errors import SendError, UnknownNode, check_time, invalid
 from ..runtime.messages import check_message
 
-__all__ = ["Probe", "ProbeAddr", "ProbeContext", "Sent"]
+__all__ = ["Logged", "Probe", "ProbeAddr", "ProbeContext", "Sent"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,26 @@ class Sent:
     to: str
     msg: Any
     how: str
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A message the probed actor received or sent, at virtual time ``t``.
+
+    Attributes:
+        t: when, in the probe's virtual time.
+        way: ``"received"`` or ``"sent"``.
+        peer: for a sent message, the node it went to (``""`` for one received).
+        msg: the message.
+        during: where a message was sent from if not a handler: ``"started()"`` or
+            ``"a timer"`` (``""`` for a handler, or one received).
+    """
+
+    t: float
+    way: str
+    peer: str
+    msg: Any
+    during: str = ""
 
 
 class ProbeAddr:
@@ -223,17 +245,31 @@ class Probe:
         self.sent: list[Sent] = []
         self.published: dict[str, Any] = {}
         self.annotations: list[dict[str, Any]] = []
+        self.log: list[Logged] = []
         self.stopped = False
         self.incarnation = 0  # what a runtime Timer compares to stay active
         self._timers: list[Timer] = []
         self.ctx = ProbeContext(self, seed)
+        self._during = "started()"
         actor.started(cast(Any, self.ctx))
+        self._during = ""
 
     # -- what the actor did --------------------------------------------------------
 
     def _record(self, to: str, msg: Any, how: str) -> None:
         check_message(msg)
         self.sent.append(Sent(to, msg, how))
+        self.log.append(Logged(self.now, "sent", to, msg, self._during))
+
+    def lines(self, name: Callable[[Any], str] = repr) -> list[str]:
+        """:attr:`log` as text, a line a message: ``t=0  n3 received Election(5)``,
+        ``t=0  n3 sent Election(5) to n4 (in started())`` (``name`` writes a message)."""
+        return [
+            f"t={e.t:g}  {self.name} {e.way} {name(e.msg)}"
+            + (f" to {e.peer}" if e.peer else "")
+            + (f" (in {e.during})" if e.during else "")
+            for e in self.log
+        ]
 
     def messages(self, of_type: type | None = None, to: str | None = None) -> list[Any]:
         """The messages sent, in order, of one type and to one node if given."""
@@ -267,6 +303,7 @@ class Probe:
         check_message(msg)
         if self.stopped:
             raise invalid("msg", msg, "cannot be delivered: the actor has stopped")
+        self.log.append(Logged(self.now, "received", "", msg))
         return find_handler(self.actor, type(msg))(msg, cast(Any, self.ctx))
 
     def fire(self, timer: Timer) -> None:
@@ -282,7 +319,11 @@ class Probe:
             timer.cancelled = True  # a one-shot timer is spent
         else:
             timer.fired += 1
-        timer.callback(cast(Any, self.ctx))
+        self._during = "a timer"
+        try:
+            timer.callback(cast(Any, self.ctx))
+        finally:
+            self._during = ""
 
     def advance(self, dt: float) -> None:
         """Move time on by ``dt`` seconds, firing every timer due on the way, in order."""

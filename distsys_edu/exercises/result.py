@@ -6,9 +6,9 @@
 * As text (``str``, ``repr`` and the notebook's ``text/plain``), a short form that is the
   same in every run and every process: no timings, no object ids. Strict nbval compares
   it, and a learner can paste it into a question.
-* For the instructor's grader, a machine-readable copy under the mimetype
-  :data:`MIMETYPE` (``to_dict`` / ``from_dict``), which ``distsys-edu grade`` reads from
-  an executed notebook.
+* As plain data (``to_dict`` / ``from_dict``), which the instructor's grader receives
+  from the check it runs itself in the submission's kernel. A notebook never displays
+  it: the grader reads no output, so nothing a cell shows can pass for a result.
 """
 
 from __future__ import annotations
@@ -23,9 +23,6 @@ from ..runtime.errors import SimError, invalid
 
 PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
 STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, ERROR)
-
-MIMETYPE = "application/vnd.distsys-edu.exercise+json"
-"""The mimetype under which a displayed result records itself for the grader."""
 
 _LOOK = {  # status -> (symbol, label, Okabe-Ito colour)
     PASSED: ("\u2714", "PASSED", "#009E73"),
@@ -59,9 +56,12 @@ class ScenarioOutcome:
         hint: what to look at next.
         replay: Python code that replays the scenario, for a notebook cell.
         at: the virtual time it went wrong, if one moment did.
-        picture: a PNG of that moment, shown in the notebook only (never in the text).
+        picture: a PNG that shows the mistake, in the notebook only (never in the text).
         draw: makes that PNG when the box is first shown, if ``picture`` is not
             given (a check that nobody displays draws nothing).
+        caption: what the picture shows (default: the moment it went wrong).
+        messages: for a rule checked on a probe, what the node received and sent,
+            a line each (shown in the notebook only).
     """
 
     scenario: str
@@ -73,6 +73,8 @@ class ScenarioOutcome:
     at: float | None = None
     picture: bytes | None = field(default=None, repr=False)
     draw: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    caption: str = ""
+    messages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -102,6 +104,7 @@ class ScenarioOutcome:
             "hint": self.hint,
             "replay": self.replay,
             "at": self.at,
+            "messages": list(self.messages),
         }
 
 
@@ -196,37 +199,28 @@ class ExerciseResult:
     # -- notebook ----------------------------------------------------------------
 
     def _repr_html_(self) -> str:
+        """The box: every scenario a line; the first that did not pass open in full
+        (with its picture), each other one folded (``<details>``) under one line."""
         symbol, label, colour = _LOOK[self.status]
-        rows = []
-        detailed = self._detailed()
         outcomes = [] if self.status == NOT_ATTEMPTED else self.outcomes
-        for outcome in outcomes:
-            o_symbol, o_label, o_colour = _LOOK[outcome.status]
-            rows.append(
-                f'<li><span style="color:{o_colour};font-weight:bold">{o_symbol} '
-                f"{o_label.lower()}</span> {_esc(outcome.scenario)}"
-                f"{_html_details(outcome) if outcome in detailed else ''}</li>"
-            )
+        first = self.first_problem
+        rows = "".join(_html_row(o, full=o is first) for o in outcomes)
         hint = ""
-        if self.status == NOT_ATTEMPTED and self.first_problem is not None:
-            hint = f"<p><b>Hint:</b> {_esc(self.first_problem.hint)}</p>"
-        listing = f'<ul style="margin:0.3em 0">{"".join(rows)}</ul>' if rows else ""
+        if self.status == NOT_ATTEMPTED and first is not None:
+            hint = f"<p><b>Hint:</b> {_esc(first.hint)}</p>"
+        listing = (
+            f'<ul style="margin:0.3em 0;padding-left:0.4em;list-style:none">{rows}</ul>'
+            if rows
+            else ""
+        )
         return (
             f'<div style="border:2px solid {colour};border-left:10px solid {colour};'
-            f'padding:0.4em 0.8em;margin:0.3em 0;border-radius:4px">'
+            "padding:0.4em 0.8em;margin:0.3em 0;border-radius:4px;box-sizing:border-box;"
+            'max-width:100%;overflow-wrap:anywhere">'
             f'<b style="color:{colour}">{symbol} {label}</b> '
             f"<code>{_esc(self.exercise)}</code>: {_esc(self._summary())}"
             f"{listing}{hint}</div>"
         )
-
-    def _repr_mimebundle_(
-        self, include: Any = None, exclude: Any = None
-    ) -> dict[str, Any]:  # IPython's display protocol
-        return {
-            "text/plain": str(self),
-            "text/html": self._repr_html_(),
-            MIMETYPE: self.to_dict(),
-        }
 
     # -- data ----------------------------------------------------------------------
 
@@ -252,6 +246,7 @@ class ExerciseResult:
                     **{k: o[k] for k in ("scenario", "status", "expected", "happened", "hint")},
                     replay=o.get("replay", ""),
                     at=o.get("at"),
+                    messages=tuple(o.get("messages", ())),
                 )
                 for o in data["outcomes"]
             )
@@ -284,25 +279,59 @@ def _details(outcome: ScenarioOutcome, brief: bool) -> list[str]:
     return lines
 
 
-def _html_details(outcome: ScenarioOutcome) -> str:
+SUMMARY_CHARS = 110
+"""What a folded scenario's one line shows of what happened, at most."""
+
+
+def _html_row(outcome: ScenarioOutcome, full: bool) -> str:
+    """One scenario: a line if passed; else its details, open (``full``, with the
+    picture) or folded under a line that says what happened."""
+    symbol, label, colour = _LOOK[outcome.status]
+    line = (
+        f'<span style="color:{colour};font-weight:bold">{symbol} {label.lower()}</span> '
+        f"{_esc(outcome.scenario)}"
+    )
+    if outcome.status == PASSED:  # indented as far as a folded line's text
+        return f'<li style="padding-left:1.1em">{line}</li>'
+    happened = outcome.happened
+    if len(happened) > SUMMARY_CHARS:
+        happened = happened[: SUMMARY_CHARS - 1].rstrip() + "\u2026"
+    folded = "" if full else f": {_esc(happened)}"
+    opened = " open" if full else ""
+    return (
+        f'<li><details{opened}><summary style="cursor:pointer">{line}{folded}</summary>'
+        f"{_html_details(outcome, picture=full)}</details></li>"
+    )
+
+
+def _html_details(outcome: ScenarioOutcome, picture: bool) -> str:
     rows = "".join(
         f"<dt>{key}</dt><dd>{_esc(getattr(outcome, key))}</dd>"
         for key in ("expected", "happened", "hint")
         if getattr(outcome, key)
     )
-    replay = (
-        f"<dt>replay it</dt><dd><pre>{_esc(outcome.replay)}</pre></dd>" if outcome.replay else ""
-    )
-    picture = ""
-    png = outcome.png()
+    if outcome.messages:
+        rows += f"<dt>what it received and sent</dt><dd>{_pre(chr(10).join(outcome.messages))}</dd>"
+    if outcome.replay:
+        rows += f"<dt>replay it</dt><dd>{_pre(outcome.replay)}</dd>"
+    png = outcome.png() if picture else None
     if png is not None:
         data = base64.b64encode(png).decode("ascii")
-        when = "" if outcome.at is None else f" (t = {outcome.at:g} s)"
-        picture = (
-            f"<dt>the moment it went wrong{when}</dt>"
-            f'<dd><img alt="the moment it went wrong" src="data:image/png;base64,{data}"/></dd>'
+        caption = outcome.caption or "the moment it went wrong"
+        rows += (
+            f"<dt>{_esc(caption)}</dt>"
+            f'<dd><img alt="{_esc(caption.split(" (")[0])}" src="data:image/png;base64,{data}" '
+            'style="max-width:100%;height:auto"/></dd>'
         )
-    return f'<dl style="margin:0.2em 0 0.2em 1em">{rows}{replay}{picture}</dl>'
+    return f'<dl style="margin:0.2em 0 0.2em 0.5em">{rows}</dl>'
+
+
+def _pre(text: str) -> str:
+    """Code that wraps inside the box rather than running out past its border."""
+    return (
+        '<pre style="white-space:pre-wrap;overflow-wrap:anywhere;margin:0.2em 0;'
+        f'max-width:100%;box-sizing:border-box">{_esc(text)}</pre>'
+    )
 
 
 def _esc(text: str) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..runtime import Failure, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
+from .feedback import LearnerNames, picture, probe_lines
 from .result import ERROR, FAILED, NOT_ATTEMPTED, PASSED, ExerciseResult, ScenarioOutcome
 
 STRICT_ENV = "DISTSYS_EDU_STRICT"
@@ -176,7 +177,6 @@ class Exercise:
             )
         failure = _first_failure(world)
         if failure is not None:
-            moment = _moment(world, failure.t)
             where = f"{_during(failure)} on node {failure.node} at t={failure.t:g}"
             if failure.error.split(":", 1)[0] == "NotImplementedError":
                 return _not_attempted(scenario, f"{where} raises {failure.error}".rstrip(": "))
@@ -188,20 +188,22 @@ class Exercise:
                 hint="replay the scenario and print sim.failures[0].traceback",
                 replay=replay_code,
                 at=failure.t,
-                draw=moment,
+                **picture(world, failure.t),
             )
         problem = scenario.judge(world)
         if problem is None:
             return ScenarioOutcome(scenario.name, PASSED)
+        names = LearnerNames.of(scenario.play)
         return ScenarioOutcome(
             scenario.name,
             FAILED,
-            expected=problem.expected,
-            happened=problem.happened,
-            hint=problem.hint,
+            expected=names(problem.expected),
+            happened=names(problem.happened),
+            hint=names(problem.hint),
             replay=replay_code + _snapshot_line(scenario, problem),
             at=problem.at,
-            draw=_moment(world, problem.at),
+            messages=probe_lines(world, names),
+            **picture(world, problem.at),
         )
 
 
@@ -290,20 +292,6 @@ def _raised_in(tb: TracebackType | None) -> str:
 def _text(exc: BaseException) -> str:
     message = str(exc)
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _moment(world: Any, at: float | None) -> Callable[[], bytes] | None:
-    """Draws the cluster at ``at`` (within the run), if the world is a Sim with a full trace."""
-    if at is None or not isinstance(world, Sim) or not world.trace.full:
-        return None
-    sim, t = world, min(max(at, 0.0), world.now)
-
-    def draw() -> bytes:
-        from ..viz.draw import cluster_png  # matplotlib only once a box is shown
-
-        return cluster_png(sim, t)
-
-    return draw
 
 
 def _snapshot_line(scenario: Scenario, problem: Problem) -> str:

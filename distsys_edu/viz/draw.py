@@ -1,5 +1,6 @@
 """Drawing the cluster from a Sim, a Snapshot or a trace: :func:`draw_cluster`,
-and the same picture as PNG bytes: :func:`cluster_png`."""
+and the same picture as PNG bytes: :func:`cluster_png`; a small space-time diagram of
+a few nodes as PNG bytes: :func:`timeline_png`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..runtime import Sim, Snapshot, Timer, Trace, snapshot_at
 from ..runtime.errors import invalid
 from .cluster import ClusterView
 from .story import check_trace_time, link_losses
+from .style import WRONG
 
 
 def frame_source(
@@ -85,6 +87,40 @@ def cluster_png(source: Sim | Snapshot | Trace, t: float | None = None, *, dpi: 
     figure = Figure(figsize=FIGSIZE, layout="constrained")
     ax, legend_ax = figure.subplots(1, 2, width_ratios=(3, 1))
     _draw(source, t, ax, legend_ax, legend=True)
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=dpi)
+    return png.getvalue()
+
+
+def timeline_png(
+    trace: Trace, start: float, end: float, *, mark: float | None = None, dpi: int = 80
+) -> bytes:
+    """The space-time diagram of ``trace`` from ``start`` to ``end`` (virtual seconds),
+    small, as PNG bytes (about 640 pixels wide at ``dpi=80``), with a dashed line at
+    ``mark`` (the moment something went wrong), if given.
+
+    For an exercise's scenario of one or two nodes, where the cluster picture would
+    show only the nodes and the messages are what matters. Nothing is shown.
+
+    Raises:
+        InvalidArgument: as :func:`~distsys_edu.viz.spacetime.timeline`.
+    """
+    from .spacetime import timeline
+
+    figure = Figure(figsize=(8.0, 1.5 + 0.55 * len(trace.nodes)), layout="constrained")
+    ax = figure.subplots()
+    timeline(trace, start, end, ax=ax)
+    if mark is not None:
+        ax.axvline(mark, color=WRONG, linestyle="--", linewidth=1)
+        ax.annotate(
+            "went wrong",
+            (mark, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=8,
+            color=WRONG,
+        )
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=dpi)
     return png.getvalue()

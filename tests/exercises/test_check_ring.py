@@ -58,9 +58,17 @@ def test_stub_is_not_attempted():
 @pytest.mark.parametrize(
     ("answer", "happened", "hint"),
     [
-        (wrong.ForwardsOwnId, "n3 sent Election(candidate_id=3) to n4", "a larger id must travel"),
-        (wrong.ForwardsSmaller, "n3 sent Election(candidate_id=1) to n4", "a smaller id cannot"),
-        (wrong.NeverSwallows, "n3 sent Election(candidate_id=3) to n4", "your own, larger id"),
+        (
+            wrong.ForwardsOwnId,
+            "n3 sent RingElection(candidate_id=3) to n4",
+            "a larger id must travel",
+        ),
+        (
+            wrong.ForwardsSmaller,
+            "n3 sent RingElection(candidate_id=1) to n4",
+            "a smaller id cannot",
+        ),
+        (wrong.NeverSwallows, "n3 sent RingElection(candidate_id=3) to n4", "your own, larger id"),
     ],
 )
 def test_each_broken_case_of_the_rule_is_named(answer, happened, hint):

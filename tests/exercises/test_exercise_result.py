@@ -8,10 +8,10 @@ from distsys_edu.exercises import ExerciseFailed, ExerciseResult, ScenarioOutcom
 from distsys_edu.exercises.result import (
     ERROR,
     FAILED,
-    MIMETYPE,
     NOT_ATTEMPTED,
     PASSED,
     STATUSES,
+    SUMMARY_CHARS,
 )
 from distsys_edu.runtime import InvalidArgument
 
@@ -99,12 +99,10 @@ def test_box_escapes_text_and_shows_a_picture():
     assert "PNG" not in str(result) and "iVBOR" not in str(result)
 
 
-def test_mimebundle_carries_text_box_and_data_that_reads_back():
+def test_data_reads_back():
     result = ExerciseResult.from_outcomes("x", [OK, BAD])
-    bundle = result._repr_mimebundle_()
-    assert bundle["text/plain"] == str(result)
-    assert bundle["text/html"] == result._repr_html_()
-    assert ExerciseResult.from_dict(bundle[MIMETYPE]) == result
+    assert ExerciseResult.from_dict(result.to_dict()) == result
+    assert result.to_dict()["text"] == str(result)
 
 
 def test_from_dict_refuses_what_to_dict_could_not_write():
@@ -128,3 +126,48 @@ def test_raise_unless_passed():
     assert caught.value.result is failed
     assert str(caught.value) == str(failed)
     assert isinstance(caught.value, AssertionError)
+
+
+def test_box_opens_the_first_problem_in_full_and_folds_each_other_under_one_line():
+    drawn = []
+
+    def draw(name):
+        def png():
+            drawn.append(name)
+            return b"\x89PNG"
+
+        return png
+
+    first = ScenarioOutcome("stormy", FAILED, "5", "3 pongs", "retry", draw=draw("stormy"))
+    second = ScenarioOutcome("windy", FAILED, "5", "4 pongs " + "x" * 200, "h", draw=draw("windy"))
+    html = ExerciseResult.from_outcomes("x", [OK, first, second])._repr_html_()
+    assert html.count("<details") == 2 and html.count("<details open>") == 1
+    assert html.index("<details open>") < html.index("stormy") < html.index("<details>")
+    folded = html[html.index("<details>") :]
+    assert "windy: 4 pongs x" in folded  # its line says what happened ...
+    line = folded[folded.index("windy: ") + 7 : folded.index("</summary>")]
+    assert line.endswith("\u2026") and len(line) <= SUMMARY_CHARS  # ... in one short line
+    assert drawn == ["stormy"]  # only the open one is drawn
+    assert html.count("<img") == 1
+    assert "<details" not in html[: html.index("calm") + 20]  # a pass is a plain line
+
+
+def test_box_keeps_code_inside_its_border_and_names_its_picture():
+    outcome = ScenarioOutcome(
+        "s", FAILED, happened="h", replay="x = " + "1" * 300, picture=b"p", caption="the messages"
+    )
+    html = ExerciseResult.from_outcomes("x", [outcome])._repr_html_()
+    assert '<pre style="white-space:pre-wrap' in html
+    assert 'style="max-width:100%;height:auto"' in html
+    assert "<dt>the messages</dt>" in html
+
+
+def test_a_probes_messages_are_shown_in_the_box_and_kept_in_the_data():
+    lines = ("t=0  n3 received RingElection(candidate_id=1)", "t=0  n3 sent Elected(3) to n4")
+    outcome = ScenarioOutcome("rule", FAILED, happened="h", messages=lines)
+    result = ExerciseResult.from_outcomes("x", [outcome])
+    html = result._repr_html_()
+    assert "<dt>what it received and sent</dt>" in html
+    assert "n3 received RingElection(candidate_id=1)\nt=0  n3 sent Elected(3) to n4" in html
+    assert ExerciseResult.from_dict(result.to_dict()) == result
+    assert "received" not in str(result)  # the text stays short

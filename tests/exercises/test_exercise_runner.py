@@ -171,3 +171,37 @@ def test_text_is_the_same_in_a_fresh_process_with_another_hash_seed():
     first = run_python(code, hashseed="1")
     assert first == run_python(code, hashseed=other_hashseed())
     assert "ping_pong: FAILED" in first and "follower_detector: FAILED" in first
+
+
+def play_three(cls: type) -> Sim:
+    sim = Sim(seed=0)
+    for name in ("a", "b", "c"):
+        sim.spawn(name, cls)
+    sim.run(until=2.0)
+    return sim
+
+
+CROWD = Exercise("crowd", "Idle", (Scenario("three", play_three, always_wrong),))
+
+
+def test_one_node_is_drawn_as_its_messages_three_as_the_cluster():
+    few = WRONG.check(Idle).outcomes[0]
+    assert few.caption == "the messages from t = 0 to 2 s (it went wrong at 1.5 s)"
+    crowd = CROWD.check(Idle).outcomes[0]
+    assert crowd.caption == "the moment it went wrong (t = 1.5 s)"
+    for outcome in (few, crowd):
+        png = outcome.png()
+        assert png is not None and png.startswith(b"\x89PNG")
+
+
+def test_a_rule_failure_lists_the_probes_messages_under_the_learners_names():
+    from ring_answers import ForwardsSmaller
+
+    from distsys_edu.exercises import check_ring
+
+    problem = check_ring(ForwardsSmaller).first_problem
+    assert problem is not None and problem.scenario == "the rule, one node"
+    assert "RingElection(candidate_id=1) to n4" in problem.happened  # not Election(...)
+    assert "smaller:" in problem.messages
+    assert "  t=0  n3 received RingElection(candidate_id=1)" in problem.messages
+    assert not any("Election(" in m.replace("RingElection(", "") for m in problem.messages)

@@ -166,3 +166,24 @@ def test_bad_input_is_refused_with_the_usual_error() -> None:
 
 def test_the_modules_example_runs() -> None:
     assert doctest.testmod(probe_module).failed == 0
+
+
+def test_the_log_lists_what_was_received_and_sent_and_from_where():
+    class Chatty(Actor):
+        def started(self, ctx):
+            ctx.addr("b").do_send(Ping(1))
+            ctx.run_later(1.0, lambda c: c.addr("b").do_send(Ping(2)))
+
+        def on_pong(self, msg, ctx):
+            ctx.addr("b").do_send(Ping(msg.n + 10))
+
+    probe = Probe(Chatty, name="a", peers=["b"])
+    probe.deliver(Pong(5))
+    probe.advance(2.0)
+    assert probe.lines() == [
+        "t=0  a sent Ping(n=1) to b (in started())",
+        "t=0  a received Pong(n=5)",
+        "t=0  a sent Ping(n=15) to b",
+        "t=1  a sent Ping(n=2) to b (in a timer)",
+    ]
+    assert probe.lines(lambda m: type(m).__name__)[1] == "t=0  a received Pong"

@@ -126,3 +126,21 @@ def iter_lines(trace: Trace):  # type: ignore[no-untyped-def]
     import io
 
     return io.StringIO(trace.to_jsonl_string())
+
+
+def test_timeline_png_is_small_shows_nothing_and_refuses_a_bad_window() -> None:
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from distsys_edu.viz.draw import timeline_png
+
+    sim = raft(2.0, nodes=2)
+    before = plt.get_fignums()
+    png = timeline_png(sim.trace, 0.0, 1.0, mark=0.5)
+    assert plt.get_fignums() == before  # not one of pyplot's: a notebook shows nothing
+    width, height = Image.open(io.BytesIO(png)).size
+    assert width == 640 and height < 250
+    with pytest.raises(InvalidArgument, match="start"):
+        timeline_png(sim.trace, 1.5, 1.0)
