@@ -338,9 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(problems) or f"{len(chosen)} lessons match their sources")
             return 1 if problems else 0
         for source in chosen:
-            for path in build(
-                source, args.root, run=not args.no_execute, timings=args.timings
-            ):
+            for path in build(source, args.root, run=not args.no_execute, timings=args.timings):
                 print(f"wrote {path}")
     except LessonSourceError as exc:
         print(f"build_lessons: error: {exc}", file=sys.stderr)

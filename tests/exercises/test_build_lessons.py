@@ -138,7 +138,7 @@ def test_every_committed_solution_notebook_opens_strict(path):
     assert first.source == builder.STRICT_CELL, f"{path.name}: rebuild with tools/build_lessons.py"
 
 
-CLAIMS = '''# %%
+CLAIMS = """# %%
 x = 1 + 1
 
 # %% [markdown]
@@ -146,7 +146,7 @@ x = 1 + 1
 
 # %% tags=["claim"]
 assert x == 2, x
-'''
+"""
 
 
 def test_a_claim_cell_is_in_both_notebooks_with_its_input_hidden(tmp_path):
