@@ -182,8 +182,8 @@ def test_a_pre_vote_changes_no_term_and_no_vote():
     server = probe()
     server.deliver(PreVote(1, "n2"))
     assert server.messages(PreVoteReply, to="n2")[-1] == PreVoteReply(1, True, "n1")
-    assert RaftNode.current_term(server.ctx) == 0  # type: ignore[arg-type]
-    assert RaftNode.voted_for(server.ctx) is None  # type: ignore[arg-type]
+    assert RaftNode.current_term(server.ctx) == 0
+    assert RaftNode.voted_for(server.ctx) is None
     server.deliver(PreVote(0, "n3"))  # not a later term than ours
     assert server.messages(PreVoteReply, to="n3")[-1].vote_granted is False
 
@@ -191,13 +191,13 @@ def test_a_pre_vote_changes_no_term_and_no_vote():
 def test_a_pre_candidate_stands_only_with_a_majority_of_pre_votes():
     server = probe()
     server.fire(server.actor.election_timer)
-    assert server.actor.role == "follower" and RaftNode.current_term(server.ctx) == 0  # type: ignore[arg-type]
+    assert server.actor.role == "follower" and RaftNode.current_term(server.ctx) == 0
     assert len(server.messages(PreVote)) == 4
     server.deliver(PreVoteReply(1, True, "n2"))
     server.deliver(PreVoteReply(2, True, "n4"))  # about another term: not counted
     assert server.actor.role == "follower"
     server.deliver(PreVoteReply(1, True, "n3"))  # n1, n2, n3: three of five
-    assert server.actor.role == "candidate" and RaftNode.current_term(server.ctx) == 1  # type: ignore[arg-type]
+    assert server.actor.role == "candidate" and RaftNode.current_term(server.ctx) == 1
     assert server.messages(RequestVote)
 
 
@@ -214,4 +214,4 @@ def test_a_server_that_hears_its_leader_refuses_pre_votes_for_the_lowest_timeout
 
 def test_pre_vote_must_be_a_bool():
     with pytest.raises(ValueError, match="pre_vote"):
-        RaftConfig(pre_vote="yes")  # type: ignore[arg-type]
+        RaftConfig(pre_vote="yes")
