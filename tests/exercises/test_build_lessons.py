@@ -176,7 +176,7 @@ def test_the_build_fails_when_a_claim_is_false_or_prints(tmp_path, capsys, claim
     source.write_text(CLAIMS.replace("assert x == 2, x", claim))
     if error is None:
         builder.build(source, tmp_path, timings=True)
-        assert "00_claims.ipynb: " in capsys.readouterr().out
+        assert "/00_claims.ipynb: " in capsys.readouterr().out
         return
     with pytest.raises(Exception, match=error):
         builder.build(source, tmp_path)
