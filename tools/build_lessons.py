@@ -279,9 +279,8 @@ def build(source: Path, root: Path, *, run: bool = True, timings: bool = False) 
             if seconds is not None:
                 slowest = sorted(zip(seconds, ids, strict=True), reverse=True)[:5]
                 cells = ", ".join(f"{i} {t:.1f} s" for t, i in slowest)
-                print(
-                    f"{path.parent.name}/{path.name}: {sum(seconds):.1f} s of cells; slowest {cells}"
-                )
+                where = f"{path.parent.name}/{path.name}"
+                print(f"{where}: {sum(seconds):.1f} s of cells; slowest {cells}")
         nbformat.write(nb, path)
         written.append(path)
     return written
