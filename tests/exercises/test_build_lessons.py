@@ -180,3 +180,20 @@ def test_the_build_fails_when_a_claim_is_false_or_prints(tmp_path, capsys, claim
         return
     with pytest.raises(Exception, match=error):
         builder.build(source, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "lessons").glob("*.ipynb"))
+    + sorted((ROOT / "lessons" / "solutions").glob("*.ipynb")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_every_committed_lesson_asserts_its_claims_in_hidden_cells(path):
+    cells = nbformat.read(path, as_version=4).cells
+    claims = [c for c in cells if builder.CLAIM in c.metadata.get("tags", [])]
+    assert claims, f"{path.name}: no claim cell; back the lesson's results with assertions"
+    for cell in claims:
+        assert cell.metadata.tags == list(builder.CLAIM_TAGS), cell.id
+        assert cell.metadata.jupyter.source_hidden is True, cell.id
+        assert cell.outputs == [], f"{cell.id}: a claim prints nothing"
+        assert "assert" in cell.source, cell.id
