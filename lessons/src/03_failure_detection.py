@@ -260,6 +260,7 @@ for helpers in (3, 0):
 assert false_suspicions(groups[3].trace) == []
 accused = {(s.observer, s.node) for s in false_suspicions(groups[0].trace)}
 assert {("n1", "n2"), ("n2", "n1")} <= accused, accused
+assert all({(o, "n1"), (o, "n2")} <= accused for o in ("n3", "n4", "n5")), accused
 final = {n: groups[0].annotations(n) for n in names}
 assert all("n1" in final[n]["suspects"] and "n1" in final[n]["dead"] for n in names[1:]), final
 assert final["n1"]["suspects"] == final["n1"]["dead"] == (), final["n1"]
