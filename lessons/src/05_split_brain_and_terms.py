@@ -258,6 +258,12 @@ deposed = next(e for e in without.trace if e.t > 2 and e.kind == "annotate" and 
                and e.data.get("role") == FOLLOWER)
 assert 6 <= deposed.t < 6.1 and deposed.data["term"] == 21, deposed
 assert list(leaders(without, 8).values()) == [22], leaders(without, 8)
+elected = next(e for e in without.trace if e.t > 6 and e.kind == "annotate"
+               and e.data.get("role") == LEADER)
+assert elected.t > deposed.t and elected.data["term"] == 22, (deposed, elected)  # a pause
+yes = {(e.node, e.peer) for e in with_pre_vote.trace if 2 <= e.t < 6 and e.kind == "deliver"
+       and e.msg_type == "PreVoteReply" and e.msg.vote_granted}
+assert yes and {voter for voter, _ in yes} <= {"n1", "n2", "n3"}, yes
 assert leaders(with_pre_vote, 8) == {"n5": 1}
 after_cut = [e for e in with_pre_vote.trace if e.t >= 2 and e.kind == "annotate"]
 assert all(e.data.get("role") != CANDIDATE for e in after_cut), after_cut
@@ -266,8 +272,9 @@ assert one_leader_per_term(without.trace) == one_leader_per_term(with_pre_vote.t
 
 # %% [markdown]
 # Without Pre-Vote a new leader of term 22 rules after the heal; with it, `n5` leads
-# term 1 throughout, and `n1, n2, n3` never even became candidates: they asked, heard
-# "no" from the majority that still heard its leader, and waited.
+# term 1 throughout, and `n1, n2, n3` never even became candidates: each asked, got at
+# most three yeses (its own side's) where it needed four, and waited, still in term 1,
+# until `n5`'s heartbeats reached it again after the heal.
 #
 # ## 5. Why random timeouts?
 #
