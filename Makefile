@@ -1,5 +1,6 @@
 # distsys_edu: set-up, lessons, tests and benchmarks.
 #
+#   make venv    create .venv with the package, JupyterLab and the dev tools; run nothing
 #   make lab     create .venv, install the package with the lab extras, open JupyterLab on lessons/
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
@@ -40,7 +41,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile \
 .PHONY: help lab test lint format bench bench-explore venv clean
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -10,6 +10,12 @@ between the notebooks:
 * ``# %% tags=["solution"]``: only in ``lessons/solutions/NN_topic.ipynb`` (the worked
   answer). Each solution cell comes directly after its exercise cell.
 
+A third tag, ``# %% tags=["claim"]``, marks a cell that asserts what the narrative says
+a run showed ("n1 steps down", "8 of 30 runs"): it goes in both notebooks, its input
+hidden in JupyterLab and tagged ``remove-input`` for static site builders, and it must
+``assert`` and print nothing. So the build (and nbval) fails when a result stops saying
+what the text says.
+
 A code line ``# distsys-edu: include MODULE:NAME`` is replaced by the source of that
 class or function, so the stub and the worked answer can live in
 ``distsys_edu.exercises`` (where tests check them) and read the same in the notebook.
@@ -29,6 +35,7 @@ lessons changes no byte.
     python tools/build_lessons.py --no-execute    # cells only, no outputs
     python tools/build_lessons.py --check         # exit 1 if a committed notebook's
                                                   # cells differ from its source
+    python tools/build_lessons.py 05_split --timings  # also print each cell's seconds
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -51,7 +59,9 @@ from nbformat import NotebookNode
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
-EXERCISE, SOLUTION = "exercise", "solution"
+EXERCISE, SOLUTION, CLAIM = "exercise", "solution", "claim"
+CLAIM_TAGS = (CLAIM, "remove-input")
+"""The tags a claim cell carries in the notebooks (``remove-input``: static site builders)."""
 EXECUTE_TIMEOUT = 600  # seconds a cell may take while building
 
 _CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
@@ -85,7 +95,10 @@ class Cell:
             nbformat.v4.new_markdown_cell if self.kind == "markdown" else nbformat.v4.new_code_cell
         )
         node = make(self.source, id=f"{stem}-{self.number:02d}")
-        if self.tags:
+        if CLAIM in self.tags:
+            node.metadata["tags"] = list(CLAIM_TAGS)
+            node.metadata["jupyter"] = {"source_hidden": True}
+        elif self.tags:
             node.metadata["tags"] = list(self.tags)
         return node
 
@@ -121,11 +134,10 @@ def _cell(index: int, header: tuple[int, re.Match[str]], body: list[str], where:
         tags = tuple(json.loads(match["tags"])) if match["tags"] else ()
     except json.JSONDecodeError as exc:
         raise LessonSourceError(f"{where}:{line}: tags must be a JSON list ({exc})") from None
-    unknown = [t for t in tags if t not in (EXERCISE, SOLUTION)]
-    if unknown or len(set(tags) & {EXERCISE, SOLUTION}) > 1:
+    if len(tags) > 1 or any(t not in (EXERCISE, SOLUTION, CLAIM) for t in tags):
         raise LessonSourceError(
-            f"{where}:{line}: tags={list(tags)!r}: a cell may be tagged either "
-            f"{EXERCISE!r} or {SOLUTION!r}, nothing else"
+            f"{where}:{line}: tags={list(tags)!r}: a cell may be tagged one of "
+            f"{EXERCISE!r}, {SOLUTION!r} or {CLAIM!r}, nothing else"
         )
     text = "\n".join(body).strip("\n")
     if match["markdown"]:
@@ -136,6 +148,10 @@ def _cell(index: int, header: tuple[int, re.Match[str]], body: list[str], where:
         kind = "code"
         text = "\n".join(_expand(row, where, line + i + 1) for i, row in enumerate(body))
         text = text.strip("\n")
+    if CLAIM in tags and (kind != "code" or not re.search(r"^\s*assert\b", text, re.M)):
+        raise LessonSourceError(
+            f"{where}:{line}: a claim cell is a code cell with at least one 'assert'"
+        )
     return Cell(index, kind, text, tags)
 
 
@@ -196,12 +212,18 @@ def targets(root: Path, stem: str) -> tuple[Path, Path]:
     return root / f"{stem}.ipynb", root / "solutions" / f"{stem}.ipynb"
 
 
-def execute(nb: NotebookNode, folder: Path, *, strict: bool) -> NotebookNode:
+def execute(
+    nb: NotebookNode, folder: Path, *, strict: bool, timings: list[float] | None = None
+) -> NotebookNode:
     """Run ``nb`` top to bottom in a fresh kernel started in ``folder``; strip what varies.
+
+    Args:
+        timings: if given, each code cell's wall-clock seconds are appended to it.
 
     Raises:
         nbclient.exceptions.CellExecutionError: a cell raised (a worked answer that
-            does not pass raises, since solutions run strict).
+            does not pass raises, since solutions run strict; so does a false claim).
+        LessonSourceError: a claim cell printed something (it should only assert).
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -210,11 +232,22 @@ def execute(nb: NotebookNode, folder: Path, *, strict: bool) -> NotebookNode:
         nb,
         timeout=EXECUTE_TIMEOUT,
         kernel_name="python3",
-        record_timing=False,
+        record_timing=timings is not None,
         resources={"metadata": {"path": str(folder)}},
     )
     client.execute(env=env)
+    for cell in nb.cells:
+        if CLAIM in cell.metadata.get("tags", ()) and cell.outputs:
+            raise LessonSourceError(f"cell {cell.id} is a claim: it asserts and prints nothing")
+        if timings is not None and cell.cell_type == "code":
+            timings.append(_seconds(cell.metadata["execution"]))
     return clean(nb)
+
+
+def _seconds(execution: dict[str, str]) -> float:
+    start = datetime.fromisoformat(execution["iopub.execute_input"].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(execution["shell.execute_reply"].replace("Z", "+00:00"))
+    return (end - start).total_seconds()
 
 
 def clean(nb: NotebookNode) -> NotebookNode:
@@ -229,15 +262,25 @@ def _metadata() -> NotebookNode:
     return NotebookNode(kernelspec=NotebookNode(KERNELSPEC), language_info={"name": "python"})
 
 
-def build(source: Path, root: Path, *, run: bool = True) -> list[Path]:
-    """Write the two notebooks of ``source`` under ``root``; returns their paths."""
+def build(source: Path, root: Path, *, run: bool = True, timings: bool = False) -> list[Path]:
+    """Write the two notebooks of ``source`` under ``root``; returns their paths.
+
+    With ``timings``, print each notebook's total seconds and its slowest cells.
+    """
     written = []
     for nb, path, strict in zip(
         notebooks(source), targets(root, source.stem), (False, True), strict=True
     ):
         path.parent.mkdir(parents=True, exist_ok=True)
         if run:
-            execute(nb, path.parent, strict=strict)
+            seconds: list[float] | None = [] if timings else None
+            ids = [c.id for c in nb.cells if c.cell_type == "code"]
+            execute(nb, path.parent, strict=strict, timings=seconds)
+            if seconds is not None:
+                slowest = sorted(zip(seconds, ids, strict=True), reverse=True)[:5]
+                cells = ", ".join(f"{i} {t:.1f} s" for t, i in slowest)
+                where = f"{path.parent.name}/{path.name}"
+                print(f"{where}: {sum(seconds):.1f} s of cells; slowest {cells}")
         nbformat.write(nb, path)
         written.append(path)
     return written
@@ -287,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=LESSONS, help="holds src/ (default lessons)")
     parser.add_argument("--no-execute", action="store_true", help="write cells without outputs")
     parser.add_argument("--check", action="store_true", help="compare cells, write nothing")
+    parser.add_argument("--timings", action="store_true", help="print each cell's seconds")
     args = parser.parse_args(argv)
     try:
         chosen = sources(args.root, args.names)
@@ -295,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(problems) or f"{len(chosen)} lessons match their sources")
             return 1 if problems else 0
         for source in chosen:
-            for path in build(source, args.root, run=not args.no_execute):
+            for path in build(source, args.root, run=not args.no_execute, timings=args.timings):
                 print(f"wrote {path}")
     except LessonSourceError as exc:
         print(f"build_lessons: error: {exc}", file=sys.stderr)

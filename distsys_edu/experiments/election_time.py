@@ -115,6 +115,22 @@ class ElectionTimeResult:
             data["per_trial"] = [asdict(t) for t in self.per_trial]
         return json_safe(data)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ElectionTimeResult:
+        """The result :meth:`to_dict` described (without ``per_trial``).
+
+        ``None`` is read back as :meth:`to_dict` wrote it: ``math.nan`` for the means
+        over finished trials (there were none), ``math.inf`` for the rest (a quantile
+        or mean that an unfinished trial made infinite).
+        """
+        fields = {k: v for k, v in data.items() if k != "per_trial"}
+        for key, value in fields.items():
+            if value is None:
+                fields[key] = math.nan if key in ("mean_finished_ms", "mean_terms") else math.inf
+        fields["timeout_ms"] = tuple(fields["timeout_ms"])
+        fields["latency_ms"] = tuple(fields["latency_ms"])
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class ElectionTrials:

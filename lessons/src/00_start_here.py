@@ -44,7 +44,7 @@ print("distsys_edu", distsys_edu.__version__, "is ready")
 #
 # Everything in the course runs inside a `Sim`: a simulated world with its own
 # **virtual** clock and network. Here five nodes run a Raft-style election (lesson
-# 06 explains it). **Predict**: after one second of virtual time, how many of the
+# 05 explains it). **Predict**: after one second of virtual time, how many of the
 # five nodes lead?
 
 # %%
@@ -52,6 +52,10 @@ sim = Sim(seed=1)
 spawn(sim, "raft", 5)
 sim.run(until=1.0)
 view = draw_cluster(sim)
+
+# %% tags=["claim"]
+roles = {n: v.annotations["role"] for n, v in sim.snapshot().nodes.items()}
+assert list(roles.values()).count("leader") == 1, roles
 
 # %% [markdown]
 # One star: one leader. Each dotted arrow goes from a node to the node it believes
@@ -139,6 +143,14 @@ sim = Sim(seed=1, faults=["1.0 crash n5"])
 spawn(sim, "raft", 5)
 sim.run(until=1.6)
 animate(sim, 0.95, 1.55, fps=5, speed=0.25, dpi=50)
+
+# %% tags=["claim"]
+def leaders_at(t):
+    return [n for n, v in sim.snapshot(t).nodes.items() if v.annotations.get("role") == "leader"]
+
+
+assert leaders_at(0.999) == ["n5"] and sim.snapshot(1.0).nodes["n5"].status == "down"
+assert len(leaders_at(1.55)) == 1 and leaders_at(1.55) != ["n5"], leaders_at(1.55)
 
 # %% [markdown]
 # ## Summary

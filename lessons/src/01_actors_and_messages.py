@@ -76,6 +76,15 @@ sim = world()
 
 # %% [markdown]
 # The greeter sent a Hello every 10 ms; each arrived 1 ms later.
+
+# %% tags=["claim"]
+def hellos(sim, kind="deliver"):
+    """(time in ms, n) of each Hello event of this kind, in trace order (for claims)."""
+    return [(round(e.t * 1000, 1), e.msg.n) for e in sim.trace if e.kind == kind]
+
+
+assert hellos(sim, "send") == [(10.0 * n, n) for n in range(1, 6)], hellos(sim, "send")
+assert hellos(sim) == [(10.0 * n + 1, n) for n in range(1, 6)], hellos(sim)
 #
 # ## Mailboxes
 #
@@ -90,6 +99,10 @@ sim = world(faults=("0 pause listener 50ms",))
 # %% [markdown]
 # The first four Hellos waited in the mailbox and were handled together at t = 50 ms,
 # in the order they were sent; the fifth came after the pause, as usual.
+
+# %% tags=["claim"]
+assert hellos(sim) == [(50.0, 1), (50.0, 2), (50.0, 3), (50.0, 4), (51.0, 5)], hellos(sim)
+assert sim.snapshot(0.0499).nodes["listener"].status == "paused"
 #
 # ## Latency
 #
@@ -102,6 +115,9 @@ sim = world(latency="50ms")
 # %% [markdown]
 # Each Hello arrived 50 ms after it was sent: the network is slower, and still
 # reliable and in order. Real networks are not so kind.
+
+# %% tags=["claim"]
+assert hellos(sim) == [(10.0 * n + 50, n) for n in range(1, 6)], hellos(sim)
 #
 # ## Loss
 #
@@ -111,6 +127,10 @@ sim = world(latency="50ms")
 # %%
 sim = world(loss=0.3)
 print(sim.trace.counts()["drops"])
+
+# %% tags=["claim"]
+drops = [e for e in sim.trace if e.kind == "drop"]
+assert [e.reason for e in drops] == ["loss", "loss"] and len(hellos(sim)) == 3, drops
 
 # %% [markdown]
 # Lost messages are not silently gone: the trace records each drop with its reason.
@@ -127,6 +147,11 @@ print(sim.trace.counts()["drops"])
 sim = world(duplication=0.5)
 print("sent:", sim.sent, " delivered:", sim.delivered)
 
+# %% tags=["claim"]
+copies = [e for e in sim.trace if e.kind == "duplicate"]
+assert sim.sent == 5 + len(copies) == 8 and sim.delivered == 8, (sim.sent, copies)
+assert len({e.msg_id for e in sim.trace if e.kind == "deliver"}) == 8
+
 # %% [markdown]
 # Each duplicate is its own message, counted as one more sent. The listener cannot
 # tell a copy from a new message unless the message carries an identity (here `n`).
@@ -141,6 +166,12 @@ print("sent:", sim.sent, " delivered:", sim.delivered)
 # %%
 sim = world(latency=Uniform("1ms", "100ms"))
 
+# %% tags=["claim"]
+assert [n for _, n in hellos(sim)] == [1, 2, 4, 3, 5], hellos(sim)
+
+# %% [markdown]
+# `Hello(4)` overtook `Hello(3)`: sent 10 ms later, it arrived 49 ms earlier.
+
 # %% [markdown]
 # ## A first space-time diagram
 #
@@ -151,8 +182,17 @@ sim = world(latency=Uniform("1ms", "100ms"))
 # a network that does all of it at once:
 
 # %%
-sim = world(seed=3, latency=Uniform("1ms", "100ms"), loss=0.2, duplication=0.3)
+sim = world(seed=30, latency=Uniform("1ms", "100ms"), loss=0.2, duplication=0.3)
 diagram = timeline(sim.trace, end=0.16)
+
+# %% [markdown]
+# `Hello(2)` overtook `Hello(1)`, `Hello(3)` was lost on the way (the cross), and
+# `Hello(4)` arrived twice: the network made a copy.
+
+# %% tags=["claim"]
+assert [n for _, n in hellos(sim)] == [2, 1, 4, 4, 5], hellos(sim)
+assert [n for _, n in hellos(sim, "drop")] == [3] and [n for _, n in hellos(sim, "duplicate")] == [4]
+assert max(t for t, _ in hellos(sim)) < 160
 
 # %% [markdown]
 # ## Exercise 1: ping-pong that survives 30 % loss

@@ -5,8 +5,8 @@
 #
 # - the leader–follower heartbeat design of the blog post this course starts from,
 #   run exactly as written;
-# - what happens when its leader crashes (nothing recovers), and why: the leader is
-#   asked to detect its own failure, nobody elects a new one, and there are no terms;
+# - how to find the flaws of a design: predict what could go wrong, then break it on
+#   purpose (a crash, a partition, a dead follower) and read what happened;
 # - the difference between **supervision** (restarting an actor that raised, on the
 #   same machine) and **failover** (another machine takes over from a dead one);
 # - how to make followers detect a dead leader, and a standby take over from it.
@@ -36,6 +36,11 @@ from distsys_edu.viz import animate, draw_cluster, timeline
 # - "the leader detects its own failure through the followers' heartbeats".
 #
 # `distsys_edu.protocols.blog` is that design translated line by line, flaws included.
+#
+# **Before you run anything: what could go wrong with this design?** Think of a
+# crashed leader, a crashed follower, a network that drops messages. Write down two or
+# three guesses; the rest of this lesson tests them.
+#
 # Four nodes, `n1` the leader:
 
 # %%
@@ -65,6 +70,14 @@ sim.run(until=8.0)
 for name in ["n1", "n2", "n3", "n4"]:
     print(name, sim.status(name), sim.annotations(name))
 
+# %% tags=["claim"]
+followers = ["n2", "n3", "n4"]
+assert sim.status("n1") == "down" and all(sim.status(n) == "up" for n in followers)
+assert sim.annotations("n1") == {}  # a crashed node publishes nothing
+assert all(sim.annotations(n)["suspects"] == ("n1",) for n in followers)
+assert not [n for n in followers if sim.annotations(n).get("role") == "leader"]
+assert all(sim.annotations(n).get("leader") is None for n in followers)
+
 # %% [markdown]
 # Each follower's next `try_send` failed, so it forgot its leader (it now *suspects*
 # n1) ... and that is all. Nobody leads, for ever. Watch it happen (slowed down, so
@@ -74,17 +87,13 @@ for name in ["n1", "n2", "n3", "n4"]:
 animate(sim, 4.5, 7.5, fps=4, speed=0.5, dpi=50)
 
 # %% [markdown]
-# ## Its flaws
+# ## A partition instead of a crash
 #
-# **1. Nothing elects a new leader.** The followers know the leader is gone and do
-# nothing about it. Restarting n1 does not help either: a fresh leader has an empty
-# list of followers, and nobody registers again.
-#
-# **2. `try_send` is an oracle a real network does not have.** In one process, Actix
-# knows at once that an actor has stopped. Across a network nobody does: a crashed
-# machine and a slow one look the same (a message and its answer are just missing).
-# **Predict**: instead of crashing, the leader is cut off from its followers by a
-# network partition. What do the followers believe after 5 s? What does the leader?
+# In one process, Actix knows at once that an actor has stopped, and `try_send` fails.
+# Across a network nobody does: a crashed machine and a slow one look the same (a
+# message and its answer are just missing). **Predict**: instead of crashing, the
+# leader is cut off from its followers by a network partition. What do the followers
+# believe after 5 s? What does the leader?
 
 # %%
 sim = blog_cluster()
@@ -93,6 +102,11 @@ sim.partition(["n1"], ["n2", "n3", "n4"])
 sim.run(until=10.0)
 for name in ["n1", "n2", "n3", "n4"]:
     print(name, sim.annotations(name))
+
+# %% tags=["claim"]
+assert all(sim.annotations(n)["leader"] == "n1" for n in followers)
+assert sim.annotations("n1")["considers_itself_failed"] is True
+assert not [e for e in sim.trace if e.kind == "send_error"]
 
 # %% [markdown]
 # Every follower still follows n1: `try_send` did not fail, the messages were simply
@@ -103,15 +117,26 @@ for name in ["n1", "n2", "n3", "n4"]:
 view = draw_cluster(sim)
 
 # %% [markdown]
-# **3. The leader is asked to detect its own failure.** A crashed process runs no
-# code, so it can never notice that it crashed. Failure must be detected by *someone
-# else*, from the outside, by the silence of its heartbeats.
+# ## Its flaws
 #
-# **4. No terms.** Nothing numbers a leadership. If a second leader appears (by hand,
+# Compare with your guesses. `distsys_edu/protocols/blog.py` lists seven flaws of the
+# design; here are the five that the runs of this lesson show, with the numbers they
+# have there.
+#
+# **1. The leader is asked to detect its own failure.** A crashed process runs no
+# code, so it can never notice that it crashed (the crashed `n1` above published
+# nothing); the check fired only in the partition, while `n1` was fine. Failure must
+# be detected by *someone else*, from the outside, by the silence of its heartbeats.
+#
+# **2. Nothing elects a new leader.** After the crash the followers knew the leader
+# was gone and did nothing about it. Restarting n1 does not help either: a fresh
+# leader has an empty list of followers, and nobody registers again.
+#
+# **3. No terms.** Nothing numbers a leadership. If a second leader appears (by hand,
 # or by a naive election), nobody can tell the current leader from a stale one: split
 # brain. Lesson 05 fixes this with Raft's terms.
 #
-# **5. A failed send panics.** `try_send(..).unwrap()` panics when a follower is gone.
+# **4. A failed send panics.** `try_send(..).unwrap()` panics when a follower is gone.
 # **Predict**: follower n3 crashes. What happens to the leader?
 
 # %%
@@ -125,6 +150,18 @@ print(sim.failures[0].error)
 # %% [markdown]
 # One dead follower took the leader down with it, and with the leader the whole
 # cluster. (The pink box above is the runtime telling you that a handler raised.)
+#
+# **5. `try_send` is an oracle a real network does not have.** It failed at once for
+# the crashed leader and the crashed follower, which run in this one process, and
+# never in the partition, where the followers went on "following" a leader they could
+# not reach. On a real network, a crash on another machine gives no error at all.
+
+# %% tags=["claim"]
+assert [sim.status(n) for n in ("n1", "n2", "n3", "n4")] == ["down", "up", "down", "up"]
+failure = sim.failures[0]
+assert (failure.node, failure.outcome, failure.t) == ("n1", "crashed", 6.0), failure
+assert failure.error.startswith("SendError") and "'n3'" in failure.error, failure.error
+assert all(sim.annotations(n)["suspects"] == ("n1",) for n in ("n2", "n4"))
 #
 # ## Supervision against failover
 #
@@ -143,6 +180,14 @@ sim.run(until=5.0)
 sim.crash("n3")
 sim.run(until=15.0)
 print(sim.trace.counts()["events"]["supervised_restart"], "restarts; n1 is", sim.status("n1"))
+
+# %% tags=["claim"]
+restarts = [e.t for e in sim.trace if e.kind == "supervised_restart" and e.node == "n1"]
+crashes = [e.t for e in sim.trace if e.kind == "crash" and e.node == "n1"]
+failures = [e.t for e in sim.trace if e.kind == "failure" and e.node == "n1"]
+assert restarts == [6.0, 7.0, 8.0] and crashes == [9.0] and failures == [6.0, 7.0, 8.0, 9.0]
+assert [f.outcome for f in sim.failures] == ["restarted"] * 3 + ["crashed"]
+assert all(f.error.startswith("SendError") and "'n3'" in f.error for f in sim.failures)
 
 # %% [markdown]
 # The supervisor restarted the leader three times. Each time the same actor, with the
@@ -214,7 +259,7 @@ check_failover(Standby)
 # %% [markdown]
 # It must take over: from n2's side a cut-off leader and a dead one look the same.
 # But n1, alive on its side of the cut, still believes it leads. Two leaders and no
-# way to tell which is current: that is flaw 4, split brain, and the reason the next
+# way to tell which is current: that is flaw 3, split brain, and the reason the next
 # lessons add elections and terms.
 #
 # ## Summary
@@ -234,8 +279,11 @@ check_failover(Standby)
 #
 # ## Sources
 #
-# - The source blog post: a leader–follower cluster with heartbeats on Actix; its
-#   design is restated, flaw by flaw, in `distsys_edu/protocols/blog.py`.
+# - The source blog post: "a leader–follower system with heartbeats built on an actor
+#   framework (Rust's Actix)", the kind of post this course starts from. Its design,
+#   and its words in quotation marks here ("the leader detects its own failure through
+#   the followers' heartbeats"), are restated flaw by flaw, with the seven flaws
+#   numbered as in this lesson, in `distsys_edu/protocols/blog.py`.
 # - Actix: `Addr::try_send` and `Supervised` (<https://actix.rs/docs/actix/>).
 # - J. Armstrong, *Making reliable distributed systems in the presence of software
 #   errors*, PhD thesis, KTH, 2003, chapter 4: supervision trees.

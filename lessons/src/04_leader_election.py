@@ -14,6 +14,7 @@
 
 # %%
 from distsys_edu import Constant, LinkConfig, Sim
+from distsys_edu.checks import one_leader_among_reachable
 from distsys_edu.exercises import check_bully, check_ring
 from distsys_edu.exercises.bully import (
     AWAITING_ANSWER,
@@ -63,6 +64,29 @@ lines = timeline(sim.trace, 1.38, 1.5)
 # of `n1`, `n2`, `n3` got an Answer from above; `n4` got none, waited
 # `answer_timeout` (50 ms) and announced itself. The cluster at t=2: `n4` leads and
 # every live follower points at it.
+
+# %% tags=["claim"]
+def events(kind, msg_type=None):
+    """(rounded time, node, peer) of the trace's events of a kind (a claim's helper)."""
+    return [(round(e.t, 3), e.node, e.peer) for e in sim.trace
+            if e.t > 1 and e.kind == kind and (msg_type is None or e.msg_type == msg_type)]
+
+
+suspicions = {}
+for e in sim.trace:
+    if e.kind == "annotate" and "n5" in e.data.get("suspects", ()):
+        suspicions.setdefault(e.node, round(e.t, 3))
+assert suspicions == dict.fromkeys(("n1", "n2", "n3", "n4"), 1.4), suspicions
+
+
+assert {(t, n) for t, n, _ in events("send", "Election")} == {
+    (1.4, n) for n in ("n1", "n2", "n3", "n4")}
+assert {(n, p) for _, n, p in events("drop", "Election")} == {
+    (n, "n5") for n in ("n1", "n2", "n3", "n4")}
+assert {p for _, _, p in events("deliver", "Answer")} == {"n1", "n2", "n3"}
+assert {(t, n) for t, n, _ in events("send", "Coordinator")} == {(1.45, "n4")}
+assert {n: sim.annotations(n)["leader"] for n in ("n1", "n2", "n3", "n4")} == dict.fromkeys(
+    ("n1", "n2", "n3", "n4"), "n4") and sim.annotations("n4")["role"] == LEADER
 
 # %%
 view = draw_cluster(sim)
@@ -116,6 +140,10 @@ sim.run(until=0.3)
 print("Election messages:", sim.trace.counts()["sent_by_type"]["Election"])
 lines = timeline(sim.trace, 0.0, 0.12)
 
+# %% tags=["claim"]
+assert sim.trace.counts()["sent_by_type"]["Election"] == 1 + 2 + 3 + 4 + 5
+assert {n: sim.annotations(n)["leader"] for n in names} == dict.fromkeys(names, "n1")
+
 # %% [markdown]
 # Node `nk` has id `6 - k`. Each id travels clockwise past ever smaller ids until it
 # wraps round to `n1`, the largest: id `k` makes `k` hops, 1 + 2 + 3 + 4 + 5 = 15.
@@ -159,6 +187,17 @@ for protocol, order, initiator in cases:
     counts = election_messages(protocol, 5, order=order, initiator=initiator)
     print(f"{protocol:5} {order:10} {initiator:8} {counts}")
 
+# %% tags=["claim"]
+def formulas(n):
+    """The table's four formulas for n nodes, in the order of `cases`."""
+    return [n - 1, n * n - 1, 3 * n - 1, n * (n + 1) // 2 + n]
+
+
+for n in (3, 5, 8):
+    measured = [election_messages(p, n, order=o, initiator=i)["total"] for p, o, i in cases]
+    assert measured == formulas(n), (n, measured, formulas(n))
+assert formulas(5) == [4, 24, 14, 20]
+
 # %% [markdown]
 # And for growing clusters (points measured, lines the formulas): Bully's worst case
 # grows as N², the ring's best as 3N.
@@ -178,6 +217,11 @@ sim = Sim(seed=5, faults=["1 partition n1,n2,n3|n4,n5", "3 heal"])
 names = bully.spawn_cluster(sim, 5)
 sim.run(until=5.0)
 print({n: sim.annotations(n)["leader"] for n in names})
+
+# %% tags=["claim"]
+assert sorted(n for n in names if sim.annotations(n)["role"] == LEADER) == ["n3", "n5"]
+(split,) = one_leader_among_reachable(sim.trace, grace=1.0)  # the run ends at the default grace, 2 s after the heal
+assert set(split.nodes) == {"n3", "n5"} and split.t == 3.0, split
 
 # %% [markdown]
 # Two leaders, `n3` and `n5`, among nodes that all reach each other again: each

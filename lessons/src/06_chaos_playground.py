@@ -67,6 +67,10 @@ spawn_broken(sim, 5)
 sim.run(until=2)
 picture = draw_cluster(sim)
 
+# %% tags=["claim"]
+roles = [v.annotations["role"] for v in sim.snapshot().nodes.values()]
+assert roles.count("leader") == 1 and one_leader_per_term(sim.trace) == [], roles
+
 # %% [markdown]
 # ## 3. The explorer
 #
@@ -88,6 +92,14 @@ print(result)
 # %% [markdown]
 # Eight runs out of thirty. The first one was shrunk from its random schedule to four
 # faults: all four are needed for the failure, on this seed.
+
+# %% tags=["claim"]
+assert result.violations == {"one_leader_per_term": 8}, result.violations
+first = result.counterexamples[0]
+assert first.minimal is not None and len(first.minimal) == 4 < len(first.schedule), first
+for leave_out in range(4):
+    fewer = [f for i, f in enumerate(first.minimal) if i != leave_out]
+    assert one_leader_per_term(run_once(spawn_broken, first.seed, fewer).trace) == [], fewer
 #
 # ## 4. Replay the shrunk schedule
 #
@@ -99,6 +111,9 @@ sim = run_once(spawn_broken, found.seed, found.minimal)
 violation = one_leader_per_term(sim.trace)[0]
 print(violation)
 
+# %% tags=["claim"]
+assert found is first and violation == found.minimal_violation, (violation, found)
+
 # %% [markdown]
 # **Predict:** two leaders of one term need two majorities of votes, and two majorities
 # of five nodes share a node. What must that shared node have done?
@@ -108,6 +123,15 @@ print(violation)
 
 # %%
 diagram = timeline(sim.trace, violation.t - 0.03, violation.t + 0.005)
+
+# %% tags=["claim"]
+granted = {}
+for e in sim.trace:
+    window = violation.t - 0.03 <= e.t <= violation.t + 0.005
+    if window and e.kind == "send" and e.msg_type == "RequestVoteReply" and e.msg.vote_granted:
+        granted.setdefault((e.msg.term, e.node), set()).add(e.peer)
+twice = {k: v for k, v in granted.items() if len(v) > 1}
+assert [term for term, _ in twice] == [9] and set(violation.nodes) in twice.values(), granted
 
 # %%
 picture = draw_cluster(sim, violation.t)
@@ -177,3 +201,7 @@ check_vote_invariant(votes_twice)
 #
 # **Next**: lesson 07. Before you go, try the explorer on the library's protocols:
 # `explore("bully", runs=30)` finds lesson 05's split brain on its own.
+
+# %% tags=["claim"]
+bully = explore("bully", runs=30, max_shrink=0, progress=False)
+assert bully.violations["one_leader_among_reachable"] > 0, bully.violations

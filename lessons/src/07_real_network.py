@@ -157,6 +157,11 @@ assert one_leader_per_term(real) == []
 assert any(e.data["role"] == "follower" and e.data["term"] > term2 for e in after_resume)
 print("one leader per term: yes; the stale leader stepped down into a higher term: yes")
 
+# %% tags=["claim"]
+# The partition's minority leader adopted the majority's higher term (it stepped down).
+assert fourth in majority and term4 > term3
+assert real.events("annotate", node=third)[-1].data["term"] >= term4
+
 # %% [markdown]
 # Now the same picture as the simulator's: one lane per node, an arrow per message,
 # hatching while a node was down or paused. Zoomed on the moment the stale leader
@@ -186,6 +191,17 @@ sim = Sim(
 spawn(sim, "raft", 5)
 sim.run(until=7)
 print(one_leader_per_term(sim.trace), sim.trace.digest()[:16])
+
+# %% tags=["claim"]
+def leaders(t):
+    """{leader: term} in the simulated run at t."""
+    nodes = sim.snapshot(t).nodes.items()
+    return {n: v.annotations["term"] for n, v in nodes if v.annotations.get("role") == "leader"}
+
+
+assert leaders(0.99) == {"n5": 1} and leaders(2.49) == {"n2": 2}, (leaders(0.99), leaders(2.49))
+assert leaders(3.49) == {"n1": 3, "n2": 2}  # n2, paused, still believes it leads term 2
+assert one_leader_per_term(sim.trace) == []
 
 # %%
 _ = timeline(sim.trace, start=3.2, end=3.8)

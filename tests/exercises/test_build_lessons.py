@@ -83,7 +83,10 @@ def test_a_fresh_build_changes_no_byte(tmp_path):
     [
         ("x = 1\n# %%\n", "text before the first"),
         ('# %% tags=["solution"]\nx = 1\n', "solution with no exercise cell just before it"),
-        ('# %% tags=["other"]\nx = 1\n', "a cell may be tagged either"),
+        ('# %% tags=["other"]\nx = 1\n', "a cell may be tagged one of"),
+        ('# %% tags=["exercise", "claim"]\nx = 1\n', "a cell may be tagged one of"),
+        ('# %% tags=["claim"]\nprint(1)  # assert\n', "at least one 'assert'"),
+        ('# %% [markdown] tags=["claim"]\n# assert True\n', "at least one 'assert'"),
         ("# %% tags=[oops]\nx = 1\n", "tags must be a JSON list"),
         ("# %% [markdown]\nnot a comment\n", "a markdown cell's lines start with '# '"),
         ("# %%\n# distsys-edu: include distsys_edu:Nope\n", "cannot include"),
@@ -133,3 +136,64 @@ def test_solution_notebooks_run_strict_and_learners_do_not(monkeypatch):
 def test_every_committed_solution_notebook_opens_strict(path):
     first = nbformat.read(path, as_version=4).cells[0]
     assert first.source == builder.STRICT_CELL, f"{path.name}: rebuild with tools/build_lessons.py"
+
+
+CLAIMS = """# %%
+x = 1 + 1
+
+# %% [markdown]
+# Two, as the run shows.
+
+# %% tags=["claim"]
+assert x == 2, x
+"""
+
+
+def test_a_claim_cell_is_in_both_notebooks_with_its_input_hidden(tmp_path):
+    (tmp_path / "src").mkdir()
+    source = tmp_path / "src" / "00_claims.py"
+    source.write_text(CLAIMS)
+    for nb in builder.notebooks(source):
+        claim = nb.cells[-1]
+        assert claim.source == "assert x == 2, x"
+        assert claim.metadata.tags == ["claim", "remove-input"]
+        assert claim.metadata.jupyter.source_hidden is True
+    assert builder.notebooks(source)[0].cells[0].metadata == {}
+
+
+@pytest.mark.parametrize(
+    ("claim", "error"),
+    [
+        ("assert x == 2, x", None),
+        ("assert x == 3, x", "AssertionError"),
+        ("assert x == 2\nx", "is a claim: it asserts and prints nothing"),
+    ],
+    ids=["true", "false", "prints"],
+)
+def test_the_build_fails_when_a_claim_is_false_or_prints(tmp_path, capsys, claim, error):
+    (tmp_path / "src").mkdir()
+    source = tmp_path / "src" / "00_claims.py"
+    source.write_text(CLAIMS.replace("assert x == 2, x", claim))
+    if error is None:
+        builder.build(source, tmp_path, timings=True)
+        assert "/00_claims.ipynb: " in capsys.readouterr().out
+        return
+    with pytest.raises(Exception, match=error):
+        builder.build(source, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "lessons").glob("*.ipynb"))
+    + sorted((ROOT / "lessons" / "solutions").glob("*.ipynb")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_every_committed_lesson_asserts_its_claims_in_hidden_cells(path):
+    cells = nbformat.read(path, as_version=4).cells
+    claims = [c for c in cells if builder.CLAIM in c.metadata.get("tags", [])]
+    assert claims, f"{path.name}: no claim cell; back the lesson's results with assertions"
+    for cell in claims:
+        assert cell.metadata.tags == list(builder.CLAIM_TAGS), cell.id
+        assert cell.metadata.jupyter.source_hidden is True, cell.id
+        assert cell.outputs == [], f"{cell.id}: a claim prints nothing"
+        assert "assert" in cell.source, cell.id

@@ -17,7 +17,13 @@ from distsys_edu.net.merge import Row, merge_order, repair_times
 from distsys_edu.net.rundir import write_private
 from distsys_edu.net.storage import PersistentStorage
 from distsys_edu.net.wire import MAX_AGE, ReplayGuard, seal, unseal
-from distsys_edu.protocols.raft import AppendEntries, RequestVote, RequestVoteReply
+from distsys_edu.protocols.raft import (
+    AppendEntries,
+    PreVote,
+    PreVoteReply,
+    RequestVote,
+    RequestVoteReply,
+)
 from distsys_edu.protocols.swim import Ack, Alive, Suspect
 from distsys_edu.runtime import InvalidArgument, MessageTypeError, Reply
 
@@ -63,7 +69,7 @@ def test_a_registered_message_comes_back_equal_from_json(sender, seq, updates):
 
 def test_the_registry_holds_the_protocols_dataclasses_generically():
     types = protocol_message_types("raft")
-    assert {RequestVote, RequestVoteReply, AppendEntries} <= set(types)
+    assert {RequestVote, RequestVoteReply, AppendEntries, PreVote, PreVoteReply} <= set(types)
     codec = raft_codec()
     assert codec.decode(codec.encode(Reply(3, "ok"))) == Reply(3, "ok")
 

@@ -1,6 +1,6 @@
 """Raft's rules one at a time, as Figure 2 states them, on one server driven by a Probe.
 
-Each test is a rule; break the rule in ``raft.py`` and its test fails. Clusters of 4
+Each test is a rule; break the rule in ``raft/node.py`` and its test fails. Clusters of 4
 and 5 servers: an even size is where a majority is easiest to get wrong.
 """
 

@@ -1,70 +1,27 @@
-"""Raft-style leader election (Ongaro & Ousterhout, USENIX ATC 2014, section 5.2).
-
-What it fixes in the blog's design: a *term* numbers every leadership, each node
-votes at most once per term, and a leader needs a majority, so two leaders can
-never share a term; anyone who sees a higher term steps down, so a stale leader
-cut off by a partition gives way once it hears from the rest.
-
-Read it beside Figure 2 of the paper ("Raft consensus algorithm, condensed"): the
-names are Figure 2's in snake_case (``current_term``, ``voted_for``,
-``candidate_id``, ``vote_granted``, ``leader_id``...), and each method's docstring
-quotes the rule it carries out, with its section. How it runs, in virtual time:
-
-* Every server starts as a follower with an election timer drawn uniformly from
-  ``election_timeout`` (say 150-300 ms) using its own ``ctx.rng``. The timer is
-  the failure detector: hearing from the current leader restarts it.
-* When the timer fires, the server becomes a candidate: it increments
-  ``current_term``, votes for itself, draws a new timeout (in case the vote
-  splits) and sends ``RequestVote`` to every other server.
-* A server grants its vote if the request's term is current and ``voted_for`` is
-  empty or the candidate. The answer is a ``RequestVoteReply``.
-* A candidate with votes from a majority becomes leader and sends
-  ``AppendEntries`` (empty: a heartbeat) to every server at once and then every
-  ``heartbeat_interval``.
-* Every higher term goes through one :meth:`RaftNode.step_down` (as in RaftScope):
-  adopt the term, forget the vote, become a follower. A candidate that hears
-  ``AppendEntries`` from a leader of its own term also becomes a follower.
-
-``current_term`` and ``voted_for`` are kept in ``ctx.storage`` (the server's disk),
-as Figure 2 requires: a server that restarts must not vote twice in one term.
-
-Where this departs from the paper, and why:
-
-* **No replication.** This is the election of section 5.2 only, with the election
-  restriction of section 5.4.1 (:meth:`RaftNode.log_is_current`): a server's log
-  (the terms of its entries, on its disk) is empty unless a test or a lesson puts
-  one there, and nothing appends to it.
-* **RPCs are messages.** A request and its result are two messages; a result says
-  who sends it (``voter``, ``follower``), which an RPC's caller would know.
-* **Timers, not a clock.** The election timeout is a ``ctx.run_later`` timer,
-  cancelled and drawn anew each time Figure 2 says the timeout restarts.
-
-What each server publishes for pictures and checks is computed in one place,
-:meth:`RaftNode.view`, apart from the algorithm (see :mod:`.published`): ``role``,
-``term`` (its ``current_term``), ``leader``, ``voted_for`` and ``suspects`` (the
-leader whose silence made it stand for election, until a message from that node
-proves it alive). When its election timer fires is not published: every heartbeat
-moves it, and a picture of a live Sim reads it from ``Sim.pending_timers()``.
-"""
+"""One Raft server (election only) and its timing; the package docstring says how it runs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from ..runtime import Context, Sim, Timer
-from ..runtime.errors import check_time, invalid
-from .cluster import CANDIDATE, FOLLOWER, LEADER, Membership, Names, majority, node_names
-from .memory import Footprint, check_cluster_fits
-from .published import PublishingActor
+from ...runtime import Context, Timer
+from ...runtime.errors import check_time, invalid
+from ..cluster import CANDIDATE, FOLLOWER, LEADER, Names, majority
+from ..published import PublishingActor
+from .messages import (
+    AppendEntries,
+    AppendEntriesReply,
+    PreVote,
+    PreVoteReply,
+    RaftMessage,
+    RequestVote,
+    RequestVoteReply,
+)
 
 ELECTION_TIMEOUT = (0.150, 0.300)
 """The paper's suggested range of election timeouts, in seconds."""
-
-FOOTPRINT = Footprint(per_node=7_000)
-"""Bytes a node (see :mod:`.memory`; measured by ``benchmarks/cluster_memory.py``)."""
 
 
 @dataclass(frozen=True)
@@ -75,14 +32,18 @@ class RaftConfig:
         election_timeout: ``(low, high)``: each timeout is drawn uniformly from it.
         heartbeat_interval: how often a leader sends ``AppendEntries``; ``None``
             means half the lowest election timeout.
+        pre_vote: ask for pre-votes before standing (Ongaro's thesis, section 9.6;
+            off by default, as in the paper's Figure 2).
 
     Raises:
-        InvalidArgument: a negative or NaN time, ``low > high``, or a heartbeat
-            interval not shorter than the lowest timeout.
+        InvalidArgument: a negative or NaN time, ``low > high``, a heartbeat
+            interval not shorter than the lowest timeout, or a ``pre_vote`` that is
+            not a bool.
     """
 
     election_timeout: tuple[float, float] = ELECTION_TIMEOUT
     heartbeat_interval: float | None = None
+    pre_vote: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -105,83 +66,14 @@ class RaftConfig:
                 interval,
                 f"must be shorter than the lowest election timeout ({low!r})",
             )
+        if not isinstance(self.pre_vote, bool):
+            raise invalid("pre_vote", self.pre_vote, "must be True or False")
 
     @property
     def heartbeat(self) -> float:
         """The heartbeat interval in seconds (never ``None`` after construction)."""
         assert self.heartbeat_interval is not None
         return self.heartbeat_interval
-
-
-# -- RPCs, as messages (Figure 2's arguments and results, in snake_case) ------------
-#
-# A Raft RPC is a request and its result; here each is a message of its own. A result
-# carries one field Figure 2 does not have (``voter``, ``follower``): the caller of an
-# RPC knows whom it asked, but a message has to say who answers.
-
-
-@dataclass(frozen=True)
-class RequestVote:
-    """RequestVote RPC arguments (Figure 2): invoked by candidates to gather votes."""
-
-    term: int  # candidate's term
-    candidate_id: str  # candidate requesting vote
-    last_log_index: int = 0  # index of candidate's last log entry (section 5.4)
-    last_log_term: int = 0  # term of candidate's last log entry (section 5.4)
-
-    @property
-    def sender(self) -> str:
-        """Who sent it."""
-        return self.candidate_id
-
-
-@dataclass(frozen=True)
-class RequestVoteReply:
-    """RequestVote RPC results (Figure 2)."""
-
-    term: int  # current_term, for candidate to update itself
-    vote_granted: bool  # true means candidate received vote
-    voter: str  # who answers (not in Figure 2: see above)
-
-    @property
-    def sender(self) -> str:
-        """Who sent it."""
-        return self.voter
-
-
-@dataclass(frozen=True)
-class AppendEntries:
-    """AppendEntries RPC arguments (Figure 2): invoked by the leader to replicate log
-    entries (section 5.3); with no ``entries`` it is a heartbeat (section 5.2)."""
-
-    term: int  # leader's term
-    leader_id: str  # so follower can redirect clients
-    prev_log_index: int = 0  # index of log entry immediately preceding new ones
-    prev_log_term: int = 0  # term of prev_log_index entry
-    entries: tuple[Any, ...] = ()  # log entries to store (empty for heartbeat)
-    leader_commit: int = 0  # leader's commit_index
-
-    @property
-    def sender(self) -> str:
-        """Who sent it."""
-        return self.leader_id
-
-
-@dataclass(frozen=True)
-class AppendEntriesReply:
-    """AppendEntries RPC results (Figure 2)."""
-
-    term: int  # current_term, for leader to update itself
-    success: bool  # true if follower contained entry matching prev_log_index/term
-    follower: str  # who answers (not in Figure 2: see above)
-
-    @property
-    def sender(self) -> str:
-        """Who sent it."""
-        return self.follower
-
-
-RaftMessage = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply
 
 
 class RaftNode(PublishingActor):
@@ -193,7 +85,7 @@ class RaftNode(PublishingActor):
         config: election and heartbeat timing.
     """
 
-    TIMERS = ("start_election", "send_heartbeats")
+    TIMERS = ("start_election", "start_pre_vote", "send_heartbeats")
 
     def __init__(self, peers: Sequence[str], config: RaftConfig | None = None) -> None:
         self.peers = peers if isinstance(peers, Names) else tuple(peers)
@@ -204,6 +96,8 @@ class RaftNode(PublishingActor):
         self.election_timer: Timer | None = None
         self.heartbeat_timer: Timer | None = None
         self.suspects: tuple[str, ...] = ()  # for the pictures only: see ``view``
+        self.pre_votes: set[str] | None = None  # while asking for pre-votes: who granted
+        self.heard_leader_at: float | None = None  # last AppendEntries of a current leader
 
     # -- persistent state on all servers (Figure 2): kept in ctx.storage, the disk --
 
@@ -240,22 +134,45 @@ class RaftNode(PublishingActor):
         """
         ctx.storage.update(current_term=term, voted_for=None)
         ctx.cancel(self.heartbeat_timer)
-        self.role, self.leader = FOLLOWER, None
+        self.role, self.leader, self.pre_votes = FOLLOWER, None, None
         if self.election_timer is None or not self.election_timer.active:
             self.reset_election_timer(ctx)
 
     def become_follower(self, ctx: Context, leader: str | None) -> None:
         """Followers respond to candidates and leaders; an election timeout starts from now."""
         ctx.cancel(self.heartbeat_timer)
-        self.role, self.leader = FOLLOWER, leader
+        self.role, self.leader, self.pre_votes = FOLLOWER, leader, None
         self.reset_election_timer(ctx)
 
     def reset_election_timer(self, ctx: Context) -> None:
         """Draw a new election timeout, at random from ``election_timeout`` (section
-        5.2), and restart the timer."""
+        5.2), and restart the timer. When it fires: a pre-vote if ``pre_vote`` is on,
+        else an election."""
         ctx.cancel(self.election_timer)
         low, high = self.config.election_timeout
-        self.election_timer = ctx.run_later(ctx.rng.uniform(low, high), self.start_election)
+        fire = self.start_pre_vote if self.config.pre_vote else self.start_election
+        self.election_timer = ctx.run_later(ctx.rng.uniform(low, high), fire)
+
+    def start_pre_vote(self, ctx: Context) -> None:
+        """Pre-Vote (thesis section 9.6): "a candidate would first ask other servers
+        whether its log was up-to-date enough to get their vote. Only if the candidate
+        believed it could get votes from a majority of the cluster would it increment
+        its term and start a normal election." It stays a follower meanwhile, its
+        term unchanged; the timer restarts, so a pre-vote without a majority is
+        tried again one timeout later."""
+        self.pre_votes = {ctx.name}
+        self.reset_election_timer(ctx)
+        log = self.log(ctx)
+        request = PreVote(self.current_term(ctx) + 1, ctx.name, len(log), log[-1] if log else 0)
+        for peer in self.peers:
+            ctx.addr(peer).do_send(request)
+        self.count_pre_votes(ctx)
+
+    def count_pre_votes(self, ctx: Context) -> None:
+        """With pre-votes from a majority of servers, start a real election."""
+        if self.pre_votes is not None and len(self.pre_votes) >= majority(len(self.peers) + 1):
+            self.pre_votes = None
+            self.start_election(ctx)
 
     def start_election(self, ctx: Context) -> None:
         """Followers: if the election timeout elapses, convert to candidate. Candidates:
@@ -291,7 +208,7 @@ class RaftNode(PublishingActor):
         for peer in self.peers:
             ctx.addr(peer).do_send(heartbeat)
 
-    def log_is_current(self, request: RequestVote, ctx: Context) -> bool:
+    def log_is_current(self, request: RequestVote | PreVote, ctx: Context) -> bool:
         """The election restriction (section 5.4.1): is the candidate's log at least as
         up-to-date as ours? The log whose last entry has the later term is more
         up-to-date; with the same last term, the longer log is."""
@@ -337,6 +254,7 @@ class RaftNode(PublishingActor):
         current_term = self.current_term(ctx)
         success = msg.term == current_term
         if success:
+            self.heard_leader_at = ctx.now
             self.become_follower(ctx, leader=msg.leader_id)
         ctx.addr(msg.leader_id).do_send(AppendEntriesReply(current_term, success, ctx.name))
 
@@ -344,6 +262,29 @@ class RaftNode(PublishingActor):
         """Leaders: a reply may carry a higher term; then this leader steps down."""
         if msg.term > self.current_term(ctx):
             self.step_down(ctx, msg.term)
+
+    def on_pre_vote(self, msg: PreVote, ctx: Context) -> None:
+        """Pre-Vote receiver: would grant if the term asked about is later than ours,
+        the candidate's log is at least as up-to-date (section 5.4.1), and we have not
+        heard from a current leader within the lowest election timeout (the check of
+        thesis section 4.2.3, without which one server cut off from the leader alone
+        would still get its pre-votes and depose it). Changes nothing here: no term,
+        no vote, no timer."""
+        heard = self.heard_leader_at
+        leader_alive = self.role == LEADER or (
+            heard is not None and ctx.now - heard < self.config.election_timeout[0]
+        )
+        would_grant = (
+            msg.term > self.current_term(ctx) and not leader_alive and self.log_is_current(msg, ctx)
+        )
+        ctx.addr(msg.candidate_id).do_send(PreVoteReply(msg.term, would_grant, ctx.name))
+
+    def on_pre_vote_reply(self, msg: PreVoteReply, ctx: Context) -> None:
+        """Count a pre-vote granted for the term we would stand in now."""
+        asked = msg.term == self.current_term(ctx) + 1
+        if self.pre_votes is not None and msg.vote_granted and asked:
+            self.pre_votes.add(msg.voter)
+            self.count_pre_votes(ctx)
 
     # -- what pictures and checks see (not part of the algorithm) ----------------------
 
@@ -372,27 +313,3 @@ class RaftNode(PublishingActor):
             "voted_for": self.voted_for(ctx),
             "suspects": self.suspects,
         }
-
-
-def spawn_cluster(
-    sim: Sim,
-    nodes: int | Sequence[str] = 5,
-    *,
-    election_timeout: tuple[float, float] = ELECTION_TIMEOUT,
-    heartbeat_interval: float | None = None,
-) -> list[str]:
-    """Spawn a Raft-style cluster and return its node names.
-
-    Args:
-        sim: the world to spawn into.
-        nodes: a count (names ``n1``...) or a list of names.
-        election_timeout: ``(low, high)`` seconds.
-        heartbeat_interval: seconds; default half the lowest timeout.
-    """
-    names = node_names(nodes)
-    config = RaftConfig(election_timeout, heartbeat_interval)
-    check_cluster_fits("raft", len(names), FOOTPRINT)
-    members = Membership(names)
-    for name in names:
-        sim.spawn(name, partial(RaftNode, members.peers(name), config))
-    return names
