@@ -45,7 +45,7 @@ from .graph import (
     node_size,
     type_name,
 )
-from .marks import ROLE_PATHS, STATUS_PATHS, legend_handles, message_handles
+from .marks import ROLE_PATHS, STATUS_PATHS, legend_box, legend_handles, message_handles
 from .style import (
     BELIEF_LINESTYLE,
     GREY,
@@ -198,18 +198,9 @@ class ClusterView:
     def _legend_box(self, handles: list[Any], loc: Any, anchor: Point, title: str) -> Any:
         """A legend in the legend axes, or just right of the picture."""
         where = self.legend_ax or self.ax
-        box = where.legend(
-            handles=handles,
-            loc=loc,
-            bbox_to_anchor=(0.0, anchor[1]) if self.legend_ax else anchor,
-            fontsize=8,
-            frameon=False,
-            title=title,
-            title_fontsize=8,
-            alignment="left",
+        return legend_box(
+            where, handles, loc, (0.0, anchor[1]) if self.legend_ax else anchor, title
         )
-        where.add_artist(box)
-        return box
 
     # -- one frame ----------------------------------------------------------------
 

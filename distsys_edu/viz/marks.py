@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
@@ -109,3 +111,22 @@ def message_handles(types: Sequence[str]) -> list[Any]:
         )
         for t in types
     ]
+
+
+def legend_box(where: Axes, handles: list[Any], loc: Any, anchor: Point, title: str) -> Legend:
+    """A legend of ``handles`` added to ``where`` as an artist of its own (so that an axes can
+    hold several, each drawn once), titled ``title``, its ``loc`` corner at ``anchor``."""
+    box = Legend(
+        where,
+        handles,
+        [h.get_label() for h in handles],
+        loc=loc,
+        bbox_to_anchor=anchor,
+        fontsize=8,
+        frameon=False,
+        title=title,
+        title_fontsize=8,
+        alignment="left",
+    )
+    where.add_artist(box)
+    return box
