@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..runtime import Snapshot
+from ..runtime.errors import invalid
 
 
 def slow_key(snapshot: Snapshot, losses: Mapping[tuple[str, str], float], hidden: int) -> Any:
@@ -33,8 +34,30 @@ def real_leaders(snapshot: Snapshot) -> list[str]:
     ]
 
 
+VERDICTS = {
+    "up": "✗ (it is up)",
+    "paused": "✗ (it is paused, not down)",
+    "down": "✓",
+    "stopped": "✓",
+}
+"""What a suspicion of a node in each status is: a paused process is alive (it will run
+again, and its state is intact), so suspecting it is as wrong as suspecting one that is up;
+a crashed (down) or stopped one has really failed."""
+
+
+def verdict(status: str) -> str:
+    """The mark of a suspicion of a node whose real status is ``status``.
+
+    Raises:
+        InvalidArgument: a status that is none of :data:`VERDICTS`.
+    """
+    if status not in VERDICTS:
+        raise invalid("status", status, f"must be one of {', '.join(VERDICTS)}")
+    return VERDICTS[status]
+
+
 def _suspicions(snapshot: Snapshot, nodes: Sequence[str]) -> list[str]:
-    """Each suspicion in words, marked right (the node is not up) or wrong."""
+    """Each suspicion in words, marked right (the node has failed) or wrong (it is alive)."""
     words = []
     for name in nodes:
         view = snapshot.nodes.get(name)
@@ -43,8 +66,8 @@ def _suspicions(snapshot: Snapshot, nodes: Sequence[str]) -> list[str]:
         suspects = view.annotations.get("suspects") or ()
         for other in sorted(suspects):
             real = snapshot.nodes.get(other)
-            right = real is not None and real.status != "up"
-            words.append(f"{name}→{other} {'✓' if right else '✗ (it is up)'}")
+            mark = "✗ (not in the cluster)" if real is None else verdict(real.status)
+            words.append(f"{name}→{other} {mark}")
     return words
 
 

@@ -117,7 +117,7 @@ class _Listener(Actor):
 
 def lesson01_timeline() -> Figure:
     sim = Sim(seed=3)
-    sim.set_network(latency=Uniform("1ms", "100ms"), loss=0.2, duplication=0.3)
+    sim.set_network(latency=Uniform(0.001, 0.100), loss=0.2, duplication=0.3)
     sim.spawn("greeter", _Greeter)
     sim.spawn("listener", _Listener)
     sim.run(until=1.0)
