@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -27,11 +27,11 @@ SPAN_STYLES = {
 
 def mark_refusals(
     ax: Axes, refused: Sequence[MessageLeg], y: dict[str, int], axis: TimeAxis
-) -> None:
+) -> PathCollection | None:
     """A reply that says no: its arrow's shaft dotted (white gaps over it) and an open
-    circle where it arrived."""
+    circle where it arrived. Returns the circles (``None`` when nothing was refused)."""
     if not refused:
-        return
+        return None
     starts = [(axis.x(m.sent_at), float(y[m.src])) for m in refused]  # type: ignore[index]
     ends = [(axis.x(m.ended_at or m.sent_at), float(y[m.dst])) for m in refused]  # type: ignore[index]
     ax.add_collection(
@@ -46,7 +46,7 @@ def mark_refusals(
             zorder=3.5,
         )
     )
-    ax.scatter(
+    return ax.scatter(
         [x for x, _ in ends],
         [v for _, v in ends],
         s=30,

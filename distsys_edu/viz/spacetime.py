@@ -62,6 +62,7 @@ class Timeline:
         left_out: messages in the window not drawn (past ``max_messages``).
         violations: what the checks found in the window.
         axis: where each time is drawn (``axis.x(t)``): to scale, or stretched at bursts.
+        refusals: an open circle where each reply that says no arrived (``None``: none).
     """
 
     ax: Axes
@@ -71,6 +72,7 @@ class Timeline:
     left_out: int
     violations: list[Violation] = field(default_factory=list)
     axis: TimeAxis = field(default_factory=lambda: TimeAxis((0.0, 1.0), (0.0, 1.0), ()))
+    refusals: PathCollection | None = None
 
 
 def timeline(
@@ -113,7 +115,7 @@ def timeline(
     ]
     axis = time_axis(_times(story, drawn, found), lo, hi)
     statuses = _draw_lanes(ax, story, y, lo, hi, axis)
-    arrows, drops = _draw_messages(ax, drawn, y, axis)
+    arrows, drops, refusals = _draw_messages(ax, drawn, y, axis)
     labels = _draw_entries(ax, story, y, lo, hi, axis)
     labels += _draw_violations(ax, found, y, axis)
     pad = (hi - lo) * 0.01 + 1e-3
@@ -126,7 +128,7 @@ def timeline(
     draw_legend(ax, drawn, statuses, any(m.outcome == "dropped" for m in drawn), bool(found))
     ax.set_title(_note(legs, drawn, left_out, hi, lanes), fontsize=9, loc="left")
     stack(ax, labels)
-    return Timeline(ax, arrows, drops, drawn, left_out, found, axis)
+    return Timeline(ax, arrows, drops, drawn, left_out, found, axis, refusals)
 
 
 def _times(story: Story, legs: Sequence[MessageLeg], found: Sequence[Violation]) -> list[float]:
@@ -205,8 +207,8 @@ def _draw_lanes(
 
 def _draw_messages(
     ax: Axes, legs: Sequence[MessageLeg], y: dict[str, int], axis: TimeAxis
-) -> tuple[Quiver, PathCollection]:
-    """Arrows for delivered messages, lines and crosses for the rest."""
+) -> tuple[Quiver, PathCollection, PathCollection | None]:
+    """Arrows for delivered messages (a refusal marked), lines and crosses for the rest."""
     arrows = [m for m in legs if m.outcome == "delivered"]
     xs = axis.xs(m.sent_at for m in arrows)
     ys = [y[m.src] for m in arrows]  # type: ignore[index]
@@ -227,7 +229,7 @@ def _draw_messages(
         headaxislength=5,
         zorder=3,
     )
-    mark_refusals(ax, [m for m in arrows if m.answer is False], y, axis)
+    refusals = mark_refusals(ax, [m for m in arrows if m.answer is False], y, axis)
     others, crosses = [], []
     for m in legs:
         if m.outcome == "delivered":
@@ -262,7 +264,7 @@ def _draw_messages(
         linewidths=0.5,
         zorder=4,
     )
-    return quiver, drops
+    return quiver, drops, refusals
 
 
 _ROLE_WORDS = {"becomes LEADER": "leader", "becomes candidate": "candidate"}
