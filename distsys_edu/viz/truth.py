@@ -57,17 +57,20 @@ def verdict(status: str) -> str:
 
 
 def _suspicions(snapshot: Snapshot, nodes: Sequence[str]) -> list[str]:
-    """Each suspicion in words, marked right (the node has failed) or wrong (it is alive)."""
-    words = []
+    """Each suspected node with who suspects it, marked right (it has failed) or wrong (it is
+    alive): ``n1,n2→n5 ✗ (it is paused, not down)``."""
+    by: dict[str, list[str]] = {}
     for name in nodes:
         view = snapshot.nodes.get(name)
         if view is None or view.status != "up":
             continue
-        suspects = view.annotations.get("suspects") or ()
-        for other in sorted(suspects):
-            real = snapshot.nodes.get(other)
-            mark = "✗ (not in the cluster)" if real is None else verdict(real.status)
-            words.append(f"{name}→{other} {mark}")
+        for other in view.annotations.get("suspects") or ():
+            by.setdefault(other, []).append(name)
+    words = []
+    for other in sorted(by):
+        real = snapshot.nodes.get(other)
+        mark = "✗ (not in the cluster)" if real is None else verdict(real.status)
+        words.append(f"{','.join(by[other])}→{other} {mark}")
     return words
 
 

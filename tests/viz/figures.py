@@ -14,6 +14,7 @@ width (in pixels) at which a reader sees it there:
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -29,6 +30,7 @@ from distsys_edu.checks import explore, one_leader_per_term, run_once
 from distsys_edu.exercises.broken import spawn_broken
 from distsys_edu.experiments.detector_tradeoff import detector_tradeoff
 from distsys_edu.experiments.election_time import election_time
+from distsys_edu.experiments.swim_scaling import SwimScalingResult
 from distsys_edu.protocols import blog, bully, raft, ring, spawn
 from distsys_edu.runtime import Constant, LinkConfig
 from distsys_edu.viz import (
@@ -39,6 +41,7 @@ from distsys_edu.viz import (
     timeline,
 )
 from distsys_edu.viz.draw import BOX_DPI, cluster_figure
+from distsys_edu.viz.swim_plot import plot_swim_scaling
 
 NOTEBOOK_WIDTH_PX = 1000.0
 DOCS_WIDTH_PX = 880.0
@@ -326,7 +329,16 @@ def exercise_box_cluster() -> Figure:
     return cluster_figure(sim, t)
 
 
-# ---- docs/pictures.md
+# ---- docs/pictures.md and docs/swim.md
+
+
+def swim_scaling_figure() -> Figure:
+    """docs/swim.md's figure, replotted from its data as make_swim_scaling.py --replot does
+    (saved at 80 dpi)."""
+    data = json.loads((ROOT / "docs" / "pictures" / "swim_scaling.json").read_text())
+    figure = plot_swim_scaling(SwimScalingResult(**data))
+    figure.set_dpi(80)
+    return figure
 
 
 def docs_plot(name: str) -> Figure:
@@ -388,5 +400,9 @@ FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
     "docs_election_times": (lambda: docs_plot("election_times"), in_docs),
     "docs_detector_tradeoff": (lambda: docs_plot("detector_tradeoff"), in_docs),
     "docs_message_counts": (lambda: docs_plot("message_counts"), in_docs),
+    "docs_swim_scaling": (
+        swim_scaling_figure,
+        lambda f: Shown(f, min(f.get_figwidth() * 80, DOCS_WIDTH_PX)),
+    ),
 }
 """Name: (builder, how it is shown)."""

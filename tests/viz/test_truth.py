@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from distsys_edu import Actor, Context, Sim
+from distsys_edu.protocols import bully
 from distsys_edu.runtime import InvalidArgument
 from distsys_edu.viz.truth import caption, verdict
 
@@ -65,3 +66,11 @@ def test_a_suspicion_is_right_only_of_a_node_that_failed(node: str, mark: str) -
 def test_a_status_the_caption_does_not_know_is_refused_clearly() -> None:
     with pytest.raises(InvalidArgument, match="status='asleep' is not allowed: must be one of"):
         verdict("asleep")
+
+
+def test_who_suspects_one_node_is_said_once_for_that_node() -> None:
+    sim = Sim(seed=3, faults=["1 pause n5 0.5"])  # lesson 03: n5 paused, never down
+    bully.spawn_cluster(sim, 5)
+    sim.run(until=2.0)
+    text = caption(sim.snapshot(1.47), 0, list(sim.nodes))
+    assert "Suspects: n1,n2,n3,n4→n5 ✗ (it is paused, not down)" in text
