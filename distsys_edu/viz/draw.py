@@ -114,8 +114,10 @@ def _draw(
     *,
     legend: bool,
 ) -> ClusterView:
-    """Draw the frame of ``source`` at ``t`` into ``ax`` (legends into ``legend_ax``)."""
+    """Draw the frame of ``source`` at ``t`` into ``ax`` (legends into ``legend_ax``, listing
+    only what the frame shows)."""
     snapshot, timers, losses = frame_source(source, t)
     view = ClusterView(ax, list(snapshot.nodes), legend_ax=legend_ax, legend=legend)
     view.update(snapshot, timers=timers, losses=losses)
+    view.key_to_this_frame()
     return view

@@ -4,35 +4,33 @@ Each builder returns the figure; :data:`FIGURES` names each with where it is sho
 width (in pixels) at which a reader sees it there:
 
 - a lesson figure goes through the notebook's inline backend (``figure.dpi``, cropped to
-  what is drawn) into an output column about :data:`NOTEBOOK_WIDTH_PX` wide (JupyterLab at
+  what is drawn) into an output column about ``shown.NOTEBOOK_WIDTH_PX`` wide (JupyterLab at
   1400 px with its file browser open), scaled down to fit when it is wider;
 - a docs picture is saved by ``docs/pictures/make_pictures.py`` at its ``DPI`` and shown on a
-  page at most :data:`DOCS_WIDTH_PX` wide;
+  page at most ``shown.DOCS_WIDTH_PX`` wide (docs_figures.py);
 - the exercise box shows :func:`~distsys_edu.viz.draw.cluster_png` at its own size.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
-from types import ModuleType
 
 import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
+from docs_figures import DOCS_FIGURES
 from matplotlib.figure import Figure
+from shown import Shown, in_notebook, root
 
 from distsys_edu import Actor, Context, Sim, Supervisor, Uniform
 from distsys_edu.checks import explore, one_leader_per_term, run_once
 from distsys_edu.exercises.broken import spawn_broken
 from distsys_edu.experiments.detector_tradeoff import detector_tradeoff
 from distsys_edu.experiments.election_time import election_time
-from distsys_edu.experiments.swim_scaling import SwimScalingResult
 from distsys_edu.protocols import blog, bully, raft, ring, spawn
 from distsys_edu.runtime import Constant, LinkConfig
+from distsys_edu.runtime.supervisor import HandlerFailureWarning
 from distsys_edu.viz import (
     draw_cluster,
     plot_detector_tradeoff,
@@ -41,51 +39,6 @@ from distsys_edu.viz import (
     timeline,
 )
 from distsys_edu.viz.draw import BOX_DPI, cluster_figure
-from distsys_edu.viz.swim_plot import plot_swim_scaling
-
-NOTEBOOK_WIDTH_PX = 1000.0
-DOCS_WIDTH_PX = 880.0
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A figure and the width at which a reader sees it (in the figure's own pixels' terms)."""
-
-    figure: Figure
-    shown_width_px: float
-
-
-def in_notebook(figure: Figure) -> Shown:
-    """As the inline backend shows it: cropped to what is drawn, fitted to the column."""
-    drawn = figure.get_tightbbox().width * figure.dpi
-    scale = min(1.0, NOTEBOOK_WIDTH_PX / drawn)
-    return Shown(figure, figure.get_figwidth() * figure.dpi * scale)
-
-
-def in_docs(figure: Figure) -> Shown:
-    """As docs/pictures.md shows a PNG that make_pictures saved at its DPI."""
-    dpi = float(_make_pictures().DPI)
-    width = figure.get_figwidth() * dpi
-    figure.set_dpi(dpi)
-    return Shown(figure, min(width, DOCS_WIDTH_PX))
-
-
-def _make_pictures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_pictures", ROOT / "docs" / "pictures" / "make_pictures.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _root(ax: Axes) -> Figure:
-    figure = ax.get_figure(root=True)
-    assert isinstance(figure, Figure)
-    return figure
-
 
 # ---- lesson 00 and 01
 
@@ -94,7 +47,7 @@ def lesson00_cluster() -> Figure:
     sim = Sim(seed=1)
     spawn(sim, "raft", 5)
     sim.run(until=1.0)
-    return _root(draw_cluster(sim).ax)
+    return root(draw_cluster(sim).ax)
 
 
 class _Greeter(Actor):
@@ -124,7 +77,7 @@ def lesson01_timeline() -> Figure:
     sim.spawn("greeter", _Greeter)
     sim.spawn("listener", _Listener)
     sim.run(until=1.0)
-    return _root(timeline(sim.trace, end=0.16).ax)
+    return root(timeline(sim.trace, end=0.16).ax)
 
 
 # ---- lesson 02
@@ -138,14 +91,14 @@ def _blog(until: float) -> Sim:
 
 
 def lesson02_cluster() -> Figure:
-    return _root(draw_cluster(_blog(5.0)).ax)
+    return root(draw_cluster(_blog(5.0)).ax)
 
 
 def lesson02_partitioned() -> Figure:
     sim = _blog(5.0)
     sim.partition(["n1"], ["n2", "n3", "n4"])
     sim.run(until=10.0)
-    return _root(draw_cluster(sim).ax)
+    return root(draw_cluster(sim).ax)
 
 
 def lesson02_supervised() -> Figure:
@@ -158,8 +111,10 @@ def lesson02_supervised() -> Figure:
         sim.spawn(name, partial(blog.Follower, "n1", config))
     sim.run(until=5.0)
     sim.crash("n3")
-    sim.run(until=15.0)
-    return _root(timeline(sim.trace, start=4.5, end=9.5).ax)
+    with warnings.catch_warnings():  # the lesson shows the supervisor's failures: expected
+        warnings.simplefilter("ignore", HandlerFailureWarning)
+        sim.run(until=15.0)
+    return root(timeline(sim.trace, start=4.5, end=9.5).ax)
 
 
 # ---- lesson 03
@@ -169,13 +124,13 @@ def lesson03_paused() -> Figure:
     sim = Sim(seed=3, faults=["1 pause n5 0.5"])
     bully.spawn_cluster(sim, 5)
     sim.run(until=2.0)
-    return _root(draw_cluster(sim.trace, 1.47).ax)
+    return root(draw_cluster(sim.trace, 1.47).ax)
 
 
 def lesson03_tradeoff() -> Figure:
     fixed = detector_tradeoff("fixed", duration=300.0, runs=3, progress=False)
     phi = detector_tradeoff("phi", duration=300.0, runs=3, progress=False)
-    return _root(plot_detector_tradeoff([fixed, phi]))
+    return root(plot_detector_tradeoff([fixed, phi]))
 
 
 # ---- lesson 04
@@ -191,22 +146,22 @@ def _bully_crash() -> Sim:
 
 
 def lesson04_bully_timeline() -> Figure:
-    return _root(timeline(_bully_crash().trace, 1.38, 1.5).ax)
+    return root(timeline(_bully_crash().trace, 1.38, 1.5).ax)
 
 
 def lesson04_bully_cluster() -> Figure:
-    return _root(draw_cluster(_bully_crash()).ax)
+    return root(draw_cluster(_bully_crash()).ax)
 
 
 def lesson04_ring_timeline() -> Figure:
     sim = Sim(seed=0, network=_SLOW)
     ring.spawn_cluster(sim, 5, order="descending")
     sim.run(until=0.3)
-    return _root(timeline(sim.trace, 0.0, 0.12).ax)
+    return root(timeline(sim.trace, 0.0, 0.12).ax)
 
 
 def lesson04_message_counts() -> Figure:
-    return _root(plot_message_counts())
+    return root(plot_message_counts())
 
 
 # ---- lesson 05
@@ -228,14 +183,14 @@ def lesson05_two_clusters() -> Figure:
 
 
 def lesson05_step_down() -> Figure:
-    return _root(timeline(_cut("raft").trace, 8.027, 8.031).ax)
+    return root(timeline(_cut("raft").trace, 8.027, 8.031).ax)
 
 
 def lesson05_first_election() -> Figure:
     sim = Sim(seed=1)
     raft.spawn_cluster(sim, 5)
     sim.run(until=0.4)
-    return _root(timeline(sim.trace, 0, 0.4).ax)
+    return root(timeline(sim.trace, 0, 0.4).ax)
 
 
 def lesson05_figure16() -> Figure:
@@ -278,17 +233,17 @@ def lesson06_broken_cluster() -> Figure:
     sim = Sim(seed=3)
     spawn_broken(sim, 5)
     sim.run(until=2)
-    return _root(draw_cluster(sim).ax)
+    return root(draw_cluster(sim).ax)
 
 
 def lesson06_violation_timeline() -> Figure:
     sim, t = _violation()
-    return _root(timeline(sim.trace, t - 0.03, t + 0.005).ax)
+    return root(timeline(sim.trace, t - 0.03, t + 0.005).ax)
 
 
 def lesson06_violation_cluster() -> Figure:
     sim, t = _violation()
-    return _root(draw_cluster(sim, t).ax)
+    return root(draw_cluster(sim, t).ax)
 
 
 # ---- lesson 07
@@ -311,13 +266,13 @@ def _lesson07_sim() -> Sim:
 
 
 def lesson07_sim_timeline() -> Figure:
-    return _root(timeline(_lesson07_sim().trace, start=3.2, end=3.8).ax)
+    return root(timeline(_lesson07_sim().trace, start=3.2, end=3.8).ax)
 
 
 def lesson07_partition_at_the_edge() -> Figure:
     """The real cluster's window in lesson 07 varies from run to run; this one puts its
     partition where the label collided with the legend: near the window's right edge."""
-    return _root(timeline(_lesson07_sim().trace, start=4.0, end=4.52).ax)
+    return root(timeline(_lesson07_sim().trace, start=4.0, end=4.52).ax)
 
 
 # ---- the exercise box
@@ -327,46 +282,6 @@ def exercise_box_cluster() -> Figure:
     """The figure :func:`~distsys_edu.viz.draw.cluster_png` draws, at its dpi."""
     sim, t = _violation()
     return cluster_figure(sim, t)
-
-
-# ---- docs/pictures.md and docs/swim.md
-
-
-def swim_scaling_figure() -> Figure:
-    """docs/swim.md's figure, replotted from its data as make_swim_scaling.py --replot does
-    (saved at 80 dpi)."""
-    data = json.loads((ROOT / "docs" / "pictures" / "swim_scaling.json").read_text())
-    figure = plot_swim_scaling(SwimScalingResult(**data))
-    figure.set_dpi(80)
-    return figure
-
-
-def docs_plot(name: str) -> Figure:
-    """A plot of make_pictures.plots, from fewer trials (the same labels, but for counts)."""
-    if name == "election_times":
-        ranges = ((0.150, 0.150), (0.150, 0.155), (0.150, 0.175), (0.150, 0.200), (0.150, 0.300))
-        results = [election_time(timeout=r, trials=20, progress=False) for r in ranges]
-        return _root(plot_election_times(results))
-    if name == "detector_tradeoff":
-        kinds = ("fixed", "adaptive", "phi")
-        detectors = [detector_tradeoff(k, runs=3, duration=300, progress=False) for k in kinds]
-        return _root(plot_detector_tradeoff(detectors))
-    return _root(plot_message_counts())
-
-
-def _docs(function: str, index: int = 0) -> Callable[[], Figure]:
-    """The ``index``-th figure that ``function`` of make_pictures.py saves."""
-
-    def build() -> Figure:
-        module = _make_pictures()
-        made: list[Figure] = []
-        setattr(module, "save", lambda figure, _name: made.append(figure))  # noqa: B010
-        getattr(module, function)()
-        for other in made[:index] + made[index + 1 :]:
-            plt.close(other)
-        return made[index]
-
-    return build
 
 
 FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
@@ -391,18 +306,6 @@ FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
     "lesson07_sim_timeline": (lesson07_sim_timeline, in_notebook),
     "lesson07_partition_at_the_edge": (lesson07_partition_at_the_edge, in_notebook),
     "exercise_box_cluster": (exercise_box_cluster, lambda f: Shown(f, f.get_figwidth() * BOX_DPI)),
-    "docs_raft_electing": (_docs("raft_electing"), in_docs),
-    "docs_leader_crash": (_docs("leader_crash"), in_docs),
-    "docs_leader_crash_timeline": (_docs("leader_crash", 1), in_docs),
-    "docs_bully_split_brain": (_docs("bully_split_brain"), in_docs),
-    "docs_pause": (_docs("pause"), in_docs),
-    "docs_pause_timeline": (_docs("pause", 1), in_docs),
-    "docs_election_times": (lambda: docs_plot("election_times"), in_docs),
-    "docs_detector_tradeoff": (lambda: docs_plot("detector_tradeoff"), in_docs),
-    "docs_message_counts": (lambda: docs_plot("message_counts"), in_docs),
-    "docs_swim_scaling": (
-        swim_scaling_figure,
-        lambda f: Shown(f, min(f.get_figwidth() * 80, DOCS_WIDTH_PX)),
-    ),
+    **DOCS_FIGURES,
 }
 """Name: (builder, how it is shown)."""

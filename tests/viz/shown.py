@@ -1,0 +1,54 @@
+"""How a reader sees a figure: its width where it is shown (see figures.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+NOTEBOOK_WIDTH_PX = 1000.0
+DOCS_WIDTH_PX = 880.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure and the width at which a reader sees it (in the figure's own pixels' terms)."""
+
+    figure: Figure
+    shown_width_px: float
+
+
+def in_notebook(figure: Figure) -> Shown:
+    """As the inline backend shows it: cropped to what is drawn, fitted to the column."""
+    drawn = figure.get_tightbbox().width * figure.dpi
+    scale = min(1.0, NOTEBOOK_WIDTH_PX / drawn)
+    return Shown(figure, figure.get_figwidth() * figure.dpi * scale)
+
+
+def in_docs(figure: Figure) -> Shown:
+    """As docs/pictures.md shows a PNG that make_pictures saved at its DPI."""
+    dpi = float(make_pictures().DPI)
+    width = figure.get_figwidth() * dpi
+    figure.set_dpi(dpi)
+    return Shown(figure, min(width, DOCS_WIDTH_PX))
+
+
+def make_pictures() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_pictures", ROOT / "docs" / "pictures" / "make_pictures.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def root(ax: Axes) -> Figure:
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    return figure
