@@ -106,7 +106,7 @@ def _keyed_handles() -> list[tuple[str, Any]]:
     belief = {"linestyle": BELIEF_LINESTYLE, "marker": ">", "markersize": 5}
     handles += [
         ("belief", _handle(color="black", label="believes it leads", **belief)),
-        ("wrong belief", _handle(color=WRONG, label="... wrongly", **belief)),
+        ("wrong belief", _handle(color=WRONG, label="believes it leads, wrongly", **belief)),
         ("timer", _handle(color="black", linewidth=2, label="next timer (runs down)")),
     ]
     return handles
