@@ -37,7 +37,7 @@ from matplotlib.text import Annotation
 from ..checks import Violation, one_leader_among_reachable, one_leader_per_term
 from ..runtime import Trace
 from ..runtime.errors import invalid
-from .labels import stack
+from .labels import STEP_POINTS, stack
 from .spacekey import FONT_SIZE, SPAN_STYLES, draw_legend, mark_refusals
 from .story import MessageLeg, Story, check_trace_time, read_story
 from .style import LIGHT_GREY, ROLE_STYLES, WRONG, message_colour
@@ -116,7 +116,7 @@ def timeline(
     axis = time_axis(_times(story, drawn, found), lo, hi)
     statuses = _draw_lanes(ax, story, y, lo, hi, axis)
     arrows, drops, refusals = _draw_messages(ax, drawn, y, axis)
-    labels = _draw_entries(ax, story, y, lo, hi, axis)
+    network, labels = _draw_entries(ax, story, y, lo, hi, axis)
     labels += _draw_violations(ax, found, y, axis)
     pad = (hi - lo) * 0.01 + 1e-3
     ax.set_xlim(lo - pad, hi + pad)
@@ -127,7 +127,8 @@ def timeline(
     ax.tick_params(axis="y", length=0)
     draw_legend(ax, drawn, statuses, any(m.outcome == "dropped" for m in drawn), bool(found))
     ax.set_title(_note(legs, drawn, left_out, hi, lanes), fontsize=9, loc="left")
-    stack(ax, labels)
+    stack(ax, network, moves=[(0.0, -STEP_POINTS * k) for k in range(3)])  # under the lanes
+    stack(ax, labels)  # above them
     return Timeline(ax, arrows, drops, drawn, left_out, found, axis, refusals)
 
 
@@ -190,7 +191,7 @@ def _draw_lanes(
             continue
         end = hi if span.end is None else min(span.end, hi)
         begin = max(span.start, lo)
-        if end < begin:
+        if end <= begin:  # ended as the window begins: nothing to shade
             continue
         style = SPAN_STYLES[span.status]
         statuses.append(span.status)
@@ -272,9 +273,12 @@ _ROLE_WORDS = {"becomes LEADER": "leader", "becomes candidate": "candidate"}
 
 def _draw_entries(
     ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float, axis: TimeAxis
-) -> list[Annotation]:
-    """Role changes on the lanes; partitions and heals across them. Returns the labels."""
+) -> tuple[list[Annotation], list[Annotation]]:
+    """Role changes on the lanes; partitions and heals across them, written under the last
+    lane (role labels go above their lanes). Returns the network's labels and the roles'."""
+    network: list[Annotation] = []
     labels: list[Annotation] = []
+    bottom = min(y.values()) - 0.3
     roles = 0
     for entry in story.entries:
         if not lo <= entry.t <= hi:
@@ -283,14 +287,14 @@ def _draw_entries(
         if entry.subject == "network":
             ax.axvline(x, color="black", linestyle=":", linewidth=1, zorder=1)
             right = x > (lo + hi) / 2  # written towards the middle, away from the legend
-            labels.append(
+            network.append(
                 ax.annotate(
                     entry.what.replace("is partitioned: ", "partition "),
-                    (x, 0.55),
+                    (x, bottom),
                     xytext=(-3 if right else 3, 0),
                     textcoords="offset points",
                     fontsize=FONT_SIZE,
-                    va="bottom",
+                    va="top",
                     ha="right" if right else "left",
                 )
             )
@@ -319,7 +323,7 @@ def _draw_entries(
                 },
             )
         )
-    return labels
+    return network, labels
 
 
 def _draw_violations(

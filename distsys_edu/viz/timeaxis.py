@@ -37,6 +37,10 @@ MAX_GAP = 0.03
 BURST_SHARE = 0.5
 """The largest share of the axis that all bursts together take."""
 
+SAME_TIME = 1e-9
+"""Times closer than this share of the window are one time (no axis stretches a nanosecond
+of a second: and the interpolation between such knots would lose its precision)."""
+
 MARKED_BURSTS = 3
 """Bursts shaded and ticked at most; past it, none is (the shading would be a zebra)."""
 
@@ -77,8 +81,8 @@ def time_axis(times: Iterable[float], lo: float, hi: float) -> TimeAxis:
 
     The positions span ``[lo, hi]``, like the window's times: see the module's docs.
     """
-    inside = sorted({t for t in times if lo <= t <= hi} | {lo, hi})
     span = hi - lo
+    inside = _distinct(sorted({t for t in times if lo < t < hi}), lo, hi)
     if span <= 0 or len(inside) < 3:
         return TimeAxis((lo, hi if span > 0 else lo + 1.0), (lo, hi if span > 0 else lo + 1.0), ())
     gaps = np.diff(inside)
@@ -97,6 +101,17 @@ def time_axis(times: Iterable[float], lo: float, hi: float) -> TimeAxis:
     return TimeAxis(tuple(inside), tuple(float(p) for p in places), bursts)
 
 
+def _distinct(times: Sequence[float], lo: float, hi: float) -> list[float]:
+    """``lo``, the ``times`` (sorted, inside the window) and ``hi``, less any time within
+    ``SAME_TIME`` of the window of the one kept before it: drawn at one place anyway."""
+    same = SAME_TIME * (hi - lo)
+    kept = [lo]
+    for t in times:
+        if t - kept[-1] > same and hi - t > same:
+            kept.append(t)
+    return [*kept, hi] if hi > lo else kept
+
+
 def _runs(crowded: Sequence[bool]) -> list[tuple[int, int]]:
     """The ``(first, end)`` gap indices of each run of ``BURST_EVENTS`` or more crowded gaps."""
     runs: list[tuple[int, int]] = []
@@ -112,15 +127,21 @@ def _runs(crowded: Sequence[bool]) -> list[tuple[int, int]]:
 
 
 def draw_time_axis(ax: Axes, axis: TimeAxis, lo: float, hi: float, label: str) -> None:
-    """Ticks at real times, bursts shaded with their ends ticked, and the axis's label."""
+    """Ticks at real times, bursts shaded with their ends ticked, and the axis's label.
+
+    Call it once the axis's limits are set: ticks closer than ``_TICK_ROOM`` of the axis are
+    left out."""
     regular = [float(t) for t in MaxNLocator(nbins=8).tick_values(lo, hi) if lo <= t <= hi]
     ticks: list[tuple[float, str]] = []
     marked = axis.bursts if len(axis.bursts) <= MARKED_BURSTS else ()
     for start, end in marked:
         ax.axvspan(axis.x(start), axis.x(end), color="#F2F2F2", zorder=0, linewidth=0)
         ticks += [(start, _fine(start, end - start)), (end, _fine(end, end - start))]
-    room = _TICK_ROOM * (hi - lo)
-    decimals = next(d for d in range(7) if all(abs(round(t, d) - t) < 1e-9 for t in regular))
+    left, right = ax.get_xlim()  # set before: the room between ticks is a share of the axis
+    room = _TICK_ROOM * (right - left)
+    decimals = next(
+        (d for d in range(10) if all(abs(round(t, d) - t) < 1e-12 for t in regular)), 10
+    )
     for t in regular:
         if all(abs(axis.x(t) - axis.x(other)) >= room for other, _ in ticks):
             ticks.append((t, f"{t:.{decimals}f}"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import matplotlib.pyplot as plt
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +31,9 @@ def legend_texts(drawn: object) -> list[str]:
     return [t.get_text() for t in legend.get_texts()]
 
 
-TIMES = st.lists(st.floats(0.0, 1.0, allow_nan=False), max_size=60)
+TIMES = st.lists(st.integers(0, 10**6).map(lambda k: k / 10**6), max_size=60)
+"""Times of a window of 1 (scaled by the test): a microsecond of it apart at least, as
+times closer than ``SAME_TIME`` of the window are drawn as one."""
 
 
 @settings(max_examples=200, deadline=None)
@@ -44,11 +47,12 @@ def test_the_axis_keeps_order_and_the_window_and_spreads_bursts(
     inside = sorted(set(scaled) | {0.0, span})
     xs = axis.xs(inside)
     assert all(b >= a for a, b in pairwise(xs))  # the order of events
-    for start, end in axis.bursts:
-        members = [t for t in inside if start <= t <= end]
-        gaps = np.diff(axis.xs(members))
-        least = min(MAX_GAP, BURST_SHARE / len(gaps)) * span
-        assert len(gaps) >= 2 and all(g >= least * (1 - 1e-9) for g in gaps)
+    members = [[t for t in inside if start <= t <= end] for start, end in axis.bursts]
+    crowded = sum(len(m) - 1 for m in members)
+    for burst in members:  # equal steps, as wide as the room for all bursts allows
+        gaps = np.diff(axis.xs(burst))
+        least = min(MAX_GAP, BURST_SHARE / crowded) * span
+        assert len(gaps) >= 2 and all(g >= least * (1 - 1e-6) for g in gaps)
     if not axis.bursts:  # no burst: to scale
         assert axis.xs(inside) == inside or np.allclose(axis.xs(inside), inside)
 
@@ -73,6 +77,7 @@ def test_the_first_raft_election_is_stretched_so_that_its_messages_show() -> Non
     assert drawn_span >= 2 * MAX_GAP * 0.4 * 0.99  # sent, then answered: two steps apart at least
     assert "not to scale" in drawn.ax.get_xlabel()
     assert problems(drawn.ax.figure) == []
+    plt.close("all")  # one figure an example
 
 
 @settings(max_examples=8, deadline=None)
@@ -82,6 +87,7 @@ def test_bursts_of_any_election_read(seed: int, nodes: int) -> None:
     drawn = timeline(sim.trace, 0, 0.6)
     assert len(drawn.arrows.U) == sum(m.outcome == "delivered" for m in drawn.messages)
     assert problems(drawn.ax.figure) == []
+    plt.close("all")  # one figure an example
 
 
 @settings(max_examples=6, deadline=None)
@@ -91,6 +97,7 @@ def test_normal_traces_read(seed: int) -> None:
     drawn = timeline(sim.trace, 0.6, 2.0)
     assert drawn.messages
     assert problems(drawn.ax.figure) == []
+    plt.close("all")  # one figure an example
 
 
 def test_refused_replies_are_drawn_apart_from_granted_ones() -> None:
@@ -128,3 +135,29 @@ def test_the_legend_lists_only_what_the_picture_shows() -> None:
     texts = legend_texts(eventful)
     assert {"dropped here", "down", "paused"} <= set(texts)
     assert "stopped" not in texts and "invariant violated" not in texts
+
+
+EVENTFUL = [
+    "0.8 crash n2",
+    "1.2 pause n3 0.3",
+    "1.5 restart n2",
+    "1.6 partition n1|n4,n5",
+    "1.8 heal",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 2.0), st.floats(0, 0.5))
+def test_any_window_reads(start: float, width: float) -> None:
+    """Down to a window of no width at all, where the ticks must not pile up."""
+    sim = raft(2.0, faults=EVENTFUL)
+    drawn = timeline(sim.trace, start, min(2.0, start + width))
+    assert problems(drawn.ax.figure) == []
+    plt.close("all")  # one figure an example
+
+
+def test_times_a_hair_apart_are_one_time() -> None:
+    axis = time_axis([0.0, 2e-309, 6e-235, 1e-12, 0.25, 0.5, 0.5 + 1e-15, 0.75], 0.0, 1.0)
+    xs = axis.xs([0.0, 2e-309, 6e-235, 1e-12, 0.25, 0.5, 0.75, 1.0])
+    assert all(np.isfinite(xs)) and xs == sorted(xs)
+    assert len(axis.knots) == len(set(axis.knots))
