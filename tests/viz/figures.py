@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 import matplotlib.pyplot as plt
 from docs_figures import DOCS_FIGURES
@@ -214,6 +214,7 @@ def lesson05_figure16() -> Figure:
 # ---- lesson 06
 
 
+@cache  # one exploration for the three pictures of its violation
 def _violation() -> tuple[Sim, float]:
     result = explore(
         spawn_broken,
