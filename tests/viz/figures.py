@@ -4,8 +4,8 @@ Each builder returns the figure; :data:`FIGURES` names each with where it is sho
 width (in pixels) at which a reader sees it there:
 
 - a lesson figure goes through the notebook's inline backend (``figure.dpi``, cropped to
-  what is drawn) into an output column about ``shown.NOTEBOOK_WIDTH_PX`` wide (JupyterLab at
-  1400 px with its file browser open), scaled down to fit when it is wider;
+  what is drawn) into an output column ``shown.NOTEBOOK_WIDTH_PX`` wide (JupyterLab at
+  1400 px with its file browser open, measured), scaled down to fit when it is wider;
 - a docs picture is saved by ``docs/pictures/make_pictures.py`` at its ``DPI`` and shown on a
   page at most ``shown.DOCS_WIDTH_PX`` wide (docs_figures.py);
 - the exercise box shows :func:`~distsys_edu.viz.draw.cluster_png` at its own size.
