@@ -6,9 +6,7 @@
   shown (its font size in pixels, the CSS meaning of "a 9 px font": a figure drawn 900 px wide and
   shown 600 px wide shows every text at two thirds of its drawn size);
 - two texts whose drawn extents overlap (by more than ``OVERLAP_TOLERANCE_PX`` each way, so that
-  boxes that merely touch after rounding are not reported);
-- a text that runs past the figure's edge (by more than ``OVERLAP_TOLERANCE_PX``): a saved
-  picture cuts it off.
+  boxes that merely touch after rounding are not reported).
 
 Only the texts that are really drawn count: invisible or empty texts, tick labels outside the
 axis limits, annotations whose point is out of view, and texts clipped away entirely are skipped
@@ -52,8 +50,8 @@ def problems(fig: Figure, *, shown_width_px: float | None = None) -> list[str]:
             image down); ``None`` means at its own size (``fig.dpi`` pixels per inch).
 
     Returns:
-        One sentence per text that is too small, per pair of texts that overlap and per text
-        cut off at the figure's edge; empty when the figure reads.
+        One sentence per text that is too small and per pair of texts that overlap; empty when
+        the figure reads.
 
     Raises:
         ValueError: when ``shown_width_px`` is not a positive number.
@@ -74,15 +72,6 @@ def problems(fig: Figure, *, shown_width_px: float | None = None) -> list[str]:
         if t.font_px * scale < MIN_TEXT_PX
     ]
     tolerance = OVERLAP_TOLERANCE_PX / scale
-    canvas = fig.bbox
-    found += [
-        f"text {t.text!r} at {_where(t.extent)} runs past the figure's edge"
-        for t in texts
-        if t.extent.x0 < canvas.x0 - tolerance
-        or t.extent.y0 < canvas.y0 - tolerance
-        or t.extent.x1 > canvas.x1 + tolerance
-        or t.extent.y1 > canvas.y1 + tolerance
-    ]
     for a, b in combinations(texts, 2):
         if _overlap(a.extent, b.extent) > tolerance:
             found.append(

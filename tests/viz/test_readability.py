@@ -73,10 +73,3 @@ def test_a_text_clipped_away_is_not_drawn() -> None:
     ax.text(0.5, 0.5, "shown", clip_on=True)
     texts = [t.text for t in drawn_texts(fig)]
     assert "clipped" not in texts and "shown" in texts
-
-
-def test_a_text_past_the_figures_edge_is_reported() -> None:
-    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-    ax.set_title("a title far too long for its figure " * 3)
-    (problem,) = problems(fig)
-    assert "runs past the figure's edge" in problem
