@@ -35,6 +35,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 
 from ..runtime import Snapshot, Timer
+from .clusterkey import ClusterKey
 from .graph import (
     LinkState,
     Point,
@@ -45,7 +46,7 @@ from .graph import (
     node_size,
     type_name,
 )
-from .marks import ROLE_PATHS, STATUS_PATHS, legend_handles, message_handles
+from .marks import ROLE_PATHS, STATUS_PATHS
 from .style import (
     BELIEF_LINESTYLE,
     GREY,
@@ -61,7 +62,7 @@ from .truth import caption, real_leaders, slow_key
 __all__ = ["ClusterView", "cluster_graph", "layout"]
 
 
-class ClusterView:
+class ClusterView(ClusterKey):
     """The artists of one cluster picture, built once and updated frame by frame.
 
     Args:
@@ -192,25 +193,6 @@ class ClusterView:
             self.ax.add_patch(arrow)
             self.arrows.append(arrow)
 
-    def _static_legend(self) -> None:
-        self._legend_box(legend_handles(), "upper left", (1.0, 1.0), "nodes, links, beliefs")
-
-    def _legend_box(self, handles: list[Any], loc: Any, anchor: Point, title: str) -> Any:
-        """A legend in the legend axes, or just right of the picture."""
-        where = self.legend_ax or self.ax
-        box = where.legend(
-            handles=handles,
-            loc=loc,
-            bbox_to_anchor=(0.0, anchor[1]) if self.legend_ax else anchor,
-            fontsize=8,
-            frameon=False,
-            title=title,
-            title_fontsize=8,
-            alignment="left",
-        )
-        where.add_artist(box)
-        return box
-
     # -- one frame ----------------------------------------------------------------
 
     def update(
@@ -301,18 +283,6 @@ class ClusterView:
         if self._legend:
             self._update_message_legend()
         return hidden
-
-    def _update_message_legend(self) -> None:
-        shown = list(self._message_legend.get_texts()) if self._message_legend else []
-        if len(shown) == len(self.message_types):
-            return
-        if self._message_legend is not None:
-            self._message_legend.remove()
-        self._static = None  # the legend is part of the static image: draw it again
-        handles = message_handles(self.message_types)
-        self._message_legend = self._legend_box(
-            handles, "lower left", (1.0, 0.0), "messages in flight"
-        )
 
     def _update_timers(self, t: float, timers: Sequence[Timer.View]) -> None:
         soonest: dict[str, Timer.View] = {}

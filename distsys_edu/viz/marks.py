@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 
 from .graph import Point
-from .style import BELIEF_LINESTYLE, LINK_STYLES, ROLE_STYLES, STATUS_MARKS, WRONG, message_colour
+from .style import (
+    BELIEF_LINESTYLE,
+    LINK_STYLES,
+    ROLE_STYLES,
+    STATUS_MARKS,
+    WRONG,
+    message_colour,
+    style_key,
+)
 
 
 def _marker_path(marker: str) -> Path:
@@ -42,56 +55,59 @@ def _handle(**style: Any) -> Line2D:
     return Line2D([], [], **style)
 
 
-def legend_handles() -> list[Any]:
-    """The handles of the cluster picture's legend: roles, states, links, beliefs, timers."""
-    handles: list[Any] = [
-        _handle(
-            marker=s.marker,
-            color="none",
-            markerfacecolor=s.colour,
-            markeredgecolor="black",
-            markersize=10,
-            label=s.label,
+def legend_handles(shown: Collection[str] | None = None) -> list[Any]:
+    """The handles of the cluster picture's legend: roles, states, links, beliefs, timers.
+
+    Args:
+        shown: the keys of the entries to keep (all when ``None``): a role of
+            ``ROLE_STYLES``, a status of ``STATUS_MARKS``, a link state of ``LINK_STYLES``,
+            ``"belief"``, ``"wrong belief"`` or ``"timer"``.
+    """
+    return [h for key, h in _keyed_handles() if shown is None or key in shown]
+
+
+def _keyed_handles() -> list[tuple[str, Any]]:
+    handles: list[tuple[str, Any]] = [
+        (
+            role,
+            _handle(
+                marker=s.marker,
+                color="none",
+                markerfacecolor=s.colour,
+                markeredgecolor="black",
+                markersize=10,
+                label=s.label,
+            ),
         )
-        for s in ROLE_STYLES.values()
+        for role, s in ROLE_STYLES.items()
     ]
     for status, (marker, label) in STATUS_MARKS.items():
         path = STATUS_PATHS[status] if marker == "pause" or status == "stopped" else marker
         handles.append(
-            _handle(
-                marker=path,
-                color="none",
-                markerfacecolor="black",
-                markeredgecolor="black",
-                markersize=9,
-                label=label,
+            (
+                status,
+                _handle(
+                    marker=path,
+                    color="none",
+                    markerfacecolor="black",
+                    markeredgecolor="black",
+                    markersize=9,
+                    label=label,
+                ),
             )
         )
     handles += [
-        _handle(
-            color=s.colour,
-            linestyle=s.linestyle,
-            linewidth=s.linewidth,
-            label=f"{s.label}",
+        (
+            state,
+            _handle(color=s.colour, linestyle=s.linestyle, linewidth=s.linewidth, label=s.label),
         )
-        for s in LINK_STYLES.values()
+        for state, s in LINK_STYLES.items()
     ]
+    belief = {"linestyle": BELIEF_LINESTYLE, "marker": ">", "markersize": 5}
     handles += [
-        _handle(
-            color="black",
-            linestyle=BELIEF_LINESTYLE,
-            marker=">",
-            markersize=5,
-            label="believes it leads",
-        ),
-        _handle(
-            color=WRONG,
-            linestyle=BELIEF_LINESTYLE,
-            marker=">",
-            markersize=5,
-            label="... wrongly",
-        ),
-        _handle(color="black", linewidth=2, label="next timer (runs down)"),
+        ("belief", _handle(color="black", label="believes it leads", **belief)),
+        ("wrong belief", _handle(color=WRONG, label="believes it leads, wrongly", **belief)),
+        ("timer", _handle(color="black", linewidth=2, label="next timer (runs down)")),
     ]
     return handles
 
@@ -109,3 +125,47 @@ def message_handles(types: Sequence[str]) -> list[Any]:
         )
         for t in types
     ]
+
+
+def legend_box(where: Axes, handles: list[Any], loc: Any, anchor: Point, title: str) -> Legend:
+    """A legend of ``handles`` added to ``where`` as an artist of its own (so that an axes can
+    hold several, each drawn once), titled ``title``, its ``loc`` corner at ``anchor``."""
+    box = Legend(
+        where,
+        handles,
+        [h.get_label() for h in handles],
+        loc=loc,
+        bbox_to_anchor=anchor,
+        fontsize=8,
+        frameon=False,
+        title=title,
+        title_fontsize=8,
+        alignment="left",
+    )
+    where.add_artist(box)
+    return box
+
+
+def shown_keys(
+    views: Iterable[tuple[Any, ...]],
+    links: Mapping[str, LineCollection],
+    arrows: Iterable[FancyArrowPatch],
+    timer_paths: Iterable[Path],
+) -> set[str]:
+    """The keys of :func:`legend_handles` that a cluster picture shows.
+
+    Args:
+        views: ``(name, status, role, ...)`` of each node drawn (as :func:`.truth.slow_key`).
+        links: the link lines of each state.
+        arrows: the belief arrows (hidden ones show nothing).
+        timer_paths: the timer arcs (an empty path for a node with no timer shown).
+    """
+    keys = {style_key(role) for _, _, role, *_ in views}
+    keys |= {status for _, status, *_ in views}
+    keys |= {state for state, lines in links.items() if len(lines.get_segments())}
+    for arrow in (a for a in arrows if a.get_visible()):
+        wrong = to_rgba(arrow.get_edgecolor()) == to_rgba(WRONG)
+        keys.add("wrong belief" if wrong else "belief")
+    if any(p is not STATUS_PATHS["up"] for p in timer_paths):
+        keys.add("timer")
+    return keys

@@ -23,6 +23,7 @@ from ..experiments.detector_tradeoff import DetectorTradeoffResult
 from ..experiments.election_time import ElectionTimeResult
 from ..experiments.messages import election_messages
 from ..runtime.errors import invalid
+from .labels import stack
 from .style import OKABE_ITO
 
 _LINE_COLOURS = tuple(
@@ -102,6 +103,7 @@ def plot_detector_tradeoff(
     if not results:
         raise invalid("results", results, "must hold at least one DetectorTradeoffResult")
     ax = _axes(ax)
+    labels = []
     for i, result in enumerate(results):
         rows = result.rows
         xs = [row["mean_detection_ms"] for row in rows]
@@ -111,19 +113,35 @@ def plot_detector_tradeoff(
         for row, x, y in zip(rows, xs, ys, strict=True):
             level = row["threshold"]
             text = f"φ={level:g}" if result.kind == "phi" else f"{level * 1e3:g} ms"
-            ax.annotate(
-                text, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7, color=colour
+            labels.append(
+                ax.annotate(
+                    text,
+                    (x, y),
+                    xytext=(4, 3),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color=colour,
+                )
             )
     ax.set_xscale("log")
     ax.set_yscale("symlog", linthresh=1)
-    ax.set_ylim(bottom=0)
+    xs = [row["mean_detection_ms"] for result in results for row in result.rows]
+    top = max(row["false_suspicions_per_hour"] for result in results for row in result.rows)
+    ax.set_xlim(min(xs) / 1.2, max(xs) * 1.6)  # room for the labels of the end points
+    ax.set_ylim(0, max(top * 4, 10))
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set_xlabel("mean time to detect a crash (ms, log scale)")
     ax.set_ylabel("false suspicions per hour")
     ax.set_title("Failure detectors: faster detection means more false suspicions", fontsize=10)
-    ax.legend(title="detector", fontsize=8, title_fontsize=8)
+    ax.legend(title="detector", fontsize=8, title_fontsize=8, loc="upper right")
     ax.grid(True, which="both", alpha=0.3)
+    stack(ax, labels, moves=_BESIDE)
     return ax
+
+
+_BESIDE = [(0, 0), (0, -14), (-36, 0), (-36, -14), (0, 9), (-36, 9), (0, -22), (0, 18)]
+"""Where a point's label may go, in points from just above right of it: below right, above
+left, below left (36 points left: a short label's width), higher, lower."""
 
 
 FORMULAS: dict[str, list[tuple[str, Callable[[float], float], str, str]]] = {

@@ -11,7 +11,13 @@ terminal timeline prints:
 * a shaded stretch of lane while a node was down (crossed), paused (hatched) or
   stopped;
 * role and term changes written on the lane; partitions and heals as lines across
-  every lane; the violations that :mod:`distsys_edu.checks` finds as red lines.
+  every lane; the violations that :mod:`distsys_edu.checks` finds as red lines;
+* a reply that says no (a vote refused, an append that failed) drawn dotted with an
+  open circle where it arrived, apart from one that says yes (solid).
+
+Where events crowd (an election within a millisecond), the time axis is stretched
+so that each message shows (:mod:`.timeaxis`), and labels are stacked so that none
+covers another (:mod:`.labels`). The legend lists only what the picture shows.
 
 A long trace is not drawn as a hairball: past ``max_messages`` the diagram shows
 the first ones, says how many it left out, and how to zoom in.
@@ -21,32 +27,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.quiver import Quiver
+from matplotlib.text import Annotation
 
 from ..checks import Violation, one_leader_among_reachable, one_leader_per_term
 from ..runtime import Trace
 from ..runtime.errors import invalid
+from .labels import STEP_POINTS, stack
+from .spacekey import FONT_SIZE, SPAN_STYLES, draw_legend, mark_refusals
 from .story import MessageLeg, Story, check_trace_time, read_story
-from .style import GREY, LIGHT_GREY, ROLE_STYLES, WRONG, message_colour
+from .style import LIGHT_GREY, ROLE_STYLES, WRONG, message_colour
+from .timeaxis import TimeAxis, draw_time_axis, time_axis
 
 DEFAULT_MAX_MESSAGES = 400
 """Messages drawn at most; past it the diagram says what it left out."""
 
 MAX_LABELS = 80
 """Role changes written on the lanes at most."""
-
-SPAN_STYLES = {
-    "down": {"facecolor": LIGHT_GREY, "hatch": "xx", "edgecolor": GREY, "label": "down"},
-    "paused": {"facecolor": "#F3F3F3", "hatch": "//", "edgecolor": GREY, "label": "paused"},
-    "stopped": {"facecolor": GREY, "hatch": "", "edgecolor": GREY, "label": "stopped"},
-}
 
 
 @dataclass
@@ -60,6 +61,8 @@ class Timeline:
         messages: the messages drawn, in order sent.
         left_out: messages in the window not drawn (past ``max_messages``).
         violations: what the checks found in the window.
+        axis: where each time is drawn (``axis.x(t)``): to scale, or stretched at bursts.
+        refusals: an open circle where each reply that says no arrived (``None``: none).
     """
 
     ax: Axes
@@ -68,6 +71,8 @@ class Timeline:
     messages: list[MessageLeg]
     left_out: int
     violations: list[Violation] = field(default_factory=list)
+    axis: TimeAxis = field(default_factory=lambda: TimeAxis((0.0, 1.0), (0.0, 1.0), ()))
+    refusals: PathCollection | None = None
 
 
 def timeline(
@@ -99,28 +104,41 @@ def timeline(
         raise invalid("max_messages", max_messages, "must be an int >= 0")
     story = read_story(trace)
     if ax is None:
-        _, ax = plt.subplots(figsize=(11, 1.4 + 0.5 * len(lanes)), layout="constrained")
+        _, ax = plt.subplots(figsize=(10, 1.4 + 0.5 * len(lanes)), layout="constrained")
     y = {name: -i for i, name in enumerate(lanes)}
-    _draw_lanes(ax, story, y, lo, hi)
     legs = [m for m in story.messages if _visible(m, y, lo, hi)]
     drawn, left_out = legs[:max_messages], len(legs) - min(len(legs), max_messages)
-    arrows, drops = _draw_messages(ax, drawn, y)
-    _draw_entries(ax, story, y, lo, hi)
     found = [
         v
         for v in (*one_leader_per_term(trace), *one_leader_among_reachable(trace))
         if lo <= v.t <= hi
     ]
-    _draw_violations(ax, found, y)
-    ax.set_xlim(lo - (hi - lo) * 0.01 - 1e-3, hi + (hi - lo) * 0.01 + 1e-3)
+    axis = time_axis(_times(story, drawn, found), lo, hi)
+    statuses = _draw_lanes(ax, story, y, lo, hi, axis)
+    arrows, drops, refusals = _draw_messages(ax, drawn, y, axis)
+    network, labels = _draw_entries(ax, story, y, lo, hi, axis)
+    labels += _draw_violations(ax, found, y, axis)
+    pad = (hi - lo) * 0.01 + 1e-3
+    ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(-len(lanes) + 0.4, 0.9)
     ax.set_yticks(list(y.values()), list(y))
-    ax.set_xlabel(time_axis_label(trace))
+    draw_time_axis(ax, axis, lo, hi, time_axis_label(trace))
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    _legend(ax, drawn)
+    draw_legend(ax, drawn, statuses, any(m.outcome == "dropped" for m in drawn), bool(found))
     ax.set_title(_note(legs, drawn, left_out, hi, lanes), fontsize=9, loc="left")
-    return Timeline(ax, arrows, drops, drawn, left_out, found)
+    stack(ax, network, moves=[(0.0, -STEP_POINTS * k) for k in range(3)])  # under the lanes
+    stack(ax, labels)  # above them
+    return Timeline(ax, arrows, drops, drawn, left_out, found, axis, refusals)
+
+
+def _times(story: Story, legs: Sequence[MessageLeg], found: Sequence[Violation]) -> list[float]:
+    """Every time something is drawn at: sends, arrivals and drops, entries, spans, violations."""
+    times = [m.sent_at for m in legs]
+    times += [t for m in legs for t in (m.ended_at, m.due) if t is not None]
+    times += [e.t for e in story.entries]
+    times += [t for s in story.spans for t in (s.start, s.end) if t is not None]
+    return times + [v.t for v in found]
 
 
 def time_axis_label(trace: Trace) -> str:
@@ -161,7 +179,11 @@ def _visible(m: MessageLeg, y: dict[str, int], lo: float, hi: float) -> bool:
     return m.sent_at <= hi and last >= lo
 
 
-def _draw_lanes(ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float) -> None:
+def _draw_lanes(
+    ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float, axis: TimeAxis
+) -> list[str]:
+    """The lanes and the stretches when a node was not up; returns the statuses drawn."""
+    statuses: list[str] = []
     for lane in y.values():
         ax.axhline(lane, color=LIGHT_GREY, linewidth=1, zorder=0)
     for span in story.spans:
@@ -169,27 +191,29 @@ def _draw_lanes(ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float)
             continue
         end = hi if span.end is None else min(span.end, hi)
         begin = max(span.start, lo)
-        if end < begin:
+        if end <= begin:  # ended as the window begins: nothing to shade
             continue
         style = SPAN_STYLES[span.status]
+        statuses.append(span.status)
         ax.broken_barh(
-            [(begin, max(end - begin, 1e-9))],
+            [(axis.x(begin), max(axis.x(end) - axis.x(begin), 1e-9))],
             (y[span.node] - 0.18, 0.36),
             zorder=1,
             facecolor=style["facecolor"],
             hatch=style["hatch"],
             edgecolor=style["edgecolor"],
         )
+    return list(dict.fromkeys(statuses))
 
 
 def _draw_messages(
-    ax: Axes, legs: Sequence[MessageLeg], y: dict[str, int]
-) -> tuple[Quiver, PathCollection]:
-    """Arrows for delivered messages, lines and crosses for the rest."""
+    ax: Axes, legs: Sequence[MessageLeg], y: dict[str, int], axis: TimeAxis
+) -> tuple[Quiver, PathCollection, PathCollection | None]:
+    """Arrows for delivered messages (a refusal marked), lines and crosses for the rest."""
     arrows = [m for m in legs if m.outcome == "delivered"]
-    xs = [m.sent_at for m in arrows]
+    xs = axis.xs(m.sent_at for m in arrows)
     ys = [y[m.src] for m in arrows]  # type: ignore[index]
-    us = [(m.ended_at or m.sent_at) - m.sent_at for m in arrows]
+    us = [axis.x(m.ended_at or m.sent_at) - x for m, x in zip(arrows, xs, strict=True)]
     vs = [y[m.dst] - y[m.src] for m in arrows]  # type: ignore[index]
     quiver = ax.quiver(
         xs,
@@ -206,19 +230,21 @@ def _draw_messages(
         headaxislength=5,
         zorder=3,
     )
+    refusals = mark_refusals(ax, [m for m in arrows if m.answer is False], y, axis)
     others, crosses = [], []
     for m in legs:
         if m.outcome == "delivered":
             continue
         src, dst = float(y[m.src]), float(y[m.dst])  # type: ignore[index]
+        sent = axis.x(m.sent_at)
         if m.due is None:  # dropped as it was sent: it never left
-            where = (m.sent_at, src + (dst - src) * 0.2)
+            where = (sent, src + (dst - src) * 0.2)
         elif m.outcome == "dropped":
-            where = (m.ended_at or m.sent_at, float(dst))
+            where = (axis.x(m.ended_at or m.sent_at), float(dst))
         else:  # still in flight at the trace's end: a line to where it is due
-            others.append(([(m.sent_at, src), (m.due, dst)], message_colour(m.type)))
+            others.append(([(sent, src), (axis.x(m.due), dst)], message_colour(m.type)))
             continue
-        others.append(([(m.sent_at, src), where], message_colour(m.type)))
+        others.append(([(sent, src), where], message_colour(m.type)))
         crosses.append(where)
     ax.add_collection(
         LineCollection(
@@ -239,100 +265,89 @@ def _draw_messages(
         linewidths=0.5,
         zorder=4,
     )
-    return quiver, drops
+    return quiver, drops, refusals
 
 
 _ROLE_WORDS = {"becomes LEADER": "leader", "becomes candidate": "candidate"}
 
 
-def _draw_entries(ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float) -> None:
-    """Role changes on the lanes; partitions and heals across them."""
-    labels = 0
-    last_label: dict[str, tuple[float, int]] = {}  # lane -> (t, level) of its last label
-    close = (hi - lo) * 0.08
+def _draw_entries(
+    ax: Axes, story: Story, y: dict[str, int], lo: float, hi: float, axis: TimeAxis
+) -> tuple[list[Annotation], list[Annotation]]:
+    """Role changes on the lanes; partitions and heals across them, written under the last
+    lane (role labels go above their lanes). Returns the network's labels and the roles'."""
+    network: list[Annotation] = []
+    labels: list[Annotation] = []
+    bottom = min(y.values()) - 0.3
+    roles = 0
     for entry in story.entries:
         if not lo <= entry.t <= hi:
             continue
+        x = axis.x(entry.t)
         if entry.subject == "network":
-            ax.axvline(entry.t, color="black", linestyle=":", linewidth=1, zorder=1)
-            ax.text(
-                entry.t,
-                0.55,
-                " " + entry.what.replace("is partitioned: ", "partition "),
-                fontsize=7,
-                va="bottom",
-                ha="left",
+            ax.axvline(x, color="black", linestyle=":", linewidth=1, zorder=1)
+            right = x > (lo + hi) / 2  # written towards the middle, away from the legend
+            network.append(
+                ax.annotate(
+                    entry.what.replace("is partitioned: ", "partition "),
+                    (x, bottom),
+                    xytext=(-3 if right else 3, 0),
+                    textcoords="offset points",
+                    fontsize=FONT_SIZE,
+                    va="top",
+                    ha="right" if right else "left",
+                )
             )
             continue
         role = next((r for words, r in _ROLE_WORDS.items() if words in entry.clauses), None)
-        if entry.subject not in y or role is None or labels >= MAX_LABELS:
+        if entry.subject not in y or role is None or roles >= MAX_LABELS:
             continue
-        labels += 1
-        before, level = last_label.get(entry.subject, (-float("inf"), -1))
-        level = (level + 1) % 3 if entry.t - before < close else 0  # stagger close labels
-        last_label[entry.subject] = (entry.t, level)
+        roles += 1
         text = "LEADER" if role == "leader" else "candidate"
-        ax.annotate(
-            f"{text}{entry.suffix.replace(' (term ', ' t').replace(')', '')}",
-            (entry.t, y[entry.subject]),
-            xytext=(0, 6 + 11 * level),
-            textcoords="offset points",
-            fontsize=7,
-            color="black",
-            ha="left",
-            va="bottom",
-            zorder=5,
-            bbox={
-                "boxstyle": "round,pad=0.15",
-                "fc": ROLE_STYLES[role].colour,
-                "ec": "none",
-                "alpha": 0.5,
-            },
+        labels.append(
+            ax.annotate(
+                f"{text}{entry.suffix.replace(' (term ', ' t').replace(')', '')}",
+                (x, y[entry.subject]),
+                xytext=(0, 6),
+                textcoords="offset points",
+                fontsize=FONT_SIZE,
+                color="black",
+                ha="left",
+                va="bottom",
+                zorder=5,
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "fc": ROLE_STYLES[role].colour,
+                    "ec": "none",
+                    "alpha": 0.5,
+                },
+            )
         )
+    return network, labels
 
 
-def _draw_violations(ax: Axes, found: Sequence[Violation], y: dict[str, int]) -> None:
+def _draw_violations(
+    ax: Axes, found: Sequence[Violation], y: dict[str, int], axis: TimeAxis
+) -> list[Annotation]:
+    labels = []
     for v in found:
-        ax.axvline(v.t, color=WRONG, linewidth=2, alpha=0.7, zorder=1)
+        x = axis.x(v.t)
+        ax.axvline(x, color=WRONG, linewidth=2, alpha=0.7, zorder=1)
         lanes = [y[n] for n in v.nodes if n in y]
-        top = max(lanes) if lanes else 0
-        ax.annotate(
-            f"⚠ {v.invariant}: {', '.join(v.nodes)}",
-            (v.t, top),
-            xytext=(3, 12),
-            textcoords="offset points",
-            fontsize=7,
-            color=WRONG,
-            zorder=6,
+        labels.append(
+            ax.annotate(
+                f"⚠ {v.invariant}: {', '.join(v.nodes)}",
+                (x, max(lanes) if lanes else 0),
+                xytext=(-3, 6),
+                textcoords="offset points",
+                fontsize=FONT_SIZE,
+                color=WRONG,
+                ha="right",
+                va="bottom",
+                zorder=6,
+            )
         )
-
-
-def _legend(ax: Axes, drawn: Sequence[MessageLeg]) -> None:
-    types = list(dict.fromkeys(m.type for m in drawn))
-    handles: list[Any] = [
-        Line2D([], [], color=message_colour(t), linewidth=2, label=t) for t in types
-    ]
-    handles.append(
-        Line2D(
-            [],
-            [],
-            marker="X",
-            color="none",
-            markerfacecolor=WRONG,
-            markersize=8,
-            label="dropped here",
-        )
-    )
-    handles += [
-        Patch(
-            facecolor=s["facecolor"], hatch=s["hatch"], edgecolor=s["edgecolor"], label=s["label"]
-        )
-        for s in SPAN_STYLES.values()
-    ]
-    handles.append(Line2D([], [], color=WRONG, linewidth=2, label="invariant violated"))
-    ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
-    )
+    return labels
 
 
 def _note(

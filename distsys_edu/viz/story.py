@@ -12,7 +12,8 @@ all of it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass, replace
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from ..checks.replay import FAULT_KINDS, end_time
@@ -164,6 +165,9 @@ class MessageLeg:
         outcome: ``"delivered"``, ``"dropped"`` or ``"in_flight"`` (at the trace's end).
         ended_at: when it was delivered or dropped (``None`` while in flight).
         reason: why it was dropped (one of ``DROP_REASONS``), else ``None``.
+        answer: for the reply of a request-reply exchange, whether it says yes (a vote
+            granted, an append that succeeded, a runtime ``Reply`` of ``True``) or no;
+            ``None`` for any other message (see :func:`answer_of`).
     """
 
     msg_id: int
@@ -175,6 +179,32 @@ class MessageLeg:
     outcome: str
     ended_at: float | None = None
     reason: str | None = None
+    answer: bool | None = None
+
+
+ANSWER_FIELDS = ("vote_granted", "granted", "success", "ok")
+"""The fields by which a reply says yes or no (Raft's, the exercises', a generic ``ok``)."""
+
+
+def answer_of(msg: object) -> bool | None:
+    """Whether ``msg`` (a message, or a record read back from JSON lines) answers yes or no.
+
+    ``None`` when it is no answer: it has none of :data:`ANSWER_FIELDS` holding a bool, and
+    is not a runtime ``Reply`` whose value is a bool.
+    """
+    fields = getattr(msg, "fields", None)
+    if isinstance(fields, dict):  # a MessageRecord, read back from JSON lines
+        values, kind = fields, str(getattr(msg, "type", ""))
+    elif is_dataclass(msg) and not isinstance(msg, type):
+        values = {f.name: getattr(msg, f.name) for f in dataclass_fields(msg)}
+        kind = type(msg).__name__
+    else:
+        return None
+    for name in (*ANSWER_FIELDS, *(("value",) if kind == "Reply" else ())):
+        value = values.get(name)
+        if isinstance(value, bool):
+            return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -203,17 +233,14 @@ def message_legs(trace: Trace) -> list[MessageLeg]:
         assert e.msg_id is not None
         if e.kind in ("send", "duplicate"):
             type_name = e.msg_type or "?"
-            sent[e.msg_id] = MessageLeg(e.msg_id, type_name, e.node, e.peer, e.t, e.due, "")
+            leg = MessageLeg(e.msg_id, type_name, e.node, e.peer, e.t, e.due, "")
+            sent[e.msg_id] = leg if e.msg is None else replace(leg, answer=answer_of(e.msg))
         else:
             ends[e.msg_id] = ("delivered" if e.kind == "deliver" else "dropped", e.t, e.reason)
     legs = []
     for msg_id, leg in sent.items():
         outcome, ended_at, reason = ends.get(msg_id, ("in_flight", None, None))
-        legs.append(
-            MessageLeg(
-                msg_id, leg.type, leg.src, leg.dst, leg.sent_at, leg.due, outcome, ended_at, reason
-            )
-        )
+        legs.append(replace(leg, outcome=outcome, ended_at=ended_at, reason=reason))
     return legs
 
 

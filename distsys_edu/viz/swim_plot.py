@@ -41,7 +41,7 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
     if not result.rows:
         raise invalid("result", result, "must hold at least one group size")
     if axes is None:
-        _, new = plt.subplots(1, 3, figsize=(12, 3.8), layout="constrained")
+        _, new = plt.subplots(1, 3, figsize=(12, 4.8), layout="constrained")
         axes = list(new)
     if len(axes) != 3:
         raise invalid("axes", axes, "must be three axes")
@@ -54,7 +54,7 @@ def plot_swim_scaling(result: SwimScalingResult, axes: Sequence[Axes] | None = N
         ax.set_xscale("log")
         ax.set_xlabel("members in the group (log scale)")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     figure = cast(Figure, first.figure)
     figure.suptitle(
         f"SWIM, {result.ping_targets} ping targets: one member crashes "
@@ -127,4 +127,4 @@ def _everyone_knows_panel(everyone: Axes, rows: list[dict[str, Any]]) -> None:
     )
     everyone.set_ylim(0, None)
     everyone.set_ylabel("protocol periods")
-    everyone.set_title("Until every member knows (grows like log N)", fontsize=10)
+    everyone.set_title("Until every member knows (~ log N)", fontsize=10)

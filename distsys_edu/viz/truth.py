@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..runtime import Snapshot
+from ..runtime.errors import invalid
 
 
 def slow_key(snapshot: Snapshot, losses: Mapping[tuple[str, str], float], hidden: int) -> Any:
@@ -33,18 +34,43 @@ def real_leaders(snapshot: Snapshot) -> list[str]:
     ]
 
 
+VERDICTS = {
+    "up": "✗ (it is up)",
+    "paused": "✗ (it is paused, not down)",
+    "down": "✓",
+    "stopped": "✓",
+}
+"""What a suspicion of a node in each status is: a paused process is alive (it will run
+again, and its state is intact), so suspecting it is as wrong as suspecting one that is up;
+a crashed (down) or stopped one has really failed."""
+
+
+def verdict(status: str) -> str:
+    """The mark of a suspicion of a node whose real status is ``status``.
+
+    Raises:
+        InvalidArgument: a status that is none of :data:`VERDICTS`.
+    """
+    if status not in VERDICTS:
+        raise invalid("status", status, f"must be one of {', '.join(VERDICTS)}")
+    return VERDICTS[status]
+
+
 def _suspicions(snapshot: Snapshot, nodes: Sequence[str]) -> list[str]:
-    """Each suspicion in words, marked right (the node is not up) or wrong."""
-    words = []
+    """Each suspected node with who suspects it, marked right (it has failed) or wrong (it is
+    alive): ``n1,n2→n5 ✗ (it is paused, not down)``."""
+    by: dict[str, list[str]] = {}
     for name in nodes:
         view = snapshot.nodes.get(name)
         if view is None or view.status != "up":
             continue
-        suspects = view.annotations.get("suspects") or ()
-        for other in sorted(suspects):
-            real = snapshot.nodes.get(other)
-            right = real is not None and real.status != "up"
-            words.append(f"{name}→{other} {'✓' if right else '✗ (it is up)'}")
+        for other in view.annotations.get("suspects") or ():
+            by.setdefault(other, []).append(name)
+    words = []
+    for other in sorted(by):
+        real = snapshot.nodes.get(other)
+        mark = "✗ (not in the cluster)" if real is None else verdict(real.status)
+        words.append(f"{','.join(by[other])}→{other} {mark}")
     return words
 
 

@@ -27,7 +27,7 @@ from distsys_edu.viz import (
 
 HERE = Path(__file__).resolve().parent
 LATENCY = LinkConfig(latency=Uniform(0.005, 0.020))
-DPI = 80
+DPI = 100
 
 
 def save(figure: plt.Figure, name: str) -> None:

@@ -39,4 +39,5 @@ def test_the_time_axis_says_which_clock_it_counts():
     real_like = Trace.from_jsonl(io.StringIO("\n".join(json.dumps(r) for r in rows)))
     simulated = timeline(sim.trace, start=0, end=0.5).ax.get_xlabel()
     real = timeline(real_like, start=0, end=0.5).ax.get_xlabel()
-    assert (simulated, real) == ("virtual time (s)", "time since the cluster started (s)")
+    assert simulated.startswith("virtual time (s)")
+    assert real.startswith("time since the cluster started (s)")

@@ -33,7 +33,7 @@ def test_a_drop_on_arrival_is_marked_on_the_recipients_lane_at_its_time() -> Non
     lane = {name: -i for i, name in enumerate(sim.nodes)}
     crosses = [tuple(p) for p in drawn.drops.get_offsets()]
     dropped = [m for m in drawn.messages if m.outcome == "dropped"]
-    assert crosses == [(m.ended_at, lane[m.dst]) for m in dropped]
+    assert crosses == [(drawn.axis.x(m.ended_at), lane[m.dst]) for m in dropped]
     assert all(m.dst == "n1" and m.reason == "node_down" for m in dropped)
 
 
