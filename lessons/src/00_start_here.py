@@ -134,7 +134,7 @@ Playground("raft", nodes=5, seed=1)
 sim = Sim(seed=1, faults=["1.0 crash n5"])
 spawn(sim, "raft", 5)
 sim.run(until=1.6)
-animate(sim, 0.95, 1.55, fps=5, speed=0.25, dpi=50)
+animate(sim, 0.95, 1.55, fps=5, speed=0.25)
 
 # %% [markdown]
 # ## Summary

@@ -71,7 +71,7 @@ for name in ["n1", "n2", "n3", "n4"]:
 # that you can see the heartbeats in flight; press play):
 
 # %%
-animate(sim, 4.5, 7.5, fps=4, speed=0.5, dpi=50)
+animate(sim, 4.5, 7.5, fps=4, speed=0.5)
 
 # %% [markdown]
 # ## Its flaws

@@ -54,7 +54,7 @@ view = draw_cluster(sim.trace, 1.47)
 # stop, the elections, and `n5` waking up at t=1.5 still believing it leads.
 
 # %%
-animate(sim, 1.0, 1.6, fps=10, speed=0.1, dpi=40)
+animate(sim, 1.0, 1.6, fps=10, speed=0.1)
 
 # %% [markdown]
 # ## 2. The trade-off curve

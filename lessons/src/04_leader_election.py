@@ -71,7 +71,7 @@ view = draw_cluster(sim)
 # The same election, ten times slower than virtual time:
 
 # %%
-animate(sim, 1.39, 1.47, fps=10, speed=0.01, dpi=40)
+animate(sim, 1.39, 1.47, fps=10, speed=0.01)
 
 # %% [markdown]
 # ### Exercise 1: write the Bully election
