@@ -157,12 +157,18 @@ def animate(
     return Animation(html, len(times), tuple(times), png)
 
 
-def _render(trace: Trace, times: list[float], fps: int, dpi: int) -> tuple[str, bytes]:
-    """Draw every frame by updating one picture; return the HTML and the animated PNG."""
+def frame_view(nodes: Sequence[str], dpi: int) -> tuple[ClusterView, FigureCanvasAgg]:
+    """The picture one frame shows, on an Agg canvas of its own: the cluster of ``nodes``,
+    its time and its line of truth, with no legend (drawn once, beside the frames)."""
     figure = Figure(figsize=FRAME_INCHES, dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(figure)
+    return ClusterView(figure.subplots(), nodes, legend=False), canvas
+
+
+def _render(trace: Trace, times: list[float], fps: int, dpi: int) -> tuple[str, bytes]:
+    """Draw every frame by updating one picture; return the HTML and the animated PNG."""
     nodes = list(trace.nodes)
-    view = ClusterView(figure.subplots(), nodes, legend=False)
+    view, canvas = frame_view(nodes, dpi)
     changes = loss_changes(trace)
     images = []
     for snapshot in snapshots(trace, times):

@@ -102,9 +102,9 @@ def encode_movie(images: Sequence[Image.Image], interval_ms: int, legend: Image.
     return Movie(out.getvalue(), tuple(frame_of), images[0].size)
 
 
-def legend_image(message_types: Sequence[str], dpi: int) -> Image.Image:
-    """The cluster picture's legend, drawn once: nodes, links, beliefs, and the
-    message types that appear (in that order), cropped to what it shows."""
+def legend_figure(message_types: Sequence[str], dpi: int) -> Figure:
+    """The cluster picture's legend alone: nodes, links, beliefs, and then the message
+    types that appear, in that order (cropped to what it shows when saved tight)."""
     figure = Figure(figsize=(3.0, 8.0), dpi=dpi)
     canvas = FigureCanvasAgg(figure)
     style = {"frameon": False, "fontsize": LEGEND_FONT_PT, "title_fontsize": LEGEND_FONT_PT}
@@ -117,8 +117,7 @@ def legend_image(message_types: Sequence[str], dpi: int) -> Image.Image:
         **style,
     )
     if message_types:
-        renderer = canvas.get_renderer()
-        below = top.get_window_extent(renderer).y0 / figure.bbox.height
+        below = top.get_window_extent(canvas.get_renderer()).y0 / figure.bbox.height
         figure.legend(
             handles=message_handles(message_types),
             loc="upper left",
@@ -127,8 +126,15 @@ def legend_image(message_types: Sequence[str], dpi: int) -> Image.Image:
             alignment="left",
             **style,
         )
+    return figure
+
+
+def legend_image(message_types: Sequence[str], dpi: int) -> Image.Image:
+    """:func:`legend_figure` as an RGB image, cropped to what it shows."""
     out = io.BytesIO()
-    figure.savefig(out, format="png", bbox_inches="tight", pad_inches=0.04)
+    legend_figure(message_types, dpi).savefig(
+        out, format="png", bbox_inches="tight", pad_inches=0.04
+    )
     return Image.open(out).convert("RGB")
 
 
