@@ -24,6 +24,9 @@ from .model import PlaygroundModel
 FRAME_DPI = 80
 """Pixels per inch of the live picture: every frame is a PNG sent to the browser."""
 
+PANEL_INCHES = 6.0
+"""Each lane's picture is this many inches square: 480 px at :data:`FRAME_DPI`."""
+
 CLICK_RADIUS = 0.18
 """How near a node (in the picture's units; the circle of nodes has radius 1) a click
 must land to be a click on it."""
@@ -99,7 +102,7 @@ class Picture:
         """
         lanes = self.model.lanes
         self.figure.clear()
-        self.figure.set_size_inches(4.4 * len(lanes), 5.0)
+        self.figure.set_size_inches(PANEL_INCHES * len(lanes), PANEL_INCHES)
         self.figure.set_layout_engine("constrained")
         self.legend.clear()
         legend_ax = self.legend.add_subplot()
