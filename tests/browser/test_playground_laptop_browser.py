@@ -1,13 +1,16 @@
 """The playground on a 1366 x 768 laptop, in JupyterLab in headless Chromium, with the
 file browser open: once the widget is scrolled to the top of the notebook, the picture
 (at least 450 px), the crash, cut and heal buttons and the node lists are all in view,
-no label or readout of the widget is cut, and no news prompt covers anything."""
+no label or readout of the widget is cut (nor in its folds, opened), and no news prompt
+covers anything."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from labdriver import LabServer, run_all_cells
+from PIL import Image
 
 NOTEBOOK = "playground_laptop.ipynb"
 LAPTOP = {"width": 1366, "height": 768}
@@ -76,3 +79,16 @@ def test_the_playground_fits_a_laptop_screen(lab: LabServer, page: Any, screensh
     assert sides.evaluate("el => el.scrollHeight <= el.clientHeight + 1")  # n1...n5, no scroll
     assert page.evaluate(CUT_TEXTS) == []
     assert page.get_by_text("Jupyter news").count() == 0
+    for fold in ("setup:", "legend", "copy as code"):  # what the folds hold is not cut either
+        page.locator(".distsys-edu-playground .jupyter-widget-Collapse-header").filter(
+            has_text=fold
+        ).first.click()
+    page.wait_for_timeout(1000)
+    legend = page.locator(".distsys-edu-playground .jupyter-matplotlib-figure canvas").nth(2)
+    legend.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot("playground-laptop-folds-open")
+    drawn = Image.open(io.BytesIO(legend.screenshot())).convert("L")
+    assert drawn.getextrema()[0] < 100, "the legend, opened, shows nothing"
+    assert page.evaluate(CUT_TEXTS) == []
+    assert page.get_by_text("latency ms").first.is_visible()
