@@ -21,7 +21,7 @@ from ..runtime import Sim, Snapshot, Trace
 from ..runtime.errors import check_time, invalid
 from ..runtime.snapshot import Replay
 from .cluster import ClusterView
-from .frames import canvas_image, encode_movie, legend_image, png_bytes
+from .frames import canvas_image, encode_movie, lay_out_once, legend_image, png_bytes
 from .player import player_html
 from .story import check_trace_time, loss_changes, losses_at
 
@@ -162,7 +162,9 @@ def frame_view(nodes: Sequence[str], dpi: int) -> tuple[ClusterView, FigureCanva
     its time and its line of truth, with no legend (drawn once, beside the frames)."""
     figure = Figure(figsize=FRAME_INCHES, dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(figure)
-    return ClusterView(figure.subplots(), nodes, legend=False), canvas
+    view = ClusterView(figure.subplots(), nodes, legend=False)
+    lay_out_once(canvas, [view])
+    return view, canvas
 
 
 def _render(trace: Trace, times: list[float], fps: int, dpi: int) -> tuple[str, bytes]:

@@ -14,10 +14,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from typing import Any
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .cluster import ClusterView
 from .marks import legend_handles, message_handles
 
 COLOURS = 64
@@ -31,6 +34,9 @@ HOLD_LAST_MS = 2000
 
 LEGEND_FONT_PT = 9
 """The legend's text size: 9 px or more at any ``dpi`` of 72 or more."""
+
+CAPTION_LINES = 3
+"""The lines of caption (truth, suspicions, what is not drawn) a frame keeps room for."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,24 @@ class Movie:
     png: bytes
     frame_of: tuple[int, ...]
     size: tuple[int, int]
+
+
+def lay_out_once(canvas: Any, views: Sequence[ClusterView]) -> None:
+    """Lay the figure out now, with room under each picture for :data:`CAPTION_LINES`
+    lines of caption and above it for its time, then keep that layout.
+
+    Frames are drawn fast by redrawing only what changed, so the layout is computed
+    once; computed with the first frame's caption, a longer caption later (a line of
+    suspicions) would run off the bottom of the picture.
+    """
+    for view in views:
+        view.title.set_text("t = 0.000 s")
+        view.caption.set_text("\n".join(["Truth"] * CAPTION_LINES))
+    canvas.draw()
+    canvas.figure.set_layout_engine("none")
+    for view in views:
+        view.title.set_text("")
+        view.caption.set_text("")
 
 
 def canvas_image(canvas: FigureCanvasAgg) -> Image.Image:

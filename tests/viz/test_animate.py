@@ -147,3 +147,20 @@ def test_encoding_keeps_every_frame_and_every_moment(
         stored.seek(index)
         durations.append(stored.info.get("duration", 0))
     assert sum(durations) == pytest.approx(len(images) * interval + HOLD_LAST_MS, abs=0.5)
+
+
+def test_a_caption_of_three_lines_stays_inside_the_frame_and_the_playground() -> None:
+    from distsys_edu.viz.frames import CAPTION_LINES
+    from distsys_edu.viz.playground import Playground
+
+    sim = raft(1.0)
+    view, canvas = frame_view(list(sim.trace.nodes), 80)
+    playground = Playground("raft", nodes=5, versus="bully")
+    pictures = [(view, canvas), *((v, playground.picture.canvas) for v in playground.picture.views)]
+    for shown, drawn_on in pictures:
+        shown.caption.set_text(
+            "\n".join(["Truth: leads: nobody; n1 down, n2 paused"] * CAPTION_LINES)
+        )
+        drawn_on.draw()
+        box = shown.caption.get_window_extent()
+        assert box.y0 >= 0 and box.x1 <= drawn_on.figure.bbox.width, box

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from ...checks.invariants import Violation
 from ..cluster import ClusterView, caption
+from ..frames import lay_out_once
 from ..style import WRONG
 from .model import PlaygroundModel
 
@@ -98,7 +99,8 @@ class Picture:
         """Build the views afresh (after the lanes or their nodes changed).
 
         The legend is a figure of its own, drawn only when it changes: a frame
-        redraws the clusters alone. The layout is computed once, here, not per frame.
+        redraws the clusters alone. The layout is computed once, here, not per frame
+        (with room for a caption of three lines).
         """
         lanes = self.model.lanes
         self.figure.clear()
@@ -111,9 +113,8 @@ class Picture:
             ClusterView(ax, lane.nodes, legend_ax=legend_ax if i == 0 else None, legend=i == 0)
             for i, (ax, lane) in enumerate(zip(axes, lanes, strict=True))
         ]
+        lay_out_once(self.figure.canvas, self.views)
         self.update()
-        self.figure.canvas.draw()  # lays the axes out once ...
-        self.figure.set_layout_engine("none")  # ... and keeps them there
         self._legend_types = -1
 
     def matches(self) -> bool:
