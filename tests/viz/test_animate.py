@@ -164,3 +164,15 @@ def test_a_caption_of_three_lines_stays_inside_the_frame_and_the_playground() ->
         drawn_on.draw()
         box = shown.caption.get_window_extent()
         assert box.y0 >= 0 and box.x1 <= drawn_on.figure.bbox.width, box
+
+
+@pytest.mark.parametrize("t", [0.2, 0.45, 0.62, 0.8, 1.1, 1.45])
+def test_each_frame_and_the_legend_read_at_the_size_shown(t: float) -> None:
+    from readability import problems
+
+    sim = raft(1.5, faults=["0.4 crash n1", "0.6 pause n2 0.5", "0.7 partition n3|n4,n5"])
+    view, _ = frame_view(list(sim.trace.nodes), MIN_DPI)
+    view.update(sim.snapshot(t))
+    assert problems(view.ax.figure) == []
+    legend = legend_figure(["Heartbeat", "RequestVote", "VoteGranted", "AppendEntries"], MIN_DPI)
+    assert problems(legend) == []
