@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -126,11 +125,9 @@ def encode_movie(images: Sequence[Image.Image], interval_ms: int, legend: Image.
     return Movie(out.getvalue(), tuple(frame_of), images[0].size)
 
 
-def legend_figure(message_types: Sequence[str], dpi: int) -> Figure:
-    """The cluster picture's legend alone: nodes, links, beliefs, and then the message
-    types that appear, in that order (cropped to what it shows when saved tight)."""
-    figure = Figure(figsize=(3.0, 8.0), dpi=dpi)
-    canvas = FigureCanvasAgg(figure)
+def draw_legend(figure: Figure, message_types: Sequence[str]) -> None:
+    """Draw the cluster picture's legend into ``figure``, from its top left corner:
+    nodes, links, beliefs, and then the message types that appear, in that order."""
     style = {"frameon": False, "fontsize": LEGEND_FONT_PT, "title_fontsize": LEGEND_FONT_PT}
     top = figure.legend(
         handles=legend_handles(),
@@ -141,7 +138,8 @@ def legend_figure(message_types: Sequence[str], dpi: int) -> Figure:
         **style,
     )
     if message_types:
-        below = top.get_window_extent(canvas.get_renderer()).y0 / figure.bbox.height
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        below = top.get_window_extent(renderer).y0 / figure.bbox.height
         figure.legend(
             handles=message_handles(message_types),
             loc="upper left",
@@ -150,6 +148,14 @@ def legend_figure(message_types: Sequence[str], dpi: int) -> Figure:
             alignment="left",
             **style,
         )
+
+
+def legend_figure(message_types: Sequence[str], dpi: int) -> Figure:
+    """The legend of :func:`draw_legend` alone, on a figure of its own (tall enough for
+    every entry; cropped to what it shows when saved tight)."""
+    figure = Figure(figsize=(3.0, 8.0), dpi=dpi)
+    FigureCanvasAgg(figure)
+    draw_legend(figure, message_types)
     return figure
 
 

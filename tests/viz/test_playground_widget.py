@@ -184,3 +184,18 @@ def test_the_side_lists_have_a_row_per_node_and_the_pause_box_a_label() -> None:
     assert widget.side_a.rows == widget.side_b.rows == 3
     assert widget.pause_for.description == "for (s)"
     assert widget.pause.description == "pause n1"
+
+
+def test_the_picture_and_its_legend_read_at_the_size_shown() -> None:
+    from readability import problems
+
+    widget = Playground("raft", nodes=5, versus="bully")
+    assert problems(widget.picture.legend) == []
+    for _ in range(10):
+        widget.step.click()
+    widget.crash.click()
+    for _ in range(4):
+        widget.step.click()
+    assert len(widget.picture._legend_types or ()) >= 3  # both lanes' message types
+    assert problems(widget.picture.figure) == []
+    assert problems(widget.picture.legend) == []  # each entry once, 9 px or more
