@@ -111,8 +111,7 @@ class Picture:
         self.figure.set_layout_engine("constrained")
         axes = self.figure.subplots(1, len(lanes), squeeze=False)[0]
         self.views = [
-            ClusterView(ax, lane.nodes, legend=False)
-            for ax, lane in zip(axes, lanes, strict=True)
+            ClusterView(ax, lane.nodes, legend=False) for ax, lane in zip(axes, lanes, strict=True)
         ]
         self._legend_types = None
         lay_out_once(self.figure.canvas, self.views)
