@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from conftest import SCREENSHOTS
 from labdriver import LabServer, run_all_cells
 from PIL import Image
 
@@ -79,6 +80,22 @@ def test_the_playground_fits_a_laptop_screen(lab: LabServer, page: Any, screensh
     assert sides.evaluate("el => el.scrollHeight <= el.clientHeight + 1")  # n1...n5, no scroll
     assert page.evaluate(CUT_TEXTS) == []
     assert page.get_by_text("Jupyter news").count() == 0
+    for _ in range(12):  # to t = 0.6 s: a leader is elected; then crash n1
+        page.get_by_role("button", name="step").click()
+    page.get_by_text("t = 0.600 s").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    before = picture.screenshot()
+    page.get_by_role("button", name="crash n1").click()
+    page.get_by_text("n1 down").first.wait_for(timeout=30_000)
+    for _ in range(60):  # the new frame reaches the canvas when the kernel has drawn it
+        page.wait_for_timeout(500)
+        if picture.screenshot() != before:
+            break
+    page.wait_for_timeout(500)
+    screenshot("playground-laptop-crashed")
+    page.locator(".distsys-edu-playground").screenshot(  # docs/pictures/playground_browser.png
+        path=str(SCREENSHOTS / "playground-laptop-widget.png")
+    )
     for fold in ("setup:", "legend", "copy as code"):  # what the folds hold is not cut either
         page.locator(".distsys-edu-playground .jupyter-widget-Collapse-header").filter(
             has_text=fold
