@@ -7,13 +7,14 @@ covers anything."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
-from conftest import SCREENSHOTS
 from labdriver import LabServer, run_all_cells
 from PIL import Image
 
 NOTEBOOK = "playground_laptop.ipynb"
+SCREENSHOTS = Path(__file__).parent / "screenshots"  # as conftest's (git-ignored)
 LAPTOP = {"width": 1366, "height": 768}
 PICTURE_PX = 450
 
