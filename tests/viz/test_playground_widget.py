@@ -173,8 +173,13 @@ def test_copy_as_code_ends_by_drawing_the_same_picture_and_the_widget_shows_its_
     finally:
         plt.close("all")
     digest = namespace["sim"].trace.digest()
+    assert widget.digest.value == ""  # the fold is closed: no hashing on every frame
+    widget.code.selected_index = 0
     assert digest in widget.digest.value
-    assert digest[:12] in widget.code.get_title(0)
+    widget.play.playing = True
+    assert digest not in widget.digest.value and "paused" in widget.digest.value
+    widget.play.playing = False
+    assert digest in widget.digest.value
 
 
 def test_the_side_lists_have_a_row_per_node_and_the_pause_box_a_label() -> None:

@@ -19,9 +19,6 @@ MAX_NODES = 25
 MAX_LIST_ROWS = 8
 """The side A and side B lists show every node up to this many (then they scroll)."""
 
-DIGEST_SHOWN = 12
-"""How many hex digits of each lane's trace digest the fold's title shows."""
-
 
 HOW_TO = (
     "<b>▶</b> plays, <b>step</b> runs one frame, drag <b>time</b> back to rewind. Break a "

@@ -26,7 +26,6 @@ from ...protocols.registry import PROTOCOLS
 from ...runtime.errors import check_time
 from .controls import (
     CLICK_MODES,
-    DIGEST_SHOWN,
     FRAME_SECONDS,
     HOW_TO,
     MAX_NODES,
@@ -156,7 +155,7 @@ class Playground(w.VBox):
         self.message = w.HTML()
         self.snippet = w.Textarea(layout={"width": "100%", "height": "16em"})
         self.digest = w.HTML()
-        self.code = fold("copy as code", w.VBox([self.digest, self.snippet]))
+        self.code = fold("copy as code, and the run's digest", w.VBox([self.digest, self.snippet]))
         self._connect()
 
     def _build_timings(self) -> None:
@@ -230,6 +229,8 @@ class Playground(w.VBox):
             guard(lambda _: self._act(self.model.pause, self.node.value, self.pause_for.value))
         )
         self.cut.on_click(guard(lambda _: self._cut()))
+        self.code.observe(guard(self._show_digest), "selected_index")
+        self.play.observe(guard(self._show_digest), "playing")
         self.heal.on_click(guard(lambda _: self._act(self.model.heal)))
         self.loss.observe(guard(lambda c: self._act(self.model.set_loss, c["new"])), "value")
         self.latency.observe(
@@ -371,10 +372,20 @@ class Playground(w.VBox):
         if problems:
             self._say("Your code raised:\n" + "\n".join(problems[-5:]), error=True)
         self.snippet.value = model.snippet()
-        digests = model.digests()
-        short = " ".join(digest[:DIGEST_SHOWN] for digest in digests)
-        self.code.set_title(0, f"copy as code · digest {short}")
-        self.digest.value = "<br>".join(
-            f"{lane.setup.name}: trace digest <code>{digest}</code> (the code prints it)"
-            for lane, digest in zip(model.lanes, digests, strict=True)
-        )
+        self._show_digest()
+
+    def _show_digest(self, _: Any = None) -> None:
+        """Each lane's trace digest (what the code prints) in the open code fold.
+
+        Hashing the whole trace takes time that grows with the run, so it is done
+        only while the fold is open and play is paused, never on every frame of play.
+        """
+        if self.code.selected_index is None:
+            self.digest.value = ""
+        elif self.play.playing:
+            self.digest.value = "<i>trace digest: shown when play is paused</i>"
+        else:
+            self.digest.value = "<br>".join(
+                f"{lane.setup.name}: trace digest <code>{digest}</code> (the code prints it)"
+                for lane, digest in zip(self.model.lanes, self.model.digests(), strict=True)
+            )
