@@ -53,7 +53,7 @@ class Animation:
     html: str
     frames: int
     times: tuple[float, ...]
-    png: bytes = b""
+    png: bytes
 
     @property
     def size(self) -> int:
