@@ -1,6 +1,7 @@
 """binder/: requirements.txt agrees with constraints.txt (regenerated and compared),
-postBuild adds only the package, and a fresh virtual environment built from the
-binder/ files alone runs every lesson and every solution.
+postBuild adds only the package and the project's lab settings (overrides.json, which
+`make lab` installs too: no news prompt), and a fresh virtual environment built from
+the binder/ files alone runs every lesson and every solution.
 
 Binder itself cannot be reached from CI. The fresh-environment test is the slow one (a
 venv and ~100 pinned packages, from pip's cache and this machine's wheel mirrors), so
