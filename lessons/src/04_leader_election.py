@@ -68,7 +68,8 @@ lines = timeline(sim.trace, 1.38, 1.5)
 view = draw_cluster(sim)
 
 # %% [markdown]
-# The same election, ten times slower than virtual time:
+# The same election, a hundred times slower than virtual time (80 ms become 8 s; it plays
+# in a loop, and where the notebook runs, ▶ and the slider step through it):
 
 # %%
 animate(sim, 1.39, 1.47, fps=10, speed=0.01)
