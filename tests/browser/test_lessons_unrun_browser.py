@@ -1,7 +1,7 @@
 """Every lesson opened un-run in JupyterLab, in headless Chromium, as a reader without a
 kernel sees it: the committed notebook is not trusted, so the lab strips its scripts.
 No image may be broken, and every animation must still show a picture that moves (its
-animated PNG), with no buttons that do nothing.
+animated PNG: seen changing), with no buttons that do nothing.
 
 A second test runs an animation in a trusted, live notebook: there the script replaces
 the animated PNG with a player whose step button changes the picture.
@@ -73,9 +73,16 @@ def test_an_unrun_untrusted_lesson_shows_every_picture_and_animation(
         assert shown["frames"] is not None and min(shown["frames"]) > 0, shown
         assert shown["images"] == 2, shown  # the frames and the legend, nothing broken
         assert shown["buttons"] == 0 and shown["player"] == 0, shown  # no script ran
-    if animations:
-        page.locator("img[alt^='cluster animation']").first.scroll_into_view_if_needed()
+    if animations:  # the first one plays: what it shows changes over 3 s (its last
+        # frame is held 2 s, then it starts again)
+        movie = page.locator("img[alt^='cluster animation']").first
+        movie.scroll_into_view_if_needed()
         screenshot(f"unrun-{lesson.stem}-animation")
+        seen = set()
+        for _ in range(7):
+            seen.add(movie.screenshot())
+            page.wait_for_timeout(500)
+        assert len(seen) > 1, f"{lesson.name}: the animation does not move"
 
 
 def test_a_live_animation_gets_a_player_whose_step_changes_the_picture(
