@@ -58,7 +58,7 @@ height="{legend_height}" alt="legend of the cluster picture">
       result.image.close();
       busy = false;
       if (wanted !== shown) {{ paint(); }}
-    }});
+    }}, function () {{ busy = false; }});  // a frame it cannot decode: keep the last one
   }}
   function show(i) {{
     index = Math.max(0, Math.min(times.length - 1, i));
