@@ -2,6 +2,7 @@
 #
 #   make venv    create .venv with the package, JupyterLab and the dev tools; run nothing
 #   make lab     create .venv, install the package with the lab extras, open JupyterLab on lessons/
+#                (with the project's lab settings, binder/overrides.json: no news prompt)
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
 #   make lint    ruff check + ruff format --check + mypy + lint-imports (the import rules)
@@ -30,6 +31,10 @@ DEV_STAMP := $(VENV)/.installed-dev-lab-bench
 LAB_PORT ?= 8888
 LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+# The project's lab settings (no "Jupyter news?" prompt over the lessons) go where
+# JupyterLab reads overrides: {sys.prefix}/share/jupyter/lab/settings/overrides.json.
+# binder/postBuild puts the same file in the same place on Binder.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 # The test suite. Notebooks in lessons/ are run top to bottom in a fresh kernel and
 # their outputs compared with the committed ones (strict nbval). `--dist loadfile`
 # keeps each notebook (and each test module) on one worker.
@@ -54,9 +59,13 @@ $(DEV_STAMP): pyproject.toml constraints.txt | $(PY)
 	$(PIP_INSTALL) -e '.[dev,lab,bench]'
 	touch $@ $(LAB_STAMP)
 
-venv: $(DEV_STAMP)
+$(LAB_OVERRIDES): binder/overrides.json | $(PY)
+	mkdir -p $(dir $@)
+	cp binder/overrides.json $@
 
-lab: $(LAB_STAMP)
+venv: $(DEV_STAMP) $(LAB_OVERRIDES)
+
+lab: $(LAB_STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.root_dir=lessons $(ROOT_ARGS) $(LAB_ARGS)
 

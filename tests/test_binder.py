@@ -1,6 +1,7 @@
 """binder/: requirements.txt agrees with constraints.txt (regenerated and compared),
-postBuild adds only the package, and a fresh virtual environment built from the
-binder/ files alone runs every lesson and every solution.
+postBuild adds only the package and the project's lab settings (overrides.json, which
+`make lab` installs too: no news prompt), and a fresh virtual environment built from
+the binder/ files alone runs every lesson and every solution.
 
 Binder itself cannot be reached from CI. The fresh-environment test is the slow one (a
 venv and ~100 pinned packages, from pip's cache and this machine's wheel mirrors), so
@@ -10,6 +11,7 @@ it runs once, in ``make test``, with a bounded time.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -52,13 +54,46 @@ def test_every_requirement_is_pinned_exactly_as_in_constraints():
     assert not {"pytest", "ruff", "mypy", "simpy", "distributed"} & set(names)
 
 
-def test_runtime_names_one_python_and_postbuild_adds_only_the_package():
+def test_runtime_names_one_python_and_postbuild_adds_only_the_package_and_settings():
     assert tool.binder_python().count(".") == 1
     lines = (BINDER / "postBuild").read_text().splitlines()
     assert lines[0].startswith("#!") and lines[1].startswith("set -e")
     commands = [ln for ln in lines[1:] if ln.strip() and not ln.startswith("#")]
-    assert commands[1:] == ["python -m pip install --no-cache-dir --no-deps -e ."]
+    assert commands[1] == "python -m pip install --no-cache-dir --no-deps -e ."
+    assert all("pip" not in command for command in commands[2:])
     assert os.access(BINDER / "postBuild", os.X_OK)
+
+
+def test_the_lab_settings_turn_the_news_prompt_off_in_jupyterlabs_own_terms():
+    import jupyterlab
+
+    shipped = json.loads((BINDER / "overrides.json").read_text())
+    schemas = Path(jupyterlab.__file__).parent / "schemas"
+    for plugin, values in shipped.items():
+        package, _, name = plugin.partition(":")
+        schema = json.loads((schemas / package / f"{name}.json").read_text())["properties"]
+        for key, value in values.items():
+            assert isinstance(value, {"boolean": bool, "string": str}[schema[key]["type"]])
+            choices = schema[key].get("oneOf")
+            assert choices is None or value in [choice["const"] for choice in choices]
+    assert shipped["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_postbuild_and_make_lab_put_the_settings_where_jupyterlab_reads_them(tmp_path):
+    prefix = tmp_path / "prefix"
+    stub = tmp_path / "bin" / "python"  # Binder's python: pip does nothing, sys.prefix is ours
+    stub.parent.mkdir()
+    stub.write_text(f'#!/bin/sh\nif [ "$1" = "-c" ]; then echo "{prefix}"; fi\n')
+    stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{stub.parent}:{os.environ['PATH']}"}
+    subprocess.run(["bash", str(BINDER / "postBuild")], cwd=ROOT, env=env, check=True)
+    where = Path("share/jupyter/lab/settings/overrides.json")  # under sys.prefix
+    installed = prefix / where
+    assert installed.read_text() == (BINDER / "overrides.json").read_text()
+    dry_run = subprocess.run(
+        ["make", "-n", "lab", "VENV=venv-x"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert f"cp binder/overrides.json venv-x/{where}" in dry_run
 
 
 def _lessons() -> list[Path]:

@@ -1,28 +1,27 @@
-"""Animations that play with no kernel running: HTML and JavaScript, frames inside.
+"""Animations that play with no kernel running, and with no script either.
 
 :func:`animate` replays a trace once, draws the cluster picture of each frame by
-updating one :class:`~.cluster.ClusterView`, and writes the frames (PNG images of
-at most 64 colours, which keeps them small) into a self-contained HTML player
-(:mod:`.player`). A committed notebook then shows the cluster
-moving on GitHub or nbviewer.
+updating one :class:`~.cluster.ClusterView` (the picture alone: its legend is drawn
+once, beside it), and writes the frames into one animated PNG of at most 64 colours
+(:mod:`.frames`) inside a self-contained HTML player (:mod:`.player`). A committed
+notebook then shows the cluster moving on GitHub, in a static page or in an
+untrusted notebook; where scripts run, the player adds play, step and a slider.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from ..runtime import Sim, Snapshot, Trace
 from ..runtime.errors import check_time, invalid
 from ..runtime.snapshot import Replay
 from .cluster import ClusterView
+from .frames import canvas_image, encode_movie, lay_out_once, legend_image, png_bytes
 from .player import player_html
 from .story import check_trace_time, loss_changes, losses_at
 
@@ -32,20 +31,29 @@ MAX_BYTES = 2_000_000
 MAX_FRAMES = 600
 """The most frames one animation may have."""
 
+FRAME_INCHES = (4.6, 4.4)
+"""A frame's size in inches: the cluster picture, its time and its line of truth."""
+
+MIN_DPI = 72
+"""The lowest ``dpi``: the picture's smallest texts (9 points) are then 9 px high, and
+the HTML shows a frame at its own size (1 px of the image, 1 px of the page)."""
+
 
 @dataclass(frozen=True)
 class Animation:
     """An animation as one HTML string; a notebook shows it, ``save`` writes it.
 
     Attributes:
-        html: the player and its frames.
+        html: the player, its frames and its legend.
         frames: how many frames it has.
         times: the virtual time of each frame.
+        png: the frames as an animated PNG (the one inside ``html``).
     """
 
     html: str
     frames: int
     times: tuple[float, ...]
+    png: bytes
 
     @property
     def size(self) -> int:
@@ -60,7 +68,11 @@ class Animation:
         return f"<Animation: {self.frames} frames, {span}, {self.size:,} bytes of HTML>"
 
     def save(self, path: str) -> None:
-        """Write the HTML to ``path``."""
+        """Write the HTML to ``path``, or the animated PNG if ``path`` ends in ``.png``."""
+        if path.lower().endswith(".png"):
+            with open(path, "wb") as binary:
+                binary.write(self.png)
+            return
         with open(path, "w", encoding="utf-8") as file:
             file.write(self.html)
 
@@ -90,7 +102,7 @@ def animate(
     fps: int = 10,
     *,
     speed: float = 1.0,
-    dpi: int = 60,
+    dpi: int = 80,
     max_bytes: int = MAX_BYTES,
 ) -> Animation:
     """The cluster picture from ``start`` to ``end`` as an HTML/JavaScript animation.
@@ -102,7 +114,9 @@ def animate(
         fps: frames per second of playback.
         speed: virtual seconds per second of playback: ``0.1`` plays ten times
             slower than the simulation ran, which shows messages in flight.
-        dpi: resolution of the frames (dots per inch of a 8 x 5 inch figure).
+        dpi: resolution of the frames (dots per inch of a 4.6 x 4.4 inch figure,
+            shown at its own size): from :data:`MIN_DPI`, where the smallest text
+            is 9 px high, to 200.
         max_bytes: refuse to return an animation larger than this.
 
     Raises:
@@ -119,6 +133,10 @@ def animate(
         raise invalid("start", start, f"must be < end ({end!r})")
     if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= 60:
         raise invalid("fps", fps, "must be an int from 1 to 60")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not MIN_DPI <= dpi <= 200:
+        raise invalid(
+            "dpi", dpi, f"must be an int from {MIN_DPI} (texts 9 px high, readable) to 200"
+        )
     step = check_time("speed", speed, positive=True) / fps
     times = frame_times(first, last, step)
     if len(times) > MAX_FRAMES:
@@ -128,7 +146,7 @@ def animate(
             f"gives {len(times)} frames, more than {MAX_FRAMES}: raise speed or "
             "shorten the time between start and end",
         )
-    html = _render(trace, times, fps, dpi)
+    html, png = _render(trace, times, fps, dpi)
     if len(html.encode()) > max_bytes:
         raise invalid(
             "dpi",
@@ -136,29 +154,29 @@ def animate(
             f"gives {len(html.encode()):,} bytes, more than max_bytes={max_bytes:,}: "
             "use fewer frames (a shorter span or a higher speed) or a lower dpi",
         )
-    return Animation(html, len(times), tuple(times))
+    return Animation(html, len(times), tuple(times), png)
 
 
-def _render(trace: Trace, times: list[float], fps: int, dpi: int) -> str:
-    """Draw every frame by updating one picture; return the HTML player with them."""
-    figure = Figure(figsize=(8, 5), dpi=dpi, layout="constrained")
+def frame_view(nodes: Sequence[str], dpi: int) -> tuple[ClusterView, FigureCanvasAgg]:
+    """The picture one frame shows, on an Agg canvas of its own: the cluster of ``nodes``,
+    its time and its line of truth, with no legend (drawn once, beside the frames)."""
+    figure = Figure(figsize=FRAME_INCHES, dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(figure)
-    ax, legend_ax = figure.subplots(1, 2, width_ratios=(3, 1))
+    view = ClusterView(figure.subplots(), nodes, legend=False)
+    lay_out_once(canvas, [view])
+    return view, canvas
+
+
+def _render(trace: Trace, times: list[float], fps: int, dpi: int) -> tuple[str, bytes]:
+    """Draw every frame by updating one picture; return the HTML and the animated PNG."""
     nodes = list(trace.nodes)
-    view = ClusterView(ax, nodes, legend_ax=legend_ax)
+    view, canvas = frame_view(nodes, dpi)
     changes = loss_changes(trace)
-    frames = []
+    images = []
     for snapshot in snapshots(trace, times):
         view.update(snapshot, losses=losses_at(changes, nodes, snapshot.t))
         view.render()
-        frames.append(_png(canvas))
-    return player_html(frames, times, fps)
-
-
-def _png(canvas: FigureCanvasAgg) -> str:
-    """What the canvas shows as a PNG of at most 64 colours, base64: one frame."""
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-    small = io.BytesIO()
-    rgb = image.convert("RGB")
-    rgb.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(small, format="png")
-    return base64.b64encode(small.getvalue()).decode("ascii")
+        images.append(canvas_image(canvas))
+    legend = legend_image(view.message_types, dpi)
+    movie = encode_movie(images, round(1000 / fps), legend)
+    return player_html(movie, png_bytes(legend), legend.size, times, fps), movie.png

@@ -135,14 +135,14 @@ Playground("raft", nodes=5, seed=1)
 
 # %% [markdown]
 # If you are reading this without a kernel, here is the same cluster as a recording:
-# the leader crashes at t = 1 s and the others elect a new one (slowed down 4 times;
-# press play).
+# the leader crashes at t = 1 s and the others elect a new one (slowed down 4 times; it
+# plays in a loop, and where the notebook runs, ▶ and the slider step through it).
 
 # %%
 sim = Sim(seed=1, faults=["1.0 crash n5"])
 spawn(sim, "raft", 5)
 sim.run(until=1.6)
-animate(sim, 0.95, 1.55, fps=5, speed=0.25, dpi=50)
+animate(sim, 0.95, 1.55, fps=5, speed=0.25)
 
 # %% tags=["claim"]
 def leaders_at(t):

@@ -81,10 +81,11 @@ assert all(sim.annotations(n).get("leader") is None for n in followers)
 # %% [markdown]
 # Each follower's next `try_send` failed, so it forgot its leader (it now *suspects*
 # n1) ... and that is all. Nobody leads, for ever. Watch it happen (slowed down, so
-# that you can see the heartbeats in flight; press play):
+# that you can see the heartbeats in flight; it plays in a loop, and where the notebook
+# runs, ▶ and the slider step through it):
 
 # %%
-animate(sim, 4.5, 7.5, fps=4, speed=0.5, dpi=50)
+animate(sim, 4.5, 7.5, fps=4, speed=0.5)
 
 # %% [markdown]
 # ## A partition instead of a crash

@@ -69,7 +69,7 @@ assert {e.kind for e in sim.trace if e.node == "n5"} & {"crash", "stop"} == set(
 assert sim.snapshot(1.6).nodes["n5"].annotations["role"] == "leader"
 
 # %%
-animate(sim, 1.0, 1.6, fps=10, speed=0.1, dpi=40)
+animate(sim, 1.0, 1.6, fps=10, speed=0.1)
 
 # %% [markdown]
 # ## 2. The trade-off curve

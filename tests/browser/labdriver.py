@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
+OVERRIDES = Path(__file__).resolve().parents[2] / "binder" / "overrides.json"
+"""The lab settings the project ships (no news prompt), read as `make lab` and Binder do."""
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -100,6 +102,9 @@ def lab_server(notebooks: list[Path], workdir: Path) -> Iterator[LabServer]:
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}))
+    app_settings = workdir / "app-settings"  # where the lab reads overrides.json
+    app_settings.mkdir()
+    shutil.copy(OVERRIDES, app_settings / "overrides.json")
     token, port = secrets.token_hex(16), free_port()
     command = [
         sys.executable,
@@ -114,7 +119,7 @@ def lab_server(notebooks: list[Path], workdir: Path) -> Iterator[LabServer]:
         f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={settings}",
         f"--LabApp.workspaces_dir={settings}",
-        "--LabApp.news_url=None",
+        f"--LabApp.app_settings_dir={app_settings}",
         "--ServerApp.allow_root=True",
     ]
     log = workdir / "jupyterlab.log"

@@ -22,7 +22,8 @@ from distsys_edu.viz.animate import frame_times, snapshots
 def test_animation_has_one_frame_per_step_is_small_and_deterministic() -> None:
     sim = raft(2.0, faults=["1 crash n1"])
     movie = animate(sim, 0.5, 1.5, fps=10)
-    assert movie.frames == 11 == len(re.findall(r'"iVBOR', movie.html))  # PNG frames
+    assert movie.frames == 11 == len(movie.times)
+    assert len(re.findall(r'src="data:image/png;base64,iVBOR', movie.html)) == 2  # frames, legend
     assert movie.times[0] == 0.5 and movie.times[-1] == pytest.approx(1.5)
     assert movie.size < 2_000_000
     assert "<script>" in movie._repr_html_()

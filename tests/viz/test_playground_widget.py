@@ -135,3 +135,72 @@ def test_the_model_and_the_widget_share_one_model() -> None:
     widget = Playground("ring", nodes=3, seed=7)
     assert isinstance(widget.model, PlaygroundModel)
     assert widget.model.lanes[0].setup.seed == 7 and widget.seed.value == 7
+
+
+def looks(view: Any) -> tuple[Any, ...]:
+    """What a cluster view shows: node colours and marks, labels, links, beliefs,
+    messages in flight, timers and the line of truth (not its title or its size)."""
+    return (
+        view.node_marks.get_facecolors().tolist(),
+        [path.vertices.tolist() for path in view.status_marks.get_paths()],
+        [label.get_text() for label in view.labels],
+        {state: [s.tolist() for s in lines.get_segments()] for state, lines in view.links.items()},
+        [(a.get_visible(), a.get_edgecolor()) for a in view.arrows],
+        view.messages.get_offsets().tolist(),
+        [path.vertices.round(6).tolist() for path in view.timer_arcs.get_paths()],
+        view.caption.get_text(),
+    )
+
+
+def test_copy_as_code_ends_by_drawing_the_same_picture_and_the_widget_shows_its_digest() -> None:
+    import matplotlib.pyplot as plt
+
+    widget = Playground("raft", nodes=5, seed=2)
+    for _ in range(8):
+        widget.step.click()
+    widget.node.value = "n2"
+    widget.crash.click()
+    widget.side_a.value, widget.side_b.value = ("n1", "n3"), ("n4", "n5")
+    widget.cut.click()
+    for _ in range(3):
+        widget.step.click()
+    code = widget.snippet.value
+    assert code.rstrip().splitlines()[-1] == "sim_picture = draw_cluster(sim)"
+    namespace: dict[str, Any] = {"__name__": "snippet"}
+    exec(compile(code, "<snippet>", "exec"), namespace)
+    try:
+        assert looks(namespace["sim_picture"]) == looks(widget.picture.views[0])
+    finally:
+        plt.close("all")
+    digest = namespace["sim"].trace.digest()
+    assert widget.digest.value == ""  # the fold is closed: no hashing on every frame
+    widget.code.selected_index = 0
+    assert digest in widget.digest.value
+    widget.play.playing = True
+    assert digest not in widget.digest.value and "paused" in widget.digest.value
+    widget.play.playing = False
+    assert digest in widget.digest.value
+
+
+def test_the_side_lists_have_a_row_per_node_and_the_pause_box_a_label() -> None:
+    widget = Playground("raft", nodes=5)
+    assert widget.side_a.rows == widget.side_b.rows == 5
+    widget.size.value = 3
+    assert widget.side_a.rows == widget.side_b.rows == 3
+    assert widget.pause_for.description == "for (s)"
+    assert widget.pause.description == "pause n1"
+
+
+def test_the_picture_and_its_legend_read_at_the_size_shown() -> None:
+    from readability import problems
+
+    widget = Playground("raft", nodes=5, versus="bully")
+    assert problems(widget.picture.legend) == []
+    for _ in range(10):
+        widget.step.click()
+    widget.crash.click()
+    for _ in range(4):
+        widget.step.click()
+    assert len(widget.picture._legend_types or ()) >= 3  # both lanes' message types
+    assert problems(widget.picture.figure) == []
+    assert problems(widget.picture.legend) == []  # each entry once, 9 px or more

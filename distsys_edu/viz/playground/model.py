@@ -278,19 +278,23 @@ class PlaygroundModel:
         ]
 
     def snippet(self) -> str:
-        """A short program that replays this run without the widget, printing its digest.
+        """A short program that replays this run without the widget, printing its digest
+        and ending by drawing each lane's picture as the playground shows it now.
 
         It uses only the public API: the setup, the recorded faults as text lines,
-        and ``run(until=now)``. Its trace digest equals the live run's.
+        ``run(until=now)`` and ``draw_cluster``. Its trace digest equals the live run's
+        (the playground shows it, to compare).
         """
         fault_lines, fault_import = faults_source(self.schedule)
-        imports: dict[str, None] = {}
+        imports: dict[str, None] = {"from distsys_edu.viz import draw_cluster": None}
         body: list[str] = [*fault_lines]
-        for name, lane in zip(LANE_NAMES, self.lanes, strict=False):
+        names = LANE_NAMES[: len(self.lanes)]
+        for name, lane in zip(names, self.lanes, strict=True):
             imports.update(dict.fromkeys(lane.setup.imports()))
             body += ["", f"# {lane.setup.name}, seed {lane.setup.seed}"]
             body += lane.setup.source(name, "faults", self.now)
             body.append(f"print({name}.trace.digest())")
+        body += ["", *(f"{name}_picture = draw_cluster({name})" for name in names)]
         if fault_import:
             imports[fault_import] = None
         header = f"# The playground's run up to t={self.now!r} s: {len(self.schedule)} fault(s)."

@@ -18,11 +18,18 @@ from matplotlib.figure import Figure
 
 from ...checks.invariants import Violation
 from ..cluster import ClusterView, caption
+from ..frames import draw_legend, lay_out_once
 from ..style import WRONG
 from .model import PlaygroundModel
 
 FRAME_DPI = 80
 """Pixels per inch of the live picture: every frame is a PNG sent to the browser."""
+
+PANEL_INCHES = 6.0
+"""Each lane's picture is this many inches square: 480 px at :data:`FRAME_DPI`."""
+
+LEGEND_INCHES = (2.9, 5.6)
+"""The legend's figure: room for every entry and a few message types, 9 px texts."""
 
 CLICK_RADIUS = 0.18
 """How near a node (in the picture's units; the circle of nodes has radius 1) a click
@@ -83,10 +90,10 @@ class Picture:
         self.model = model
         self.figure = Figure(dpi=FRAME_DPI)
         self.canvas = interactive_canvas(self.figure)
-        self.legend = Figure(figsize=(2.9, 5.0), dpi=FRAME_DPI)
+        self.legend = Figure(figsize=LEGEND_INCHES, dpi=FRAME_DPI)
         self.legend_canvas = interactive_canvas(self.legend)
         self.views: list[ClusterView] = []
-        self._legend_types = -1
+        self._legend_types: tuple[str, ...] | None = None  # None: draw it afresh
         self._on_node_click = on_node_click
         self.canvas.mpl_connect("button_press_event", self._click)
         self.rebuild()
@@ -95,23 +102,20 @@ class Picture:
         """Build the views afresh (after the lanes or their nodes changed).
 
         The legend is a figure of its own, drawn only when it changes: a frame
-        redraws the clusters alone. The layout is computed once, here, not per frame.
+        redraws the clusters alone. The layout is computed once, here, not per frame
+        (with room for a caption of three lines).
         """
         lanes = self.model.lanes
         self.figure.clear()
-        self.figure.set_size_inches(4.4 * len(lanes), 5.0)
+        self.figure.set_size_inches(PANEL_INCHES * len(lanes), PANEL_INCHES)
         self.figure.set_layout_engine("constrained")
-        self.legend.clear()
-        legend_ax = self.legend.add_subplot()
         axes = self.figure.subplots(1, len(lanes), squeeze=False)[0]
         self.views = [
-            ClusterView(ax, lane.nodes, legend_ax=legend_ax if i == 0 else None, legend=i == 0)
-            for i, (ax, lane) in enumerate(zip(axes, lanes, strict=True))
+            ClusterView(ax, lane.nodes, legend=False) for ax, lane in zip(axes, lanes, strict=True)
         ]
+        self._legend_types = None
+        lay_out_once(self.figure.canvas, self.views)
         self.update()
-        self.figure.canvas.draw()  # lays the axes out once ...
-        self.figure.set_layout_engine("none")  # ... and keeps them there
-        self._legend_types = -1
 
     def matches(self) -> bool:
         """Whether the views still show the lanes' nodes (else :meth:`rebuild`)."""
@@ -132,9 +136,11 @@ class Picture:
             mark = f"   ✗ {violation.invariant}" if broken and violation else ""
             view.title.set_text(f"{lane.setup.name} · t = {self.model.now:.3f} s{mark}")
             view.title.set_color(WRONG if broken else "black")
-        types = len(self.views[0].message_types)
+        types = tuple(dict.fromkeys(t for view in self.views for t in view.message_types))
         if types != self._legend_types:  # a new message type joined the legend
             self._legend_types = types
+            self.legend.clear()
+            draw_legend(self.legend, types)
             self.legend_canvas.draw_idle()
 
     def draw(self) -> None:

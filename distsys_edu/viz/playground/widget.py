@@ -1,5 +1,11 @@
 """The playground widget: ipywidgets controls around the live picture of a run.
 
+The layout fits a 1366 x 768 laptop screen beside JupyterLab's file browser: one line
+of help and the transport (play, step, speed, time) on top; below them the picture
+(480 px square) with the fault controls, the truth and the monitor beside it; the
+setup, the legend and "copy as code" (which shows the run's trace digest) in folds
+that open on a click.
+
 Every control calls one method of :class:`~.model.PlaygroundModel` and then
 redraws; the logic lives in the model. Play is an ``ipywidgets.Play`` that counts
 frames in the browser: each tick runs the simulation one frame of virtual time
@@ -18,30 +24,18 @@ import ipywidgets as w  # type: ignore[import-untyped]
 
 from ...protocols.registry import PROTOCOLS
 from ...runtime.errors import check_time
+from .controls import (
+    CLICK_MODES,
+    FRAME_SECONDS,
+    HOW_TO,
+    MAX_NODES,
+    button,
+    fold,
+    size_lists,
+)
 from .model import PlaygroundModel
 from .picture import Picture, monitor_text
 from .setup import DEFAULT_LATENCY, Latency, Protocol
-
-FRAME_SECONDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
-"""The speeds on offer: virtual seconds that one frame (one tick of play) advances."""
-
-CLICK_MODES = ("crash / restart", "pause", "side A", "side B")
-"""What a click on a node does."""
-
-MAX_NODES = 25
-
-
-HOW_TO = (
-    "<b>▶</b> plays, <b>step</b> runs one frame; drag <b>time</b> back to rewind (the run "
-    "replays from its seed). Crash, restart or pause a node with the buttons or by clicking "
-    "it; cut the network between side A and side B. Every action is recorded: open "
-    "<b>copy as code</b> to replay the run without the widget."
-)
-"""The one line that tells a newcomer what they can do."""
-
-
-def _button(label: str, tip: str, style: str = "") -> w.Button:
-    return w.Button(description=label, tooltip=tip, button_style=style, layout={"width": "10em"})
 
 
 class Playground(w.VBox):
@@ -90,22 +84,32 @@ class Playground(w.VBox):
         self.picture = Picture(self.model, self._guard(self._clicked))
         self._syncing = False
         self._build_controls(frame, interval_ms)
+        side = w.VBox(
+            [
+                self.node_row,
+                self.pause_row,
+                self.click_mode,
+                self.partition_row,
+                self.status,
+                self.monitor,
+                self.message,
+                fold("legend", self.picture.legend_canvas),
+            ],
+            layout={"width": "30em", "margin": "0 0 0 4px"},
+        )
         super().__init__(
             [
                 w.HTML(HOW_TO),
-                self.setup_row,
-                self.network_row,
-                self.timings,
                 self.transport_row,
-                w.HBox([self.picture.canvas, self.picture.legend_canvas]),
-                self.status,
-                self.node_row,
-                self.partition_row,
-                self.monitor,
-                self.message,
+                w.HBox([self.picture.canvas, side], layout={"flex_flow": "row wrap"}),
+                fold(
+                    "setup: protocol, nodes, seed, network, timeouts (a change replays)",
+                    w.VBox([self.setup_row, self.network_row, self.timing_box]),
+                ),
                 self.code,
             ]
         )
+        self.add_class("distsys-edu-playground")
         self.refresh()
 
     # -- building -------------------------------------------------------------------
@@ -123,19 +127,26 @@ class Playground(w.VBox):
             value=setups[1].name if len(setups) > 1 else "(none)",
             description="beside it",
         )
-        self.size = w.BoundedIntText(setup.nodes, min=1, max=MAX_NODES, description="nodes")
-        self.seed = w.IntText(setup.seed, description="seed")
+        self.size = w.BoundedIntText(
+            setup.nodes, min=1, max=MAX_NODES, description="nodes", layout={"width": "10em"}
+        )
+        self.seed = w.IntText(setup.seed, description="seed", layout={"width": "10em"})
         self.setup_row = w.HBox([self.protocol, self.versus, self.size, self.seed])
         low, high = setup.latency if isinstance(setup.latency, tuple) else (setup.latency,) * 2
         self.latency = w.FloatRangeSlider(
-            value=(low * 1000, high * 1000), min=0, max=300, step=0.5, description="latency ms"
+            value=(low * 1000, high * 1000),
+            min=0,
+            max=300,
+            step=0.5,
+            description="latency ms",
+            readout_format=".1f",
+            layout={"width": "30em"},
         )
         self.loss = w.FloatSlider(setup.loss, min=0, max=0.9, step=0.05, description="loss")
         for slider in (self.latency, self.loss):
             slider.continuous_update = False
         self.network_row = w.HBox([self.latency, self.loss])
         self.timing_box = w.VBox()
-        self.timings = w.Accordion([self.timing_box], titles=("timeouts (a change replays)",))
         self._build_timings()
         self._build_transport(frame, interval_ms)
         self._build_actions()
@@ -143,7 +154,8 @@ class Playground(w.VBox):
         self.monitor = w.HTML()
         self.message = w.HTML()
         self.snippet = w.Textarea(layout={"width": "100%", "height": "16em"})
-        self.code = w.Accordion([self.snippet], titles=("copy as code",))
+        self.digest = w.HTML()
+        self.code = fold("copy as code, and the run's digest", w.VBox([self.digest, self.snippet]))
         self._connect()
 
     def _build_timings(self) -> None:
@@ -163,34 +175,44 @@ class Playground(w.VBox):
 
     def _build_transport(self, frame: float, interval_ms: int) -> None:
         self.play = w.Play(value=0, min=0, max=10**9, interval=interval_ms, description="play")
-        self.step = _button("step", "run one frame of virtual time")
+        self.step = button("step", "run one frame of virtual time", width="5em")
         speeds = sorted({*FRAME_SECONDS, frame})
         self.speed = w.SelectionSlider(
             options=[(f"{s:g} s", s) for s in speeds], value=frame, description="per frame"
         )
+        self.speed.style.description_width = "initial"
         self.clock = w.HTML(layout={"width": "8em"})
         self.scrubber = w.FloatSlider(
             0.0, min=0.0, max=1.0, step=0.001, description="time", readout_format=".3f"
         )
+        self.scrubber.style.description_width = "initial"
         self.scrubber.continuous_update = False
         self.transport_row = w.HBox([self.play, self.step, self.speed, self.clock, self.scrubber])
 
     def _build_actions(self) -> None:
         nodes = self.model.lanes[0].nodes
-        self.node = w.Dropdown(options=nodes, description="node")
-        self.crash = _button("crash", "crash the node now", "danger")
-        self.restart = _button("restart", "restart the node now (a fresh actor)", "success")
-        self.pause = _button("pause", "freeze the node for the seconds beside", "warning")
-        self.pause_for = w.BoundedFloatText(1.0, min=0.01, max=60, layout={"width": "4em"})
-        self.click_mode = w.ToggleButtons(options=CLICK_MODES, description="click a node:")
-        self.node_row = w.HBox(
-            [self.node, self.crash, self.restart, self.pause, self.pause_for, self.click_mode]
+        self.node = w.Dropdown(options=nodes, description="node", layout={"width": "9em"})
+        self.node.style.description_width = "3em"
+        self.crash = button("crash", "crash the node now", "danger")
+        self.restart = button("restart", "restart the node now (a fresh actor)", "success")
+        self.node_row = w.HBox([self.node, self.crash, self.restart])
+        self.pause = button("pause", "freeze the node for the seconds beside", "warning")
+        self.pause_for = w.BoundedFloatText(
+            1.0, min=0.01, max=60, description="for (s)", layout={"width": "9em"}
         )
-        self.side_a = w.SelectMultiple(options=nodes, description="side A", rows=4)
-        self.side_b = w.SelectMultiple(options=nodes, description="side B", rows=4)
-        self.one_way = w.Checkbox(False, description="one way (A cannot reach B)")
-        self.cut = _button("cut A | B", "partition: cut every link between the sides", "danger")
-        self.heal = _button("heal", "end every partition", "success")
+        self.pause_for.style.description_width = "4em"
+        self.pause_row = w.HBox([self.pause, self.pause_for])
+        self.click_mode = w.ToggleButtons(options=CLICK_MODES, description="click a node:")
+        self.click_mode.style.button_width = "auto"
+        lists = {"width": "9em"}
+        self.side_a = w.SelectMultiple(options=nodes, description="side A", layout=lists)
+        self.side_b = w.SelectMultiple(options=nodes, description="side B", layout=lists)
+        for select in (self.side_a, self.side_b):
+            select.style.description_width = "3.5em"
+        size_lists((self.side_a, self.side_b), nodes)
+        self.one_way = w.Checkbox(False, description="one way (A cannot reach B)", indent=False)
+        self.cut = button("cut A | B", "partition: cut every link between the sides", "danger")
+        self.heal = button("heal", "end every partition", "success")
         self.partition_row = w.HBox(
             [self.side_a, self.side_b, w.VBox([self.one_way, self.cut, self.heal])]
         )
@@ -207,6 +229,8 @@ class Playground(w.VBox):
             guard(lambda _: self._act(self.model.pause, self.node.value, self.pause_for.value))
         )
         self.cut.on_click(guard(lambda _: self._cut()))
+        self.code.observe(guard(self._show_digest), "selected_index")
+        self.play.observe(guard(self._show_digest), "playing")
         self.heal.on_click(guard(lambda _: self._act(self.model.heal)))
         self.loss.observe(guard(lambda c: self._act(self.model.set_loss, c["new"])), "value")
         self.latency.observe(
@@ -303,6 +327,7 @@ class Playground(w.VBox):
         with self._synced():
             for select in (self.node, self.side_a, self.side_b):
                 select.options = nodes
+            size_lists((self.side_a, self.side_b), nodes)
         self.refresh()
 
     @contextmanager
@@ -318,7 +343,7 @@ class Playground(w.VBox):
         node = self.node.value or ""
         self.crash.description = f"crash {node}"
         self.restart.description = f"restart {node}"
-        self.pause.description = f"pause {node} (s):"
+        self.pause.description = f"pause {node}"
 
     # -- showing -----------------------------------------------------------------------
 
@@ -347,3 +372,20 @@ class Playground(w.VBox):
         if problems:
             self._say("Your code raised:\n" + "\n".join(problems[-5:]), error=True)
         self.snippet.value = model.snippet()
+        self._show_digest()
+
+    def _show_digest(self, _: Any = None) -> None:
+        """Each lane's trace digest (what the code prints) in the open code fold.
+
+        Hashing the whole trace takes time that grows with the run, so it is done
+        only while the fold is open and play is paused, never on every frame of play.
+        """
+        if self.code.selected_index is None:
+            self.digest.value = ""
+        elif self.play.playing:
+            self.digest.value = "<i>trace digest: shown when play is paused</i>"
+        else:
+            self.digest.value = "<br>".join(
+                f"{lane.setup.name}: trace digest <code>{digest}</code> (the code prints it)"
+                for lane, digest in zip(self.model.lanes, self.model.digests(), strict=True)
+            )
