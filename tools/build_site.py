@@ -1,0 +1,161 @@
+"""Build the course as a static website: ``site/_build/html`` (``make site``).
+
+The Sphinx project is ``site/`` (``conf.py`` and ``index.md``). Sphinx reads a copy
+of the sources staged afresh in ``WORK/src`` at every build, laid out as in the
+repository so that links between lessons and docs resolve:
+
+- ``index.md``: ``site/index.md`` with the list of lessons (title and time, read from
+  each lesson's first cell by ``tools/readme_lessons.py``) where its marker stands;
+- ``lessons/NN_topic.ipynb``: the learner notebooks with their committed outputs
+  (nothing is executed), each with a note after its first cell that links to the
+  lesson in JupyterLab on Binder and says where the worked answers are. An exercise
+  box carries its result twice, as ``EXERCISE_MIME`` (for tools) and as HTML (for
+  people): the copy keeps the HTML alone, which MyST-NB renders (it warns about a
+  type it does not know even when it would pick another);
+- ``docs/``: every ``docs/*.md`` and the pictures they show.
+
+The pages land in ``WORK/html``; publish that folder on any static host
+(docs/publishing.md). Sphinx runs with ``-W``: a warning fails the build.
+
+    python tools/build_site.py                        # site/_build/html
+    python tools/build_site.py --repo OWNER/NAME      # Binder links to that GitHub repo
+    python tools/build_site.py --work /tmp/site       # /tmp/site/html
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "<!-- lessons -->"
+PLACEHOLDER_REPO = "OWNER/REPO"
+EXERCISE_MIME = "application/vnd.distsys-edu.exercise+json"
+_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*")
+_GITHUB = re.compile(r"github\.com[:/]([^/]+/[^/]+?)(?:\.git)?/?$")
+
+
+def _readme_lessons() -> ModuleType:
+    """tools/readme_lessons.py, which reads a lesson's title and time (tools/ is no package)."""
+    spec = importlib.util.spec_from_file_location("readme_lessons", ROOT / "tools" / "readme_lessons.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def binder_url(owner_repo: str, path: str) -> str:
+    """The URL that opens ``path`` (e.g. ``lessons/01_x.ipynb``) in JupyterLab on Binder.
+
+    Raises:
+        ValueError: ``owner_repo`` is not a GitHub ``owner/name``.
+    """
+    if not _REPO.fullmatch(owner_repo):
+        raise ValueError(
+            f"owner_repo={owner_repo!r}: expected a GitHub repository as 'owner/name' "
+            "(letters, digits, '.', '_' and '-')"
+        )
+    return f"https://mybinder.org/v2/gh/{owner_repo}/HEAD?urlpath=lab/tree/{path}"
+
+
+def origin_repo(root: Path = ROOT) -> str:
+    """``owner/name`` of the git remote ``origin`` on GitHub, else ``OWNER/REPO``."""
+    found = subprocess.run(
+        ["git", "-C", str(root), "remote", "get-url", "origin"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = _GITHUB.search(found.stdout.strip()) if found.returncode == 0 else None
+    return match[1] if match else PLACEHOLDER_REPO
+
+
+def lesson_note(owner_repo: str, notebook: str) -> dict[str, Any]:
+    """The markdown cell put after a lesson's first cell on its page."""
+    answers = f"lessons/solutions/{notebook}"
+    text = (
+        "```{admonition} Run this lesson\n"
+        f"[Open this lesson in JupyterLab on Binder]({binder_url(owner_repo, 'lessons/' + notebook)})"
+        " to run it, change it and check your answers; the playground and progress bars"
+        " appear only there, with a kernel. The worked answers are in the repository's"
+        f" `{answers}` ([open them on Binder]({binder_url(owner_repo, answers)})).\n"
+        "```"
+    )
+    return {"cell_type": "markdown", "id": "site-note", "metadata": {}, "source": text}
+
+
+def for_the_page(notebook: dict[str, Any]) -> dict[str, Any]:
+    """``notebook`` with exercise results as HTML alone (a result without HTML is kept)."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", ()):
+            data = output.get("data", {})
+            if EXERCISE_MIME in data and "text/html" in data:
+                del data[EXERCISE_MIME]
+    return notebook
+
+
+def index_text(template: str, lessons: list[Path]) -> str:
+    """``template`` (site/index.md) with one line per lesson where ``MARKER`` stands."""
+    if MARKER not in template:
+        raise ValueError(f"template: the site's index must hold the line {MARKER}")
+    describe = _readme_lessons().describe
+    lines = []
+    for notebook in lessons:
+        title, time = describe(notebook)
+        lines.append(f"- [{title}](lessons/{notebook.name}) ({time})")
+    return template.replace(MARKER, "\n".join(lines) or "No lesson has landed yet.")
+
+
+def stage(src: Path, owner_repo: str, root: Path = ROOT) -> None:
+    """Write the sources Sphinx reads into ``src`` (emptied first), from ``root``."""
+    if src.exists():
+        shutil.rmtree(src)
+    lessons = sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    (src / "lessons").mkdir(parents=True)
+    index = index_text((root / "site" / "index.md").read_text(encoding="utf-8"), lessons)
+    (src / "index.md").write_text(index, encoding="utf-8")
+    for notebook in lessons:
+        content = for_the_page(json.loads(notebook.read_text(encoding="utf-8")))
+        content["cells"].insert(1, lesson_note(owner_repo, notebook.name))
+        (src / "lessons" / notebook.name).write_text(json.dumps(content), encoding="utf-8")
+    shutil.copytree(
+        root / "docs", src / "docs", ignore=shutil.ignore_patterns("*.py", "*.json", "__pycache__")
+    )
+
+
+def build(work: Path, owner_repo: str, root: Path = ROOT) -> int:
+    """Stage into ``work/src`` and build ``work/html`` with ``-W``; Sphinx's exit code."""
+    from sphinx.cmd.build import build_main
+
+    stage(work / "src", owner_repo, root)
+    return build_main(
+        ["-W", "--keep-going", "-q", "-b", "html", "-c", str(root / "site"),
+         "-d", str(work / "doctrees"), str(work / "src"), str(work / "html")]
+    )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the website; exit with Sphinx's code (1 on any warning)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=ROOT / "site" / "_build")
+    parser.add_argument("--repo", help="GitHub owner/name for the Binder links (default: origin)")
+    args = parser.parse_args(argv)
+    repo = args.repo or origin_repo()
+    if repo == PLACEHOLDER_REPO:
+        print(f"no GitHub remote 'origin': Binder links name {repo}; pass --repo", file=sys.stderr)
+    code = build(args.work.resolve(), repo)
+    if code == 0:
+        print(f"site built: {args.work.resolve() / 'html' / 'index.html'}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
