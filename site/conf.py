@@ -11,9 +11,10 @@ from __future__ import annotations
 
 project = "distsys_edu"
 author = "distsys_edu developers"
-copyright = "distsys_edu developers"  # noqa: A001 (Sphinx's own setting name)
+copyright = "distsys_edu developers"
 
-extensions = ["myst_nb"]
+# githubpages writes .nojekyll, so GitHub Pages serves the _static/ and _images/ folders.
+extensions = ["myst_nb", "sphinx.ext.githubpages"]
 exclude_patterns = ["_build"]
 templates_path: list[str] = []
 

@@ -45,7 +45,9 @@ _GITHUB = re.compile(r"github\.com[:/]([^/]+/[^/]+?)(?:\.git)?/?$")
 
 def _readme_lessons() -> ModuleType:
     """tools/readme_lessons.py, which reads a lesson's title and time (tools/ is no package)."""
-    spec = importlib.util.spec_from_file_location("readme_lessons", ROOT / "tools" / "readme_lessons.py")
+    spec = importlib.util.spec_from_file_location(
+        "readme_lessons", ROOT / "tools" / "readme_lessons.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -81,9 +83,10 @@ def origin_repo(root: Path = ROOT) -> str:
 def lesson_note(owner_repo: str, notebook: str) -> dict[str, Any]:
     """The markdown cell put after a lesson's first cell on its page."""
     answers = f"lessons/solutions/{notebook}"
+    lesson = binder_url(owner_repo, f"lessons/{notebook}")
     text = (
         "```{admonition} Run this lesson\n"
-        f"[Open this lesson in JupyterLab on Binder]({binder_url(owner_repo, 'lessons/' + notebook)})"
+        f"[Open this lesson in JupyterLab on Binder]({lesson})"
         " to run it, change it and check your answers; the playground and progress bars"
         " appear only there, with a kernel. The worked answers are in the repository's"
         f" `{answers}` ([open them on Binder]({binder_url(owner_repo, answers)})).\n"
@@ -131,9 +134,24 @@ def stage(src: Path, owner_repo: str, root: Path = ROOT) -> None:
     )
 
 
+class SiteExtraMissing(RuntimeError):
+    """Sphinx or MyST-NB is not installed."""
+
+
 def build(work: Path, owner_repo: str, root: Path = ROOT) -> int:
-    """Stage into ``work/src`` and build ``work/html`` with ``-W``; Sphinx's exit code."""
-    from sphinx.cmd.build import build_main
+    """Stage into ``work/src`` and build ``work/html`` with ``-W``; Sphinx's exit code.
+
+    Raises:
+        SiteExtraMissing: Sphinx or MyST-NB cannot be imported.
+    """
+    try:
+        import myst_nb  # noqa: F401 (conf.py's extension, checked before any work)
+        from sphinx.cmd.build import build_main
+    except ImportError as missing:
+        raise SiteExtraMissing(
+            f"{missing.name} is missing: the site needs the 'site' extra, Python 3.11 or "
+            "newer (pip install -c constraints.txt -e '.[site]', or make site)"
+        ) from None
 
     stage(work / "src", owner_repo, root)
     return build_main(
@@ -151,7 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     repo = args.repo or origin_repo()
     if repo == PLACEHOLDER_REPO:
         print(f"no GitHub remote 'origin': Binder links name {repo}; pass --repo", file=sys.stderr)
-    code = build(args.work.resolve(), repo)
+    try:
+        binder_url(repo, "")
+        code = build(args.work.resolve(), repo)
+    except (ValueError, SiteExtraMissing) as error:
+        parser.error(str(error))
     if code == 0:
         print(f"site built: {args.work.resolve() / 'html' / 'index.html'}")
     return code

@@ -2,7 +2,8 @@
 served on 127.0.0.1 for the session.
 
 The tests skip, with the reason, when the ``site`` extra (Sphinx, MyST-NB) is not
-installed; under CI (``CI=true``) that is an error, because ``.ci/run`` installs it.
+installed; under CI (``CI=true``) on Python 3.11 or newer that is an error, because
+``.ci/run`` installs it (the extra installs nothing on 3.10: see pyproject.toml).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ def require_site_extra() -> None:
     """Skip (fail under CI) when Sphinx or MyST-NB is missing."""
     for name in ("sphinx", "myst_nb"):
         if importlib.util.find_spec(name) is None:
-            reason = f"{name} is missing: the site extra is not installed (pip install -e '.[site]')"
-            if os.environ.get("CI") == "true":
+            reason = (
+                f"{name} is missing: the site extra is not installed (pip install -e '.[site]')"
+            )
+            if os.environ.get("CI") == "true" and sys.version_info >= (3, 11):
                 pytest.fail(f"CI must build the site, but {reason}")
             pytest.skip(reason)
 
@@ -51,7 +54,14 @@ def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_site_extra()
     work = tmp_path_factory.mktemp("site")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_site.py"), "--work", str(work), "--repo", REPO],
+        [
+            sys.executable,
+            str(ROOT / "tools" / "build_site.py"),
+            "--work",
+            str(work),
+            "--repo",
+            REPO,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -61,7 +71,7 @@ def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean."""
 
 

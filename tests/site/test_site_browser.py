@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from labdriver import browser_missing, chromium_page  # noqa: E402
+from labdriver import browser_missing, chromium_page
 
 PAGES = [
     "index",

@@ -32,7 +32,9 @@ def page(html: Path, notebook: Path) -> str:
 @given(owner=NAME, name=NAME)
 def test_binder_url_opens_the_path_in_that_repository(owner: str, name: str) -> None:
     url = build_site.binder_url(f"{owner}/{name}", "lessons/01_x.ipynb")
-    assert url == f"https://mybinder.org/v2/gh/{owner}/{name}/HEAD?urlpath=lab/tree/lessons/01_x.ipynb"
+    assert (
+        url == f"https://mybinder.org/v2/gh/{owner}/{name}/HEAD?urlpath=lab/tree/lessons/01_x.ipynb"
+    )
 
 
 @pytest.mark.parametrize("bad", ["", "owner", "a/b/c", "owner/ name", "https://github.com/a/b"])
@@ -59,7 +61,9 @@ def test_every_doc_has_a_page(site_html: Path) -> None:
 
 
 @pytest.mark.parametrize("notebook", LESSONS, ids=lambda p: p.stem)
-def test_lesson_page_links_to_binder_and_to_its_worked_answers(site_html: Path, notebook: Path) -> None:
+def test_lesson_page_links_to_binder_and_to_its_worked_answers(
+    site_html: Path, notebook: Path
+) -> None:
     text = page(site_html, notebook)
     lesson = build_site.binder_url(REPO, f"lessons/{notebook.name}")
     answers = build_site.binder_url(REPO, f"lessons/solutions/{notebook.name}")
