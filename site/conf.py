@@ -31,7 +31,7 @@ myst_heading_anchors = 3
 
 html_theme = "alabaster"
 html_title = "distsys_edu: fault-tolerant distributed systems, hands on"
-html_theme_options = {"show_powered_by": False, "fixed_sidebar": False}
+html_theme_options = {"show_powered_by": False, "page_width": "1180px"}
 html_show_sourcelink = False
 html_copy_source = False
 # No page uses math; should one, MathJax must be shipped locally, not fetched.
