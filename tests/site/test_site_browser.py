@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT
+from sitetools import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from labdriver import browser_missing, chromium_page

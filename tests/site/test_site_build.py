@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, ROOT, load_build_site, require_site_extra
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitetools import REPO, ROOT, load_build_site, require_site_extra
 
 build_site = load_build_site()
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -29,6 +29,7 @@ def page(html: Path, notebook: Path) -> str:
     return (html / "lessons" / notebook.with_suffix(".html").name).read_text(encoding="utf-8")
 
 
+@settings(deadline=None)  # a busy machine is no failure
 @given(owner=NAME, name=NAME)
 def test_binder_url_opens_the_path_in_that_repository(owner: str, name: str) -> None:
     url = build_site.binder_url(f"{owner}/{name}", "lessons/01_x.ipynb")
