@@ -14,6 +14,9 @@ repository so that links between lessons and docs resolve:
   type it does not know even when it would pick another);
 - ``docs/``: every ``docs/*.md`` and the pictures they show.
 
+A link in a doc or a lesson to a file of the repository that the site does not hold
+(``../distsys_edu/checks/explore.py``, ``../README.md``) points at that file on GitHub.
+
 The pages land in ``WORK/html``; publish that folder on any static host
 (docs/publishing.md). Sphinx runs with ``-W``: a warning fails the build.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -41,6 +45,8 @@ PLACEHOLDER_REPO = "OWNER/REPO"
 EXERCISE_MIME = "application/vnd.distsys-edu.exercise+json"
 _REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*")
 _GITHUB = re.compile(r"github\.com[:/]([^/]+/[^/]+?)(?:\.git)?/?$")
+_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+_NOT_A_PATH = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|#|/")
 
 
 def _readme_lessons() -> ModuleType:
@@ -95,6 +101,25 @@ def lesson_note(owner_repo: str, notebook: str) -> dict[str, Any]:
     return {"cell_type": "markdown", "id": "site-note", "metadata": {}, "source": text}
 
 
+def outward_links(text: str, at: str, owner_repo: str, held: set[str], root: Path = ROOT) -> str:
+    """``text``, markdown at repository path ``at``, with its links to files of the
+    repository outside ``held`` (the paths the site holds) pointed at them on GitHub."""
+
+    def point(link: re.Match[str]) -> str:
+        target = link[2]
+        if _NOT_A_PATH.match(target):
+            return link[0]
+        path, hash_, anchor = target.partition("#")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(at), path))
+        if resolved in held or resolved.startswith("..") or not (root / resolved).exists():
+            return link[0]
+        kind = "tree" if (root / resolved).is_dir() else "blob"
+        url = f"https://github.com/{owner_repo}/{kind}/HEAD/{resolved}{hash_}{anchor}"
+        return link[1] + url + link[3]
+
+    return _LINK.sub(point, text)
+
+
 def for_the_page(notebook: dict[str, Any]) -> dict[str, Any]:
     """``notebook`` with exercise results as HTML alone (a result without HTML is kept)."""
     for cell in notebook["cells"]:
@@ -125,13 +150,24 @@ def stage(src: Path, owner_repo: str, root: Path = ROOT) -> None:
     (src / "lessons").mkdir(parents=True)
     index = index_text((root / "site" / "index.md").read_text(encoding="utf-8"), lessons)
     (src / "index.md").write_text(index, encoding="utf-8")
-    for notebook in lessons:
-        content = for_the_page(json.loads(notebook.read_text(encoding="utf-8")))
-        content["cells"].insert(1, lesson_note(owner_repo, notebook.name))
-        (src / "lessons" / notebook.name).write_text(json.dumps(content), encoding="utf-8")
-    shutil.copytree(
+    docs = shutil.copytree(
         root / "docs", src / "docs", ignore=shutil.ignore_patterns("*.py", "*.json", "__pycache__")
     )
+    held = {f"lessons/{n.name}" for n in lessons}
+    held |= {p.relative_to(src).as_posix() for p in docs.rglob("*") if p.is_file()}
+    for doc in docs.rglob("*.md"):
+        at = doc.relative_to(src).as_posix()
+        doc.write_text(outward_links(doc.read_text(encoding="utf-8"), at, owner_repo, held, root))
+    for notebook in lessons:
+        content = for_the_page(json.loads(notebook.read_text(encoding="utf-8")))
+        for cell in content["cells"]:
+            if cell["cell_type"] == "markdown":
+                text = "".join(cell["source"])
+                cell["source"] = outward_links(
+                    text, f"lessons/{notebook.name}", owner_repo, held, root
+                )
+        content["cells"].insert(1, lesson_note(owner_repo, notebook.name))
+        (src / "lessons" / notebook.name).write_text(json.dumps(content), encoding="utf-8")
 
 
 class SiteExtraMissing(RuntimeError):

@@ -142,3 +142,24 @@ def test_tagged_cells_of_a_made_up_lesson(tmp_path: Path) -> None:
     assert "plain-input" not in folded[0]
     index = (tmp_path / "work" / "html" / "index.html").read_text()
     assert "00 Made up</span></a> (5 min)" in index
+
+
+@pytest.mark.parametrize(
+    ("link", "becomes"),
+    [
+        ("../README.md", "https://github.com/o/r/blob/HEAD/README.md"),
+        ("../distsys_edu/cli/#x", "https://github.com/o/r/tree/HEAD/distsys_edu/cli#x"),
+        ("runtime.md#crashes", "runtime.md#crashes"),  # a page of the site
+        ("pictures/pause.png", "pictures/pause.png"),
+        ("../lessons/00_start_here.ipynb", "../lessons/00_start_here.ipynb"),
+        ("../no/such/file.md", "../no/such/file.md"),  # stays broken: Sphinx warns
+        ("https://example.org/a.md", "https://example.org/a.md"),
+        ("#top", "#top"),
+    ],
+)
+def test_links_to_files_the_site_does_not_hold_point_at_github(link: str, becomes: str) -> None:
+    held = {"docs/runtime.md", "docs/pictures/pause.png", "lessons/00_start_here.ipynb"}
+    text = f"See [this]({link}), then [that](runtime.md)."
+    assert build_site.outward_links(text, "docs/swim.md", "o/r", held) == (
+        f"See [this]({becomes}), then [that](runtime.md)."
+    )
