@@ -83,7 +83,10 @@ def test_page_opens_with_nothing_broken_and_nothing_fetched(
 
 
 def test_a_player_steps_to_another_frame(browser: Watched, site_url: str) -> None:
-    """The first animation's step button shows another picture (within a few steps)."""
+    """The first animation's step button shows another picture (within a few steps).
+
+    Each picture the animation shows (frames, legend, a player's canvas) is compared,
+    not the buttons, whose focus ring alone would tell the screenshots apart."""
     for name in (n for n in PAGES if n.startswith("lessons/")):
         browser.page.goto(site_url + name + ".html", wait_until="load")
         root = browser.page.locator('[id^="distsys-edu-animation-"]').first
@@ -91,13 +94,13 @@ def test_a_player_steps_to_another_frame(browser: Watched, site_url: str) -> Non
             continue
         step = root.locator("[data-act=next]")
         step.wait_for(timeout=10_000)
-        picture = root.locator("img, canvas").locator("visible=true").first
-        picture.scroll_into_view_if_needed()
-        before = picture.screenshot()
+        root.scroll_into_view_if_needed()
+        pictures = root.locator("img, canvas").locator("visible=true")
+        before = [picture.screenshot() for picture in pictures.all()]
         for _ in range(5):
             step.click()
             browser.page.wait_for_timeout(300)
-            if picture.screenshot() != before:
+            if [picture.screenshot() for picture in pictures.all()] != before:
                 return
         pytest.fail(f"{name}: five steps and the picture did not change")
     pytest.skip("no lesson page holds an animation")
