@@ -3,10 +3,13 @@ refused: no broken image, no console error, no refused request, every animation 
 a picture and its player steps.
 
 The site is built once from this checkout and served on 127.0.0.1 (conftest.py).
+Without Chromium or Playwright the tests skip, with the reason; under CI that is an
+error, as in tests/browser/.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,6 +62,8 @@ class Watched:
 def browser(site_url: str) -> Iterator[Watched]:
     reason = browser_missing()
     if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must open the site in a browser, but {reason}")
         pytest.skip(reason)
     with chromium_page() as page:
         yield Watched(page)
