@@ -7,6 +7,7 @@ import html
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +106,12 @@ def test_no_page_loads_anything_from_another_host(site_html: Path) -> None:
         assert not css_urls.search(path.read_text(encoding="utf-8")), path
 
 
-def test_tagged_cells_of_a_made_up_lesson(tmp_path: Path) -> None:
-    """remove-input drops the input and keeps the output; hide-input folds it away."""
-    require_site_extra()
+def made_up_repo(tmp_path: Path, note: str) -> Path:
+    """A repository with this site/, one doc (``note``) and one lesson with tagged cells."""
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "site", root / "site", ignore=shutil.ignore_patterns("_build"))
     (root / "docs").mkdir()
-    (root / "docs" / "note.md").write_text("# A note\n\nText.\n")
+    (root / "docs" / "note.md").write_text(note)
     (root / "lessons").mkdir()
 
     def code(source: str, tags: list[str], shown: str) -> dict[str, Any]:
@@ -133,6 +133,13 @@ def test_tagged_cells_of_a_made_up_lesson(tmp_path: Path) -> None:
         ],
     }  # fmt: skip
     (root / "lessons" / "00_made_up.ipynb").write_text(json.dumps(notebook))
+    return root
+
+
+def test_tagged_cells_of_a_made_up_lesson(tmp_path: Path) -> None:
+    """remove-input drops the input and keeps the output; hide-input folds it away."""
+    require_site_extra()
+    root = made_up_repo(tmp_path, "# A note\n\nSee [the lesson](../lessons/00_made_up.ipynb).\n")
     assert build_site.build(tmp_path / "work", REPO, root) == 0
     text = (tmp_path / "work" / "html" / "lessons" / "00_made_up.html").read_text()
     assert "claim-output" in text and "claim-input" not in text
@@ -142,6 +149,14 @@ def test_tagged_cells_of_a_made_up_lesson(tmp_path: Path) -> None:
     assert "plain-input" not in folded[0]
     index = (tmp_path / "work" / "html" / "index.html").read_text()
     assert "00 Made up</span></a> (5 min)" in index
+
+
+def test_a_warning_fails_the_build(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """-W: the same made-up site with a link to a page that does not exist is no site."""
+    require_site_extra()
+    root = made_up_repo(tmp_path, "# A note\n\nSee [nothing](missing.md).\n")
+    assert build_site.build(tmp_path / "work", REPO, root) != 0
+    assert "missing.md" in capfd.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -163,3 +178,37 @@ def test_links_to_files_the_site_does_not_hold_point_at_github(link: str, become
     assert build_site.outward_links(text, "docs/swim.md", "o/r", held) == (
         f"See [this]({becomes}), then [that](runtime.md)."
     )
+
+
+@pytest.mark.parametrize(
+    ("remote", "repo"),
+    [
+        ("https://github.com/owner/distsys-edu.git", "owner/distsys-edu"),
+        ("git@github.com:owner/distsys-edu.git", "owner/distsys-edu"),
+        ("https://github.com/owner/distsys-edu", "owner/distsys-edu"),
+        ("https://gitlab.com/owner/distsys-edu.git", build_site.PLACEHOLDER_REPO),
+    ],
+)
+def test_origin_repo_reads_the_github_remote(tmp_path: Path, remote: str, repo: str) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "remote", "add", "origin", remote], check=True)
+    assert build_site.origin_repo(tmp_path) == repo
+
+
+def test_origin_repo_without_a_remote_is_the_placeholder(tmp_path: Path) -> None:
+    assert build_site.origin_repo(tmp_path) == build_site.PLACEHOLDER_REPO
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_site_installs_the_extra_and_passes_the_repository() -> None:
+    out = subprocess.run(
+        ["make", "-n", "site", "SITE_REPO=o/r", "VENV=/nonexistent/venv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "-c constraints.txt -e '.[site]'" in out
+    assert "tools/build_site.py --repo o/r" in out
