@@ -5,6 +5,7 @@
 #                (with the project's lab settings, binder/overrides.json: no news prompt)
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
+#   make site    build the course as a static website in site/_build/html (Python >= 3.11)
 #   make lint    ruff check + ruff format --check + mypy + lint-imports (the import rules)
 #   make format  ruff format + ruff check --fix (rewrites files)
 #   make clean   remove .venv and caches
@@ -24,6 +25,9 @@ PIP_INSTALL := $(PY) -m pip install $(PIP_FLAGS) -c constraints.txt
 # Which extras each stamp stands for.
 LAB_STAMP := $(VENV)/.installed-lab
 DEV_STAMP := $(VENV)/.installed-dev-lab-bench
+SITE_STAMP := $(VENV)/.installed-site
+# The GitHub owner/name the site's Binder links open (default: the git remote origin).
+SITE_REPO ?=
 
 # JupyterLab: only on the loopback interface, rooted at lessons/. Jupyter refuses to run
 # as root unless told; in a container or a root shell that refusal only gets in the way,
@@ -43,7 +47,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile \
 	--cov=distsys_edu.runtime --cov-report=term --cov-fail-under=90 \
 	tests lessons
 
-.PHONY: help lab test lint format bench bench-explore venv clean
+.PHONY: help lab test lint format bench bench-explore venv site clean
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -62,6 +66,10 @@ $(DEV_STAMP): pyproject.toml constraints.txt | $(PY)
 $(LAB_OVERRIDES): binder/overrides.json | $(PY)
 	mkdir -p $(dir $@)
 	cp binder/overrides.json $@
+
+$(SITE_STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP_INSTALL) -e '.[site]'
+	touch $@
 
 venv: $(DEV_STAMP) $(LAB_OVERRIDES)
 
@@ -95,5 +103,9 @@ bench: $(DEV_STAMP)
 bench-explore: $(DEV_STAMP)
 	$(PY) benchmarks/explore_raft.py
 
+# Sphinx with MyST-NB, from the committed outputs (nothing executed), warnings as errors.
+site: $(SITE_STAMP)
+	$(PY) tools/build_site.py $(if $(SITE_REPO),--repo $(SITE_REPO))
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov site/_build

@@ -62,7 +62,7 @@ def test_no_package_is_pinned_twice_for_the_same_python() -> None:
 def test_every_declared_dependency_is_pinned() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = list(project["dependencies"])
-    for extra in ("lab", "dev", "bench"):
+    for extra in ("lab", "dev", "bench", "site"):
         declared += project["optional-dependencies"][extra]
     pins = pins_for_this_python()
     for spec in declared:
