@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ import pytest
 
 from distsys_edu.checks import History, HistoryError, Operation, linearizable, load_history
 from distsys_edu.protocols.history import record_op
-from distsys_edu.runtime import Actor, Context, InvalidArgument, LinkConfig, Sim, Trace
+from distsys_edu.runtime import Actor, Constant, Context, InvalidArgument, LinkConfig, Sim, Trace
 
 EDN = """\
 {:process 0, :type :invoke, :f :write, :value 1}
@@ -95,9 +96,9 @@ def test_sources_a_path_a_history_and_bad_ones(tmp_path: Path) -> None:
     assert load_history(path).source == str(path)
     h = load_history(EDN)
     assert load_history(h) is h
-    with pytest.raises(InvalidArgument, match="history='nowhere.edn' is not allowed: no such"):
+    with pytest.raises(InvalidArgument, match=r"history='nowhere\.edn' is not allowed: no such"):
         load_history("nowhere.edn")
-    with pytest.raises(InvalidArgument, match="history=42 is not allowed: must be a History"):
+    with pytest.raises(InvalidArgument, match=r"history=42 is not allowed: must be a History"):
         load_history(42)
 
 
@@ -146,31 +147,35 @@ class Client(Actor):
     def __init__(self, number: int) -> None:
         self.number = number
         self.ticks = 0
+        self.f = ""
 
     def started(self, ctx: Context) -> None:
         ctx.run_interval(0.5, self.tick)
 
     def tick(self, ctx: Context) -> None:
         self.ticks += 1
-        f, msg, value = (
-            ("put", Put("k", self.number), self.number)
-            if self.ticks % 2
-            else ("get", Get("k"), None)
-        )
-        record_op(ctx, "invoke", f, value, key="k")
-        ctx.addr("store").send(
-            msg,
-            timeout=0.2,
-            on_reply=lambda result, c: record_op(c, "ok", f, result, key="k"),
-            on_timeout=lambda c: record_op(c, "info", f, key="k") if c else None,
-        )
+        msg: Put | Get
+        if self.ticks % 2:
+            self.f, msg, value = "put", Put("k", self.number), self.number
+        else:
+            self.f, msg, value = "get", Get("k"), None
+        record_op(ctx, "invoke", self.f, value, key="k")
+        ctx.addr("store").send(msg, timeout=0.2, on_reply=self.replied, on_timeout=self.gave_up)
+
+    def replied(self, result: int | None, ctx: Context | None) -> None:
+        assert ctx is not None
+        record_op(ctx, "ok", self.f, result, key="k")
+
+    def gave_up(self, ctx: Context | None) -> None:
+        assert ctx is not None
+        record_op(ctx, "info", self.f, key="k")
 
 
 def recorded_sim(latency: float) -> Sim:
-    sim = Sim(seed=3, network=LinkConfig(latency=latency))
+    sim = Sim(seed=3, network=LinkConfig(latency=Constant(latency)))
     sim.spawn("store", Store)
     for i in (1, 2):
-        sim.spawn(f"c{i}", lambda i=i: Client(i))
+        sim.spawn(f"c{i}", functools.partial(Client, i))
     sim.run(until=2.2)
     return sim
 
