@@ -27,7 +27,7 @@ from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .models import CAS_FAILED, CAS_MAYBE, CAS_OK, READ, WRITE, Step
+from .models import CAS_FAILED, CAS_OK, READ, WRITE, Step
 
 SLICE = 4096
 """Search steps between two pauses of :func:`searching` (to look at the clock, and to
@@ -109,8 +109,6 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
                 ok, new = a == s, arg_b[e]
             elif c == CAS_FAILED:
                 ok, new = a != s, s
-            elif c == CAS_MAYBE:
-                ok, new = True, (arg_b[e] if a == s else s)
             else:  # APPEND
                 ok, new = True, (a if s is None else s + a)
             if ok:

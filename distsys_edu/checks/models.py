@@ -18,8 +18,10 @@ What each operation does to the cell's value ``v``:
 * ``write``/``put`` of ``x``: ``v = x``.
 * ``append`` of a string ``x``: ``v = v + x`` (``x`` when never written).
 * ``cas`` of ``(old, new)``: returning ``True``, allowed if ``v == old``, then ``v = new``;
-  returning ``False``, allowed if ``v != old``; with no answer, ``v = new`` if
-  ``v == old`` (a compare-and-set that took effect).
+  returning ``False``, allowed if ``v != old``. With no answer, it is searched as one
+  that returned ``True``: if it took effect, its compare succeeded; if its compare
+  failed, it changed nothing, exactly as if it never took effect, which an operation
+  with no answer may always do.
 
 An operation with no answer that cannot change the cell (a read) constrains nothing,
 and is left out before the search.
@@ -37,7 +39,7 @@ MODELS = ("register", "kv")
 """The model names ``linearizable`` accepts."""
 
 # Step codes, one per thing an operation can do to a cell (the search's inner branch).
-READ, WRITE, APPEND, CAS_OK, CAS_FAILED, CAS_MAYBE = range(6)
+READ, WRITE, APPEND, CAS_OK, CAS_FAILED = range(5)
 
 _FUNCTIONS = {
     "register": {"read": READ, "write": WRITE, "cas": CAS_OK},
@@ -50,7 +52,7 @@ class Step:
     """One operation as the search sees it: what it does, and its real-time window.
 
     Attributes:
-        code: one of ``READ``, ``WRITE``, ``APPEND``, ``CAS_OK``, ``CAS_FAILED``, ``CAS_MAYBE``.
+        code: one of ``READ``, ``WRITE``, ``APPEND``, ``CAS_OK``, ``CAS_FAILED``.
         a: the value read, written or appended, or the ``cas``'s expected value.
         b: the ``cas``'s new value (else ``None``).
         invoke: when it was invoked.
@@ -111,9 +113,7 @@ def _step(op: Operation, index: int, functions: dict[str, int], model: str) -> S
                 f"{where}: cas value={op.value!r} is not allowed: must be an (old, new) pair"
             )
         a, b = op.value
-        if op.timed_out:
-            code = CAS_MAYBE
-        elif op.result is False:
+        if op.result is False and not op.timed_out:
             code = CAS_FAILED
     elif code == APPEND and not isinstance(op.value, str):
         raise HistoryError(f"{where}: append value={op.value!r} is not allowed: must be a string")
