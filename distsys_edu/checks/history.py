@@ -105,10 +105,13 @@ class History:
     Attributes:
         ops: the operations.
         source: where the history came from, for summaries (a path, ``"trace"``...).
+        clock: what the times count: ``"seconds"``, or ``"line"`` for text that
+            gives no times (the times are then line numbers: an order, not a duration).
     """
 
     ops: tuple[Operation, ...]
     source: str = ""
+    clock: str = "seconds"
 
     def __len__(self) -> int:
         return len(self.ops)
@@ -135,7 +138,9 @@ class History:
         return list(dict.fromkeys(op.key for op in self.ops))
 
     @classmethod
-    def from_records(cls, records: Iterable[Record], source: str = "") -> History:
+    def from_records(
+        cls, records: Iterable[Record], source: str = "", clock: str = "seconds"
+    ) -> History:
         """Pair each client's invocation with its completion (see the module's rules).
 
         Raises:
@@ -173,7 +178,7 @@ class History:
             slots[slot] = _paired(start, rec)
         for slot, start in open_.values():
             slots[slot] = _operation(start, complete=None, result=None)
-        return cls(tuple(op for op in slots if op is not None), source)
+        return cls(tuple(op for op in slots if op is not None), source, clock)
 
     @classmethod
     def from_trace(cls, trace: Trace) -> History:

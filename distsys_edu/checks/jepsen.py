@@ -92,9 +92,10 @@ def parse_history(text: str, source: str = "text") -> History:
     if first.startswith('{"format"'):
         return History.from_trace(Trace.from_jsonl(io.StringIO(text)))
     if first.startswith("{"):
-        return History.from_records(_edn_records(text), source)
+        records, timed = _edn_records(text)
+        return History.from_records(records, source, "seconds" if timed else "line")
     if "jepsen.util" in first or "jepsen.util" in text:
-        return History.from_records(_log_records(text), source)
+        return History.from_records(_log_records(text), source, "line")
     raise HistoryError(
         f"{source}: not a history: expected EDN maps ({{:process 0, :type :invoke, ...}}), "
         "jepsen.util log lines or a distsys_edu trace; the first line is "
@@ -102,8 +103,10 @@ def parse_history(text: str, source: str = "text") -> History:
     )
 
 
-def _edn_records(text: str) -> list[Record]:
+def _edn_records(text: str) -> tuple[list[Record], bool]:
+    """The records, and whether every one of them gave its ``:time``."""
     records = []
+    timed = True
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith(";"):
             continue
@@ -118,6 +121,7 @@ def _edn_records(text: str) -> list[Record]:
             if not isinstance(fields.get(name), str):
                 raise HistoryError(f"{where}: {line.strip()[:80]!r} has no :{name} keyword")
         time = fields.get("time")
+        timed = timed and isinstance(time, (int, float))
         time = time / 1e9 if isinstance(time, (int, float)) else float(number)
         records.append(
             Record(
@@ -130,7 +134,7 @@ def _edn_records(text: str) -> list[Record]:
                 where,
             )
         )
-    return records
+    return records, timed
 
 
 def _log_records(text: str) -> list[Record]:

@@ -78,7 +78,8 @@ class LinearizabilityResult:
         """A few lines a learner can read: the verdict, and where it fails."""
         h = self.history
         size = f"{len(h)} operation{'s' * (len(h) != 1)}"
-        about = f"({self.model} model, {size}, {len(h.clients)} clients)"
+        n_clients = len(h.clients)
+        about = f"({self.model} model, {size}, {n_clients} client{'s' * (n_clients != 1)})"
         key = "" if self.key is None else f"key {self.key!r}: "
         if self.linearizable is True:
             return f"linearizable {about}"
