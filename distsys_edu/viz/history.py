@@ -134,7 +134,7 @@ def _right_edge(ops: Sequence[Operation]) -> float:
 def _bar(
     ax: Axes, op: Operation, y: float, right: float, place: int | None, stuck: bool, below: bool
 ) -> None:
-    """One bar and its label, above it (or under it when ``below``, so neighbours do not collide)."""
+    """One bar and its label, above it (under it when ``below``: neighbours do not collide)."""
     end = op.complete if op.complete is not None else right
     colour = WRONG if stuck else PREFIX_COLOUR if place is not None else GREY
     ax.barh(
