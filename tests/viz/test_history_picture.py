@@ -1,4 +1,4 @@
-"""Tests for distsys_edu.viz.history: lanes, bars, and the point where no order works."""
+"""Tests for distsys_edu.viz.history_picture: lanes, bars, and the point where no order works."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 
 from distsys_edu import InvalidArgument
 from distsys_edu.checks import History, Operation, linearizable
-from distsys_edu.viz import history
+from distsys_edu.viz.history_picture import history
 from distsys_edu.viz.style import WRONG
 
 DATA = Path(__file__).parents[1] / "checks" / "data" / "porcupine"
