@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
@@ -43,7 +44,7 @@ def test_a_failure_marks_the_stuck_operation_and_the_point() -> None:
     hatched = [b for b in drawn if b.get_hatch() == "//"]
     assert len(hatched) == 1 and hatched[0].get_x() == 2.0 and hatched[0].get_width() == 1.0
     (point,) = [line for line in ax.lines if line.get_linestyle() == "--"]
-    assert point.get_xydata()[:, 0].tolist() == [3.0, 3.0] and point.get_color() == WRONG
+    assert np.asarray(point.get_xdata()).tolist() == [3.0, 3.0] and point.get_color() == WRONG
     labels = {t.get_text() for t in ax.texts}
     assert {"#1 write(1)", "#2 read() -> 1", "no order works by here"} <= labels
     open_bar = [b for b in drawn if b.get_x() == 2.0 and b.get_hatch() is None]
