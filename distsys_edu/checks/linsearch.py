@@ -77,15 +77,9 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
     head, tail = n, n + 1  # sentinels: entries are 0..n-1
     nxt = [*range(1, n), tail, 0, -1]
     prv = [head, *range(0, n - 1), -1, n - 1]
-    is_call = [call for _i, call in entries]
     step_of = [i for i, _call in entries]
-    done_entry = {i: e for e, (i, call) in enumerate(entries) if not call}
-    match = [done_entry.get(i, -1) if call else -1 for i, call in entries]
-    code = [steps[i].code for i in step_of]
-    arg_a = [steps[i].a for i in step_of]
-    arg_b = [steps[i].b for i in step_of]
-    bit = [1 << i for i in step_of]
-    remaining = len(done_entry)
+    calls = _calls(steps, entries)
+    remaining = sum(1 for _i, call in entries if not call)
     cache: set[tuple[int, object]] = set()
     stack: list[tuple[int, object]] = []
     state: object = None
@@ -98,27 +92,28 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
         explored += 1
         if explored % SLICE == 0:
             yield
-        if is_call[e]:
-            c, a, s = code[e], arg_a[e], state
+        call = calls[e]
+        if call is not None:
+            c, a, b, bit, r, twin = call
+            s = state
             # The model's step, inlined (see models.py for what each code does).
             if c == READ:
                 ok, new = (a == s or (s is None and a == "")), s
             elif c == WRITE:
                 ok, new = True, a
             elif c == CAS_OK:
-                ok, new = a == s, arg_b[e]
+                ok, new = a == s, b
             elif c == CAS_FAILED:
                 ok, new = a != s, s
             else:  # APPEND
                 ok, new = True, (a if s is None else s + a)
-            if ok:
-                key = (linearized | bit[e], new)
+            if ok and not (twin and not linearized & twin):
+                key = (linearized | bit, new)
                 if key not in cache:
                     cache.add(key)
                     stack.append((e, state))
                     state, linearized = new, key[0]
                     nxt[prv[e]], prv[nxt[e]] = nxt[e], prv[e]  # lift the invocation
-                    r = match[e]
                     if r >= 0:  # ... and its completion
                         nxt[prv[r]], prv[nxt[r]] = nxt[r], prv[r]
                         remaining -= 1
@@ -132,14 +127,47 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
         if not stack:
             return Outcome(False, best, stuck, explored)
         e, state = stack.pop()
-        linearized ^= bit[e]
-        r = match[e]
+        _c, _a, _b, bit, r, _twin = calls[e]  # type: ignore[misc]
+        linearized ^= bit
         if r >= 0:  # put the completion back, then the invocation
             nxt[prv[r]] = prv[nxt[r]] = r
             remaining += 1
         nxt[prv[e]] = prv[nxt[e]] = e
         e = nxt[e]
     return Outcome(True, tuple(step_of[x] for x, _s in stack), None, explored)
+
+
+Call = tuple[int, Any, Any, int, int, int]
+"""An invocation as the hot loop reads it: ``(code, a, b, bit, completion entry, twin)``."""
+
+
+def _calls(steps: Sequence[Step], entries: list[tuple[int, bool]]) -> list[Call | None]:
+    """What the search needs of each entry (``None`` for a completion), in one tuple.
+
+    ``twin`` is the bit of the last operation with no answer invoked before this one
+    that does the very same thing (0 if none). Such twins can stand in for each other,
+    so the search places them in invocation order only: this one not before its twin.
+    Any order that places them otherwise has a twin of it that does, with the same
+    states (each is placed after its own invocation, and neither has a completion).
+    """
+    done = {i: e for e, (i, call) in enumerate(entries) if not call}
+    last_twin: dict[tuple[int, Any, Any], int] = {}
+    calls: list[Call | None] = []
+    for i, call in entries:
+        if not call:
+            calls.append(None)
+            continue
+        step = steps[i]
+        twin = 0
+        if step.complete is None:
+            what = (step.code, step.a, step.b)
+            try:
+                twin = last_twin.get(what, 0)
+                last_twin[what] = 1 << i
+            except TypeError:  # an unhashable value: no twins
+                twin = 0
+        calls.append((step.code, step.a, step.b, 1 << i, done.get(i, -1), twin))
+    return calls
 
 
 def search_cells(
