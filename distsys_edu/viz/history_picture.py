@@ -58,17 +58,7 @@ def history(
     """
     if isinstance(max_ops, bool) or not isinstance(max_ops, int) or max_ops < 1:
         raise invalid("max_ops", max_ops, "must be an int >= 1")
-    if isinstance(source, LinearizabilityResult):
-        h, ops, stuck = source.history, list(source.ops), source.stuck
-        order = {id(op): n for n, op in enumerate(source.prefix, start=1)}
-        title = source.summary().splitlines()[0]
-        if source.key is not None:
-            title += f", key {source.key!r}"
-    elif isinstance(source, History):
-        h, ops, stuck, order = source, list(source.ops), None, {}
-        title = f"history of {len(h)} operations"
-    else:
-        raise invalid("source", source, "must be a LinearizabilityResult or a History")
+    h, ops, stuck, order, title = _what(source)
     shown = _window(ops, stuck, max_ops)
     if len(shown) < len(ops):
         title += f"\nshowing {len(shown)} of {len(ops)} operations (max_ops={max_ops})"
@@ -84,18 +74,7 @@ def history(
         y = -lanes.index(op.client)
         _bar(ax, op, y, right, order.get(id(op)), op is stuck, below=turn % 2 == 1)
     if stuck is not None and stuck.complete is not None:
-        ax.axvline(stuck.complete, color=WRONG, linestyle="--", linewidth=1.5)
-        ax.annotate(
-            "no order works by here",
-            (stuck.complete, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 2),
-            textcoords="offset points",
-            color=WRONG,
-            fontsize=9,
-            ha="center",
-            va="bottom",
-        )
+        _mark_point(ax, stuck.complete)
     ax.set_yticks([-i for i in range(len(lanes))], [f"client {c}" for c in lanes])
     ax.set_ylim(-len(lanes) + 0.25, 0.85)
     left = min((op.invoke for op in shown), default=0.0)
@@ -107,6 +86,37 @@ def history(
     ax.spines[["top", "right", "left"]].set_visible(False)
     _legend(ax, stuck is not None, bool(order))
     return figure
+
+
+def _what(
+    source: LinearizabilityResult | History,
+) -> tuple[History, list[Operation], Operation | None, dict[int, int], str]:
+    """The history, the operations to draw, the stuck one, each one's place, the title."""
+    if isinstance(source, LinearizabilityResult):
+        title = source.summary().splitlines()[0]
+        if source.key is not None:
+            title += f", key {source.key!r}"
+        order = {id(op): n for n, op in enumerate(source.prefix, start=1)}
+        return source.history, list(source.ops), source.stuck, order, title
+    if isinstance(source, History):
+        return source, list(source.ops), None, {}, f"history of {len(source)} operations"
+    raise invalid("source", source, "must be a LinearizabilityResult or a History")
+
+
+def _mark_point(ax: Axes, t: float) -> None:
+    """The dashed line where no order works, and its words above the lanes."""
+    ax.axvline(t, color=WRONG, linestyle="--", linewidth=1.5)
+    ax.annotate(
+        "no order works by here",
+        (t, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 2),
+        textcoords="offset points",
+        color=WRONG,
+        fontsize=9,
+        ha="center",
+        va="bottom",
+    )
 
 
 def _window(ops: Sequence[Operation], stuck: Operation | None, max_ops: int) -> list[Operation]:
