@@ -89,6 +89,9 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
     explored = 0
     e = nxt[head]
     while remaining:
+        explored += 1
+        if explored % SLICE == 0:
+            yield
         call = calls[e]
         if call is not None:
             c, a, b, bit, r, twin = call
@@ -107,9 +110,6 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
             if ok and not (twin and not linearized & twin):
                 key = (linearized | bit, new)
                 if key not in cache:
-                    explored += 1
-                    if explored % SLICE == 0:
-                        yield
                     cache.add(key)
                     stack.append((e, state))
                     state, linearized = new, key[0]
@@ -122,7 +122,6 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
             e = nxt[e]
             continue
         # A completion: its operation was not linearized in time.
-        explored += 1
         if len(stack) > len(best) or stuck is None:
             best, stuck = tuple(step_of[x] for x, _s in stack), step_of[e]
         if not stack:
