@@ -124,15 +124,21 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
         # A completion: its operation was not linearized in time.
         if len(stack) > len(best) or stuck is None:
             best, stuck = tuple(step_of[x] for x, _s in stack), step_of[e]
-        if not stack:
-            return Outcome(False, best, stuck, explored)
-        e, state = stack.pop()
-        _c, _a, _b, bit, r, _twin = calls[e]  # type: ignore[misc]
-        linearized ^= bit
-        if r >= 0:  # put the completion back, then the invocation
-            nxt[prv[r]] = prv[nxt[r]] = r
-            remaining += 1
-        nxt[prv[e]] = prv[nxt[e]] = e
+        undo = True
+        while undo:
+            if not stack:
+                return Outcome(False, best, stuck, explored)
+            e, state = stack.pop()
+            c, _a, _b, bit, r, _twin = calls[e]  # type: ignore[misc]
+            linearized ^= bit
+            if r >= 0:  # put the completion back, then the invocation
+                nxt[prv[r]] = prv[nxt[r]] = r
+                remaining += 1
+            nxt[prv[e]] = prv[nxt[e]] = e
+            # A step that leaves the state as it is (a read, a failed cas) and was
+            # allowed where it was placed could be placed there in any order that works
+            # from there: no order does, so undo the choice before it too.
+            undo = c in (READ, CAS_FAILED)
         e = nxt[e]
     return Outcome(True, tuple(step_of[x] for x, _s in stack), None, explored)
 
