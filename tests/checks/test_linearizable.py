@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -233,3 +235,8 @@ def test_a_real_jepsen_etcd_history_fails_at_a_named_line() -> None:
     assert result.stuck.done_where.startswith("line ") and result.stuck.f == "read"
     # 85 invocations by 19 processes (Jepsen gives a client a new process after a timeout)
     assert len(result.history) == 85 and len(result.history.clients) == 19
+
+
+def test_the_modules_example_runs() -> None:
+    module = importlib.import_module("distsys_edu.checks.linearizable")
+    assert doctest.testmod(module).failed == 0
