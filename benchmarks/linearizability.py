@@ -116,6 +116,7 @@ def ours(data: Path, repeat: int) -> dict[str, Any]:
         "slowest": {"name": slowest[0], "check_s": round(slowest[1], 4)},
         "linearizable": sum(v is True for v in verdicts.values()),
     }
+    results["verdicts"] = verdicts
     progress(f"etcd: {len(etcd)} histories in {total:.3f} s")
     for name in KV_NAMES:
         path = next(iter(data.glob(f"**/{name}.txt")), None)
@@ -128,6 +129,7 @@ def ours(data: Path, repeat: int) -> dict[str, Any]:
             "check_s": round(seconds, 4),
             "linearizable": verdict,
         }
+        verdicts[path.name] = verdict
         progress(f"{name}: {seconds:.3f} s")
     for model in ("register", "kv"):
         h = our_history(seed=1, ops=1000, clients=10, model=model)
@@ -139,6 +141,20 @@ def ours(data: Path, repeat: int) -> dict[str, Any]:
         }
         progress(f"ours ({model}): {seconds:.3f} s")
     return results
+
+
+def expected_verdicts(directory: Path) -> dict[str, bool]:
+    """The verdicts Porcupine's own tests assert, read from its ``porcupine_test.go``."""
+    source = (directory / "porcupine_test.go").read_text(encoding="utf-8")
+    found = {
+        f"etcd_{int(n):03d}.log": v == "true"
+        for n, v in re.findall(r"checkJepsen\(t, (\d+), (true|false)\)", source)
+    }
+    found |= {
+        f"{name}.txt": v == "true"
+        for name, v in re.findall(r'checkKv\(t, "([\w-]+)", (true|false), true\)', source)
+    }
+    return found
 
 
 def porcupine(directory: Path, etcd: int) -> dict[str, float]:
@@ -175,7 +191,15 @@ def main() -> None:
         "repeat": args.repeat,
         "ours": ours(data, args.repeat),
     }
-    if args.porcupine:
+    if not args.porcupine:
+        result["ours"].pop("verdicts")
+    else:
+        expected = expected_verdicts(args.porcupine)
+        ours_verdicts = result["ours"].pop("verdicts")
+        result["disagreements_with_porcupines_tests"] = sorted(
+            name for name, verdict in expected.items() if ours_verdicts.get(name) is not verdict
+        )
+        result["histories_compared_with_porcupines_tests"] = len(expected)
         theirs = porcupine(args.porcupine, result["ours"]["etcd"]["histories"])
         result["porcupine_s"] = {k: round(v, 6) for k, v in theirs.items()}
         result["ratio_ours_to_porcupine"] = {
