@@ -57,7 +57,8 @@ class LinearizabilityResult:
             the point where no order works is its completion.
         timeout: the time budget in seconds, or ``None``.
         seconds: how long the check took (wall clock; not part of the summary).
-        explored: how many search steps were taken, over all keys.
+        explored: how many search steps were taken, over all keys (those stopped
+            when another failed included).
     """
 
     linearizable: bool | None
@@ -155,8 +156,7 @@ def linearizable(
     h = load_history(history)
     cells = partitions(h.ops, model)
     ordered = {key: cells[key] for key in sorted(cells, key=_sort_key)}
-    outcomes = search_cells(ordered, deadline)
-    explored = sum(o.explored for o in outcomes.values())
+    outcomes, explored = search_cells(ordered, deadline)
     verdicts = [o.linearizable for o in outcomes.values()]
     verdict = False if False in verdicts else None if None in verdicts else True
     found: tuple[Any, tuple[int, ...], tuple[int, ...], int | None] = (None, (), (), None)

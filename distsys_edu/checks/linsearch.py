@@ -178,7 +178,7 @@ def _calls(steps: Sequence[Step], entries: list[tuple[int, bool]]) -> list[Call 
 
 def search_cells(
     cells: Mapping[Any, Sequence[Step]], deadline: float | None = None
-) -> dict[Any, Outcome]:
+) -> tuple[dict[Any, Outcome], int]:
     """Search every cell, a slice of each in turn, until one fails or all succeed.
 
     Taking turns is why a key-value history with one slow key and one failing key
@@ -192,8 +192,9 @@ def search_cells(
             gives up (its outcome's verdict is ``None``).
 
     Returns:
-        The outcome of each cell searched to its end or stopped, in the order they
-        ended: a failure is the last one.
+        The outcome of each cell searched to its end or stopped by the deadline, in the
+        order they ended (a failure is the last one; the cells still running when one
+        failed have none); and the search steps taken over all cells.
     """
     running = {key: searching(steps) for key, steps in cells.items()}
     progress = dict.fromkeys(cells, 0)
@@ -205,11 +206,12 @@ def search_cells(
                 progress[key] += SLICE
             except StopIteration as stop:
                 ended[key] = stop.value
+                progress[key] = stop.value.explored
                 del running[key]
                 if stop.value.linearizable is False:
-                    return ended
+                    return ended, sum(progress.values())
         if deadline is not None and running and time.monotonic() > deadline:
             for key in running:
                 ended[key] = Outcome(None, (), None, progress[key])
-            return ended
-    return ended
+            return ended, sum(progress.values())
+    return ended, sum(progress.values())
