@@ -86,11 +86,14 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
     linearized = 0
     best: tuple[int, ...] = ()
     stuck = None
-    explored = 0
+    explored = 0  # steps of the slices done; this slice's are SLICE - budget
+    budget = SLICE
     e = nxt[head]
     while remaining:
-        explored += 1
-        if explored % SLICE == 0:
+        budget -= 1
+        if not budget:  # a countdown: cheaper than a modulo every step
+            budget = SLICE
+            explored += SLICE
             yield
         call = calls[e]
         if call is not None:
@@ -127,7 +130,7 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
         undo = True
         while undo:
             if not stack:
-                return Outcome(False, best, stuck, explored)
+                return Outcome(False, best, stuck, explored + SLICE - budget)
             e, state = stack.pop()
             c, _a, _b, bit, r, _twin = calls[e]  # type: ignore[misc]
             linearized ^= bit
@@ -140,7 +143,7 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
             # from there: no order does, so undo the choice before it too.
             undo = c in (READ, CAS_FAILED)
         e = nxt[e]
-    return Outcome(True, tuple(step_of[x] for x, _s in stack), None, explored)
+    return Outcome(True, tuple(step_of[x] for x, _s in stack), None, explored + SLICE - budget)
 
 
 Call = tuple[int, Any, Any, int, int, int]
