@@ -34,6 +34,7 @@ from typing import Any
 
 from ..runtime import Trace
 from ..runtime.errors import invalid
+from ..runtime.trace import FORMAT as TRACE_FORMAT
 from .history import History, HistoryError, Record, freeze
 
 _TOKEN = re.compile(
@@ -89,7 +90,7 @@ def parse_history(text: str, source: str = "text") -> History:
         HistoryError: an empty text, an unknown format, or a line that cannot be read.
     """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first.startswith('{"format"'):
+    if _is_trace_header(first):
         return History.from_trace(Trace.from_jsonl(io.StringIO(text)))
     if first.startswith("{"):
         records, timed = _edn_records(text)
@@ -101,6 +102,17 @@ def parse_history(text: str, source: str = "text") -> History:
         "jepsen.util log lines or a distsys_edu trace; the first line is "
         f"{first[:60]!r}"
     )
+
+
+def _is_trace_header(line: str) -> bool:
+    """Whether ``line`` is the first line of a trace's JSON lines (not EDN)."""
+    if not line.startswith('{"'):
+        return False
+    try:
+        header = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(header, dict) and header.get("format") == TRACE_FORMAT
 
 
 def _edn_records(text: str) -> tuple[list[Record], bool]:

@@ -223,3 +223,11 @@ def test_record_op_names_a_bad_type() -> None:
     sim.spawn("b", Bad)
     with pytest.raises(InvalidArgument, match="type='done' is not allowed"):
         sim.run(until=1)
+
+
+def test_a_trace_file_is_read_as_a_history(tmp_path: Path) -> None:
+    sim = recorded_sim(latency=0.01)
+    path = tmp_path / "run.jsonl"
+    sim.trace.to_jsonl(str(path))
+    assert load_history(path).ops == History.from_trace(sim.trace).ops
+    assert linearizable(path, model="kv").linearizable is True
