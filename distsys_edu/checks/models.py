@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .history import HistoryError, Operation
+from .history import HistoryError, Operation, freeze
 
 MODELS = ("register", "kv")
 """The model names ``linearizable`` accepts."""
@@ -102,17 +102,17 @@ def _step(op: Operation, index: int, functions: dict[str, int], model: str) -> S
     if (op.key is None) != (model == "register"):
         needs = "has no keys (use model='kv')" if model == "register" else "needs a key"
         raise HistoryError(f"{where}: {op.describe()}: the {model} model {needs}")
-    a, b = op.value, None
+    a, b = freeze(op.value), None  # lists as tuples: values are hashed in the search
     if code == READ:
         if op.timed_out:
             return None
-        a = op.result
+        a = freeze(op.result)
     elif code == CAS_OK:
-        if not (isinstance(op.value, tuple) and len(op.value) == 2):
+        if not (isinstance(a, tuple) and len(a) == 2):
             raise HistoryError(
                 f"{where}: cas value={op.value!r} is not allowed: must be an (old, new) pair"
             )
-        a, b = op.value
+        a, b = a
         if op.result is False and not op.timed_out:
             code = CAS_FAILED
     elif code == APPEND and not isinstance(op.value, str):

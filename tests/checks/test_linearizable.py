@@ -240,3 +240,12 @@ def test_a_real_jepsen_etcd_history_fails_at_a_named_line() -> None:
 def test_the_modules_example_runs() -> None:
     module = importlib.import_module("distsys_edu.checks.linearizable")
     assert doctest.testmod(module).failed == 0
+
+
+def test_lists_are_values_like_tuples() -> None:
+    ops = (
+        op(0, "write", [1, 2], 0, 1),
+        op(1, "cas", [[1, 2], [3]], 2, 3, True),
+        op(1, "read", None, 4, 5, [3]),
+    )
+    assert check(*ops) is True
