@@ -249,3 +249,23 @@ def test_lists_are_values_like_tuples() -> None:
         op(1, "read", None, 4, 5, [3]),
     )
     assert check(*ops) is True
+
+
+def test_identical_operations_with_no_answer_are_tried_in_one_order_only() -> None:
+    # 14 writes of the same value with no answer, then a read of a value nobody wrote:
+    # which of the writes took effect does not matter, only how many did, so the search
+    # tries 15 choices, not 2**14 subsets (counted in steps, not time).
+    writes = tuple(op(i, "write", 1, 0, NONE) for i in range(14))
+    result = linearizable(History((*writes, op(99, "read", None, 1, 2, 5))))
+    assert result.linearizable is False
+    assert result.explored < 2_000
+
+
+def test_a_read_allowed_where_it_was_placed_is_not_a_choice_to_change() -> None:
+    # 14 concurrent reads that all fit anywhere, then a read of a value nobody wrote:
+    # undoing one of the first reads can never help, so the search does not try the
+    # 2**14 subsets of them (counted in steps, not time).
+    reads = tuple(op(i, "read", None, 0, 10, None) for i in range(14))
+    result = linearizable(History((*reads, op(99, "read", None, 11, 12, 5))))
+    assert result.linearizable is False
+    assert result.explored < 2_000
