@@ -116,7 +116,7 @@ def ours(data: Path, repeat: int) -> dict[str, Any]:
         slowest = max(slowest, (path.name, seconds), key=lambda x: x[1])
     results["etcd"] = {
         "histories": len(etcd),
-        "check_s": round(total, 4),
+        "check_s": round(total, 6),
         "parse_s": round(parse_s, 4),
         "slowest": {"name": slowest[0], "check_s": round(slowest[1], 4)},
         "linearizable": sum(v is True for v in verdicts.values()),
@@ -131,7 +131,7 @@ def ours(data: Path, repeat: int) -> dict[str, Any]:
         seconds, verdict = best_check(h, "kv", repeat)
         results[name] = {
             "operations": len(h),
-            "check_s": round(seconds, 4),
+            "check_s": round(seconds, 6),
             "linearizable": verdict,
         }
         verdicts[path.name] = verdict
@@ -141,7 +141,7 @@ def ours(data: Path, repeat: int) -> dict[str, Any]:
         seconds, verdict = best_check(h, model, repeat)
         results[f"ours_1000ops_10clients_{model}"] = {
             "operations": len(h),
-            "check_s": round(seconds, 4),
+            "check_s": round(seconds, 6),
             "linearizable": verdict,
         }
         progress(f"ours ({model}): {seconds:.3f} s")
