@@ -79,7 +79,7 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
     prv = [head, *range(0, n - 1), -1, n - 1]
     step_of = [i for i, _call in entries]
     calls = _calls(steps, entries)
-    remaining = sum(1 for _i, call in entries if not call)
+    remaining = n - len(steps)  # completions still to reach
     cache: set[tuple[int, object]] = set()
     stack: list[tuple[int, object]] = []
     state: object = None
@@ -143,7 +143,7 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
             # from there: no order does, so undo the choice before it too.
             undo = c in (READ, CAS_FAILED)
         e = nxt[e]
-    return Outcome(True, tuple(step_of[x] for x, _s in stack), None, explored + SLICE - budget)
+    return Outcome(True, tuple([step_of[x] for x, _s in stack]), None, explored + SLICE - budget)
 
 
 Call = tuple[int, Any, Any, int, int, int]
