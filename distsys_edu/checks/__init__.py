@@ -1,4 +1,4 @@
-"""Checks: invariants over traces, many-seed exploration, shrinking.
+"""Checks: invariants over traces, many-seed exploration, shrinking, linearizability.
 
 Everything here reads only traces and snapshots (never an actor's fields),
 through the shared annotation keys ``role``, ``term``, ``leader`` and
@@ -27,6 +27,7 @@ from .explore import (
     replay_snippet,
     run_once,
 )
+from .history import History, HistoryError, Operation
 from .invariants import (
     DEFAULT_GRACE,
     DEFAULT_WINDOW,
@@ -42,6 +43,8 @@ from .invariants import (
     one_leader_among_reachable,
     one_leader_per_term,
 )
+from .jepsen import load_history, parse_history
+from .linearizable import LinearizabilityResult, linearizable
 from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
@@ -57,8 +60,12 @@ __all__ = [
     "DeterminismResult",
     "ExploreResult",
     "FaultMix",
+    "History",
+    "HistoryError",
     "Invariant",
     "LeaderAgreement",
+    "LinearizabilityResult",
+    "Operation",
     "RunFailed",
     "Shrunk",
     "Suspicion",
@@ -73,9 +80,12 @@ __all__ = [
     "invariant",
     "last_fault_time",
     "leader_known_by_all",
+    "linearizable",
     "liveness",
+    "load_history",
     "one_leader_among_reachable",
     "one_leader_per_term",
+    "parse_history",
     "random_schedule",
     "replay_snippet",
     "run_once",

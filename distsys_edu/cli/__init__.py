@@ -13,6 +13,7 @@ Commands::
                                           a summary (--all: every counterexample)
     distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises
     distsys-edu net up PROTOCOL [...]     the same protocol as real processes (net --help)
+    distsys-edu history check FILE        is a history (ours or Jepsen's) linearizable?
     distsys-edu --version
 
 Conventions: a bare number on the command line is seconds for ``--until`` and fault
@@ -26,8 +27,8 @@ lines. Bad input (any of the project's own errors: ``InvalidArgument``,
 bug, ours or a protocol's: it propagates with its traceback (exit status 1).
 
 The package: :mod:`.parser` builds the parser; :mod:`.args` checks arguments;
-:mod:`.runs` (``run``, ``demo``), :mod:`.experiments` and :mod:`.explore` are the
-commands; :mod:`.output` prints what more than one of them needs.
+:mod:`.runs` (``run``, ``demo``), :mod:`.experiments`, :mod:`.explore` and
+:mod:`.history` are the commands; :mod:`.output` prints what more than one of them needs.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from . import grade as grading
 from .args import milliseconds, seconds
 from .experiments import cmd_detector, cmd_election_time, cmd_messages
 from .explore import cmd_explore
+from .history import add_history_commands
 from .runs import cmd_demo, cmd_run
 
 PROG = "distsys-edu"
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     grading.add_arguments(grade)
     grade.set_defaults(handler=grading.run)
     add_net_commands(commands)
+    add_history_commands(commands)
     return parser
 
 

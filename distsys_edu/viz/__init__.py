@@ -27,6 +27,7 @@ _WHERE = {
     "Story": "story",
     "read_story": "story",
     "timeline": "spacetime",
+    "history": "history_picture",
     "animate": "animate",
     "Animation": "animate",
     "plot_election_times": "plots",
