@@ -42,17 +42,23 @@ from .invariants import (
     one_leader_among_reachable,
     one_leader_per_term,
 )
+from .raftlog import (
+    committed_never_lost,
+    leader_completeness,
+    log_matching,
+    state_machine_safety,
+)
 from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
 
 __all__ = [
     "BUILTIN_CHECKS",
+    "ClusterState",
+    "Counterexample",
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
     "DEFAULT_WINDOW",
-    "ClusterState",
-    "Counterexample",
     "Detection",
     "DeterminismResult",
     "ExploreResult",
@@ -64,6 +70,7 @@ __all__ = [
     "Suspicion",
     "Violation",
     "check_determinism",
+    "committed_never_lost",
     "completeness",
     "ddmin",
     "detection_times",
@@ -72,8 +79,10 @@ __all__ = [
     "instants",
     "invariant",
     "last_fault_time",
+    "leader_completeness",
     "leader_known_by_all",
     "liveness",
+    "log_matching",
     "one_leader_among_reachable",
     "one_leader_per_term",
     "random_schedule",
@@ -81,5 +90,6 @@ __all__ = [
     "run_once",
     "run_seed",
     "shrink_schedule",
+    "state_machine_safety",
     "steps",
 ]

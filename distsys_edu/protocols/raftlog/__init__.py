@@ -90,6 +90,7 @@ def spawn_cluster(
     sessions: bool = True,
     clients: int = 0,
     workload: Workload | None = None,
+    server: type[RaftLogNode] = RaftLogNode,
 ) -> list[str]:
     """Spawn a replicating Raft cluster (and ``clients`` clients); return the servers' names.
 
@@ -102,7 +103,14 @@ def spawn_cluster(
             they are not in the returned list, so fault schedules drawn for the
             returned names strike servers only.
         workload: what each client asks (default :class:`Workload()`).
+        server: the server class: :class:`RaftLogNode`, or a variant of it (a
+            learner's, or a deliberately broken one in the tests).
+
+    Raises:
+        InvalidArgument: a ``server`` that is not a subclass of :class:`RaftLogNode`.
     """
+    if not (isinstance(server, type) and issubclass(server, RaftLogNode)):
+        raise invalid("server", server, "must be RaftLogNode or a subclass of it")
     names = node_names(nodes)
     config = RaftLogConfig(
         election_timeout, heartbeat_interval, pre_vote, noop, max_entries, sessions
@@ -110,7 +118,7 @@ def spawn_cluster(
     check_cluster_fits("raftlog", len(names), FOOTPRINT)
     members = Membership(names)
     for name in names:
-        sim.spawn(name, partial(RaftLogNode, members.peers(name), config))
+        sim.spawn(name, partial(server, members.peers(name), config))
     spawn_clients(sim, names, clients, workload)
     return names
 

@@ -159,7 +159,8 @@ class RaftLogNode(RaftNode):
     def on_append_entries_reply(self, msg: AppendEntriesReply, ctx: Context) -> None:
         """Leaders: if successful, update next_index and match_index for the follower;
         if AppendEntries fails because of log inconsistency, decrement next_index and
-        retry (Figure 2), at once; the follower's last index bounds how far back."""
+        retry (Figure 2), at once. The follower says from where: below the failed
+        prev_log_index, and no further than its last entry."""
         super().on_append_entries_reply(msg, ctx)
         if self.role != LEADER or msg.term != self.current_term(ctx):
             return
@@ -207,9 +208,9 @@ class RaftLogNode(RaftNode):
             return
         self.heard_leader_at = ctx.now
         self.become_follower(ctx, leader=msg.leader_id)
-        if not self.consistent(ctx, msg):
-            last = len(self.log(ctx))
-            ctx.addr(msg.leader_id).do_send(AppendEntriesReply(term, False, ctx.name, last))
+        if not self.consistent(ctx, msg):  # try again from before prev_log_index
+            retry_after = min(len(self.log(ctx)), msg.prev_log_index - 1)
+            ctx.addr(msg.leader_id).do_send(AppendEntriesReply(term, False, ctx.name, retry_after))
             return
         self.store(ctx, msg.prev_log_index, msg.entries)
         last_new = msg.prev_log_index + len(msg.entries)
