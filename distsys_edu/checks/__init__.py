@@ -54,11 +54,11 @@ from .shrink import Shrunk, ddmin, shrink_schedule
 
 __all__ = [
     "BUILTIN_CHECKS",
-    "ClusterState",
-    "Counterexample",
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
     "DEFAULT_WINDOW",
+    "ClusterState",
+    "Counterexample",
     "Detection",
     "DeterminismResult",
     "ExploreResult",
