@@ -45,23 +45,26 @@ from distsys_edu.runtime import LinkConfig, Sim, Uniform
 SERVERS = 5
 
 
+def server(sim: Sim, name: str) -> RaftLogNode:
+    """The server ``name`` of ``sim``."""
+    actor = sim.actor(name)
+    assert isinstance(actor, RaftLogNode)
+    return actor
+
+
 def measure(clients: int, seconds: float, seed: int) -> dict[str, Any]:
     """One run; the figures above."""
     sim = Sim(seed, trace="counts", network=LinkConfig(latency=Uniform(0.001, 0.010)))
     names = spawn_cluster(sim, SERVERS, clients=clients)
     wall_s = timed(lambda: sim.run(until=seconds))
-    servers = [sim.actor(n) for n in names]
-    assert all(isinstance(s, RaftLogNode) for s in servers)
-    commit = max(s.commit_index for s in servers)  # type: ignore[attr-defined]
-    log = next(
-        sim.storage(n)["log"]
-        for n, s in zip(names, servers, strict=True)
-        if s.commit_index == commit
-    )  # type: ignore[attr-defined]
+    servers = [server(sim, n) for n in names]
+    commit = max(s.commit_index for s in servers)
+    ahead = next(n for n, s in zip(names, servers, strict=True) if s.commit_index == commit)
+    log = sim.storage(ahead)["log"]
     committed = sum(e.command is not None for e in log[:commit])
     rate = committed / seconds
     sent = sim.trace.sends()
-    heartbeat = servers[0].config.heartbeat  # type: ignore[attr-defined]
+    heartbeat = servers[0].config.heartbeat
     formula = 2 * SERVERS + 2 * (SERVERS - 1) / (heartbeat * rate)
     return {
         "servers": SERVERS,

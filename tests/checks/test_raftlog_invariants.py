@@ -5,6 +5,8 @@ by the invariant that names it."""
 from __future__ import annotations
 
 import sys
+from functools import partial
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from distsys_edu.protocols.raftlog import RaftLogNode
 from distsys_edu.runtime import Actor, Context, Sim
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "protocols"))
-from raftlog_variants import (  # noqa: E402
+from raftlog_variants import (
     CommitsOldTerms,
     SkipsConsistencyCheck,
     figure8,
@@ -104,21 +106,28 @@ def test_every_invariant_holds_under_random_faults(seed: int, nodes: int) -> Non
     assert calm  # progress after the faults
 
 
+Script = list[tuple[float, dict[str, Any]]]
+
+
+def publish(ctx: Context, view: dict[str, Any]) -> None:
+    ctx.annotate(**view)
+
+
 class Puppet(Actor):
     """Publishes the given views at the given times (a hand-made trace)."""
 
-    def __init__(self, script: list[tuple[float, dict[str, Any]]]) -> None:
+    def __init__(self, script: Script) -> None:
         self.script = script
 
     def started(self, ctx: Context) -> None:
         for at, view in self.script:
-            ctx.run_later(at, lambda c, v=view: c.annotate(**v))
+            ctx.run_later(at, partial(publish, view=view))
 
 
-def puppets(scripts: dict[str, list[tuple[float, dict[str, Any]]]], crash: Any = None) -> Sim:
+def puppets(scripts: dict[str, Script], crash: Any = None) -> Sim:
     sim = Sim(0, trace="full")
     for name, script in scripts.items():
-        sim.spawn(name, lambda s=script: Puppet(s))
+        sim.spawn(name, partial(Puppet, script))
     if crash:
         sim.run(until=crash[0])
         sim.crash(crash[1])
@@ -129,16 +138,14 @@ def puppets(scripts: dict[str, list[tuple[float, dict[str, Any]]]], crash: Any =
 def view(
     log: tuple[int, ...], commit: int = 0, role: str = "follower", term: int = 1
 ) -> dict[str, Any]:
-    runs: list[tuple[int, int]] = []
-    for t in log:
-        runs = runs[:-1] + [(t, runs[-1][1] + 1)] if runs and runs[-1][0] == t else [*runs, (t, 1)]
-    return {"log": tuple(runs), "commit_index": commit, "role": role, "term": term}
+    runs = tuple((t, len(list(same))) for t, same in groupby(log))
+    return {"log": runs, "commit_index": commit, "role": role, "term": term}
 
 
 def test_a_crashed_servers_log_still_counts_it_is_on_disk() -> None:
     """Committed on 2 of 3; the one holding it with the leader crashes: its disk still
     holds it. Then the leader's log loses it: only 1 of 3 holds it now."""
-    scripts = {
+    scripts: dict[str, Script] = {
         "a": [(1, view((1, 1), 2, "leader")), (3, view((1, 2), 2, "leader", 2))],
         "b": [(1, view((1, 1), 2))],
         "c": [(1, view((1,)))],
@@ -151,7 +158,7 @@ def test_a_crashed_servers_log_still_counts_it_is_on_disk() -> None:
 
 
 def test_leader_completeness_reads_only_entries_committed_in_earlier_terms() -> None:
-    scripts = {
+    scripts: dict[str, Script] = {
         "a": [(1, view((1, 2), 2, "leader", 2))],
         "b": [
             (1, view((1, 2), 2)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from ...runtime import Context
@@ -248,13 +249,8 @@ class RaftLogNode(RaftNode):
     def log_runs(self, ctx: Context) -> tuple[tuple[int, int], ...]:
         """The log's terms, run-length encoded: ``((term, count), ...)``."""
         if self._runs is None:
-            runs: list[tuple[int, int]] = []
-            for entry in self.log(ctx):
-                if runs and runs[-1][0] == entry.term:
-                    runs[-1] = (entry.term, runs[-1][1] + 1)
-                else:
-                    runs.append((entry.term, 1))
-            self._runs = tuple(runs)
+            terms = groupby(entry.term for entry in self.log(ctx))
+            self._runs = tuple((term, len(list(same))) for term, same in terms)
         return self._runs
 
     def view(self, ctx: Context) -> dict[str, Any]:
