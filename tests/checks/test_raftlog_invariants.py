@@ -4,15 +4,20 @@ by the invariant that names it."""
 
 from __future__ import annotations
 
-import sys
 from functools import partial
 from itertools import groupby
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raftlog_variants import (
+    CommitsOldTerms,
+    SkipsConsistencyCheck,
+    figure8,
+    spawn_votes_for_stale_logs,
+    stale_follower,
+)
 
 from distsys_edu.checks import (
     DEFAULT_INVARIANTS,
@@ -27,15 +32,6 @@ from distsys_edu.checks.runs import run_once
 from distsys_edu.checks.schedules import FaultMix, random_schedule
 from distsys_edu.protocols.raftlog import RaftLogNode
 from distsys_edu.runtime import Actor, Context, Sim
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "protocols"))
-from raftlog_variants import (
-    CommitsOldTerms,
-    SkipsConsistencyCheck,
-    figure8,
-    spawn_votes_for_stale_logs,
-    stale_follower,
-)
 
 CHECKS = DEFAULT_INVARIANTS["raftlog"]
 
