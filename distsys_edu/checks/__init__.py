@@ -45,6 +45,12 @@ from .invariants import (
 )
 from .jepsen import load_history, parse_history
 from .linearizable import LinearizabilityResult, linearizable
+from .raftlog import (
+    committed_never_lost,
+    leader_completeness,
+    log_matching,
+    state_machine_safety,
+)
 from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
@@ -71,6 +77,7 @@ __all__ = [
     "Suspicion",
     "Violation",
     "check_determinism",
+    "committed_never_lost",
     "completeness",
     "ddmin",
     "detection_times",
@@ -79,10 +86,12 @@ __all__ = [
     "instants",
     "invariant",
     "last_fault_time",
+    "leader_completeness",
     "leader_known_by_all",
     "linearizable",
     "liveness",
     "load_history",
+    "log_matching",
     "one_leader_among_reachable",
     "one_leader_per_term",
     "parse_history",
@@ -91,5 +100,6 @@ __all__ = [
     "run_once",
     "run_seed",
     "shrink_schedule",
+    "state_machine_safety",
     "steps",
 ]

@@ -21,6 +21,9 @@ Which invariants, by default (see :data:`DEFAULT_INVARIANTS`):
 * ``raft``: :func:`~.invariants.one_leader_per_term`. Raft promises one leader
   per term, not one leader at a time: a stale leader may lead an old term
   until it hears of a newer one.
+* ``raftlog``: :func:`~.invariants.one_leader_per_term` and the log's safety
+  properties of :mod:`.raftlog`: Log Matching, Leader Completeness, State Machine
+  Safety, and that a committed entry is never lost.
 * ``bully``, ``ring``, ``blog``: :func:`~.invariants.one_leader_among_reachable`.
   They have no terms, so the only question is whether two leaders that can
   talk to each other ever stay leaders (split brain that outlives a partition).

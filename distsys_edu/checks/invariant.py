@@ -16,6 +16,7 @@ from typing import Any
 from ..runtime import Trace
 from ..runtime.errors import invalid
 from . import invariants as _inv
+from . import raftlog as _log
 from .invariants import Violation
 
 CheckFn = Callable[..., list[Violation]]
@@ -25,6 +26,10 @@ BUILTIN_CHECKS: dict[str, CheckFn] = {
     "one_leader_among_reachable": _inv.one_leader_among_reachable,
     "completeness": _inv.completeness,
     "liveness": _inv.liveness,
+    "log_matching": _log.log_matching,
+    "leader_completeness": _log.leader_completeness,
+    "state_machine_safety": _log.state_machine_safety,
+    "committed_never_lost": _log.committed_never_lost,
 }
 """Invariants that :func:`invariant` knows by name."""
 
@@ -96,6 +101,10 @@ def invariant(check: str | CheckFn | Invariant, **options: Any) -> Invariant:
 
 DEFAULT_INVARIANTS: dict[str, tuple[Invariant, ...]] = {
     "raft": (invariant("one_leader_per_term"),),
+    "raftlog": (
+        invariant("one_leader_per_term"),
+        *(invariant(name) for name in _log.RAFT_LOG_INVARIANTS),
+    ),
     "bully": (invariant("one_leader_among_reachable"),),
     "ring": (invariant("one_leader_among_reachable"),),
     "blog": (invariant("one_leader_among_reachable"), invariant("liveness", within=3.0)),

@@ -18,6 +18,7 @@ PROTOCOLS: dict[str, str] = {
     "bully": "Bully election (Garcia-Molina 1982) with heartbeat failure detection",
     "ring": "ring election (Chang-Roberts 1979)",
     "raft": "Raft-style election: terms, one vote per term, randomized timeouts",
+    "raftlog": "Raft log replication with a key-value store (Figure 2, sections 5.3-5.4)",
     "swim": "SWIM membership and failure detection (Das et al. 2002)",
 }
 

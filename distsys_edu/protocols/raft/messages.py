@@ -66,6 +66,9 @@ class AppendEntriesReply:
     term: int  # current_term, for leader to update itself
     success: bool  # true if follower contained entry matching prev_log_index/term
     follower: str  # who answers (not in Figure 2: see above)
+    match_index: int = 0  # not in Figure 2: the last index known to match (on success),
+    # else where to try next: below the failed prev_log_index, at most the follower's
+    # last index (a form of section 5.3's optimization)
 
     @property
     def sender(self) -> str:

@@ -112,10 +112,17 @@ class RaftNode(PublishingActor):
         return ctx.storage.get("voted_for")
 
     @staticmethod
-    def log(ctx: Context) -> tuple[int, ...]:
+    def log(ctx: Context) -> tuple[Any, ...]:
         """log[]: here only the term of each entry (Figure 2's entries also hold a
-        command). Empty unless given on the disk: this module replicates nothing yet."""
+        command). Empty unless given on the disk: this module replicates nothing
+        (:mod:`..raftlog` does, with whole entries)."""
         return tuple(ctx.storage.get("log", ()))
+
+    def last_log(self, ctx: Context) -> tuple[int, int]:
+        """``(last_log_index, last_log_term)``: the index and term of the last entry
+        of ``log`` (``(0, 0)`` when it is empty), what a candidate sends (section 5.4)."""
+        log = self.log(ctx)
+        return len(log), (log[-1] if log else 0)
 
     def started(self, ctx: Context) -> None:
         """Servers begin as followers (section 5.2), of nobody yet."""
@@ -162,8 +169,7 @@ class RaftNode(PublishingActor):
         tried again one timeout later."""
         self.pre_votes = {ctx.name}
         self.reset_election_timer(ctx)
-        log = self.log(ctx)
-        request = PreVote(self.current_term(ctx) + 1, ctx.name, len(log), log[-1] if log else 0)
+        request = PreVote(self.current_term(ctx) + 1, ctx.name, *self.last_log(ctx))
         for peer in self.peers:
             ctx.addr(peer).do_send(request)
         self.count_pre_votes(ctx)
@@ -183,8 +189,7 @@ class RaftNode(PublishingActor):
         ctx.storage.update(current_term=term, voted_for=ctx.name)
         self.role, self.leader, self.votes_granted = CANDIDATE, None, {ctx.name}
         self.reset_election_timer(ctx)
-        log = self.log(ctx)
-        request = RequestVote(term, ctx.name, len(log), log[-1] if log else 0)
+        request = RequestVote(term, ctx.name, *self.last_log(ctx))
         for peer in self.peers:
             ctx.addr(peer).do_send(request)
         self.count_votes(ctx)
@@ -212,9 +217,8 @@ class RaftNode(PublishingActor):
         """The election restriction (section 5.4.1): is the candidate's log at least as
         up-to-date as ours? The log whose last entry has the later term is more
         up-to-date; with the same last term, the longer log is."""
-        log = self.log(ctx)
-        ours = (log[-1] if log else 0, len(log))
-        return (request.last_log_term, request.last_log_index) >= ours
+        index, term = self.last_log(ctx)
+        return (request.last_log_term, request.last_log_index) >= (term, index)
 
     # -- RPC receivers (Figure 2) ------------------------------------------------------
 
