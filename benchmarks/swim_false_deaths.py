@@ -1,14 +1,14 @@
 """SWIM's false deaths: how often a live member, paused 1.5 to 3.5 s, is declared dead.
 
-Five-member groups (``--nodes``), one member paused once per run (see
+Groups of 5 and 10 members (``--nodes``), one member paused once per run (see
 ``distsys_edu.experiments.swim_false_deaths``), ``--runs`` runs per setting on every
 core (``jobs=0``). The settings are the suspicion timeout fixed at 5 s (the default
-until 2026-12-04) and the protocol's default, scaled with ``log n``; add others with
-``--timeouts 6 7``. For each: ``false_deaths`` (the count), ``rate`` and
-``one_in`` (runs per false death), the runs that died (``died``, the first 20) and
-the timeout in seconds.
+of every group size until 2026-12-04) and the protocol's default, scaled with
+``ln n``; add others with ``--timeouts 6 7``. For each: ``false_deaths`` (the count),
+``rate`` and ``one_in`` (runs per false death), the runs that died (``died``, the
+first 20) and the timeout in seconds.
 
-Run: ``PYTHONPATH=. python benchmarks/swim_false_deaths.py [--runs 30000] [--nodes 5]``.
+Run: ``PYTHONPATH=. python benchmarks/swim_false_deaths.py [--runs 30000] [--nodes 5 10]``.
 """
 
 from __future__ import annotations
@@ -46,14 +46,15 @@ def measure(runs: int, nodes: int, timeout: float | None) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30_000)
-    parser.add_argument("--nodes", type=int, default=5)
+    parser.add_argument("--nodes", type=int, nargs="+", default=[5, 10])
     parser.add_argument("--timeouts", type=float, nargs="*", default=[])
     args = parser.parse_args()
     results = []
-    for timeout in [FIXED_BEFORE, None, *args.timeouts]:
-        progress(f"{args.runs} runs of {args.nodes} members, suspicion timeout {timeout}")
-        results.append(measure(args.runs, args.nodes, timeout))
-    emit({"nodes": args.nodes, "settings": results, "machine": machine()})
+    for nodes in args.nodes:
+        for timeout in [FIXED_BEFORE, None, *args.timeouts]:
+            progress(f"{args.runs} runs of {nodes} members, suspicion timeout {timeout}")
+            results.append({"nodes": nodes, **measure(args.runs, nodes, timeout)})
+    emit({"settings": results, "machine": machine()})
 
 
 if __name__ == "__main__":
