@@ -39,7 +39,7 @@ def picture(nodes: int) -> tuple[Sim, ClusterView]:
     half = len(names) // 2
     sim.partition(names[:half], names[half:])
     sim.set_link(names[0], names[1], loss=0.5)
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     view = ClusterView(ax, sim.nodes)
     view.update(sim.snapshot(), losses={(names[0], names[1]): 0.5})
     return sim, view
