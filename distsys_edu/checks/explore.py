@@ -57,7 +57,14 @@ from .invariant import (
 )
 from .invariants import Violation
 from .results import Counterexample, ExploreResult
-from .runs import DEFAULT_DURATION, DEFAULT_LATENCY, protocol_parts, replay_snippet, run_once
+from .runs import (
+    DEFAULT_DURATION,
+    DEFAULT_LATENCY,
+    check_settings,
+    protocol_parts,
+    replay_snippet,
+    run_once,
+)
 from .schedules import FaultMix, random_schedule, recovery_time, run_seed
 from .shrink import shrink_schedule
 
@@ -251,9 +258,9 @@ def explore(  # long: its docstring explains 14 arguments; the body is 30 lines
     return ExploreResult(
         protocol=name,
         runs=runs,
-        seed=seed,
-        nodes=nodes,
-        duration=float(duration),
+        seed=task.seed,
+        nodes=task.nodes,
+        duration=task.duration,
         invariants=tuple(c.name for c in task.checks),
         violations=violations,
         counterexamples=tuple(_counterexample(task, f, minimal.get(f[:2])) for f in found),
@@ -280,6 +287,11 @@ def _runs(
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise invalid(param, value, "must be an int >= 0")
     name, spawn, _, _ = protocol_parts(protocol)
+    seed, nodes, duration, latency, options = check_settings(
+        spawn, seed, nodes, duration, latency, options
+    )
+    if faults is not None and not isinstance(faults, FaultMix):
+        raise invalid("faults", faults, "must be a FaultMix or None")
     mix = faults or FaultMix()
     recovery_time(duration, mix)  # a duration too short for the mix is refused now
     if invariants is None:

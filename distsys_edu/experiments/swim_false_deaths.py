@@ -21,7 +21,8 @@ from typing import Any
 from ..jobs.parallel import run_indexed
 from ..protocols.swim import spawn_cluster
 from ..runtime import Sim
-from ..runtime.errors import check_time, invalid
+from ..runtime.errors import invalid
+from ..runtime.units import as_seconds
 
 __all__ = ["PAUSE_RANGE", "RUN_UNTIL", "FalseDeathRun", "false_deaths"]
 
@@ -91,9 +92,12 @@ def false_deaths(
     for name, value, least in (("runs", runs, 1), ("nodes", nodes, 3)):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise invalid(name, value, f"must be an int >= {least}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise invalid("seed", seed, "must be an int")
+    timeout = None
     if suspicion_timeout is not None:
-        check_time("suspicion_timeout", suspicion_timeout)
-    task = FalseDeathRun(nodes, seed, suspicion_timeout)
+        timeout = as_seconds("suspicion_timeout", suspicion_timeout, positive=True)
+    task = FalseDeathRun(nodes, seed, timeout)
     dead = run_indexed(
         task,
         runs,
