@@ -17,7 +17,16 @@ from ..runtime import Trace
 from ..runtime.errors import invalid
 from ..runtime.units import as_seconds
 
-__all__ = ["count", "latency_setting", "optional_seconds", "seed", "spawn_options", "trace_of"]
+__all__ = [
+    "count",
+    "duration",
+    "latency_setting",
+    "names",
+    "optional_seconds",
+    "seed",
+    "spawn_options",
+    "trace_of",
+]
 
 
 def optional_seconds(param: str, value: Any, *, positive: bool = False) -> float | None:
@@ -25,11 +34,36 @@ def optional_seconds(param: str, value: Any, *, positive: bool = False) -> float
     return None if value is None else as_seconds(param, value, positive=positive)
 
 
+MOST = 10**9
+"""The largest count (runs, nodes...) taken: more could never finish."""
+
+LONGEST = 1e9
+"""The longest run in virtual seconds (about 30 years): a longer one could never finish,
+and its fault times would not fit the schedule's 10 ms grid."""
+
+
 def count(param: str, value: Any, least: int = 1) -> int:
-    """``value`` if it is an int >= ``least`` (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise invalid(param, value, f"must be an int >= {least}")
+    """``value`` if it is an int from ``least`` to :data:`MOST` (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MOST:
+        raise invalid(param, value, f"must be an int from {least} to {MOST:,}")
     return value
+
+
+def duration(value: Any) -> float:
+    """A run's length: seconds > 0 (or text with a unit), at most :data:`LONGEST`."""
+    seconds = as_seconds("duration", value, positive=True)
+    if seconds > LONGEST:
+        raise invalid("duration", value, f"must be at most {LONGEST:g} seconds")
+    return seconds
+
+
+def names(param: str, value: Any) -> list[str]:
+    """A sequence of node names (not one str)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise invalid(param, value, "must be a list of node names")
+    if not all(isinstance(name, str) for name in value):
+        raise invalid(param, value, "must be a list of node names (str)")
+    return list(value)
 
 
 def seed(value: Any) -> int:

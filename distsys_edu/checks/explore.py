@@ -47,6 +47,7 @@ from ..jobs import run_indexed
 from ..protocols.registry import SpawnCluster
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
+from . import arguments
 from .invariant import (
     BUILTIN_CHECKS,
     DEFAULT_INVARIANTS,
@@ -284,8 +285,7 @@ def _runs(
 ) -> ExploreRuns:
     """Check the arguments of :func:`explore` and make its runs."""
     for param, value in (("runs", runs), ("max_shrink", max_shrink)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise invalid(param, value, "must be an int >= 0")
+        arguments.count(param, value, 0)
     name, spawn, _, _ = protocol_parts(protocol)
     seed, nodes, duration, latency, options = check_settings(
         spawn, seed, nodes, duration, latency, options

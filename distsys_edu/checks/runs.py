@@ -21,7 +21,6 @@ from ..runtime import (
     failures_reported_elsewhere,
 )
 from ..runtime.errors import invalid
-from ..runtime.units import as_seconds
 from . import arguments
 from .invariant import Invariant
 
@@ -55,7 +54,7 @@ def check_settings(
     return (
         arguments.seed(seed),
         arguments.count("nodes", nodes),
-        as_seconds("duration", duration, positive=True),
+        arguments.duration(duration),
         arguments.latency_setting(latency),
         arguments.spawn_options(spawn, options),
     )
@@ -111,6 +110,8 @@ def run_once(
     seed, nodes, duration, latency, given = check_settings(
         spawn, seed, nodes, duration, latency, options
     )
+    if isinstance(schedule, (str, bytes)) or not isinstance(schedule, Iterable):
+        raise invalid("schedule", schedule, "must be a list of faults (or a FaultSchedule)")
     network, _, _ = network_for(latency)
     sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
     spawn(sim, nodes, **given)

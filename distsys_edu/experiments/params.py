@@ -16,10 +16,14 @@ from ..runtime.units import as_seconds
 __all__ = ["check_count", "check_duration", "check_positive", "check_seed", "seconds_pair"]
 
 
+MOST = 10**9
+"""The largest count an experiment takes (runs, trials, nodes): more could never finish."""
+
+
 def check_count(name: str, value: Any, least: int = 1) -> int:
-    """``value`` if it is an int >= ``least`` (not a bool), else an error."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise invalid(name, value, f"must be an int >= {least}")
+    """``value`` if it is an int from ``least`` to :data:`MOST` (not a bool), else an error."""
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MOST:
+        raise invalid(name, value, f"must be an int from {least} to {MOST:,}")
     return value
 
 

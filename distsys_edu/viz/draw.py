@@ -80,8 +80,10 @@ def cluster_png(source: Sim | Snapshot | Trace, t: float | None = None, *, dpi: 
     display it by itself. For an exercise's "the moment it went wrong".
 
     Raises:
-        InvalidArgument: as :func:`draw_cluster`.
+        InvalidArgument: as :func:`draw_cluster`, or ``dpi`` not an int from 10 to 600.
     """
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 600:
+        raise invalid("dpi", dpi, "must be an int from 10 to 600 (dots per inch)")
     figure = Figure(figsize=FIGSIZE, layout="constrained")
     ax, legend_ax = figure.subplots(1, 2, width_ratios=(3, 1))
     _draw(source, t, ax, legend_ax, legend=True)

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ..runtime import MessageRecord, Snapshot
+from ..runtime.errors import invalid
 
 Point = tuple[float, float]
 """A position in the picture: (x, y)."""
@@ -23,7 +24,14 @@ def layout(nodes: Sequence[str]) -> dict[str, Point]:
     """Each node's place: a circle in spawn order, the first at the top, clockwise.
 
     The same nodes always get the same places, frame after frame and run after run.
+
+    Raises:
+        InvalidArgument: ``nodes`` is not a sequence of names.
     """
+    if isinstance(nodes, str) or not isinstance(nodes, Sequence):
+        raise invalid("nodes", nodes, "must be a sequence of node names (str)")
+    if not all(isinstance(name, str) for name in nodes):
+        raise invalid("nodes", nodes, "must be a sequence of node names (str)")
     count = len(nodes)
     if count == 1:
         return {nodes[0]: (0.0, 0.0)}
