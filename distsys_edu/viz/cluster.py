@@ -42,7 +42,9 @@ from .graph import (
     in_flight_place,
     layout,
     link_state,
+    links_left_out,
     node_size,
+    pairs_drawn,
     type_name,
 )
 from .marks import ROLE_PATHS, STATUS_PATHS, legend_handles, message_handles
@@ -58,17 +60,7 @@ from .style import (
 )
 from .truth import caption, real_leaders, slow_key
 
-__all__ = ["ALL_LINKS_UP_TO", "MAX_NODES_DRAWN", "ClusterView", "cluster_graph", "layout"]
-
-MAX_NODES_DRAWN = 200
-"""The most nodes a cluster picture shows: on its circle, with markers of the smallest
-size (``node_size``), 200 nodes just fit side by side; more would overlap, and each
-frame would cost seconds."""
-
-ALL_LINKS_UP_TO = 30
-"""Up to this many nodes the picture draws every pair's link; above it only the links
-that are not healthy (cut, held, lossy): a complete graph of 200 nodes is 19,900 lines
-that hide the cluster and cost a frame its time."""
+__all__ = ["ClusterView", "cluster_graph", "layout"]
 
 
 class ClusterView:
@@ -132,25 +124,7 @@ class ClusterView:
             self._static_legend()
 
     # -- building (once) ---------------------------------------------------------
-
     def _build_links(self) -> None:
-        every_pair = len(self.nodes) <= ALL_LINKS_UP_TO
-        self.pairs = (
-            [(a, b) for i, a in enumerate(self.nodes) for b in self.nodes[i + 1 :]]
-            if every_pair
-            else []  # only the links that are not healthy, found each frame
-        )
-        if not every_pair:
-            self.ax.text(
-                1.0,
-                1.0,
-                f"more than {ALL_LINKS_UP_TO} nodes: healthy links not drawn",
-                transform=self.ax.transAxes,
-                ha="right",
-                va="bottom",
-                fontsize=8,
-                color=GREY,
-            )
         thin = 0.5 if len(self.nodes) > 30 else 1.0
         self.links: dict[LinkState, LineCollection] = {}
         for state, style in LINK_STYLES.items():
@@ -256,7 +230,7 @@ class ClusterView:
         """
         hidden = self._update_messages(snapshot)
         self._update_timers(snapshot.t, timers or [])
-        self.title.set_text(f"t = {snapshot.t:.3f} s")
+        self.title.set_text(f"t = {snapshot.t:.3f} s{links_left_out(len(self.nodes))}")
         losses = losses or {}
         slow = slow_key(snapshot, losses, hidden)
         if slow == self._slow_key:
@@ -296,7 +270,7 @@ class ClusterView:
 
     def _update_links(self, snapshot: Snapshot, losses: Mapping[tuple[str, str], float]) -> None:
         lines: dict[LinkState, list[list[Point]]] = {state: [] for state in LINK_STYLES}
-        for a, b in self.pairs or self._troubled_pairs(snapshot, losses):
+        for a, b in pairs_drawn(self.nodes, snapshot, losses):
             there, back = link_state(snapshot, a, b, losses), link_state(snapshot, b, a, losses)
             (ax_, ay), (bx, by) = self.pos[a], self.pos[b]
             if there == back:  # the common case: one line for both directions
@@ -307,19 +281,6 @@ class ClusterView:
             lines[back].append([(bx, by), mid])
         for state, segments in lines.items():
             self.links[state].set_segments(segments)
-
-    def _troubled_pairs(
-        self, snapshot: Snapshot, losses: Mapping[tuple[str, str], float]
-    ) -> list[tuple[str, str]]:
-        """The pairs of nodes shown whose link is not healthy one way or both, in order."""
-        order = {name: i for i, name in enumerate(self.nodes)}
-        links = {*snapshot.blocked, *snapshot.held, *(k for k, v in losses.items() if v > 0)}
-        pairs = {
-            (a, b) if order[a] < order[b] else (b, a)
-            for a, b in links
-            if a in order and b in order and a != b
-        }
-        return sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]]))
 
     def _update_messages(self, snapshot: Snapshot) -> int:
         """Place the in-flight dots; returns how many messages could not be drawn."""

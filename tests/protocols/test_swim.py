@@ -585,3 +585,14 @@ def test_a_protocol_period_leaves_no_reference_cycle_for_the_collector() -> None
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_a_ten_member_group_no_longer_declares_a_paused_member_dead() -> None:
+    """Issue 17, item 15: run 33 of ``benchmarks/swim_false_deaths.py`` at ten members, a
+    pause of 1.5 to 3.5 s: with the old fixed 5 s timeout a live member was confirmed
+    dead (85 of 5,000 such runs); the timeout scaled with ln n (9.2 s) lets the
+    refutation arrive (0 of 5,000)."""
+    from distsys_edu.experiments.swim_false_deaths import FalseDeathRun
+
+    assert FalseDeathRun(nodes=10, seed=0, suspicion_timeout=5.0)(33)
+    assert not FalseDeathRun(nodes=10, seed=0, suspicion_timeout=None)(33)

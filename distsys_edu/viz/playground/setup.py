@@ -23,7 +23,7 @@ from ...protocols.cluster import node_names
 from ...protocols.registry import PROTOCOLS, get_protocol
 from ...runtime import Actor, Constant, Fault, FaultSchedule, LinkConfig, Sim, Uniform
 from ...runtime.errors import check_probability, check_time, invalid
-from ..cluster import MAX_NODES_DRAWN
+from ..graph import MAX_NODES_DRAWN
 
 Protocol = str | Callable[..., Any]
 """A registry name, a ``spawn_cluster(sim, nodes, **options)`` function or an ``Actor`` class."""
