@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..runtime import Trace
-from ..runtime.errors import check_time, invalid
+from ..runtime.errors import invalid
 from ..runtime.snapshot import CLEARS_NOTES
+from .arguments import optional_seconds, trace_of
 from .replay import PAUSED, UP, ClusterState, end_time, instants
 from .violation import Violation
 
@@ -163,11 +164,14 @@ def completeness(
         InvalidArgument: ``restarted=True`` without ``within``, or ``within`` not
             seconds >= 0.
     """
-    if within is not None:
-        within = check_time("within", within)
+    trace = trace_of(trace)
+    within = optional_seconds("within", within)
+    if not isinstance(restarted, bool):
+        raise invalid("restarted", restarted, "must be True or False")
     if restarted and within is None:
         raise invalid("restarted", restarted, "needs within=SECONDS: a short crash may end unseen")
-    stop = end_time(trace) if end is None else end
+    given_end = optional_seconds("end", end)
+    stop = end_time(trace) if given_end is None else given_end
     found = []
     for d in detection_times(trace):
         if d.recovered_at is not None and not restarted:

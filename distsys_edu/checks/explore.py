@@ -50,6 +50,7 @@ from ..jobs import run_indexed
 from ..protocols.registry import SpawnCluster
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
+from . import arguments
 from .invariant import (
     BUILTIN_CHECKS,
     DEFAULT_INVARIANTS,
@@ -60,7 +61,14 @@ from .invariant import (
 )
 from .invariants import Violation
 from .results import Counterexample, ExploreResult
-from .runs import DEFAULT_DURATION, DEFAULT_LATENCY, protocol_parts, replay_snippet, run_once
+from .runs import (
+    DEFAULT_DURATION,
+    DEFAULT_LATENCY,
+    check_settings,
+    protocol_parts,
+    replay_snippet,
+    run_once,
+)
 from .schedules import FaultMix, random_schedule, recovery_time, run_seed
 from .shrink import shrink_schedule
 
@@ -254,9 +262,9 @@ def explore(  # long: its docstring explains 14 arguments; the body is 30 lines
     return ExploreResult(
         protocol=name,
         runs=runs,
-        seed=seed,
-        nodes=nodes,
-        duration=float(duration),
+        seed=task.seed,
+        nodes=task.nodes,
+        duration=task.duration,
         invariants=tuple(c.name for c in task.checks),
         violations=violations,
         counterexamples=tuple(_counterexample(task, f, minimal.get(f[:2])) for f in found),
@@ -280,9 +288,13 @@ def _runs(
 ) -> ExploreRuns:
     """Check the arguments of :func:`explore` and make its runs."""
     for param, value in (("runs", runs), ("max_shrink", max_shrink)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise invalid(param, value, "must be an int >= 0")
+        arguments.count(param, value, 0)
     name, spawn, _, _ = protocol_parts(protocol)
+    seed, nodes, duration, latency, options = check_settings(
+        spawn, seed, nodes, duration, latency, options
+    )
+    if faults is not None and not isinstance(faults, FaultMix):
+        raise invalid("faults", faults, "must be a FaultMix or None")
     mix = faults or FaultMix()
     recovery_time(duration, mix)  # a duration too short for the mix is refused now
     if invariants is None:

@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, overload
 
 from ..runtime import Snapshot, Trace
-from ..runtime.errors import check_time
+from ..runtime.errors import invalid
+from ..runtime.units import as_seconds
+from .arguments import optional_seconds, trace_of
 from .replay import agreed_leader as _agreed_leader
 from .replay import end_time, instants, last_fault_time, snapshot_state
 from .violation import Violation
@@ -56,6 +58,9 @@ def leader_known_by_all(
     """
     if isinstance(source, Snapshot):
         return _agreed_leader(*snapshot_state(source))
+    if not isinstance(source, Trace):
+        raise invalid("source", source, "must be a Snapshot or a Trace")
+    since = as_seconds("since", since)
     standing: str | None = None  # the agreement in force at ``since``
     for t, _, state in instants(source):
         if t <= since:
@@ -86,7 +91,9 @@ def liveness(trace: Trace, after: float | None = None, within: float = 3.0) -> l
     Raises:
         InvalidArgument: ``within`` not seconds >= 0.
     """
-    within = check_time("within", within)
+    trace = trace_of(trace)
+    within = as_seconds("within", within)
+    after = optional_seconds("after", after)
     if after is None:
         after = last_fault_time(trace) or 0.0
     agreement = leader_known_by_all(trace, since=after)

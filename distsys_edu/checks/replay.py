@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, cast
 
 from ..runtime import Event, Snapshot, Trace, TraceLevelError
+from ..runtime.errors import invalid
 from ..runtime.snapshot import STATUS_AFTER, Replay
 
 UP, PAUSED = "up", "paused"
@@ -54,6 +55,8 @@ STATE_KINDS = frozenset({*STATUS_AFTER, "annotate", *FAULT_KINDS})
 
 
 def _need_full(trace: Trace) -> None:
+    if not isinstance(trace, Trace):
+        raise invalid("trace", trace, "must be a Trace (sim.trace)")
     if not trace.full:
         raise TraceLevelError(
             "the checks need the full trace, but this Sim was made with trace='counts'; "

@@ -21,6 +21,7 @@ from ..runtime import (
     failures_reported_elsewhere,
 )
 from ..runtime.errors import invalid
+from . import arguments
 from .invariant import Invariant
 
 DEFAULT_DURATION = 15.0
@@ -37,6 +38,26 @@ def network_for(latency: float | tuple[float, float]) -> tuple[LinkConfig, str, 
         return LinkConfig(latency=Constant(value)), "Constant", f"Constant({value!r})"
     low, high = (float(x) for x in latency)
     return LinkConfig(latency=Uniform(low, high)), "Uniform", f"Uniform({low!r}, {high!r})"
+
+
+def check_settings(
+    spawn: SpawnCluster, seed: Any, nodes: Any, duration: Any, latency: Any, options: Any
+) -> tuple[int, int, float, float | tuple[float, float], dict[str, Any]]:
+    """The settings of a run, checked: ``(seed, nodes, duration, latency, options)``.
+
+    Durations may carry a unit (``duration="15s"``, ``latency=("1ms", "10ms")``);
+    an option the spawn function does not take is refused by name.
+
+    Raises:
+        InvalidArgument: the first setting that is not allowed.
+    """
+    return (
+        arguments.seed(seed),
+        arguments.count("nodes", nodes),
+        arguments.duration(duration),
+        arguments.latency_setting(latency),
+        arguments.spawn_options(spawn, options),
+    )
 
 
 def protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str, str]:
@@ -81,11 +102,19 @@ def run_once(
 
     Returns:
         The Sim, run until ``duration``, with a full trace.
+
+    Raises:
+        InvalidArgument: a setting that is not allowed (see :func:`check_settings`).
     """
     _, spawn, _, _ = protocol_parts(protocol)
+    seed, nodes, duration, latency, given = check_settings(
+        spawn, seed, nodes, duration, latency, options
+    )
+    if isinstance(schedule, (str, bytes)) or not isinstance(schedule, Iterable):
+        raise invalid("schedule", schedule, "must be a list of faults (or a FaultSchedule)")
     network, _, _ = network_for(latency)
     sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
-    spawn(sim, nodes, **dict(options or {}))
+    spawn(sim, nodes, **given)
     sim.run(until=duration)
     return sim
 
@@ -106,7 +135,11 @@ def replay_snippet(
     It does exactly what :func:`run_once` does, then leaves the check's result
     in ``violations`` and prints it. Option values are written with ``repr``.
     """
-    _, _, import_protocol, call = protocol_parts(protocol)
+    _, spawn, import_protocol, call = protocol_parts(protocol)
+    seed, nodes, duration, latency, given = check_settings(
+        spawn, seed, nodes, duration, latency, options
+    )
+    options = given
     _, latency_kind, latency_src = network_for(latency)
     faults = FaultSchedule(schedule)
     exact = all(type(f).parse(str(f)) == f for f in faults)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from ..runtime import Trace
-from ..runtime.errors import check_time, invalid
+from ..runtime.errors import invalid
+from ..runtime.units import as_seconds
+from .arguments import optional_seconds, trace_of
 from .replay import end_time, instants, steps
 from .violation import Violation
 
@@ -125,13 +127,17 @@ def one_leader_among_reachable(
         long the pair co-led in all, in how many stretches.
 
     Raises:
-        InvalidArgument: ``grace`` or ``window`` not seconds >= 0, or ``window``
-            shorter than ``grace``.
+        InvalidArgument: ``grace`` or ``window`` not seconds >= 0, ``window``
+            shorter than ``grace``, or ``end`` not seconds >= 0 (durations may
+            carry a unit: ``"500ms"``).
     """
-    grace = check_time("grace", grace)
-    if check_time("window", window) < grace:
-        raise invalid("window", window, f"must be seconds >= grace ({grace:g} s)")
-    stretches = _co_leading(trace, end_time(trace) if end is None else end)
+    trace = trace_of(trace)
+    grace = as_seconds("grace", grace)
+    given_window, window = window, as_seconds("window", window)
+    if window < grace:
+        raise invalid("window", given_window, f"must be seconds >= grace ({grace:g} s)")
+    stop = optional_seconds("end", end)
+    stretches = _co_leading(trace, end_time(trace) if stop is None else stop)
     found = [
         violation
         for pair, pieces in stretches.items()

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..runtime import Fault, FaultSchedule
-from ..runtime.errors import invalid
+from ..runtime.errors import InvalidArgument, invalid
+from . import arguments
 
 ACTIONS = ("crash", "pause", "partition", "one_way", "loss", "duplication")
 """The fault actions drawn at random (restarts and heals follow from them)."""
@@ -78,30 +79,32 @@ class FaultMix:
     def __post_init__(self) -> None:
         low, high = self.actions
         if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
-            raise ValueError(f"actions={self.actions!r} is not allowed: must be 0 <= low <= high")
+            raise InvalidArgument(
+                f"actions={self.actions!r} is not allowed: must be 0 <= low <= high"
+            )
         weights = self.weights()
         if any(not (w >= 0 and math.isfinite(w)) for w in weights) or not any(weights):
-            raise ValueError(
+            raise InvalidArgument(
                 f"weights {dict(zip(ACTIONS, weights, strict=True))} are not allowed: "
                 "must be finite, >= 0, and not all 0"
             )
         for name in ("restart", "heal"):
             if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(
+                raise InvalidArgument(
                     f"{name}={getattr(self, name)!r} is not allowed: must be a probability"
                 )
         for name in ("max_loss", "max_duplication"):
             if not 0.05 <= getattr(self, name) <= 1:
-                raise ValueError(
+                raise InvalidArgument(
                     f"{name}={getattr(self, name)!r} is not allowed: must be between 0.05 and 1"
                 )
         p_low, p_high = self.pause_seconds
         if not 0 < p_low <= p_high:
-            raise ValueError(
+            raise InvalidArgument(
                 f"pause_seconds={self.pause_seconds!r} is not allowed: must be 0 < low <= high"
             )
         if not (self.start >= 0 and self.quiet >= 0):
-            raise ValueError("start and quiet must be seconds >= 0")
+            raise InvalidArgument("start and quiet must be seconds >= 0")
 
     def weights(self) -> list[float]:
         """The weights of :data:`ACTIONS`, in that order."""
@@ -130,11 +133,11 @@ def recovery_time(duration: float, mix: FaultMix) -> float:
     """When the final repairs happen: ``duration - mix.quiet`` (rounded to 10 ms).
 
     Raises:
-        ValueError: the run is too short to hold ``start``, some faults and ``quiet``.
+        InvalidArgument: the run is too short to hold ``start``, some faults and ``quiet``.
     """
     recovery = _at(duration - mix.quiet)
     if recovery < mix.start + 4 * _MIN_GAP:
-        raise ValueError(
+        raise InvalidArgument(
             f"duration={duration!r} is not allowed: must be more than "
             f"start + quiet + {4 * _MIN_GAP:g} s = {mix.start + mix.quiet + 4 * _MIN_GAP:g} s"
         )
@@ -157,10 +160,14 @@ def random_schedule(
         module's docstring).
 
     Raises:
-        ValueError: ``duration`` too short for ``mix``, or no nodes.
+        InvalidArgument: ``duration`` too short for ``mix``, or no nodes.
     """
+    seed = arguments.seed(seed)
+    duration = arguments.duration(duration)
+    if mix is not None and not isinstance(mix, FaultMix):
+        raise invalid("mix", mix, "must be a FaultMix or None")
     mix = mix or FaultMix()
-    names = list(nodes)
+    names = arguments.names("nodes", nodes)
     if not names:
         raise invalid("nodes", nodes, "must name at least one node")
     recovery = recovery_time(duration, mix)

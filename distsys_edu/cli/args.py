@@ -10,7 +10,7 @@ import argparse
 import math
 from collections.abc import Sequence
 
-from ..protocols.registry import get_protocol
+from ..protocols.registry import get_protocol, spawn
 from ..runtime import Constant, Fault, LinkConfig, Sim, Uniform
 from ..runtime.errors import InvalidArgument, check_time, invalid
 from ..runtime.faults import ACTIONS
@@ -139,9 +139,12 @@ def nodes_named(fault: Fault) -> list[str]:
 
 def try_faults(protocol: str, nodes: int, faults: Sequence[Fault]) -> None:
     """Apply ``faults`` in time order to a scratch cluster, so that a fault that cannot
-    be applied (``1 hold n1 n1``) is an error now, not in the middle of the run."""
+    be applied (``1 hold n1 n1``) is an error now, not in the middle of the run.
+    Without faults there is nothing to try (and no second cluster to spawn)."""
+    if not faults:
+        return
     scratch = Sim(trace="counts")
-    get_protocol(protocol)(scratch, nodes)
+    spawn(scratch, protocol, nodes)
     for fault in sorted(faults, key=lambda f: f.at):
         scratch.apply(fault)
 

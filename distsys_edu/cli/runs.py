@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from ..checks.words import counted
-from ..protocols.registry import PROTOCOLS, get_protocol
-from ..runtime import LinkConfig, Sim, Trace, Uniform
+from ..jobs.progress import slow_work
+from ..protocols.registry import PROTOCOLS, get_protocol, spawn
+from ..runtime import Fault, LinkConfig, Sim, Trace, Uniform
 from ..runtime.errors import check_probability, invalid
 from ..viz.text import render, timeline
 from . import args as checked
@@ -21,11 +22,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     until = checked.finite("--until", args.until, positive=True)
     loss = check_probability("--loss", args.loss)
     sim = Sim(seed=args.seed, network=checked.network(args.latency, loss))
-    names = get_protocol(protocol)(sim, nodes)
+    show = not args.json
+    with slow_work("spawning", lambda: f"{len(sim.nodes):,} of {nodes:,} nodes", enabled=show):
+        names = spawn(sim, protocol, nodes)
     faults = checked.faults(args.fault, names)
-    checked.try_faults(protocol, nodes, faults)
+    with slow_work("checking the faults on a scratch cluster", enabled=show):
+        checked.try_faults(protocol, nodes, faults)
     sim.schedule(faults)
-    sim.run(until=until)
+    with slow_work("running", lambda: f"{sim.now:g} of {until:g} s of virtual time", enabled=show):
+        sim.run(until=until)
+    with slow_work("summing up", enabled=show):
+        summarize(sim, args, protocol, names, until, faults)
+    return 0
+
+
+def summarize(
+    sim: Sim,
+    args: argparse.Namespace,
+    protocol: str,
+    names: list[str],
+    until: float,
+    faults: list[Fault],
+) -> None:
+    """What ``run`` prints once the run is over: the trace file, then a timeline or JSON."""
     if args.trace is not None:
         write_trace(sim.trace, args.trace)
     result = {
@@ -52,7 +71,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         emit(result)
     else:
         print_run(sim, result)
-    return 0
 
 
 def print_run(sim: Sim, result: dict[str, Any]) -> None:

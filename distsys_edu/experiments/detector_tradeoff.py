@@ -47,7 +47,7 @@ from ..runtime.errors import InvalidArgument, check_probability, invalid
 from ..runtime.network import Latency, Uniform
 from .data import json_safe, percentile
 from .heartbeats import heartbeat_arrivals
-from .params import check_count, check_positive, check_seed, seconds_pair
+from .params import check_count, check_duration, check_positive, check_seed, seconds_pair
 
 __all__ = [
     "DETECTOR_KINDS",
@@ -205,9 +205,9 @@ def detector_tradeoff(  # long: its docstring explains 15 arguments; the body is
         InvalidArgument: a parameter outside what is allowed.
     """
     _check_kind(kind)
-    interval = check_positive("interval", interval)
+    interval = check_duration("interval", interval)
     if pause_every is not None and pause_every != 0:
-        pause_every = check_positive("pause_every", pause_every)
+        pause_every = check_duration("pause_every", pause_every)
     levels = default_thresholds(kind, interval) if thresholds is None else tuple(thresholds)
     if not levels:
         raise invalid("thresholds", thresholds, "must hold at least one threshold")
@@ -224,7 +224,7 @@ def detector_tradeoff(  # long: its docstring explains 15 arguments; the body is
         loss=check_probability("loss", loss),
         pause_every=pause_every or None,
         pause=seconds_pair("pause", pause),
-        duration=check_positive("duration", duration),
+        duration=check_duration("duration", duration),
         seed=check_seed(seed),
     )
     fed = run_indexed(

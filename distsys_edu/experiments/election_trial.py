@@ -21,6 +21,7 @@ from ..protocols.registry import PROTOCOLS
 from ..runtime import LinkConfig, Sim, Uniform
 from ..runtime.errors import InvalidArgument, invalid
 from ..runtime.trace import K
+from ..runtime.units import as_seconds
 from .params import check_count, check_seed, seconds_pair
 
 __all__ = [
@@ -116,22 +117,15 @@ def check_settings(
     if heartbeat is None:
         heartbeat_s = timeout_lh[0] / 2
     else:
-        if isinstance(heartbeat, bool) or not isinstance(heartbeat, (int, float)):
-            raise invalid("heartbeat", heartbeat, "must be seconds > 0, or None")
-        heartbeat_s = float(heartbeat)
-        if not (math.isfinite(heartbeat_s) and 0 < heartbeat_s < timeout_lh[0]):
+        heartbeat_s = as_seconds("heartbeat", heartbeat, positive=True)
+        if not heartbeat_s < timeout_lh[0]:
             raise invalid(
                 "heartbeat",
                 heartbeat,
                 f"must be seconds > 0 and shorter than the lowest timeout ({timeout_lh[0]!r})",
             )
-    if (
-        isinstance(max_election_time, bool)
-        or not isinstance(max_election_time, (int, float))
-        or not (math.isfinite(max_election_time) and max_election_time > 0)
-    ):
-        raise invalid("max_election_time", max_election_time, "must be seconds > 0, finite")
-    return Settings(nodes, timeout_lh, latency_lh, heartbeat_s, float(max_election_time))
+    longest = as_seconds("max_election_time", max_election_time, positive=True)
+    return Settings(nodes, timeout_lh, latency_lh, heartbeat_s, longest)
 
 
 def _live_views(sim: Sim, names: list[str]) -> dict[str, dict[str, Any]]:

@@ -163,11 +163,11 @@ def _until_settled(
 
 
 def _check(protocol: Any, order: Any, initiator: Any) -> None:
-    if protocol not in ELECTION_MESSAGE_TYPES:
+    if not isinstance(protocol, str) or protocol not in ELECTION_MESSAGE_TYPES:
         raise invalid("protocol", protocol, f"must be one of {', '.join(ELECTION_MESSAGE_TYPES)}")
-    if order not in ORDERS:
+    if not isinstance(order, str) or order not in ORDERS:
         raise invalid("order", order, f"must be one of {', '.join(ORDERS)}")
-    if initiator not in INITIATORS:
+    if not isinstance(initiator, str) or initiator not in INITIATORS:
         raise invalid("initiator", initiator, f"must be one of {', '.join(INITIATORS)}")
 
 

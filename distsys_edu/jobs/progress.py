@@ -8,8 +8,11 @@ plain iterator with no output and no cost.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
@@ -63,3 +66,60 @@ def progress_counter(total: int, *, desc: str = "", enabled: bool = True) -> Any
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+SLOW_AFTER = 2.0
+"""Seconds of wall time after which :func:`slow_work` starts to say how far it got."""
+
+
+@contextmanager
+def slow_work(
+    label: str,
+    status: Callable[[], str] | None = None,
+    *,
+    enabled: bool = True,
+    after: float = SLOW_AFTER,
+    every: float = SLOW_AFTER,
+    stream: IO[str] | None = None,
+) -> Iterator[None]:
+    """Say on stderr how far a long step got, once it has taken ``after`` seconds.
+
+    A daemon thread wakes after ``after`` seconds and then every ``every`` seconds
+    while the ``with`` block runs, and prints ``label: status() (N s)``; the end of
+    the block adds ``label: done in N s``. A step that ends sooner prints nothing.
+    ``status`` is called from that thread: it must only read (``len(sim.nodes)``,
+    ``sim.now``), which the interpreter's lock makes safe.
+
+    Args:
+        label: what the step does (``"spawning"``).
+        status: how far it got, in words (``"45,000 of 100,000 nodes"``); without
+            it, ``still working``.
+        enabled: ``False`` prints nothing (``--json``).
+        after, every: seconds before the first line, and between lines.
+        stream: where to print (default: ``sys.stderr``).
+    """
+    if not enabled:
+        yield
+        return
+    out = stream or sys.stderr
+    done = threading.Event()
+    start = time.monotonic()
+    said: list[bool] = []
+
+    def watch() -> None:
+        wait = after
+        while not done.wait(wait):
+            got = status() if status is not None else "still working"
+            print(f"{label}: {got} ({time.monotonic() - start:.0f} s)", file=out, flush=True)
+            said.append(True)
+            wait = every
+
+    watcher = threading.Thread(target=watch, name=f"progress: {label}", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        if said:
+            print(f"{label}: done in {time.monotonic() - start:.1f} s", file=out, flush=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..runtime import Sim
+from ..runtime.engine import fewer_full_collections
 from ..runtime.errors import invalid
 
 PROTOCOLS: dict[str, str] = {
@@ -39,5 +40,10 @@ def get_protocol(name: str) -> SpawnCluster:
 
 
 def spawn(sim: Sim, protocol: str, nodes: Any = 5, **options: Any) -> list[str]:
-    """Spawn a cluster running ``protocol`` into ``sim``; returns the node names."""
-    return get_protocol(protocol)(sim, nodes, **options)
+    """Spawn a cluster running ``protocol`` into ``sim``; returns the node names.
+
+    Full collections wait meanwhile (``fewer_full_collections``): spawning is linear
+    in the number of nodes.
+    """
+    with fewer_full_collections():
+        return get_protocol(protocol)(sim, nodes, **options)

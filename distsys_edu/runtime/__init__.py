@@ -17,6 +17,7 @@ from .errors import (
     UnhandledMessage,
     UnknownNode,
 )
+from .events import MessageRecord
 from .faults import Fault, FaultSchedule
 from .messages import check_message
 from .network import Constant, LinkConfig, LogNormal, Network, Uniform
@@ -24,7 +25,7 @@ from .node import NODE_STATES
 from .sim import Sim
 from .snapshot import InFlight, NodeView, Snapshot, snapshot_at
 from .supervisor import Failure, HandlerFailureWarning, Supervisor, failures_reported_elsewhere
-from .trace import DROP_REASONS, KINDS, Event, MessageRecord, Trace
+from .trace import DROP_REASONS, KINDS, Event, Trace
 
 __all__ = [
     "DROP_REASONS",

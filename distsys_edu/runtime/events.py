@@ -13,6 +13,40 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+FORMAT = "distsys_edu.trace"
+FORMAT_VERSION = 1
+
+KINDS = (
+    "send",
+    "deliver",
+    "drop",
+    "duplicate",
+    "timer",
+    "spawn",
+    "crash",
+    "restart",
+    "supervised_restart",
+    "stop",
+    "pause",
+    "resume",
+    "failure",
+    "annotate",
+    "partition",
+    "heal",
+    "hold",
+    "release",
+    "link",
+    "send_error",
+)
+"""Every kind of event, in the order of their codes (what a trace's rows store)."""
+
+MESSAGE_KIND_NAMES = frozenset(KINDS[:4])
+"""The kinds of event that carry a message: send, deliver, drop, duplicate."""
+
+DROP_REASONS = ("loss", "partition", "node_down", "node_stopped")
+"""Why a message was dropped: lost on the link, cut by a partition, or the
+recipient was crashed or stopped when it arrived."""
+
 
 @dataclass(frozen=True)
 class MessageRecord:

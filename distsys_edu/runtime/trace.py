@@ -26,42 +26,23 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from .errors import SimError, TraceLevelError, check_instant, invalid
-from .events import Event, MessageRecord, encode_value
+from .events import (
+    DROP_REASONS,
+    FORMAT,
+    FORMAT_VERSION,
+    KINDS,
+    MESSAGE_KIND_NAMES,
+    Event,
+    encode_value,
+)
+from .trace_rows import RowReader, check_header, parse_line
 
 TRACE_LEVELS = ("full", "counts")
-FORMAT = "distsys_edu.trace"
-FORMAT_VERSION = 1
 
 # Event kind codes. The public face is the name; the code is what the arrays store.
-KINDS = (
-    "send",
-    "deliver",
-    "drop",
-    "duplicate",
-    "timer",
-    "spawn",
-    "crash",
-    "restart",
-    "supervised_restart",
-    "stop",
-    "pause",
-    "resume",
-    "failure",
-    "annotate",
-    "partition",
-    "heal",
-    "hold",
-    "release",
-    "link",
-    "send_error",
-)
 K = {name: code for code, name in enumerate(KINDS)}
 SEND, DELIVER, DROP, DUPLICATE, TIMER = (K[k] for k in KINDS[:5])
-MESSAGE_KINDS = frozenset({SEND, DELIVER, DROP, DUPLICATE})
-
-DROP_REASONS = ("loss", "partition", "node_down", "node_stopped")
-"""Why a message was dropped: lost on the link, cut by a partition, or the
-recipient was crashed or stopped when it arrived."""
+MESSAGE_KINDS = frozenset(K[name] for name in MESSAGE_KIND_NAMES)
 
 
 NODE_SHIFT, PEER_SHIFT, INDEX_MASK, KIND_MASK = 6, 29, (1 << 23) - 1, 0x3F
@@ -333,54 +314,54 @@ class Trace:
         return h.hexdigest()
 
     @classmethod
-    def from_jsonl(cls, file: str | IO[str]) -> Trace:
+    def from_jsonl(cls, file: str | IO[str] | Iterable[str]) -> Trace:
         """Read a trace written by :meth:`to_jsonl`. Messages come back as records.
 
+        Every line is checked as it is read (see :mod:`.trace_rows` for what a
+        line may hold), so a trace that reads is one the checks can walk.
+
+        Args:
+            file: a path, an open text file, or any iterable of lines.
+
         Raises:
-            SimError: the file is not a distsys_edu trace, or a line is malformed.
+            SimError: the file is not a distsys_edu trace, is not UTF-8, or a line
+                is malformed (the message names the line and what is wrong).
         """
         if isinstance(file, str):
-            with open(file, encoding="utf-8") as fh:
-                return cls.from_jsonl(fh)
-        trace = cls("full")
-        header = json.loads(file.readline() or "{}")
-        if header.get("format") != FORMAT:
-            raise SimError(f"not a distsys_edu trace (header {header!r})")
-        trace.nodes = list(header.pop("nodes"))
-        trace.end = header.pop("end", None)
-        trace.meta = {k: v for k, v in header.items() if k not in ("format", "version")}
-        index = {name: i for i, name in enumerate(trace.nodes)}
-        for lineno, line in enumerate(file, start=2):
             try:
-                trace._import_row(json.loads(line), index)
-            except (KeyError, ValueError, TypeError) as exc:
-                raise SimError(f"trace line {lineno} is malformed: {exc}") from exc
+                with open(file, encoding="utf-8") as fh:
+                    return cls.from_jsonl(fh)
+            except OSError as exc:
+                raise SimError(f"cannot read the trace {file!r}: {exc}") from None
+        trace = cls("full")
+        lineno = 1
+        try:
+            lines = iter(file)
+            first = next(lines, "")
+            if not isinstance(first, str):
+                raise SimError(f"trace line 1 is not text but {type(first).__name__}")
+            trace.nodes, trace.end, trace.meta = check_header(parse_line(first or "null", 1))
+            reader = RowReader(trace.nodes)
+            for lineno, line in enumerate(lines, start=2):
+                if not isinstance(line, str):
+                    raise SimError(f"trace line {lineno} is not text but {type(line).__name__}")
+                if line.strip():
+                    trace._import_row(*reader.read(parse_line(line, lineno), lineno))
+        except UnicodeDecodeError as exc:
+            raise SimError(f"the trace is not UTF-8 text (after line {lineno}): {exc}") from None
         return trace
 
-    def _import_row(self, row: dict[str, Any], index: dict[str, int]) -> None:
-        kind = row["kind"]
-        code = K[kind]
-        obj: Any = row.get("data")
-        if "msg" in row:
-            obj = MessageRecord(row["msg"]["type"], row["msg"]["fields"])
-        due = DROP_REASONS.index(row["reason"]) if code == DROP else row.get("due")
-        node, peer = row.get("node"), row.get("peer")
-        self.record(
-            row["t"],
-            code,
-            -1 if node is None else index[node],
-            -1 if peer is None else index[peer],
-            row.get("msg_id", -1),
-            math.nan if due is None else due,
-            obj,
-        )
-        if kind != "send":  # sends are tallied by type only, as the Sim does
-            self.kind_counts[K[kind]] += 1
-        if kind == "drop":
-            self.drop_counts[DROP_REASONS.index(row["reason"])] += 1
-        elif kind == "send":
-            name = obj.type
-            self.sent_by_type[name] = self.sent_by_type.get(name, 0) + 1
+    def _import_row(
+        self, t: float, code: int, node: int, peer: int, msg_id: int, due: float, obj: Any
+    ) -> None:
+        """Append a checked row and tally it as the Sim would have."""
+        self.record(t, code, node, peer, msg_id, due, obj)
+        if code == SEND:  # sends are tallied by type only, as the Sim does
+            self.sent_by_type[obj.type] = self.sent_by_type.get(obj.type, 0) + 1
+            return
+        self.kind_counts[code] += 1
+        if code == DROP:
+            self.drop_counts[int(due)] += 1
 
     def to_jsonl_string(self) -> str:
         """The JSON-lines form as one string (handy in notebooks and tests)."""

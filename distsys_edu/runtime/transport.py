@@ -81,6 +81,15 @@ class Transport(Timers):
                 self._add_row(ROW.pack(now, code, env[0], due))
                 self._add_object(msg)
 
+    def _reply(self, requester: Node, request_id: int, value: Any) -> None:
+        """Send a handler's return ``value`` back to ``requester`` (the engine's call).
+
+        Its own function, so that building the ``Reply`` runs in the runtime's code
+        (see ``interrupts.py``: the engine's loop calls nothing else outside it but
+        the handler).
+        """
+        self._send(requester, Reply(request_id, value))
+
     def _network_changed(self) -> None:
         """Take in a change of the network: the fast path, and the FIFO's order.
 

@@ -22,8 +22,9 @@ import sys
 import warnings
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from .errors import invalid
+from .errors import check_time, invalid
 
 UNITS: dict[str, int] = {"s": 0, "ms": 3, "us": 6}
 """Each unit a duration may be written in, and its power of ten below a second."""
@@ -86,6 +87,24 @@ def parse_duration(param: str, text: str, *, unit: str = "s") -> float:
     if not (0 <= seconds < math.inf):
         raise invalid(param, text, allowed)
     return seconds
+
+
+def as_seconds(param: str, value: Any, *, positive: bool = False) -> float:
+    """A duration as a person gives it: a number of seconds, or text with a unit.
+
+    ``5``, ``0.005``, ``"5ms"`` and ``"0.25s"`` are all welcome wherever a
+    duration is typed; a bare number in text is seconds.
+
+    Raises:
+        InvalidArgument: not a finite duration >= 0 (> 0 when ``positive``);
+            the message names ``param`` and the value.
+    """
+    if isinstance(value, str):
+        seconds = parse_duration(param, value)
+        if positive and seconds == 0:
+            raise invalid(param, value, "must be a duration > 0 such as 5ms, 0.25s or 250us")
+        return seconds
+    return check_time(param, value, positive=positive)
 
 
 def has_unit(text: str) -> bool:

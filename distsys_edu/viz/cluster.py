@@ -43,7 +43,9 @@ from .graph import (
     in_flight_place,
     layout,
     link_state,
+    links_left_out,
     node_size,
+    pairs_drawn,
     type_name,
 )
 from .marks import ROLE_PATHS, STATUS_PATHS
@@ -123,9 +125,7 @@ class ClusterView(ClusterKey):
             self._static_legend()
 
     # -- building (once) ---------------------------------------------------------
-
     def _build_links(self) -> None:
-        self.pairs = [(a, b) for i, a in enumerate(self.nodes) for b in self.nodes[i + 1 :]]
         thin = 0.5 if len(self.nodes) > 30 else 1.0
         self.links: dict[LinkState, LineCollection] = {}
         for state, style in LINK_STYLES.items():
@@ -212,7 +212,7 @@ class ClusterView(ClusterKey):
         """
         hidden = self._update_messages(snapshot)
         self._update_timers(snapshot.t, timers or [])
-        self.title.set_text(f"t = {snapshot.t:.3f} s")
+        self.title.set_text(f"t = {snapshot.t:.3f} s{links_left_out(len(self.nodes))}")
         losses = losses or {}
         slow = slow_key(snapshot, losses, hidden)
         if slow == self._slow_key:
@@ -252,7 +252,7 @@ class ClusterView(ClusterKey):
 
     def _update_links(self, snapshot: Snapshot, losses: Mapping[tuple[str, str], float]) -> None:
         lines: dict[LinkState, list[list[Point]]] = {state: [] for state in LINK_STYLES}
-        for a, b in self.pairs:
+        for a, b in pairs_drawn(self.nodes, snapshot, losses):
             there, back = link_state(snapshot, a, b, losses), link_state(snapshot, b, a, losses)
             (ax_, ay), (bx, by) = self.pos[a], self.pos[b]
             if there == back:  # the common case: one line for both directions

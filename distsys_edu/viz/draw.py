@@ -89,8 +89,10 @@ def cluster_png(
     display it by itself. For an exercise's "the moment it went wrong".
 
     Raises:
-        InvalidArgument: as :func:`draw_cluster`.
+        InvalidArgument: as :func:`draw_cluster`, or ``dpi`` not an int from 10 to 600.
     """
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 600:
+        raise invalid("dpi", dpi, "must be an int from 10 to 600 (dots per inch)")
     png = io.BytesIO()
     cluster_figure(source, t).savefig(png, format="png", dpi=dpi)
     return png.getvalue()

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ..runtime import MessageRecord, Snapshot
+from ..runtime.errors import invalid
 
 Point = tuple[float, float]
 """A position in the picture: (x, y)."""
@@ -23,7 +24,14 @@ def layout(nodes: Sequence[str]) -> dict[str, Point]:
     """Each node's place: a circle in spawn order, the first at the top, clockwise.
 
     The same nodes always get the same places, frame after frame and run after run.
+
+    Raises:
+        InvalidArgument: ``nodes`` is not a sequence of names.
     """
+    if isinstance(nodes, str) or not isinstance(nodes, Sequence):
+        raise invalid("nodes", nodes, "must be a sequence of node names (str)")
+    if not all(isinstance(name, str) for name in nodes):
+        raise invalid("nodes", nodes, "must be a sequence of node names (str)")
     count = len(nodes)
     if count == 1:
         return {nodes[0]: (0.0, 0.0)}
@@ -61,6 +69,41 @@ def link_state(
     if (src, dst) in snapshot.held:
         return "held"
     return "lossy" if losses.get((src, dst), 0.0) > 0 else "healthy"
+
+
+MAX_NODES_DRAWN = 200
+"""The most nodes a cluster picture shows: on its circle, with markers of the smallest
+size (``node_size``), 200 nodes just fit side by side; more would overlap, and each
+frame would cost seconds."""
+
+ALL_LINKS_UP_TO = 30
+"""Up to this many nodes the picture draws every pair's link; above it only the links
+that are not healthy (cut, held, lossy): a complete graph of 200 nodes is 19,900 lines
+that hide the cluster and cost a frame its time."""
+
+
+def pairs_drawn(
+    nodes: Sequence[str], snapshot: Snapshot, losses: Mapping[tuple[str, str], float]
+) -> list[tuple[str, str]]:
+    """The pairs of ``nodes`` whose link a picture draws, in node order: every pair up to
+    :data:`ALL_LINKS_UP_TO` nodes, above it only those not healthy one way or both."""
+    if len(nodes) <= ALL_LINKS_UP_TO:
+        return [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :]]
+    order = {name: i for i, name in enumerate(nodes)}
+    links = {*snapshot.blocked, *snapshot.held, *(k for k, v in losses.items() if v > 0)}
+    pairs = {
+        (a, b) if order[a] < order[b] else (b, a)
+        for a, b in links
+        if a in order and b in order and a != b
+    }
+    return sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]]))
+
+
+def links_left_out(count: int) -> str:
+    """What a picture of ``count`` nodes says it leaves out of its links ("" if nothing)."""
+    return f" (more than {ALL_LINKS_UP_TO} nodes: healthy links not drawn)" * (
+        count > ALL_LINKS_UP_TO
+    )
 
 
 def node_size(count: int) -> float:

@@ -35,6 +35,7 @@ from matplotlib.quiver import Quiver
 from matplotlib.text import Annotation
 
 from ..checks import Violation, one_leader_among_reachable, one_leader_per_term
+from ..checks.arguments import trace_of
 from ..runtime import Trace
 from ..runtime.errors import invalid
 from .labels import STEP_POINTS, stack
@@ -99,6 +100,7 @@ def timeline(
             a node that is not in the trace, or ``max_messages < 0``.
         TraceLevelError: the trace keeps counts only.
     """
+    trace = trace_of(trace)
     lo, hi, lanes = _window(trace, start, end, nodes)
     if isinstance(max_messages, bool) or not isinstance(max_messages, int) or max_messages < 0:
         raise invalid("max_messages", max_messages, "must be an int >= 0")

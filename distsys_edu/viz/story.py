@@ -11,14 +11,15 @@ all of it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, is_dataclass, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from ..checks.arguments import trace_of
 from ..checks.replay import FAULT_KINDS, end_time
 from ..runtime import Trace
-from ..runtime.errors import invalid
+from ..runtime.errors import InvalidArgument, invalid
+from ..runtime.units import as_seconds
 
 # -- words: what changed -------------------------------------------------------------
 
@@ -275,8 +276,10 @@ def read_story(trace: Trace) -> Story:
     """The whole story of a full trace.
 
     Raises:
+        InvalidArgument: ``trace`` is not a Trace.
         TraceLevelError: the trace keeps counts only.
     """
+    trace = trace_of(trace)
     return Story(
         list(trace.nodes),
         end_time(trace),
@@ -348,8 +351,10 @@ def check_trace_time(param: str, value: Any, trace: Trace) -> float:
     """
     end = end_time(trace)
     allowed = f"must be a time in seconds from 0 to {end!r} (the trace's last event)"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    try:
+        seconds = as_seconds(param, value)
+    except InvalidArgument:
+        raise invalid(param, value, allowed) from None
+    if not seconds <= end:
         raise invalid(param, value, allowed)
-    if not (math.isfinite(value) and 0 <= value <= end):
-        raise invalid(param, value, allowed)
-    return float(value)
+    return seconds

@@ -21,14 +21,16 @@ def render(entries: Sequence[Entry]) -> list[str]:
     while i < len(entries):
         first = entries[i]
         subjects = [first.subject]
+        seen = {first.subject}  # a set: 100,000 nodes starting at once merge in linear time
         j = i + 1
         while (
             j < len(entries)
             and entries[j].what == first.what
-            and entries[j].subject not in subjects
+            and entries[j].subject not in seen
             and first.subject != "network"
         ):
             subjects.append(entries[j].subject)
+            seen.add(entries[j].subject)
             j += 1
         start, end = first.t, entries[j - 1].t
         when = f"{start:.3f}s"

@@ -221,8 +221,10 @@ def test_grace_and_window_must_be_seconds() -> None:
         one_leader_among_reachable(trace, grace=float("nan"))
     with pytest.raises(InvalidArgument, match=r"window=1 is not allowed: must be seconds >= grace"):
         one_leader_among_reachable(trace, grace=2, window=1)
-    with pytest.raises(InvalidArgument, match="window='10'"):
-        one_leader_among_reachable(trace, window="10")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="window='10 parsecs'"):
+        one_leader_among_reachable(trace, window="10 parsecs")  # type: ignore[arg-type]
+    # a duration as a person types it (issue 17, item 11)
+    assert one_leader_among_reachable(trace, window="10s") == one_leader_among_reachable(trace)  # type: ignore[arg-type]
 
 
 # -- failure detection ----------------------------------------------------------------

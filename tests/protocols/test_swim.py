@@ -20,7 +20,7 @@ from distsys_edu.protocols.swim import (
     MAX_PIGGYBACK,
     PING_TIMEOUT,
     PROTOCOL_PERIOD,
-    SUSPICION_TIMEOUT,
+    SUSPICION_MULTIPLIER,
     Ack,
     Alive,
     Confirm,
@@ -36,6 +36,15 @@ from distsys_edu.protocols.swim.member import _ProbeOrder
 EPSILON = 1e-9
 
 
+def suspicion_timeout(nodes: int) -> float:
+    """The default suspicion timeout of a group of ``nodes`` members, in seconds."""
+    return SwimConfig().suspicion_timeout_for(nodes)
+
+
+SUSPICION_TIMEOUT = suspicion_timeout(5)
+"""The default group's (five members)."""
+
+
 def completeness_bound(nodes: int) -> float:
     """Seconds from a crash until every live member has confirmed it dead, with no loss.
 
@@ -46,7 +55,7 @@ def completeness_bound(nodes: int) -> float:
     its own period (+1), and the prober's suspicion timer then runs out (+S). Gossip
     from other members can only make it sooner.
     """
-    return 2 * (nodes - 1) * PROTOCOL_PERIOD + SUSPICION_TIMEOUT
+    return 2 * (nodes - 1) * PROTOCOL_PERIOD + suspicion_timeout(nodes)
 
 
 def first_time(sim: Sim, node: str, key: str, member: str) -> float | None:
@@ -89,7 +98,37 @@ def test_constants_leave_room_for_an_indirect_probe() -> None:
     # Four hops of the default 1 ms latency fit easily after the ping timeout.
     assert 0 < PING_TIMEOUT < PROTOCOL_PERIOD
     assert INDIRECT_PROBES >= 1
-    assert SUSPICION_TIMEOUT >= PROTOCOL_PERIOD
+    assert all(suspicion_timeout(n) >= PROTOCOL_PERIOD for n in (2, 3, 5, 100))
+
+
+def test_the_suspicion_timeout_grows_with_the_log_of_the_group() -> None:
+    """Section 4.2: gossip needs about ``log n`` periods to reach everyone, so must a refutation."""
+    sizes = [2, 3, 5, 10, 100, 10_000]
+    timeouts = [suspicion_timeout(n) for n in sizes]
+    assert timeouts == sorted(timeouts) and timeouts[-1] > 5 * timeouts[0]
+    for n, seconds in zip(sizes, timeouts, strict=True):
+        assert seconds == pytest.approx(SUSPICION_MULTIPLIER * max(1, math.log(n)))
+    assert 5.0 < SUSPICION_TIMEOUT < 10.0  # five members: longer than the old fixed 5 s
+    slow = SwimConfig(protocol_period=2.0, ping_timeout=0.2)
+    assert slow.suspicion_timeout_for(5) == pytest.approx(2 * SUSPICION_TIMEOUT)
+    assert SwimConfig(suspicion_timeout=3).suspicion_timeout_for(10_000) == 3.0
+
+
+@pytest.mark.parametrize("nodes", [3, 12])
+def test_a_member_confirms_after_the_timeout_of_its_group(nodes: int) -> None:
+    """The member's own timer runs the scaled timeout: suspected, then dead that much later."""
+    sim = Sim(seed=1, faults=["3.5 crash n1"])
+    names = spawn_cluster(sim, nodes)
+    sim.run(until=3.5 + completeness_bound(nodes) + EPSILON)
+    gaps = []
+    for name in names[1:]:
+        suspected, dead = (
+            first_time(sim, name, "suspects", "n1"),
+            first_time(sim, name, "dead", "n1"),
+        )
+        assert suspected is not None and dead is not None
+        gaps.append(dead - suspected)
+    assert max(gaps) == pytest.approx(suspicion_timeout(nodes))
 
 
 def test_each_member_probes_every_other_once_per_pass() -> None:
@@ -129,7 +168,7 @@ def check_crash_detected(seed: int, nodes: int, crash_at: float) -> None:
         dead = first_time(sim, name, "dead", "n1")
         assert suspected is not None and dead is not None, name
         assert crash_at < suspected <= dead <= deadline + EPSILON, (name, suspected, dead)
-        assert dead - suspected <= SUSPICION_TIMEOUT + EPSILON
+        assert dead - suspected <= suspicion_timeout(nodes) + EPSILON
         assert "n1" in sim.annotations(name)["dead"]
     assert sim.failures == []
 
@@ -546,3 +585,14 @@ def test_a_protocol_period_leaves_no_reference_cycle_for_the_collector() -> None
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_a_ten_member_group_no_longer_declares_a_paused_member_dead() -> None:
+    """Issue 17, item 15: run 33 of ``benchmarks/swim_false_deaths.py`` at ten members, a
+    pause of 1.5 to 3.5 s: with the old fixed 5 s timeout a live member was confirmed
+    dead (85 of 5,000 such runs); the timeout scaled with ln n (9.2 s) lets the
+    refutation arrive (0 of 5,000)."""
+    from distsys_edu.experiments.swim_false_deaths import FalseDeathRun
+
+    assert FalseDeathRun(nodes=10, seed=0, suspicion_timeout=5.0)(33)
+    assert not FalseDeathRun(nodes=10, seed=0, suspicion_timeout=None)(33)

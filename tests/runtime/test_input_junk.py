@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -201,3 +202,185 @@ def test_json_takes_times_and_durations_with_units() -> None:
 def test_json_args_that_are_not_a_list_are_refused_for_any_action() -> None:
     with pytest.raises(FaultScheduleError, match=r"args=None must be a list"):
         FaultSchedule.from_json('[{"at": 1, "action": "x", "args": null}]')
+
+
+# -- the public functions of checks, experiments and viz (issue 17, item 11) -----------
+
+TRACE = None  # built on first use: a short Raft run with a crash
+
+
+def _trace() -> Any:
+    global TRACE
+    if TRACE is None:
+        from distsys_edu import Sim
+        from distsys_edu.protocols import spawn
+
+        sim = Sim(seed=2, faults=["0.6 crash n1"])
+        spawn(sim, "raft", 3)
+        sim.run(until=1.2)
+        TRACE = sim.trace
+    return TRACE
+
+
+def _public_calls() -> dict[str, tuple[Callable[..., Any], Callable[[], dict[str, Any]]]]:
+    """Each public function with arguments that work: the junk replaces one at a time."""
+    from distsys_edu import checks, viz
+    from distsys_edu.experiments.election_time import election_time
+    from distsys_edu.experiments.messages import election_messages
+    from distsys_edu.experiments.swim_false_deaths import false_deaths
+
+    trace = _trace
+    return {
+        "one_leader_among_reachable": (
+            checks.one_leader_among_reachable,
+            lambda: {"trace": trace(), "grace": 2.0, "window": 10.0, "end": None},
+        ),
+        "completeness": (
+            checks.completeness,
+            lambda: {"trace": trace(), "within": 1.0, "restarted": False, "end": None},
+        ),
+        "liveness": (checks.liveness, lambda: {"trace": trace(), "after": None, "within": 3.0}),
+        "leader_known_by_all": (
+            checks.leader_known_by_all,
+            lambda: {"source": trace(), "since": 0.0},
+        ),
+        "one_leader_per_term": (checks.one_leader_per_term, lambda: {"trace": trace()}),
+        "run_once": (
+            checks.run_once,
+            lambda: {
+                "protocol": "raft",
+                "seed": 0,
+                "schedule": [],
+                "nodes": 3,
+                "duration": 0.3,
+                "latency": 0.001,
+                "options": None,
+            },
+        ),
+        "explore": (
+            checks.explore,
+            lambda: {
+                "protocol": "raft",
+                "runs": 0,
+                "seed": 0,
+                "nodes": 3,
+                "duration": 15.0,
+                "latency": (0.001, 0.01),
+                "options": None,
+                "max_shrink": 0,
+            },
+        ),
+        "random_schedule": (
+            checks.random_schedule,
+            lambda: {"seed": 0, "nodes": ["n1", "n2"], "duration": 15.0},
+        ),
+        "election_time": (
+            election_time,
+            lambda: {
+                "nodes": 3,
+                "timeout": (0.15, 0.3),
+                "latency": (0.005, 0.01),
+                "trials": 1,
+                "seed": 0,
+                "progress": False,
+            },
+        ),
+        "election_messages": (
+            election_messages,
+            lambda: {"protocol": "bully", "nodes": 3, "order": "ascending", "seed": 0},
+        ),
+        "false_deaths": (
+            false_deaths,
+            lambda: {"runs": 1, "nodes": 3, "suspicion_timeout": None, "seed": 0},
+        ),
+        "timeline": (
+            viz.timeline,
+            lambda: {"trace": trace(), "start": 0.0, "end": 1.0, "max_messages": 400},
+        ),
+        "read_story": (viz.read_story, lambda: {"trace": trace()}),
+        "cluster_png": (viz.cluster_png, lambda: {"source": trace(), "t": 0.5, "dpi": 20}),
+        "layout": (viz.layout, lambda: {"nodes": ["n1", "n2"]}),
+    }
+
+
+PUBLIC = sorted(_public_calls())
+
+PUBLIC_JUNK = st.sampled_from(
+    [
+        math.nan,
+        math.inf,
+        -math.inf,
+        -1,
+        -0.5,
+        10**400,
+        1e308,
+        "x",
+        "",
+        "5 parsecs",
+        "-1s",
+        "nan",
+        "1e999",
+        True,
+        [],
+        [1],
+        {},
+        {"bogus": 1},
+        object(),
+        b"1",
+        1j,
+    ]
+) | st.text(max_size=4)
+"""What a person may pass by mistake (never a valid long duration: each call stays short)."""
+
+
+@settings(max_examples=250, deadline=None)
+@given(name=st.sampled_from(PUBLIC), data=st.data())
+def test_public_functions_of_checks_experiments_and_viz_refuse_junk_clearly(
+    name: str, data: st.DataObject
+) -> None:
+    """One argument replaced by junk: the call works or raises the project's own error
+    (``SimError``, ``InvalidArgument`` among them), never a raw ``TypeError``,
+    ``ValueError``, ``OverflowError``..., and never a quiet wrong answer from NaN."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    function, valid = _public_calls()[name]
+    kwargs = valid()
+    param = data.draw(st.sampled_from(sorted(kwargs)), label="param")
+    kwargs[param] = data.draw(PUBLIC_JUNK, label="junk")
+    try:
+        function(**kwargs)
+    except SimError:
+        pass
+    finally:
+        plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment"),
+    [
+        (lambda c: c.one_leader_among_reachable(_trace(), end=math.nan), "end=nan"),
+        (lambda c: c.one_leader_among_reachable(_trace(), end=10**400), "end=1000"),
+        (lambda c: c.one_leader_among_reachable(_trace(), end="x"), "end='x'"),
+        (lambda c: c.explore("raft", runs=1, duration=math.nan), "duration=nan"),
+        (lambda c: c.explore("raft", runs=1, options={"bogus": 1}), "has no option 'bogus'"),
+    ],
+    ids=["end-nan", "end-huge", "end-str", "duration-nan", "unknown-option"],
+)
+def test_the_reported_calls_of_checks_are_clear_errors(
+    call: Callable[[Any], Any], fragment: str
+) -> None:
+    from distsys_edu import checks
+
+    with pytest.raises(InvalidArgument, match=re.escape(fragment)):
+        call(checks)
+
+
+def test_a_duration_with_a_unit_is_welcome_where_a_person_types_one() -> None:
+    from distsys_edu import checks
+
+    typed = checks.explore("raft", runs=1, nodes=3, latency="5ms", duration="15s")
+    assert (typed.duration, typed.runs) == (15.0, 1)
+    assert checks.one_leader_among_reachable(_trace(), grace="2s", end="1200ms") == []

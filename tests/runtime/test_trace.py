@@ -335,7 +335,7 @@ def test_importing_something_that_is_not_a_trace_raises_sim_error() -> None:
         Trace.from_jsonl(io.StringIO(""))
     good = scenario(1, until=0.5).trace.to_jsonl_string().splitlines()
     broken = "\n".join([*good[:3], '{"t": 1.0}', *good[3:]]) + "\n"
-    with pytest.raises(SimError, match="line 4 is malformed"):
+    with pytest.raises(SimError, match="line 4: i=None"):
         Trace.from_jsonl(io.StringIO(broken))
     unknown = "\n".join([good[0], '{"t": 1.0, "kind": "teleport", "i": 0}']) + "\n"
     with pytest.raises(SimError, match="line 2"):

@@ -27,10 +27,12 @@ How it runs, in virtual time (every member alike; all start in the same phase):
   refutation: the accused spreads its current ``Alive`` again (section 4.2: a
   member that hears it is suspected starts propagating an ``Alive`` message), so a
   suspector that pings it gets the refutation in the ``Ack``.
-* **Confirm.** A member still suspected, with the same incarnation,
-  :data:`SUSPICION_TIMEOUT` after this member came to suspect it is declared dead
+* **Confirm.** A member still suspected, with the same incarnation, a suspicion
+  timeout after this member came to suspect it is declared dead
   (``Confirm``). Dead is final: the paper's way back is to rejoin as a new member,
-  and there are no joins here (the group is fixed at spawn).
+  and there are no joins here (the group is fixed at spawn). The timeout scales
+  with the group as the time gossip takes to reach everyone does:
+  :data:`SUSPICION_MULTIPLIER` ``* max(1, ln n)`` periods unless given.
 * **Disseminate.** Membership updates (``Alive``, ``Suspect``, ``Confirm``, each
   with an incarnation) ride on ``Ping``, ``Ack`` and ``PingReq`` (section 4.1):
   each member keeps a buffer with at most one update per member, each message
@@ -54,7 +56,7 @@ Two choices the paper leaves open, made here:
   suspected), as in HashiCorp's memberlist.
 
 With no loss, a crashed member is confirmed dead by every live member at most
-``2 (n - 1) T' + SUSPICION_TIMEOUT`` after it crashed: the next probe of it by any
+``2 (n - 1) T'`` plus the suspicion timeout after it crashed: the next probe of it by any
 given member starts at most ``2 (n - 1) - 1`` periods later, that probe fails at
 the end of its period, and that member's own suspicion timer then runs out (news
 from others can only make it sooner).
@@ -85,7 +87,7 @@ from .config import (
     RANDOM,
     ROUND_ROBIN,
     SUSPECT,
-    SUSPICION_TIMEOUT,
+    SUSPICION_MULTIPLIER,
     SwimConfig,
 )
 from .member import SwimMember
@@ -105,7 +107,7 @@ __all__ = [
     "RANDOM",
     "ROUND_ROBIN",
     "SUSPECT",
-    "SUSPICION_TIMEOUT",
+    "SUSPICION_MULTIPLIER",
     "Ack",
     "Alive",
     "Confirm",
@@ -126,7 +128,7 @@ def spawn_cluster(
     protocol_period: float = PROTOCOL_PERIOD,
     ping_timeout: float = PING_TIMEOUT,
     indirect_probes: int = INDIRECT_PROBES,
-    suspicion_timeout: float = SUSPICION_TIMEOUT,
+    suspicion_timeout: float | None = None,
     dissemination_factor: float = DISSEMINATION_FACTOR,
     max_piggyback: int = MAX_PIGGYBACK,
     ping_targets: str = ROUND_ROBIN,
@@ -139,7 +141,8 @@ def spawn_cluster(
         protocol_period: T', seconds.
         ping_timeout: seconds to wait for a direct ack.
         indirect_probes: k, helpers asked when the direct ping fails.
-        suspicion_timeout: seconds from suspicion to confirmation.
+        suspicion_timeout: seconds from suspicion to confirmation; ``None`` scales it
+            with the group (:meth:`SwimConfig.suspicion_timeout_for`).
         dissemination_factor: lambda in ``ceil(lambda * ln n)`` piggybacks per update.
         max_piggyback: most updates a message carries.
         ping_targets: ``"round-robin"`` (the paper's final protocol) or ``"random"``

@@ -20,13 +20,17 @@ one (prober, helper, target, helper, prober)."""
 INDIRECT_PROBES = 3
 """k: how many members are asked to probe the target when the direct ping fails."""
 
-SUSPICION_TIMEOUT = 5.0
-"""Seconds a suspected member has to refute the suspicion before it is declared dead.
+SUSPICION_MULTIPLIER = 4.0
+"""alpha: by default a suspected member has ``alpha * max(1, ln n)`` protocol periods to
+refute the suspicion before it is declared dead (:meth:`SwimConfig.suspicion_timeout_for`).
 
-It must cover the accused hearing of the accusation (at its next message to or from
-a suspector) and its ``Alive`` reaching every suspector by gossip, which takes a few
-periods (about ``log n``); with three periods, a member paused for one and a half
-was often confirmed dead before its refutation arrived."""
+The timeout must cover the accused hearing of the accusation (at its next message to
+or from a suspector) and its ``Alive`` reaching every suspector by gossip, which takes
+about ``log n`` periods, as an update is piggybacked ``ceil(lambda ln n)`` times: the
+paper scales the timeout with ``log n`` for that reason (section 4.2; HashiCorp's
+memberlist does too). With a fixed 5 s, about one five-member run in 7,500 with a
+1.5 to 3.5 s pause declared the paused member dead (more in larger groups); 4 periods
+per ``ln n`` give 6.4 s at five members (``benchmarks/swim_false_deaths.py``)."""
 
 DISSEMINATION_FACTOR = 3.0
 """lambda: each update is piggybacked ``ceil(lambda * ln n)`` times before it is dropped."""
@@ -62,7 +66,9 @@ class SwimConfig:
         protocol_period: T', seconds between two probes by one member.
         ping_timeout: seconds to wait for a direct ack; less than ``protocol_period``.
         indirect_probes: k, members asked for an indirect probe (an int >= 0).
-        suspicion_timeout: seconds from suspicion to confirmation.
+        suspicion_timeout: seconds from suspicion to confirmation, or ``None`` (the
+            default) for ``SUSPICION_MULTIPLIER * max(1, ln n)`` protocol periods in a
+            group of ``n`` (see :meth:`suspicion_timeout_for`).
         dissemination_factor: lambda, a number > 0.
         max_piggyback: most updates per message (an int >= 1).
         ping_targets: ``"round-robin"`` or ``"random"`` (see :data:`PING_TARGETS`).
@@ -74,13 +80,15 @@ class SwimConfig:
     protocol_period: float = PROTOCOL_PERIOD
     ping_timeout: float = PING_TIMEOUT
     indirect_probes: int = INDIRECT_PROBES
-    suspicion_timeout: float = SUSPICION_TIMEOUT
+    suspicion_timeout: float | None = None
     dissemination_factor: float = DISSEMINATION_FACTOR
     max_piggyback: int = MAX_PIGGYBACK
     ping_targets: str = ROUND_ROBIN
 
     def __post_init__(self) -> None:
-        check_times(self, ["protocol_period", "ping_timeout", "suspicion_timeout"])
+        check_times(self, ["protocol_period", "ping_timeout"])
+        if self.suspicion_timeout is not None:
+            check_times(self, ["suspicion_timeout"])
         if self.ping_timeout >= self.protocol_period:
             raise invalid(
                 "ping_timeout",
@@ -98,6 +106,17 @@ class SwimConfig:
             raise invalid("dissemination_factor", factor, "must be a finite number > 0")
         if self.ping_targets not in PING_TARGETS:
             raise invalid("ping_targets", self.ping_targets, f"must be one of {PING_TARGETS}")
+
+    def suspicion_timeout_for(self, group_size: int) -> float:
+        """Seconds from suspicion to confirmation in a group of ``group_size`` members.
+
+        The ``suspicion_timeout`` given, else ``SUSPICION_MULTIPLIER * max(1, ln n)``
+        protocol periods: 4 s at 2 members, 6.4 s at 5, 18.4 s at 100, 36.8 s at 10,000.
+        """
+        if self.suspicion_timeout is not None:
+            return self.suspicion_timeout
+        scale = max(1.0, math.log(group_size))
+        return SUSPICION_MULTIPLIER * scale * self.protocol_period
 
     def transmissions(self, group_size: int) -> int:
         """How many times an update is piggybacked in a group of ``group_size`` members."""

@@ -89,6 +89,7 @@ class SwimMember(Actor):
         self.members = Membership.of(members)
         self.config = config or SwimConfig()
         self.max_sends = self.config.transmissions(len(self.members))
+        self.suspicion_timeout = self.config.suspicion_timeout_for(len(self.members))
         self.incarnation = 0
         self.status: dict[str, str] = {}  # ALIVE unless listed
         self.incarnations: dict[str, int] = {}  # 0 unless listed
@@ -269,9 +270,7 @@ class SwimMember(Actor):
             if self.status_of(member) == SUSPECT and self.incarnations[member] == incarnation:
                 self.learn(ctx, Confirm(member, incarnation))
 
-        self.suspicion_timers[member] = ctx.run_later(
-            self.config.suspicion_timeout, suspicion_timed_out
-        )
+        self.suspicion_timers[member] = ctx.run_later(self.suspicion_timeout, suspicion_timed_out)
 
     def gossip(self, update: Update) -> None:
         """Put ``update`` in the buffer, replacing any older news about the same member."""

@@ -23,6 +23,7 @@ from ...protocols.cluster import node_names
 from ...protocols.registry import PROTOCOLS, get_protocol
 from ...runtime import Actor, Constant, Fault, FaultSchedule, LinkConfig, Sim, Uniform
 from ...runtime.errors import check_probability, check_time, invalid
+from ..graph import MAX_NODES_DRAWN
 
 Protocol = str | Callable[..., Any]
 """A registry name, a ``spawn_cluster(sim, nodes, **options)`` function or an ``Actor`` class."""
@@ -100,7 +101,8 @@ class Setup:
         protocol: a registry name (``"raft"``, ``"bully"``...), your own
             ``spawn_cluster(sim, nodes, **options) -> list[str]`` function, or your
             own ``Actor`` class (one instance per node, made with no arguments).
-        nodes: the cluster size (names ``n1``, ``n2``...).
+        nodes: the cluster size (names ``n1``, ``n2``...), at most
+            :data:`~..cluster.MAX_NODES_DRAWN`.
         seed: the Sim's seed: with the same schedule, the same run.
         latency: one-way latency of every link at time 0 (seconds, or ``(low, high)``).
         loss: loss probability of every link at time 0.
@@ -119,7 +121,17 @@ class Setup:
 
     def __post_init__(self) -> None:
         check_protocol(self.protocol)
-        node_names(self.nodes)  # raises for a count below 1
+        nodes = self.nodes
+        if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 1:
+            raise invalid("nodes", nodes, f"must be an int from 1 to {MAX_NODES_DRAWN}")
+        if nodes > MAX_NODES_DRAWN:
+            raise invalid(
+                "nodes",
+                nodes,
+                f"must be at most {MAX_NODES_DRAWN}: the playground draws every node on one "
+                f"circle, and more than {MAX_NODES_DRAWN} overlap (and make each frame slow); "
+                "run a larger cluster with Sim and spawn, and read its trace with the checks",
+            )
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise invalid("seed", self.seed, "must be an int")
         object.__setattr__(self, "latency", check_latency(self.latency))
