@@ -41,11 +41,14 @@ class Answer:
         code: the worked code, dedented (the renderer indents it by ``indent``).
         extra: ``True`` for what the stub does not have (the learner gets nothing),
             ``False`` for a body (the learner gets one that raises).
+        stub: the stub's own body, dedented (it raises ``NotImplementedError`` with
+            the lesson's hint); ``""`` for an extra.
     """
 
     indent: str
     code: str
     extra: bool
+    stub: str = ""
 
 
 Piece = str | Answer
@@ -157,18 +160,21 @@ def _merge_function(
         assert doc.end_lineno is not None
         text = textwrap.dedent("\n".join(_segment(stub_lines, doc.lineno, doc.end_lineno)))
         pieces.append(textwrap.indent(text, indent))
-    answer_doc = _docstring(answer)
-    if answer_doc is not None and len(answer.body) == 1:
+    if _docstring(answer) is not None and len(answer.body) == 1:
         raise ExportError(f"the worked answer {answer.name!r} has a docstring and no body")
-    assert answer.end_lineno is not None
-    first = (
-        answer_doc.end_lineno + 1
-        if answer_doc is not None and answer_doc.end_lineno is not None
-        else _header_end(answer, answer_lines) + 1
-    )
-    body = textwrap.dedent("\n".join(_segment(answer_lines, first, answer.end_lineno)))
-    pieces.append(Answer(indent, body.strip("\n"), extra=False))
+    body, stub_body = _body(answer, answer_lines), _body(stub, stub_lines)
+    pieces.append(Answer(indent, body, extra=False, stub=stub_body))
     return pieces
+
+
+def _body(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> str:
+    """A function's body without its docstring, dedented (comments kept)."""
+    doc = _docstring(node)
+    assert node.end_lineno is not None
+    first = _header_end(node, lines) + 1
+    if doc is not None and doc.end_lineno is not None:
+        first = doc.end_lineno + 1
+    return textwrap.dedent("\n".join(_segment(lines, first, node.end_lineno))).strip("\n")
 
 
 def _merge_class(
@@ -211,7 +217,7 @@ def _merge_class(
 def _indented(piece: Piece, indent: str) -> Piece:
     """A method's piece, shifted to the class body's indentation."""
     if isinstance(piece, Answer):
-        return Answer(indent + piece.indent, piece.code, piece.extra)
+        return Answer(indent + piece.indent, piece.code, piece.extra, piece.stub)
     return textwrap.indent(piece, indent)
 
 
