@@ -164,7 +164,7 @@ def resolve(module: str, name: str) -> Any:
 
 def _expand(module: str, name: str, row: str, where: str, line: int) -> str:
     try:
-        return textwrap.dedent(inspect.getsource(resolve(module, name))).rstrip("\n")  # type: ignore[arg-type]
+        return textwrap.dedent(inspect.getsource(resolve(module, name))).rstrip("\n")
     except (ImportError, AttributeError, TypeError, OSError) as exc:
         raise LessonSourceError(f"{where}:{line}: cannot include {row[2:]!r}: {exc}") from None
 
