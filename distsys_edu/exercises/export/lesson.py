@@ -30,11 +30,13 @@ class AnswerCell:
         exercise: the exercise's name, e.g. ``"ping_pong"``.
         pieces: the merged code (see :mod:`.regions`).
         number: the exercise cell's number in the source (for a stable cell id).
+        worked: what the solution cell includes, ``MODULE:NAME`` each.
     """
 
     exercise: str
     pieces: tuple[Piece, ...]
     number: int
+    worked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def read_lesson(source: Path) -> list[Item]:
                 )
             check, learner, at = call
             name = exercise_name(check)
-            items.append(AnswerCell(name, tuple(_merged(cell, after, source)), cell.number))
+            worked = tuple(f"{i.module}:{i.name}" for i in after.includes)
+            items.append(AnswerCell(name, tuple(_merged(cell, after, source)), cell.number, worked))
             scenarios = tuple(s.name for s in EXERCISES[name].scenarios)
             pending.append(GradedCells(name, learner, scenarios, at))
             continue
