@@ -125,3 +125,137 @@ def test_the_grader_version_is_the_worked_answer(tool, imports, answer, name):
     merged = _functions(ast.parse(render(answer.pieces, REGION[tool])))
     assert worked and {k: v for k, v in merged.items() if k in worked} == worked
     assert set(worked) <= set(merged)
+
+
+NAMES = st.lists(
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "on_ping", "started"]), unique=True
+)
+
+
+@given(stub_names=NAMES.filter(bool), extra_names=NAMES, constant=st.booleans())
+def test_merging_any_class_keeps_the_stub_for_the_learner_and_the_answer_for_the_grader(
+    stub_names, extra_names, constant
+):
+    """For any stub (methods that raise) and answer (the same methods and more, each
+    returning its own number): the learner's class has exactly the stub's methods, each
+    raising NotImplementedError; the grader's has every method of the answer."""
+    extra_names = [n for n in extra_names if n not in stub_names]
+    stub = "class K(object):\n    '''The stub.'''\n" + "".join(
+        f"\n    def {n}(self):\n        '''Write {n}.'''\n"
+        f"        raise NotImplementedError('{n}')\n"
+        for n in stub_names
+    )
+    answer_names = [*extra_names, *reversed(stub_names)]
+    answer = (
+        "class K(object):\n"
+        + ("    LIMIT = 99\n" if constant else "")
+        + "".join(f"\n    def {n}(self):\n        return {i}\n" for i, n in enumerate(answer_names))
+    )
+    for tool in ("nbgrader", "otter"):
+        code = render(merge_code(stub, answer), REGION[tool])
+        grader: dict = {}
+        exec(code, grader)
+        for i, n in enumerate(answer_names):
+            assert getattr(grader["K"](), n)() == i
+        assert hasattr(grader["K"], "LIMIT") == constant
+        learner: dict = {}
+        exec(handed_out(code, tool), learner)
+        own = {n for n in vars(learner["K"]) if not n.startswith("__")}
+        assert own == set(stub_names)
+        for n in stub_names:
+            with pytest.raises(NotImplementedError):
+                getattr(learner["K"](), n)()
+        assert learner["K"].__doc__ == "The stub."
+
+
+def test_a_stub_method_the_answer_lacks_is_refused():
+    stub = "class K:\n    def a(self):\n        raise NotImplementedError\n"
+    with pytest.raises(
+        ExportError, match=r"K\.a: the stub has this method and the worked answer does not"
+    ):
+        merge_code(stub, "class K:\n    def b(self):\n        return 1\n")
+    with pytest.raises(ExportError, match="must be the same class or function"):
+        merge_code(stub, "class L:\n    def a(self):\n        return 1\n")
+    with pytest.raises(ExportError, match="must be one class or function, not 2 statements"):
+        merge_code(stub, "x = 1\ny = 2\n")
+
+
+@given(points=st.floats(0, 100).map(lambda x: round(x, 2)), parts=st.integers(1, 12))
+def test_the_shares_add_up_to_the_exercise_points(points, parts):
+    split = shares(points, parts)
+    assert len(split) == parts and round(sum(split), 6) == pytest.approx(points)
+    assert all(s >= 0 for s in split) or points < 0.01 * parts
+
+
+@pytest.mark.parametrize("tool", ["nbgrader", "otter"])
+def test_every_lesson_has_one_graded_cell_per_scenario(tool, tmp_path):
+    for path in export_lessons(tool, [], tmp_path):
+        notebook = json.loads(path.read_text())
+        sources_ = ["".join(c["source"]) for c in notebook["cells"]]
+        graded = [s for s in sources_ if "run_scenarios(" in s]
+        called = re.findall(
+            r"run_scenarios\('(\w+)', \w+, \[(.+?)\], strict=True\)", "\n".join(graded)
+        )
+        for exercise in {e for e, _ in called}:
+            named = [ast.literal_eval(s) for e, s in called if e == exercise]
+            assert named == [s.name for s in EXERCISES[exercise].scenarios], path.name
+        assert len(called) == len(graded) > 0
+        if tool == "nbgrader":
+            points = [
+                c["metadata"]["nbgrader"]["points"]
+                for c in notebook["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade")
+            ]
+            assert sum(points) == pytest.approx(len({e for e, _ in called}))
+
+
+def test_run_scenarios_runs_only_those_named_and_refuses_an_unknown_one():
+    from distsys_edu.exercises.solutions.ping_pong import Pinger
+
+    result = run_scenarios("ping_pong", Pinger, ["30% loss"])
+    assert [o.scenario for o in result.outcomes] == ["30% loss"] and result.status == PASSED
+    with pytest.raises(
+        InvalidArgument, match=r"scenario.*'no such'.*must be one of 'reliable network'"
+    ):
+        run_scenarios("ping_pong", Pinger, ["no such"])
+    with pytest.raises(InvalidArgument, match=r"exercise.*'pingpong'.*must be one of"):
+        run_scenarios("pingpong", Pinger, ["30% loss"])
+
+
+def test_the_command_writes_each_lesson_and_refuses_bad_input(tmp_path, capsys):
+    assert main(["export", "nbgrader", "00_start_here", "--out", str(tmp_path)]) == 0
+    written = tmp_path / "source" / "00_start_here" / "00_start_here.ipynb"
+    assert capsys.readouterr().out.split() == [str(written)]
+    assert (
+        main(
+            [
+                "export",
+                "otter",
+                "00_start_here",
+                "--out",
+                str(tmp_path),
+                "--points",
+                "same_seed=3,2",
+            ]
+        )
+        == 0
+    )
+    tests = json.loads((tmp_path / "00_start_here.ipynb").read_text())["cells"]
+    assert _points_by_exercise(tests) == {"same_seed": 3, "first_leader": 2}
+    assert main(["export", "otter", "99_none", "--out", str(tmp_path)]) == 2
+    assert "no lesson source 99_none" in capsys.readouterr().err
+    assert main(["export", "moodle", "--out", str(tmp_path)]) == 2
+    assert "invalid choice: 'moodle'" in capsys.readouterr().err
+    assert main(["export", "otter", "--out", str(tmp_path), "--lessons", str(tmp_path / "x")]) == 2
+    assert "lessons" in capsys.readouterr().err
+
+
+def _points_by_exercise(cells: list[dict]) -> dict[str, float]:
+    """Points of an Otter notebook's test cells, added up by exercise."""
+    total: dict[str, float] = {}
+    for cell in cells:
+        text = "".join(cell["source"])
+        found = re.search(r"points: ([\d.]+)", text), re.search(r"run_scenarios\('(\w+)'", text)
+        if found[0] and found[1]:
+            total[found[1][1]] = round(total.get(found[1][1], 0) + float(found[0][1]), 6)
+    return total
