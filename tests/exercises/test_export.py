@@ -192,12 +192,15 @@ def test_every_lesson_has_one_graded_cell_per_scenario(tool, tmp_path):
     for path in export_lessons(tool, [], tmp_path):
         notebook = json.loads(path.read_text())
         sources_ = ["".join(c["source"]) for c in notebook["cells"]]
-        graded = [s for s in sources_ if "run_scenarios(" in s]
-        called = re.findall(
-            r"run_scenarios\('(\w+)', \w+, \[(.+?)\], strict=True\)", "\n".join(graded)
-        )
+        graded = [s for s in sources_ if "graded_scenario(" in s]
+        called = [
+            (ast.literal_eval(node.args[0]), ast.literal_eval(node.args[2]))
+            for s in graded
+            for node in ast.walk(ast.parse(s))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "graded_scenario"
+        ]
         for exercise in {e for e, _ in called}:
-            named = [ast.literal_eval(s) for e, s in called if e == exercise]
+            named = [s for e, s in called if e == exercise]
             assert named == [s.name for s in EXERCISES[exercise].scenarios], path.name
         assert len(called) == len(graded) > 0
         if tool == "nbgrader":
@@ -255,7 +258,27 @@ def _points_by_exercise(cells: list[dict]) -> dict[str, float]:
     total: dict[str, float] = {}
     for cell in cells:
         text = "".join(cell["source"])
-        found = re.search(r"points: ([\d.]+)", text), re.search(r"run_scenarios\('(\w+)'", text)
+        found = re.search(r"points: ([\d.]+)", text), re.search(r"graded_scenario\('(\w+)'", text)
         if found[0] and found[1]:
             total[found[1][1]] = round(total.get(found[1][1], 0) + float(found[0][1]), 6)
     return total
+
+
+def test_a_graded_cell_refuses_the_worked_answer_and_explains_a_failure():
+    from distsys_edu.exercises.in_kernel import WorkedAnswerUsed, graded_scenario
+    from distsys_edu.exercises.ping_pong import Pinger as Stub
+    from distsys_edu.exercises.result import ExerciseFailed
+    from distsys_edu.exercises.solutions.ping_pong import Pinger
+
+    class Mine(Pinger):  # a subclass of the worked answer is the worked answer
+        pass
+
+    for worked in (Pinger, Mine):
+        with pytest.raises(WorkedAnswerUsed, match="uses the worked answer for ping_pong"):
+            graded_scenario("ping_pong", worked, "30% loss")
+    with pytest.raises(ExerciseFailed, match=r"NOT ATTEMPTED(.|\n)*hint: write the parts"):
+        graded_scenario("ping_pong", Stub, "30% loss")
+    module = __import__("distsys_edu.exercises.solutions.ping_pong", fromlist=["Pinger"])
+    scope = {**vars(module), "__name__": "learner"}  # the same code, written by the learner
+    exec(textwrap.dedent(inspect.getsource(Pinger)), scope)
+    assert graded_scenario("ping_pong", scope["Pinger"], "30% loss") is None

@@ -9,9 +9,11 @@
   what nbgrader leaves in its place raises nothing when the cell runs.
 * Partial credit: nbgrader gives a graded cell all its points or none, so each
   exercise gets **one graded cell per scenario**, worth its share of the exercise's
-  points; each runs that scenario strict (:func:`~distsys_edu.exercises.run_scenarios`)
-  and, unless it passes, raises our explanation (expected, what happened, the hint),
-  which nbgrader's feedback shows.
+  points; each runs that scenario strict
+  (:func:`~distsys_edu.exercises.in_kernel.graded_scenario`) and, unless it passes,
+  raises our explanation (expected, what happened, the hint), which nbgrader's
+  feedback shows. A class taken from the worked answers (which the package ships)
+  earns nothing.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ def test_source(graded: GradedCells, scenario: str, points: float) -> str:
     return (
         f"# Graded: scenario {n} of {of} of {graded.exercise}, {scenario!r} ({points:g} points).\n"
         "# Fails with the check's own explanation unless it passes.\n"
-        "from distsys_edu.exercises import run_scenarios\n\n"
-        f"run_scenarios({graded.exercise!r}, {graded.learner}, [{scenario!r}], strict=True);"
+        "from distsys_edu.exercises.in_kernel import graded_scenario\n\n"
+        f"graded_scenario({graded.exercise!r}, {graded.learner}, {scenario!r})"
     )
 
 

@@ -50,9 +50,8 @@ def test_source(graded: GradedCells, scenario: str, points: float) -> str:
     return (
         f'""" # BEGIN TEST CONFIG\npoints: {points:g}\n""" # END TEST CONFIG\n'
         f"def {name}({graded.learner}):\n"
-        "    from distsys_edu.exercises import run_scenarios\n\n"
-        f"    run_scenarios({graded.exercise!r}, {graded.learner}, [{scenario!r}], "
-        "strict=True)\n\n\n"
+        "    from distsys_edu.exercises.in_kernel import graded_scenario\n\n"
+        f"    graded_scenario({graded.exercise!r}, {graded.learner}, {scenario!r})\n\n\n"
         f"{name}({graded.learner})"
     )
 
