@@ -37,7 +37,7 @@ def region(answer: Answer) -> str:
         return f"{i}### BEGIN SOLUTION\n{indented(answer.code, i)}\n{i}### END SOLUTION"
     inner = i + "    "
     return (
-        f"{i}try:  {EXTRA_NOTE}\n{inner}### BEGIN SOLUTION\n{indented(answer.code, inner)}\n"
+        f"\n{i}try:  {EXTRA_NOTE}\n{inner}### BEGIN SOLUTION\n{indented(answer.code, inner)}\n"
         f"{inner}### END SOLUTION\n{i}except NotImplementedError:  # none written yet\n"
         f"{inner}pass"
     )

@@ -44,7 +44,7 @@ def write(path: Path, cells: Sequence[dict]) -> Path:
 
 def render(pieces: Sequence[Piece], region: Callable[[Answer], str]) -> str:
     """The code of ``pieces``, each answer region written by ``region``."""
-    return "\n".join(region(p) if isinstance(p, Answer) else p for p in pieces)
+    return "\n".join(region(p) if isinstance(p, Answer) else p for p in pieces).strip("\n")
 
 
 def indented(code: str, indent: str) -> str:
@@ -53,7 +53,8 @@ def indented(code: str, indent: str) -> str:
 
 
 def shares(points: float, parts: int) -> list[float]:
-    """``points`` split into ``parts`` shares of two decimals that add up to ``points``
-    (the last takes the rounding: 1 in 3 is 0.33, 0.33, 0.34)."""
-    each = [round(points / parts, 2)] * (parts - 1)
-    return [*each, round(points - sum(each), 2)]
+    """``points`` (to the hundredth) split into ``parts`` shares of whole hundredths,
+    none negative, that add up to it: the last ones take the remainder (1 in 3 is
+    0.33, 0.33, 0.34; 0.25 in 10 is five 0.02 and five 0.03)."""
+    hundredths, left = divmod(round(points * 100), parts)
+    return [(hundredths + (n >= parts - left)) / 100 for n in range(parts)]

@@ -197,7 +197,7 @@ def _merge_class(
     extras = [m for m in answer.body if _name(m) and _name(m) not in stub_names]
     if extras:
         text = "\n\n".join(_source(m, answer_lines) for m in extras)
-        pieces.extend(["", Answer(indent, text, extra=True)])
+        pieces.append(Answer(indent, text, extra=True))  # the renderer spaces it
     for member in members:
         pieces.append("")
         worked = answers.get(_name(member))
