@@ -176,6 +176,8 @@ def test_a_stub_method_the_answer_lacks_is_refused():
         merge_code(stub, "class K:\n    def b(self):\n        return 1\n")
     with pytest.raises(ExportError, match="must be the same class or function"):
         merge_code(stub, "class L:\n    def a(self):\n        return 1\n")
+    with pytest.raises(ExportError, match="b: write its body on lines of its own"):
+        merge_code("def b():\n    raise NotImplementedError\n", "def b(): return 1\n")
     with pytest.raises(ExportError, match="must be one class or function, not 2 statements"):
         merge_code(stub, "x = 1\ny = 2\n")
 

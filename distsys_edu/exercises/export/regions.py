@@ -125,8 +125,15 @@ def _docstring(node: _Def) -> ast.Expr | None:
 
 def _header_end(node: _Def, lines: list[str]) -> int:
     """The 1-based last line of ``node``'s header (``def f(...) -> T:``, decorators
-    included), found as the last line before its body that is not blank or a comment."""
-    end = node.body[0].lineno - 1
+    included), found as the last line before its body that is not blank or a comment.
+
+    Raises:
+        ExportError: the body starts on a line of the header (``def f(): return 1``).
+    """
+    first = node.body[0]
+    if lines[first.lineno - 1][: first.col_offset].strip():
+        raise ExportError(f"{node.name}: write its body on lines of its own, not after the ':'")
+    end = first.lineno - 1
     while end > node.lineno and (not lines[end - 1].strip() or _comment(lines[end - 1])):
         end -= 1
     return end
