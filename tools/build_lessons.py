@@ -1,7 +1,8 @@
 """Build each lesson's two notebooks from its one source, so that they cannot drift apart.
 
 A lesson source ``lessons/src/NN_topic.py`` is a Python file in the "percent" format
-(the one jupytext and VS Code read): ``# %%`` starts a code cell, ``# %% [markdown]`` a
+(the one jupytext and VS Code read, parsed by :mod:`distsys_edu.exercises.lesson_source`,
+which ``distsys-edu export`` shares): ``# %%`` starts a code cell, ``# %% [markdown]`` a
 markdown cell whose lines are comments (``# text``). Two tags make the difference
 between the notebooks:
 
@@ -32,24 +33,18 @@ lessons changes no byte.
 
     python tools/build_lessons.py                 # every lesson in lessons/src
     python tools/build_lessons.py 01_actors       # one lesson
+    python tools/build_lessons.py 05_split --timings  # also print each cell's seconds
     python tools/build_lessons.py --no-execute    # cells only, no outputs
     python tools/build_lessons.py --check         # exit 1 if a committed notebook's
                                                   # cells differ from its source
-    python tools/build_lessons.py 05_split --timings  # also print each cell's seconds
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
-import json
 import os
-import re
 import sys
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -57,15 +52,23 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
+from distsys_edu.exercises.lesson_source import (
+    CLAIM,
+    CLAIM_TAGS,
+    EXERCISE,
+    SOLUTION,
+    Cell,
+    LessonSourceError,
+    parse,
+    sources,
+)
+
+__all__ = ["EXERCISE", "SOLUTION", "Cell", "LessonSourceError", "parse", "sources"]
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
-EXERCISE, SOLUTION, CLAIM = "exercise", "solution", "claim"
-CLAIM_TAGS = (CLAIM, "remove-input")
-"""The tags a claim cell carries in the notebooks (``remove-input``: static site builders)."""
 EXECUTE_TIMEOUT = 600  # seconds a cell may take while building
 
-_CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
-_INCLUDE = re.compile(r"^# distsys-edu: include (?P<module>[\w.]+):(?P<name>[\w.]+)\s*$")
 STRICT_CELL = (
     "# Solutions run strict: a worked answer that does not pass its check raises.\n"
     "import os\n\n"
@@ -76,113 +79,16 @@ STRICT_CELL = (
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-class LessonSourceError(ValueError):
-    """A lesson source that cannot be turned into notebooks (the message says where)."""
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell of a lesson source, numbered in source order."""
-
-    number: int
-    kind: str  # "code" or "markdown"
-    source: str
-    tags: tuple[str, ...]
-
-    def to_node(self, stem: str) -> NotebookNode:
-        """The notebook cell, with an id that is the same in both notebooks and every build."""
-        make = (
-            nbformat.v4.new_markdown_cell if self.kind == "markdown" else nbformat.v4.new_code_cell
-        )
-        node = make(self.source, id=f"{stem}-{self.number:02d}")
-        if CLAIM in self.tags:
-            node.metadata["tags"] = list(CLAIM_TAGS)
-            node.metadata["jupyter"] = {"source_hidden": True}
-        elif self.tags:
-            node.metadata["tags"] = list(self.tags)
-        return node
-
-
-def parse(text: str, where: str = "<source>") -> list[Cell]:
-    """The cells of a percent-format lesson source, includes expanded.
-
-    Raises:
-        LessonSourceError: text before the first cell, a bad tag list, an unknown tag,
-            a solution cell not directly after an exercise cell, or an include that
-            cannot be found.
-    """
-    cells: list[Cell] = []
-    header: tuple[int, re.Match[str]] | None = None
-    body: list[str] = []
-    for number, line in enumerate([*text.splitlines(), "# %%"], start=1):
-        match = _CELL.match(line)
-        if match is None:
-            if header is None and line.strip():
-                raise LessonSourceError(f"{where}:{number}: text before the first '# %%' cell")
-            body.append(line)
-            continue
-        if header is not None:
-            cells.append(_cell(len(cells), header, body, where))
-        header, body = (number, match), []
-    _check_pairs(cells, where)
-    return cells
-
-
-def _cell(index: int, header: tuple[int, re.Match[str]], body: list[str], where: str) -> Cell:
-    line, match = header
-    try:
-        tags = tuple(json.loads(match["tags"])) if match["tags"] else ()
-    except json.JSONDecodeError as exc:
-        raise LessonSourceError(f"{where}:{line}: tags must be a JSON list ({exc})") from None
-    if len(tags) > 1 or any(t not in (EXERCISE, SOLUTION, CLAIM) for t in tags):
-        raise LessonSourceError(
-            f"{where}:{line}: tags={list(tags)!r}: a cell may be tagged one of "
-            f"{EXERCISE!r}, {SOLUTION!r} or {CLAIM!r}, nothing else"
-        )
-    text = "\n".join(body).strip("\n")
-    if match["markdown"]:
-        kind = "markdown"
-        text = "\n".join(_uncomment(row, where, line + i + 1) for i, row in enumerate(body))
-        text = text.strip("\n")
-    else:
-        kind = "code"
-        text = "\n".join(_expand(row, where, line + i + 1) for i, row in enumerate(body))
-        text = text.strip("\n")
-    if CLAIM in tags and (kind != "code" or not re.search(r"^\s*assert\b", text, re.M)):
-        raise LessonSourceError(
-            f"{where}:{line}: a claim cell is a code cell with at least one 'assert'"
-        )
-    return Cell(index, kind, text, tags)
-
-
-def _uncomment(row: str, where: str, line: int) -> str:
-    if not row.strip():
-        return ""
-    if not row.startswith("#"):
-        raise LessonSourceError(f"{where}:{line}: a markdown cell's lines start with '# '")
-    return row[2:] if row.startswith("# ") else row[1:]
-
-
-def _expand(row: str, where: str, line: int) -> str:
-    match = _INCLUDE.match(row)
-    if match is None:
-        return row
-    try:
-        target: object = importlib.import_module(match["module"])
-        for part in match["name"].split("."):
-            target = getattr(target, part)
-        return textwrap.dedent(inspect.getsource(target)).rstrip("\n")  # type: ignore[arg-type]
-    except (ImportError, AttributeError, TypeError, OSError) as exc:
-        raise LessonSourceError(f"{where}:{line}: cannot include {row[2:]!r}: {exc}") from None
-
-
-def _check_pairs(cells: Sequence[Cell], where: str) -> None:
-    for before, cell in zip([None, *cells], cells, strict=False):
-        if SOLUTION in cell.tags and (before is None or EXERCISE not in before.tags):
-            raise LessonSourceError(
-                f"{where}: cell {cell.number + 1} is a solution with no exercise cell just "
-                "before it: the learner must see a stub where the answer goes"
-            )
+def to_node(cell: Cell, stem: str) -> NotebookNode:
+    """The notebook cell, with an id that is the same in both notebooks and every build."""
+    make = nbformat.v4.new_markdown_cell if cell.kind == "markdown" else nbformat.v4.new_code_cell
+    node = make(cell.source, id=f"{stem}-{cell.number:02d}")
+    if CLAIM in cell.tags:
+        node.metadata["tags"] = list(CLAIM_TAGS)
+        node.metadata["jupyter"] = {"source_hidden": True}
+    elif cell.tags:
+        node.metadata["tags"] = list(cell.tags)
+    return node
 
 
 def notebooks(source: Path) -> tuple[NotebookNode, NotebookNode]:
@@ -192,7 +98,7 @@ def notebooks(source: Path) -> tuple[NotebookNode, NotebookNode]:
 
     def notebook(leave_out: str) -> NotebookNode:
         nb = nbformat.v4.new_notebook()
-        nb.cells = [c.to_node(stem) for c in cells if leave_out not in c.tags]
+        nb.cells = [to_node(c, stem) for c in cells if leave_out not in c.tags]
         if leave_out == EXERCISE:
             nb.cells.insert(0, _strict_cell(stem))
         nb.metadata = _metadata()
@@ -309,18 +215,6 @@ def differences(source: Path, root: Path) -> list[str]:
 
 def _cells(nb: NotebookNode) -> list[tuple[str, list[str], str]]:
     return [(c.cell_type, list(c.metadata.get("tags", [])), c.source) for c in nb.cells]
-
-
-def sources(root: Path, names: Sequence[str] = ()) -> list[Path]:
-    """The lesson sources under ``root / "src"``: all of them, or those named."""
-    found = sorted((root / "src").glob("*.py"))
-    if not names:
-        return found
-    chosen = [p for p in found if p.stem in names]
-    missing = sorted(set(names) - {p.stem for p in chosen})
-    if missing:
-        raise LessonSourceError(f"no lesson source {', '.join(missing)} in {root / 'src'}")
-    return chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,8 @@ Commands::
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
                                           a summary (--all: every counterexample)
     distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises
+    distsys-edu export nbgrader|otter LESSON... --out DIR
+                                          lessons as nbgrader / Otter source notebooks
     distsys-edu net up PROTOCOL [...]     the same protocol as real processes (net --help)
     distsys-edu history check FILE        is a history (ours or Jepsen's) linearizable?
     distsys-edu --version

@@ -17,6 +17,7 @@ from ..experiments.swim_scaling import add_arguments as add_swim_scaling_argumen
 from ..experiments.swim_scaling import run_command as cmd_swim_scaling
 from ..net.cli import add_net_commands
 from ..protocols.registry import PROTOCOLS
+from . import export as exporting
 from . import grade as grading
 from .args import milliseconds, seconds
 from .experiments import cmd_detector, cmd_election_time, cmd_messages
@@ -71,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="run submitted notebooks, table of exercise results")
     grading.add_arguments(grade)
     grade.set_defaults(handler=grading.run)
+    export = commands.add_parser(
+        "export", help="lessons as nbgrader or Otter-Grader source notebooks"
+    )
+    exporting.add_arguments(export)
+    export.set_defaults(handler=exporting.run)
     add_net_commands(commands)
     add_history_commands(commands)
     return parser

@@ -22,7 +22,7 @@ from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .real_traces import check_step_downs, check_terms_with_two_leaders
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .ring import check_ring
-from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay
+from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay, run_scenarios
 from .terms import check_terms
 from .threshold import check_threshold
 from .timeouts import check_timeouts
@@ -59,4 +59,5 @@ __all__ = [
     "check_vote_invariant",
     "register",
     "replay",
+    "run_scenarios",
 ]

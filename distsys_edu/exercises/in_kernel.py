@@ -69,3 +69,31 @@ def exercise_name(check: str) -> str:
         return str(getattr(exercises, check)(None, strict=False).exercise)
     except Exception:  # a check that refuses None outright
         return check.removeprefix("check_")
+
+
+class WorkedAnswerUsed(AssertionError):
+    """A graded cell was handed a class (or function) from the worked answers."""
+
+
+def graded_scenario(exercise: str, learner_object: Any, scenario: str) -> None:
+    """What one graded cell of an exported notebook runs (nbgrader, Otter): one scenario
+    of ``exercise``, strict, on what the learner wrote.
+
+    Returns nothing (a graded cell shows nothing when it passes).
+
+    Raises:
+        WorkedAnswerUsed: ``learner_object`` (or a base class of it) comes from
+            ``distsys_edu.exercises.solutions``, which the package ships.
+        ExerciseFailed: the scenario did not pass; the message is the check's own
+            explanation (expected, what happened, the hint), which the tool shows.
+        InvalidArgument: an unknown exercise or scenario.
+    """
+    from .runner import run_scenarios
+
+    used = worked_answer(learner_object)
+    if used:
+        raise WorkedAnswerUsed(
+            f"{exercise}: uses the worked answer for {used} ({SOLUTIONS}.{used}); "
+            "no points for it: write your own"
+        )
+    run_scenarios(exercise, learner_object, [scenario], strict=True)
