@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidArgument, check_time, invalid
+from .errors import check_time, invalid
 from .fault_control import FaultControl
 from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .node import DOWN, PAUSED, UP
@@ -95,6 +95,7 @@ class Choice:
         label: what it does, in words (``deliver RequestVote n1 -> n2``).
         at: the virtual time it runs at if chosen now (``max(now, its own time)``).
         node: the node it happens at (the recipient of a message), if any.
+        due: its own time (a message's arrival, a timer's due time); ``at`` for a fault.
     """
 
     id: str
@@ -102,6 +103,7 @@ class Choice:
     label: str
     at: float
     node: str | None = None
+    due: float | None = None
 
     def __str__(self) -> str:
         return f"{self.id:<14} {self.label} (t={self.at:.3f})"
@@ -131,21 +133,24 @@ class Controlled(FaultControl):
             options: which faults to offer (default ``ChoiceOptions()``).
         """
         self.settle()
-        options = options or ChoiceOptions()
-        now, found = self.now, []
-        for t, seq, kind, item in sorted(self._future()):
-            at = max(t, now)
-            if kind in (ARRIVE, ACCEPT):
-                msg_id, dst, label = item[0], item[2].name, _message_label(item)
-                ways = ("deliver", "drop", "duplicate") if kind == ARRIVE else ("deliver",)
-                found += [Choice(f"m{msg_id}:{w}", w, f"{w} {label}", at, dst) for w in ways]
-            elif kind == TIMER_DUE and item.active:
-                label = f"fire {item.node.name}'s timer {item.name}"
-                found.append(Choice(f"t{seq}:fire", "fire", label, at, item.node.name))
-            elif kind == CALL:
-                name = getattr(item, "__name__", "call")
-                found.append(Choice(f"c{seq}:run", "run", f"run the runtime's {name}", at))
-        return found + self._fault_choices(options)
+        found = [c for entry in sorted(self._future()) for c in self._entry_choices(entry)]
+        return found + self._fault_choices(options or ChoiceOptions())
+
+    def _entry_choices(self, entry: Entry) -> list[Choice]:
+        """The choices one entry of the future offers (none for a stale timer)."""
+        t, seq, kind, item = entry
+        at = max(t, self.now)
+        if kind in (ARRIVE, ACCEPT):
+            msg_id, dst, label = item[0], item[2].name, _message_label(item)
+            ways = ("deliver", "drop", "duplicate") if kind == ARRIVE else ("deliver",)
+            return [Choice(f"m{msg_id}:{w}", w, f"{w} {label}", at, dst, t) for w in ways]
+        if kind == TIMER_DUE and item.active:
+            label = f"fire {item.node.name}'s timer {item.name}"
+            return [Choice(f"t{seq}:fire", "fire", label, at, item.node.name, t)]
+        if kind == CALL:
+            name = getattr(item, "__name__", "call")
+            return [Choice(f"c{seq}:run", "run", f"run the runtime's {name}", at, None, t)]
+        return []
 
     def _fault_choices(self, options: ChoiceOptions) -> list[Choice]:
         now, found = self.now, []
@@ -178,9 +183,9 @@ class Controlled(FaultControl):
         """
         self._refuse_nesting("choose")
         wanted = choice.id if isinstance(choice, Choice) else choice
-        listed = {c.id: c for c in self.choices(options)}
-        found = listed.get(wanted) if isinstance(wanted, str) else None
+        found = self._listed(wanted, options or ChoiceOptions())
         if found is None:
+            listed = {c.id: c for c in self.choices(options)}
             shown = ", ".join(list(listed)[:12]) + (" ..." if len(listed) > 12 else "")
             raise invalid("choice", choice, f"must be one of the ids listed now: {shown or 'none'}")
         self._do(found, options or ChoiceOptions())
@@ -188,6 +193,19 @@ class Controlled(FaultControl):
         self.trace.meta.setdefault("choices", []).append(found.id)
         self.settle()
         return found
+
+    def _listed(self, wanted: Any, options: ChoiceOptions) -> Choice | None:
+        """The choice ``choices(options)`` would list with id ``wanted``, found directly."""
+        self.settle()
+        if not isinstance(wanted, str):
+            return None
+        ref, _, _ = wanted.partition(":")
+        if ref[:1] in ("m", "t", "c") and ref[1:].isdigit():
+            entry = self._find(ref)
+            offered = [] if entry is None else self._entry_choices(entry)
+        else:
+            offered = self._fault_choices(options)
+        return next((c for c in offered if c.id == wanted), None)
 
     def choose_all(
         self, choices: Iterable[str | Choice], options: ChoiceOptions | None = None
@@ -214,6 +232,7 @@ class Controlled(FaultControl):
     def _take_entry(self, choice: Choice) -> None:
         """Take the chosen entry off the future, then deliver, drop, duplicate or run it."""
         entry = self._find(choice.id.split(":")[0])
+        assert entry is not None  # _listed found it
         if choice.kind == "duplicate":
             self._duplicate(entry[3], choice.at)
             return
@@ -223,7 +242,7 @@ class Controlled(FaultControl):
             return
         self._run_entry((choice.at, entry[1], entry[2], entry[3]))
 
-    def _find(self, ref: str) -> Entry:
+    def _find(self, ref: str) -> Entry | None:
         """The entry a choice id's first part names: ``m<msg_id>``, ``t<seq>`` or ``c<seq>``."""
         number = int(ref[1:])
         for entry in self._future():
@@ -231,7 +250,7 @@ class Controlled(FaultControl):
                 return entry
             if ref[0] in "tc" and entry[2] not in (ARRIVE, ACCEPT) and entry[1] == number:
                 return entry
-        raise InvalidArgument(f"choice={ref!r} is not allowed: nothing of that id is pending")
+        return None
 
     def _remove(self, entry: Entry) -> None:
         if entry in self._fifo:
