@@ -1,4 +1,4 @@
-"""Checks: invariants over traces, many-seed exploration, shrinking.
+"""Checks: invariants over traces, many-seed exploration, shrinking, model checking.
 
 Everything here reads only traces and snapshots (never an actor's fields),
 through the shared annotation keys ``role``, ``term``, ``leader`` and
@@ -42,6 +42,9 @@ from .invariants import (
     one_leader_among_reachable,
     one_leader_per_term,
 )
+from .model_check import model_check
+from .model_result import ModelCheckResult, ModelViolation
+from .model_state import STATE_INVARIANTS, ModelView
 from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
@@ -51,6 +54,7 @@ __all__ = [
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
     "DEFAULT_WINDOW",
+    "STATE_INVARIANTS",
     "ClusterState",
     "Counterexample",
     "Detection",
@@ -59,6 +63,9 @@ __all__ = [
     "FaultMix",
     "Invariant",
     "LeaderAgreement",
+    "ModelCheckResult",
+    "ModelView",
+    "ModelViolation",
     "RunFailed",
     "Shrunk",
     "Suspicion",
@@ -74,6 +81,7 @@ __all__ = [
     "last_fault_time",
     "leader_known_by_all",
     "liveness",
+    "model_check",
     "one_leader_among_reachable",
     "one_leader_per_term",
     "random_schedule",

@@ -113,6 +113,11 @@ class _Search:
         return len(self.parent) - 1
 
 
+def _rank(choice: Choice) -> tuple[float, int]:
+    """A timer choice's place in its node's due order: ``(due, seq)``."""
+    return (choice.due or 0.0, int(choice.id[1:].split(":")[0]))
+
+
 def _allowed(
     choices: list[Choice], budget: tuple[int, int, int], limits: tuple[int, int, int], timers: str
 ) -> list[tuple[Choice, tuple[int, int, int]]]:
@@ -122,8 +127,7 @@ def _allowed(
     if timers == "durations":  # each node's timers in due order
         for c in choices:
             if c.kind == "fire":
-                rank = (c.due or 0.0, int(c.id[1:].split(":")[0]))
-                first_timer[c.node] = min(first_timer.get(c.node, rank), rank)
+                first_timer[c.node] = min(first_timer.get(c.node, _rank(c)), _rank(c))
     found = []
     for c in choices:
         after = budget
@@ -133,9 +137,8 @@ def _allowed(
             after = (lost, duplicated + 1, crashes)
         elif c.kind == "crash":
             after = (lost, duplicated, crashes + 1)
-        elif c.kind == "fire" and timers == "durations":
-            if (c.due or 0.0, int(c.id[1:].split(":")[0])) != first_timer[c.node]:
-                continue
+        elif c.kind == "fire" and timers == "durations" and _rank(c) != first_timer[c.node]:
+            continue
         if all(used <= most for used, most in zip(after, limits, strict=True)):
             found.append((c, after))
     return found
@@ -301,7 +304,5 @@ def _judge(
         broken = True
         if name not in found:
             detail = verdict if isinstance(verdict, str) else "it does not hold"
-            found[name] = ModelViolation(
-                name, detail, search.path(index), search.labels(index)
-            )
+            found[name] = ModelViolation(name, detail, search.path(index), search.labels(index))
     return broken

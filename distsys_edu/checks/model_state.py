@@ -84,8 +84,8 @@ def encode(value: Any, rename: Rename) -> Any:
             return SET_OPEN + "".join(sorted(items)) + SET_CLOSE  # names: see state_key
         return ("set", *sorted(items, key=repr))
     if isinstance(value, dict):
-        items = ((encode(k, rename), encode(v, rename)) for k, v in value.items())
-        return ("dict", *sorted(items, key=repr))
+        pairs = [(encode(k, rename), encode(v, rename)) for k, v in value.items()]
+        return ("dict", *sorted(pairs, key=repr))
     if isinstance(value, Timer):
         return ("timer", value.name, value.active)
     if isinstance(value, random.Random):
@@ -218,7 +218,7 @@ def claims_of(sim: Sim, before: frozenset[tuple[Hashable, str]]) -> frozenset[An
 def state_parts(sim: Sim, timers: str) -> tuple[list[Any], list[Any], list[Any]]:
     """Per node ``(name, status, actor, disk, timers)``, messages and blocked links, raw."""
     live: dict[str, list[tuple[float, int, str, bool]]] = {n: [] for n in sim.nodes}
-    messages = []
+    messages: list[tuple[Any, ...]] = []
     for t, seq, kind, item in sim._future():
         if kind in (ARRIVE, ACCEPT):
             messages.append((item[1].name, item[2].name, item[3]))
@@ -231,8 +231,6 @@ def state_parts(sim: Sim, timers: str) -> tuple[list[Any], list[Any], list[Any]]
         mine = [(n, every) for _, _, n, every in sorted(live[name])]
         nodes.append((name, node.status, node.actor, node.storage, mine, timers == "any"))
     return nodes, messages, sorted(sim.network.blocked)
-
-
 
 
 def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> bytes:

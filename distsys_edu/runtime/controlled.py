@@ -13,8 +13,9 @@ stable id and a label a learner can read:
 
 ``sim.choose(id)`` does one of them. In virtual time: the chosen event runs at
 its own time if that is later than ``now``, else at ``now`` (the clock never
-goes back); a drop, a duplicate or a fault happens at ``now``. So firing a timer early moves nothing and delivering a message
-early delivers it before its latency is up. What the runtime does by itself at
+goes back); a drop, a duplicate or a fault happens at ``now``. So firing a
+timer early moves nothing, and delivering a message early delivers it before
+its latency is up. What the runtime does by itself at
 the current instant (an actor's ``started`` hook, a stale timer going away)
 runs at once, before the choices are listed: those are follow-ups, not
 choices. Ids come from the message ids and the heap's sequence numbers, so the

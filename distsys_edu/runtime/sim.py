@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .actor import Timer
-from .errors import InvalidArgument, check_time, invalid
 from .controlled import Controlled
+from .errors import InvalidArgument, check_time, invalid
 from .faults import Fault
 from .heap import RUN_TIMER, TIMER_DUE
 from .network import LinkConfig

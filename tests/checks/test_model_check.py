@@ -110,9 +110,7 @@ def test_a_crash_bound_lets_a_crashed_leader_be_replaced() -> None:
 
     never = model_check(spawn_greeters, 2, invariants=[someone_down], progress=False)
     assert not never.violations
-    once = model_check(
-        spawn_greeters, 2, invariants=[someone_down], max_crashes=1, progress=False
-    )
+    once = model_check(spawn_greeters, 2, invariants=[someone_down], max_crashes=1, progress=False)
     assert once.violations[0].path == ("crash:n1",)
 
 
