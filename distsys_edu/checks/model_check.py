@@ -222,7 +222,7 @@ def model_check(  # long: its docstring explains 14 arguments
     limits = (max_lost, max_duplicated, max_crashes)
     started = time.perf_counter()
     found: dict[str, ModelViolation] = {}
-    bar = progress_counter(None, desc=f"model_check {name}", enabled=progress)
+    bar = progress_counter(None, desc=f"model_check {name}: states", enabled=progress)
     first = make_sim()
     search.add(first, -1, None, (0, 0, 0))
     _judge(search, first, 0, checks, found)
