@@ -28,7 +28,7 @@ from ..jobs.progress import progress_counter
 from ..protocols.registry import SpawnCluster
 from ..runtime import Choice, ChoiceOptions, Sim
 from ..runtime.errors import invalid
-from .model_result import ModelCheckResult, ModelViolation
+from .model_result import ModelCheckResult, ModelViolation, StateGraph
 from .model_state import (
     TIMER_ORDERS,
     StateInvariant,
@@ -47,6 +47,9 @@ NOT_SYMMETRIC = {
 """Registered protocols that treat node names differently, and how (no symmetry for them)."""
 
 Claims = frozenset[tuple[Hashable, str]]
+
+GRAPH_LIMIT = 5_000
+"""Transitions kept as edges for ``result.graph`` (beyond this, none are: too many to draw)."""
 
 
 def _fresh(
@@ -74,7 +77,10 @@ class _Search:
         self.label: list[str] = [""]
         self.budget: list[tuple[int, int, int]] = [(0, 0, 0)]
         self.claims: list[Claims] = [frozenset()]
-        self.seen: set[bytes] = set()
+        self.seen: dict[bytes, int] = {}
+        self.depth: list[int] = [0]
+        self.leading: list[str] = [""]
+        self.edges: list[tuple[int, int, str]] | None = []  # while the space is small
 
     def path(self, index: int) -> tuple[str, ...]:
         steps = []
@@ -90,27 +96,57 @@ class _Search:
             index = self.parent[index]
         return tuple(reversed(steps))
 
+    def trail(self, index: int) -> tuple[int, ...]:
+        """The states from the initial one to ``index``, as indices."""
+        steps = [index]
+        while index > 0:
+            index = self.parent[index]
+            steps.append(index)
+        return tuple(reversed(steps))
+
     def at(self, index: int) -> Sim:
         sim = self.make_sim()
         sim.choose_all(self.path(index), self.options)
         return sim
 
     def add(self, sim: Sim, parent: int, choice: Choice | None, budget: Any) -> int | None:
-        """Remember ``sim``'s state; its index, or ``None`` if it was seen before."""
+        """Remember ``sim``'s state; its index, or ``None`` if it was seen before.
+
+        While there are at most :data:`GRAPH_LIMIT` edges, every transition is
+        kept as one, for the picture of the state space.
+        """
         claims = claims_of(sim, self.claims[parent] if parent >= 0 else frozenset())
         key = state_key(sim, self.timers, (budget, claims), self.symmetry)
-        if key in self.seen:
-            return None
-        self.seen.add(key)
-        if choice is None:
-            self.claims[0] = claims
+        known = self.seen.get(key)
+        if choice is None:  # the initial state
+            self.seen[key] = 0
+            self.claims[0], self.leading[0] = claims, _leading(sim)
             return 0
+        index = len(self.parent) if known is None else known
+        if self.edges is not None:
+            self.edges.append((parent, index, choice.kind))
+            if len(self.edges) > GRAPH_LIMIT:
+                self.edges = None
+        if known is not None:
+            return None
+        self.seen[key] = index
         self.parent.append(parent)
         self.via.append(choice.id)
         self.label.append(choice.label)
         self.budget.append(budget)
         self.claims.append(claims)
-        return len(self.parent) - 1
+        self.depth.append(self.depth[parent] + 1)
+        self.leading.append(_leading(sim))
+        return index
+
+
+def _leading(sim: Sim) -> str:
+    """Who leads in ``sim`` now (up and publishing ``role="leader"``), comma-separated."""
+    return ",".join(
+        n
+        for n in sim.nodes
+        if sim.status(n) == "up" and sim._node(n).annotations.get("role") == "leader"
+    )
 
 
 def _rank(choice: Choice) -> tuple[float, int]:
@@ -281,6 +317,9 @@ def model_check(  # long: its docstring explains 14 arguments
         exhausted=stopped_by is None,
         stopped_by=stopped_by,
         violations=tuple(sorted(found.values(), key=lambda v: len(v.path))),
+        graph=None
+        if search.edges is None
+        else StateGraph(tuple(search.edges), tuple(search.depth), tuple(search.leading)),
         wall_s=time.perf_counter() - started,
         make_sim=make_sim,
         choice_options=choice_options,
@@ -304,5 +343,7 @@ def _judge(
         broken = True
         if name not in found:
             detail = verdict if isinstance(verdict, str) else "it does not hold"
-            found[name] = ModelViolation(name, detail, search.path(index), search.labels(index))
+            found[name] = ModelViolation(
+                name, detail, search.path(index), search.labels(index), search.trail(index)
+            )
     return broken

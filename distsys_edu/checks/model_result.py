@@ -19,12 +19,15 @@ class ModelViolation:
         path: the choice ids (``sim.choose``) from the initial state, shortest first
             (breadth-first search finds no shorter one within the bounds).
         labels: what each choice did, in words.
+        states: the states along the path, as indices into ``result.graph``
+            (the initial state is 0).
     """
 
     invariant: str
     detail: str
     path: tuple[str, ...]
     labels: tuple[str, ...] = ()
+    states: tuple[int, ...] = ()
 
     def __str__(self) -> str:
         steps = "".join(f"\n    {i + 1}. {label}" for i, label in enumerate(self.labels))
@@ -38,6 +41,22 @@ class ModelViolation:
             "path": list(self.path),
             "labels": list(self.labels),
         }
+
+
+@dataclass(frozen=True)
+class StateGraph:
+    """The state space searched, small enough to draw (``viz.draw_state_space``).
+
+    Attributes:
+        edges: ``(from, to, kind)`` for every transition tried (states by index,
+            ``kind`` one of ``CHOICE_KINDS``).
+        depth: each state's distance from the initial state.
+        leading: who leads in each state (comma-separated names, ``""``: nobody).
+    """
+
+    edges: tuple[tuple[int, int, str], ...]
+    depth: tuple[int, ...]
+    leading: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,8 @@ class ModelCheckResult:
         stopped_by: what cut it short (``"max_depth"``, ``"timeout"``) or ``None``.
         violations: the first (shortest) violation of each invariant broken.
         wall_s: seconds of wall-clock time the search took.
+        graph: the states and transitions, if there were at most
+            ``model_check.GRAPH_LIMIT`` transitions; else ``None``.
     """
 
     protocol: str
@@ -76,6 +97,7 @@ class ModelCheckResult:
     stopped_by: str | None
     violations: tuple[ModelViolation, ...]
     wall_s: float
+    graph: StateGraph | None = field(repr=False, compare=False)
     make_sim: Callable[..., Sim] = field(repr=False, compare=False)
     choice_options: ChoiceOptions = field(repr=False, compare=False)
 
