@@ -11,6 +11,7 @@ line (arrows left out: every edge goes from a column to the same or the next).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -45,7 +46,7 @@ def draw_state_space(result: ModelCheckResult, *, ax: Any = None) -> Any:
     else:
         fig = ax.figure
     bad = {v.states[-1] for v in result.violations if v.states}
-    bold = {(a, b) for v in result.violations for a, b in zip(v.states, v.states[1:])}
+    bold = {(a, b) for v in result.violations for a, b in pairwise(v.states)}
     nx.draw_networkx_edges(g, pos, ax=ax, edge_color=LIGHT_GREY, width=0.6)
     nx.draw_networkx_edges(g, pos, ax=ax, edgelist=sorted(bold), edge_color=WRONG, width=2.8)
     nobody = [i for i in g if not graph.leading[i] and i not in bad]
