@@ -16,7 +16,7 @@ def test_json_is_the_result_and_the_same_bytes_twice(capsys: pytest.CaptureFixtu
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
     data = json.loads(outputs[0])
-    assert data["states"] == 15 and data["stopped_by"] == "max_depth"
+    assert data["states"] == 15 and data["exhausted"] and data["at_max_depth"] > 0
     assert data["bounds"]["max_depth"] == 3 and data["symmetry"] is True
 
 

@@ -262,7 +262,7 @@ def model_check(  # long: its docstring explains 14 arguments
     first = make_sim()
     search.add(first, -1, None, (0, 0, 0))
     _judge(search, first, 0, checks, found)
-    frontier, depth, transitions, stopped_by, reported = [0], 0, 0, None, 0
+    frontier, depth, transitions, stopped_by, reported, left = [0], 0, 0, None, 0, 0
     try:
         while frontier and len(found) < len(checks):
             following: list[int] = []
@@ -275,7 +275,7 @@ def model_check(  # long: its docstring explains 14 arguments
                     continue
                 steps = _allowed(sim.choices(choice_options), search.budget[index], limits, timers)
                 if max_depth is not None and depth >= max_depth:
-                    stopped_by = stopped_by or ("max_depth" if steps else None)
+                    left += bool(steps)
                     continue
                 for position, (choice, budget) in enumerate(steps):
                     child = sim if position == len(steps) - 1 else search.at(index)
@@ -316,6 +316,7 @@ def model_check(  # long: its docstring explains 14 arguments
         depth=depth,
         exhausted=stopped_by is None,
         stopped_by=stopped_by,
+        at_max_depth=left,
         violations=tuple(sorted(found.values(), key=lambda v: len(v.path))),
         graph=None
         if search.edges is None

@@ -74,9 +74,12 @@ class ModelCheckResult:
         states: distinct states reached (symmetric ones counted once).
         transitions: choices tried, leading to new or known states.
         depth: the deepest level reached.
-        exhausted: every state within the bounds was expanded (no depth or
-            time limit cut the search short).
-        stopped_by: what cut it short (``"max_depth"``, ``"timeout"``) or ``None``.
+        exhausted: the whole space within the bounds was searched: every state
+            within them was expanded (``max_depth`` is one of the bounds).
+        stopped_by: what cut the search short of that (``"timeout"``, or
+            ``"every invariant broken"``), else ``None``.
+        at_max_depth: states at ``max_depth`` that had choices left: the bound
+            cut there (0: the space is finite within the other bounds).
         violations: the first (shortest) violation of each invariant broken.
         wall_s: seconds of wall-clock time the search took.
         graph: the states and transitions, if there were at most
@@ -95,6 +98,7 @@ class ModelCheckResult:
     depth: int
     exhausted: bool
     stopped_by: str | None
+    at_max_depth: int
     violations: tuple[ModelViolation, ...]
     wall_s: float
     graph: StateGraph | None = field(repr=False, compare=False)
@@ -118,7 +122,9 @@ class ModelCheckResult:
 
     def __str__(self) -> str:
         bounds = ", ".join(f"{k}={v}" for k, v in self.bounds.items() if v is not None)
-        how = "exhausted" if self.exhausted else f"cut short by {self.stopped_by}"
+        how = "whole space within the bounds" if self.exhausted else f"{self.stopped_by}"
+        if self.at_max_depth:
+            how += f", {self.at_max_depth} states at max_depth not expanded"
         symmetry = "on" if self.symmetry else f"off{self.symmetry_note}"
         lines = [
             f"model_check {self.protocol}: {self.nodes} nodes, bounds: {bounds or 'none'}",
@@ -154,6 +160,7 @@ class ModelCheckResult:
             "depth": self.depth,
             "exhausted": self.exhausted,
             "stopped_by": self.stopped_by,
+            "at_max_depth": self.at_max_depth,
             "violations": [v.to_dict() for v in self.violations],
             "wall_s": self.wall_s,
         }

@@ -72,7 +72,7 @@ def draw_state_space(result: ModelCheckResult, *, ax: Any = None) -> Any:
 
 
 def _title(result: ModelCheckResult) -> str:
-    how = "whole bounded space" if result.exhausted else f"cut short by {result.stopped_by}"
+    how = "the whole space within the bounds" if result.exhausted else f"{result.stopped_by}"
     broken = ", ".join(f"{v.invariant} broken in {len(v.path)}" for v in result.violations)
     return (
         f"{result.protocol}: {result.states} states, {result.transitions} transitions "
