@@ -247,7 +247,7 @@ def model_check(  # long: its docstring explains 14 arguments
         raise invalid("timers", timers, f"must be one of {', '.join(TIMER_ORDERS)}")
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
         raise invalid("timeout", timeout, "must be a number of seconds > 0 or None")
-    name, spawn, _, _ = protocol_parts(protocol)
+    name, spawn, import_line, call = protocol_parts(protocol)
     checks = state_invariants(invariants)
     note = NOT_SYMMETRIC.get(name, "") if symmetry else ""
     make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))
@@ -323,7 +323,24 @@ def model_check(  # long: its docstring explains 14 arguments
         else StateGraph(tuple(search.edges), tuple(search.depth), tuple(search.leading)),
         wall_s=time.perf_counter() - started,
         make_sim=make_sim,
+        setup=_setup_source(import_line, call, seed, nodes, options),
         choice_options=choice_options,
+    )
+
+
+def _setup_source(
+    import_line: str, call: str, seed: int, nodes: int, options: Mapping[str, Any] | None
+) -> str:
+    """The lines that build the initial state, for a violation's replay program."""
+    extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
+    return "\n".join(
+        [
+            import_line,
+            "from distsys_edu.runtime import Sim",
+            "",
+            f"sim = Sim({seed})",
+            f"{call}{nodes!r}{extra})",
+        ]
     )
 
 

@@ -104,6 +104,28 @@ class ModelCheckResult:
     graph: StateGraph | None = field(repr=False, compare=False)
     make_sim: Callable[..., Sim] = field(repr=False, compare=False)
     choice_options: ChoiceOptions = field(repr=False, compare=False)
+    setup: str = field(repr=False, compare=False)
+
+    def snippet(self, violation: ModelViolation | None = None) -> str:
+        """A short Python program that replays ``violation`` (default: the first), to paste.
+
+        Raises:
+            ValueError: no violation was given and nothing was violated.
+        """
+        if violation is None:
+            if not self.violations:
+                raise ValueError("violation=None is not allowed: no invariant was violated")
+            violation = self.violations[0]
+        steps = "".join(
+            f"\n    {step!r},  # {label}"
+            for step, label in zip(violation.path, violation.labels, strict=True)
+        )
+        return (
+            f"{self.setup}\n"
+            f"sim.choose_all([{steps}\n])\n"
+            "for name in sim.nodes:\n"
+            "    print(name, sim.status(name), sim.annotations(name))\n"
+        )
 
     def replay(self, path: ModelViolation | tuple[str, ...] | None = None) -> Sim:
         """A fresh Sim (full trace) taken along ``path`` (default: the first violation's).

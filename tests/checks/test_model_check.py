@@ -81,6 +81,16 @@ def test_the_broken_raft_is_found_by_a_shortest_path_with_and_without_symmetry()
         assert replayed.trace.meta["choices"] == list(found.path)
 
 
+def test_the_snippet_replays_the_violation() -> None:
+    result = model_check(spawn_broken, 3, max_depth=6, max_term=1, progress=False)
+    scope: dict[str, object] = {}
+    exec(result.snippet(), scope)  # the program a learner pastes
+    sim = scope["sim"]
+    assert isinstance(sim, Sim)
+    assert sim.choices_made == list(result.violations[0].path)
+    assert one_leader_per_term(sim.trace)
+
+
 def test_no_shorter_path_reaches_a_violation() -> None:
     """A second search, stopped one choice short, finds nothing."""
     result = model_check(spawn_broken, 3, max_depth=5, max_term=1, progress=False)
