@@ -21,12 +21,14 @@ permutation and the smallest hash stands for all of them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import random
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from ..protocols.cluster import Names
@@ -72,20 +74,42 @@ def encode(value: Any, rename: Rename) -> Any:
     callback's name and whether it is live; a function is its qualified name;
     any other object is its type's name and its fields.
     """
-    if value is None or isinstance(value, (bool, int, float)):
+    kind = type(value)  # exact types first: this runs for every field of every state
+    if kind in _PLAIN:
         return value
-    if isinstance(value, str):
+    if kind is str:
         return rename.get(value, value)
-    if isinstance(value, (list, tuple)):
-        return tuple(encode(v, rename) for v in value)
-    if isinstance(value, (set, frozenset, Names)):
+    if kind is tuple or kind is list:
+        return tuple([encode(v, rename) for v in value])
+    if kind is dict:
+        pairs = [(encode(k, rename), encode(v, rename)) for k, v in value.items()]
+        pairs.sort(key=lambda pair: repr(pair[0]))  # keys are distinct
+        return ("dict", *pairs)
+    if kind in _SETS:
         items = [encode(v, rename) for v in value]
-        if all(isinstance(v, str) and len(v) == 1 and _is_marker(v) for v in items):
+        if all(type(v) is str and len(v) == 1 and _is_marker(v) for v in items):
             return SET_OPEN + "".join(sorted(items)) + SET_CLOSE  # names: see state_key
         return ("set", *sorted(items, key=repr))
-    if isinstance(value, dict):
-        pairs = [(encode(k, rename), encode(v, rename)) for k, v in value.items()]
-        return ("dict", *sorted(pairs, key=repr))
+    return _encode_object(value, rename)
+
+
+_PLAIN = frozenset({type(None), bool, int, float})
+_SETS = frozenset({set, frozenset, Names})
+_BASES: tuple[Any, ...] = (bool, int, float, str, tuple, list, dict, frozenset, set)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+def _encode_object(value: Any, rename: Rename) -> Any:
+    """:func:`encode` for anything but the plain types and containers."""
+    if isinstance(value, Enum):
+        return ("enum", type(value).__qualname__, encode(value.value, rename))
+    for base in _BASES:  # a subclass of a plain type or container (an enum...): as its base
+        if isinstance(value, base):
+            return encode(base(value), rename)
     if isinstance(value, Timer):
         return ("timer", value.name, value.active)
     if isinstance(value, random.Random):
@@ -94,7 +118,7 @@ def encode(value: Any, rename: Rename) -> Any:
     if address is not None:
         return ("addr", rename.get(address, address))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = (encode(getattr(value, f.name), rename) for f in dataclasses.fields(value))
+        fields = [encode(getattr(value, name), rename) for name in _field_names(type(value))]
         return (type(value).__qualname__, *fields)
     if callable(value):
         return ("fn", getattr(value, "__qualname__", type(value).__qualname__))
@@ -259,16 +283,20 @@ def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> 
     flights = [repr(encode(m, markers)) for m in messages]
     common = repr(([(markers[a], markers[b]) for a, b in blocked], encode(extra, markers)))
     orders = itertools.permutations(range(len(names))) if symmetry else [range(len(names))]
+    # One string, renamed at once; the separators are control characters, which
+    # repr() never leaves bare, so they cannot occur inside a part.
+    whole = "\x1d".join(["\x1e".join(m + p for m, p in parts), "\x1f".join(flights), common])
     best = b""
     for order in orders:
         table = {MARKER_BASE + i: MARKER_BASE + j for i, j in enumerate(order)}
+        nodes_part, flights_part, common_part = _renamed(whole, table).split("\x1d")
         text = "|".join(
             [
-                *sorted(_renamed(m + p, table) for m, p in parts),
+                *sorted(nodes_part.split("\x1e")),
                 "#",
-                *sorted(_renamed(f, table) for f in flights),
+                *sorted(flights_part.split("\x1f")),
                 "#",
-                _renamed(common, table),
+                common_part,
             ]
         )
         key = hashlib.blake2b(text.encode(), digest_size=16).digest()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import pytest
+from determinism import run_python
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.checks.model_check import model_check
-from distsys_edu.checks.model_state import ModelView
+from distsys_edu.checks.model_state import ModelView, encode
 from distsys_edu.exercises.broken import spawn_broken, spawn_nodes
 from distsys_edu.protocols.raft import RaftNode
 from distsys_edu.runtime import Actor, Context, Sim
@@ -145,3 +147,27 @@ def test_the_summary_reads_like_explores() -> None:
 def test_symmetry_is_refused_where_names_matter() -> None:
     result = model_check("bully", 3, max_depth=2, progress=False)
     assert not result.symmetry and "highest name" in str(result)
+
+
+def test_state_hashes_do_not_depend_on_the_hash_seed() -> None:
+    """States are hashed from a canonical encoding, never ``hash()`` of a string."""
+    code = (
+        "from distsys_edu.checks import model_check\n"
+        "r = model_check('raft', 3, max_depth=3, progress=False)\n"
+        "from distsys_edu.checks.model_state import state_key\n"
+        "sim = r.replay(('t5:fire', 'm1:deliver'))\n"
+        "print(r.states, r.transitions, state_key(sim, 'durations', (), True).hex())\n"
+    )
+    assert run_python(code, hashseed="1") == run_python(code, hashseed="2")
+
+
+def test_the_encoding_of_fields_is_by_value_and_renames_nodes() -> None:
+    class Role(str, Enum):
+        LEADER = "n1"
+
+    rename = {"n1": "A", "n2": "B"}
+    assert encode({"b": [1, "n2"], "a": {"n2", "n1"}}, rename) == encode(
+        {"a": frozenset({"n1", "n2"}), "b": (1, "n2")}, rename
+    )
+    assert encode(Role.LEADER, rename) == ("enum", Role.__qualname__, "A")
+    assert encode(True, rename) is True
