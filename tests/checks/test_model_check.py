@@ -7,6 +7,8 @@ from enum import Enum
 
 import pytest
 from determinism import run_python
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from distsys_edu.checks import one_leader_per_term
 from distsys_edu.checks.model_check import model_check
@@ -171,3 +173,29 @@ def test_the_encoding_of_fields_is_by_value_and_renames_nodes() -> None:
     )
     assert encode(Role.LEADER, rename) == ("enum", Role.__qualname__, "A")
     assert encode(True, rename) is True
+
+
+@settings(max_examples=8, deadline=None)
+@given(nodes=st.integers(2, 3), k=st.integers(1, 2), symmetry=st.booleans())
+def test_the_shortest_path_is_as_long_as_it_must_be(nodes: int, k: int, symmetry: bool) -> None:
+    """ "No greeter hears k hellos" breaks after exactly k deliveries to one node
+    (possible when it has k peers), never sooner; with fewer peers, never."""
+
+    def hears_fewer_than_k(view: ModelView) -> str | None:
+        for name in view.nodes:
+            heard = sum(1 for _, dst, _ in view.in_flight if dst == name)
+            if heard <= nodes - 1 - k:  # k of its nodes - 1 hellos delivered
+                return f"{name} heard {k}"
+        return None
+
+    result = model_check(
+        spawn_greeters, nodes, invariants=[hears_fewer_than_k], symmetry=symmetry, progress=False
+    )
+    if k > nodes - 1:
+        assert not result.violations and result.exhausted
+        return
+    (found,) = result.violations
+    assert len(found.path) == k
+    assert all(step.endswith(":deliver") for step in found.path)
+    sim = result.replay()
+    assert max(sim.actor(n).heard for n in sim.nodes) == k  # type: ignore[union-attr]
