@@ -43,10 +43,11 @@ Rename = Mapping[str, str]
 
 MARKER_BASE = 0x4E00
 """Node names are encoded as one CJK ideograph each (printable, so ``repr`` keeps it as
-it is), so a renaming is one ``str.translate``; 20,000 of them, one a node."""
+it is; 20,000 of them, one a node), so a renaming is a substitution of single characters."""
 SET_OPEN, SET_CLOSE = "\u27e6", "\u27e7"
 """Around a set of node names (markers), sorted again after each renaming."""
 _NAME_SET = re.compile(f"{SET_OPEN}([^{SET_CLOSE}]*){SET_CLOSE}")
+_MARKER = re.compile(f"([{chr(MARKER_BASE)}-{chr(MARKER_BASE + 19_999)}])")
 
 
 def _marker(index: int) -> str:
@@ -58,9 +59,15 @@ def _is_marker(text: str) -> bool:
     return MARKER_BASE <= ord(text) < MARKER_BASE + 20_000
 
 
-def _renamed(text: str, table: dict[int, int]) -> str:
-    """``text`` with its node markers renamed by ``table`` and its sets of names re-sorted."""
-    text = text.translate(table)
+def _renamed(pieces: list[str], rename: dict[str, str]) -> str:
+    """Text split at its node markers (``_MARKER.split``), each marker renamed, joined
+    again, and its sets of names sorted again.
+
+    Faster than ``str.translate``, which looks up every character of a long string.
+    """
+    out = pieces.copy()
+    out[1::2] = [rename[marker] for marker in pieces[1::2]]
+    text = "".join(out)
     if SET_OPEN in text:
         text = _NAME_SET.sub(lambda m: SET_OPEN + "".join(sorted(m[1])) + SET_CLOSE, text)
     return text
@@ -261,7 +268,7 @@ def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> 
     """The state's hash: 16 bytes, the same in every process; the least over renamings.
 
     The state is encoded once, each node's name standing as one marker
-    character; each renaming then only translates those characters.
+    character; each renaming then only replaces those characters.
     """
     nodes, messages, blocked = state_parts(sim, timers)
     names = [n[0] for n in nodes]
@@ -286,10 +293,11 @@ def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> 
     # One string, renamed at once; the separators are control characters, which
     # repr() never leaves bare, so they cannot occur inside a part.
     whole = "\x1d".join(["\x1e".join(m + p for m, p in parts), "\x1f".join(flights), common])
+    pieces = _MARKER.split(whole)
     best = b""
     for order in orders:
-        table = {MARKER_BASE + i: MARKER_BASE + j for i, j in enumerate(order)}
-        nodes_part, flights_part, common_part = _renamed(whole, table).split("\x1d")
+        rename = {_marker(i): _marker(j) for i, j in enumerate(order)}
+        nodes_part, flights_part, common_part = _renamed(pieces, rename).split("\x1d")
         text = "|".join(
             [
                 *sorted(nodes_part.split("\x1e")),
