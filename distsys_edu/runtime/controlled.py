@@ -8,8 +8,8 @@ stable id and a label a learner can read:
 * every pending timer of a node: ``t12:fire`` (fire it now);
 * every runtime call due later (a paused node's ``resume``): ``c15:run``;
 * the faults allowed by :class:`ChoiceOptions`: ``crash:n1``, ``restart:n1``
-  (a down node), ``pause:n1``, ``partition:n1`` (cut it off from the rest),
-  ``heal``.
+  (a down node), ``pause:n1:1.0`` (for 1 s), ``partition:n1`` (cut it off from
+  the rest), ``heal``.
 
 ``sim.choose(id)`` does one of them. In virtual time: the chosen event runs at
 its own time if that is later than ``now``, else at ``now`` (the clock never
@@ -31,6 +31,7 @@ then lets time decide again).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections import deque
@@ -162,7 +163,8 @@ class Controlled(FaultControl):
                 found.append(Choice(f"restart:{name}", "restart", f"restart {name}", now, name))
             if options.pause is not None and node.status is UP:
                 label = f"pause {name} for {options.pause:g} s"
-                found.append(Choice(f"pause:{name}", "pause", label, now, name))
+                pause_id = f"pause:{name}:{options.pause!r}"  # replays alike, whatever the options
+                found.append(Choice(pause_id, "pause", label, now, name))
         if options.partition and len(self._nodes) > 1:
             if self.network.blocked:
                 found.append(Choice("heal", "heal", "heal every partition", now))
@@ -205,6 +207,11 @@ class Controlled(FaultControl):
             entry = self._find(ref)
             offered = [] if entry is None else self._entry_choices(entry)
         else:
+            if ref == "pause":  # the id says how long: offer that pause
+                try:
+                    options = dataclasses.replace(options, pause=float(wanted.rsplit(":", 1)[1]))
+                except ValueError:
+                    return None
             offered = self._fault_choices(options)
         return next((c for c in offered if c.id == wanted), None)
 
@@ -222,7 +229,7 @@ class Controlled(FaultControl):
         elif kind == "restart":
             self.restart(node)  # type: ignore[arg-type]
         elif kind == "pause":
-            self.pause(node, options.pause)  # type: ignore[arg-type]
+            self.pause(node, float(choice.id.rsplit(":", 1)[1]))  # type: ignore[arg-type]
         elif kind == "partition":
             self.partition([node], [n for n in self._nodes if n != node])  # type: ignore[list-item]
         elif kind == "heal":

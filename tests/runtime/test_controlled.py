@@ -28,7 +28,7 @@ def test_nothing_happens_by_itself_but_the_started_hooks() -> None:
     ids = [c.id for c in listed]
     assert len(ids) == len(set(ids))
     faults = {c.id for c in listed if c.kind in ("crash", "pause", "partition")}
-    assert {"crash:n1", "pause:n2", "partition:n3"} <= faults
+    assert {"crash:n1", "pause:n2:1.0", "partition:n3"} <= faults
     assert {c.kind for c in listed} <= set(CHOICE_KINDS)
 
 
@@ -67,11 +67,14 @@ def test_faults_by_choice() -> None:
     sim.choose("partition:n2")
     assert "heal" in {c.id for c in sim.choices()}
     sim.choose("heal")
-    sim.choose("pause:n3", ChoiceOptions(pause=2.0))
+    sim.choose("pause:n3:2.0", ChoiceOptions(pause=2.0))
     assert sim.status("n3") == "paused"
     resume = next(c for c in sim.choices() if c.kind == "run")
     sim.choose(resume.id)
     assert sim.status("n3") == "up" and sim.now == 2.0
+    again = raft()
+    again.choose_all(sim.choices_made)  # the default options: the id says 2 s
+    assert again.trace.digest() == sim.trace.digest()
 
 
 def test_an_id_not_listed_now_is_refused_by_name() -> None:
@@ -84,7 +87,7 @@ def test_an_id_not_listed_now_is_refused_by_name() -> None:
         ChoiceOptions(pause=-1.0)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     protocol=st.sampled_from(sorted(PROTOCOLS)),
     seed=st.integers(0, 5),
