@@ -199,3 +199,34 @@ def test_the_shortest_path_is_as_long_as_it_must_be(nodes: int, k: int, symmetry
     assert all(step.endswith(":deliver") for step in found.path)
     sim = result.replay()
     assert max(sim.actor(n).heard for n in sim.nodes) == k  # type: ignore[union-attr]
+
+
+class TwoAlarms(Actor):
+    """Sets a 1 s alarm and a 2 s alarm, and remembers which rang."""
+
+    def __init__(self) -> None:
+        self.rang: tuple[str, ...] = ()
+
+    def started(self, ctx: Context) -> None:
+        ctx.run_later(1.0, self.short)
+        ctx.run_later(2.0, self.long)
+
+    def short(self, ctx: Context) -> None:
+        self.rang += ("short",)
+
+    def long(self, ctx: Context) -> None:
+        self.rang += ("long",)
+
+
+def spawn_alarms(sim: Sim, nodes: int) -> list[str]:
+    sim.spawn("n1", TwoAlarms)
+    return ["n1"]
+
+
+def test_timers_fire_in_due_order_per_node_or_in_any_order() -> None:
+    """In due order: none rang, short, short then long: 3 states. In any order:
+    none, short, long, short then long, long then short: 5 states."""
+    ordered = model_check(spawn_alarms, 1, progress=False)
+    anyhow = model_check(spawn_alarms, 1, timers="any", progress=False)
+    assert (ordered.states, ordered.transitions) == (3, 2)
+    assert (anyhow.states, anyhow.transitions) == (5, 4)
