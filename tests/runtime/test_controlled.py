@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distsys_edu.protocols import spawn
 from distsys_edu.protocols.registry import PROTOCOLS
-from distsys_edu.runtime import CHOICE_KINDS, ChoiceOptions, Sim
+from distsys_edu.runtime import CHOICE_KINDS, ChoiceOptions, Sim, Trace
 from distsys_edu.runtime.errors import InvalidArgument
 
 
@@ -115,3 +117,15 @@ def test_the_same_choices_from_the_same_seed_give_the_same_trace(
     again.choose_all(sim.trace.meta.get("choices", []))
     assert again.trace.digest() == sim.trace.digest()
     assert again.choices_made == sim.choices_made
+
+
+def test_the_choices_travel_with_the_saved_trace() -> None:
+    """A trace written as JSON lines carries its choices: read back, they replay it."""
+    sim = raft(3)
+    for _ in range(6):
+        sim.choose(next(c for c in sim.choices() if c.kind in ("fire", "deliver")).id)
+    saved = Trace.from_jsonl(io.StringIO(sim.trace.to_jsonl_string()))
+    assert saved.meta["choices"] == sim.choices_made
+    again = raft(3)
+    again.choose_all(saved.meta["choices"])
+    assert again.trace.digest() == sim.trace.digest()
