@@ -1,4 +1,5 @@
-"""Checks: invariants over traces, many-seed exploration, shrinking, linearizability.
+"""Checks: invariants over traces, many-seed exploration, shrinking, model checking,
+linearizability.
 
 Everything here reads only traces and snapshots (never an actor's fields),
 through the shared annotation keys ``role``, ``term``, ``leader`` and
@@ -45,6 +46,9 @@ from .invariants import (
 )
 from .jepsen import load_history, parse_history
 from .linearizable import LinearizabilityResult, linearizable
+from .model_check import model_check
+from .model_result import ModelCheckResult, ModelViolation
+from .model_state import STATE_INVARIANTS, ModelView
 from .raftlog import (
     committed_never_lost,
     leader_completeness,
@@ -60,6 +64,7 @@ __all__ = [
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
     "DEFAULT_WINDOW",
+    "STATE_INVARIANTS",
     "ClusterState",
     "Counterexample",
     "Detection",
@@ -71,6 +76,9 @@ __all__ = [
     "Invariant",
     "LeaderAgreement",
     "LinearizabilityResult",
+    "ModelCheckResult",
+    "ModelView",
+    "ModelViolation",
     "Operation",
     "RunFailed",
     "Shrunk",
@@ -92,6 +100,7 @@ __all__ = [
     "liveness",
     "load_history",
     "log_matching",
+    "model_check",
     "one_leader_among_reachable",
     "one_leader_per_term",
     "parse_history",

@@ -11,6 +11,8 @@ Commands::
     distsys-edu experiment swim-scaling   SWIM's detection and load vs. group size
     distsys-edu explore PROTOCOL          many seeds and fault schedules, checked:
                                           a summary (--all: every counterexample)
+    distsys-edu model-check PROTOCOL      every interleaving within bounds (--max-depth,
+                                          --max-term, --max-lost...), shortest paths
     distsys-edu grade NOTEBOOK...         run submitted notebooks, grade their exercises
     distsys-edu export nbgrader|otter LESSON... --out DIR
                                           lessons as nbgrader / Otter source notebooks

@@ -23,6 +23,7 @@ from .args import milliseconds, seconds
 from .experiments import cmd_detector, cmd_election_time, cmd_messages
 from .explore import cmd_explore
 from .history import add_history_commands
+from .model_check import add_model_check
 from .runs import cmd_demo, cmd_run
 
 PROG = "distsys-edu"
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_detector_tradeoff(experiments)
     add_swim_scaling(experiments)
     add_explore(commands)
+    add_model_check(commands)
     grade = commands.add_parser("grade", help="run submitted notebooks, table of exercise results")
     grading.add_arguments(grade)
     grade.set_defaults(handler=grading.run)

@@ -46,18 +46,21 @@ class _NoBar:
     def update(self, n: int = 1) -> None:
         """Count ``n`` more items done (ignored)."""
 
+    def set_postfix(self, **values: object) -> None:
+        """Show ``values`` after the bar (ignored)."""
+
     def close(self) -> None:
         """End the bar (nothing to end)."""
 
 
-def progress_counter(total: int, *, desc: str = "", enabled: bool = True) -> Any:
+def progress_counter(total: int | None, *, desc: str = "", enabled: bool = True) -> Any:
     """A bar to advance by hand, ``bar.update(n)`` then ``bar.close()``: tqdm on stderr.
 
     For work that finishes out of order or in chunks (worker processes), where
     :func:`progress_bar`'s one item at a time does not fit.
 
     Args:
-        total: how many items there are.
+        total: how many items there are (``None``: not known; the bar counts up).
         desc: the label in front of the bar.
         enabled: ``False`` returns a counter that prints nothing.
     """

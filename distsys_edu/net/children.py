@@ -25,7 +25,7 @@ from .rundir import RunDir, cluster_clock
 POLL = 0.02
 """Seconds between two looks at a process or a file while waiting."""
 
-READY_TIMEOUT = 15.0
+READY_TIMEOUT = 60.0
 """Seconds a new process (a node, the keeper) has to say that it started."""
 
 STOP_TIMEOUT = 3.0

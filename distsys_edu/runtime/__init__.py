@@ -6,6 +6,7 @@ it keeps and why.
 
 from .actor import Actor, Context, Timer, handler_name
 from .address import Addr, Reply, Request
+from .controlled import CHOICE_KINDS, Choice, ChoiceOptions
 from .errors import (
     ClockStuckError,
     FaultScheduleError,
@@ -28,11 +29,14 @@ from .supervisor import Failure, HandlerFailureWarning, Supervisor, failures_rep
 from .trace import DROP_REASONS, KINDS, Event, Trace
 
 __all__ = [
+    "CHOICE_KINDS",
     "DROP_REASONS",
     "KINDS",
     "NODE_STATES",
     "Actor",
     "Addr",
+    "Choice",
+    "ChoiceOptions",
     "ClockStuckError",
     "Constant",
     "Context",

@@ -9,6 +9,7 @@ each adding one concept on top of the one below::
     Transport     transport.py: the one send path, the network, request-reply
     Engine        engine.py: the event loop, run, run_for, step
     FaultControl  fault_control.py: crash, partition, hold... by hand or scheduled
+    Controlled    controlled.py: choices() and choose(id), every next event by hand
     Sim           sim.py: the public face
 
 A room calls only the rooms below it (and its own methods).

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .actor import Timer
+from .controlled import Controlled
 from .errors import InvalidArgument, check_time, invalid
-from .fault_control import FaultControl
 from .faults import Fault
 from .heap import RUN_TIMER, TIMER_DUE
 from .network import LinkConfig
@@ -32,13 +32,14 @@ if TYPE_CHECKING:
     from .world import World
 
 
-class Sim(FaultControl):
+class Sim(Controlled):
     """A deterministic world of actors on a simulated network.
 
     Build it, ``spawn`` nodes, then ``run(until=...)``, ``run_for(...)`` or
     ``step()``; break things with ``crash``, ``restart``, ``pause``,
     ``partition``, ``heal``, ``hold``/``release``, ``set_link`` and
-    ``set_network``, by hand or from a ``schedule``.
+    ``set_network``, by hand or from a ``schedule``. Or drive it by hand, one
+    chosen event at a time: ``choices()`` and ``choose(id)`` (``controlled.py``).
 
     Args:
         seed: the only source of randomness (network delays and losses, each

@@ -34,6 +34,7 @@ _WHERE = {
     "plot_detector_tradeoff": "plots",
     "plot_message_counts": "plots",
     "Playground": "playground",
+    "draw_state_space": "state_space",
     "PlaygroundModel": "playground",
 }
 

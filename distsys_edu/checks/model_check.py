@@ -1,0 +1,367 @@
+"""Bounded model checking: every interleaving of a small cluster, breadth first.
+
+:func:`model_check` searches the states of the very actor classes that run in
+the Sim (no second model of the protocol). From the initial state (the cluster
+spawned, every ``started`` hook run), each step is one choice of a controlled
+Sim (``sim.choices()``, ``sim.choose(id)``): deliver, drop or duplicate a
+message in flight, fire a timer, crash or restart a node. States are hashed
+(:mod:`.model_state`) so each is expanded once; breadth first, so the first
+path found to a violating state is a shortest one.
+
+How a state is reached: by replaying its path from the seed in a fresh Sim.
+That keeps the search exact (the same code, the same runtime) and its memory
+small (a parent and a choice id per state), and it is what limits the speed:
+expanding a state at depth ``d`` replays ``d`` choices per transition.
+docs/model-checking.md says what a state is, what the bounds mean, how timers
+are ordered, when symmetry reduction is sound, and why liveness is left to
+:func:`~distsys_edu.checks.explore`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from ..jobs.progress import progress_counter
+from ..protocols.registry import SpawnCluster
+from ..runtime import Choice, ChoiceOptions, Sim
+from ..runtime.errors import invalid
+from .model_result import ModelCheckResult, ModelViolation, StateGraph
+from .model_state import (
+    TIMER_ORDERS,
+    StateInvariant,
+    claims_of,
+    state_invariants,
+    state_key,
+    view_of,
+)
+from .runs import protocol_parts
+
+NOT_SYMMETRIC = {
+    "blog": ": the blog's design names its first node leader",
+    "bully": ": Bully elects the node with the highest name",
+    "ring": ": ring election compares names",
+}
+"""Registered protocols that treat node names differently, and how (no symmetry for them)."""
+
+Claims = frozenset[tuple[Hashable, str]]
+
+GRAPH_LIMIT = 5_000
+"""Transitions kept as edges for ``result.graph`` (beyond this, none are: too many to draw)."""
+
+
+def _fresh(
+    spawn: SpawnCluster, seed: int, nodes: int, options: Mapping[str, Any], trace: str = "counts"
+) -> Sim:
+    """The initial state: the cluster spawned and settled (every ``started`` hook run)."""
+    sim = Sim(seed, trace=trace)
+    spawn(sim, nodes, **options)
+    sim.settle()
+    return sim
+
+
+class _Search:
+    """The search's bookkeeping: one parent, one choice, one budget per state."""
+
+    def __init__(self, make_sim: Any, options: ChoiceOptions, timers: str, symmetry: bool):
+        self.make_sim, self.options, self.timers, self.symmetry = (
+            make_sim,
+            options,
+            timers,
+            symmetry,
+        )
+        self.parent: list[int] = [-1]
+        self.via: list[str] = [""]
+        self.label: list[str] = [""]
+        self.budget: list[tuple[int, int, int]] = [(0, 0, 0)]
+        self.claims: list[Claims] = [frozenset()]
+        self.seen: dict[bytes, int] = {}
+        self.depth: list[int] = [0]
+        self.leading: list[str] = [""]
+        self.edges: list[tuple[int, int, str]] | None = []  # while the space is small
+
+    def path(self, index: int) -> tuple[str, ...]:
+        steps = []
+        while index > 0:
+            steps.append(index)
+            index = self.parent[index]
+        return tuple(self.via[i] for i in reversed(steps))
+
+    def labels(self, index: int) -> tuple[str, ...]:
+        steps = []
+        while index > 0:
+            steps.append(self.label[index])
+            index = self.parent[index]
+        return tuple(reversed(steps))
+
+    def trail(self, index: int) -> tuple[int, ...]:
+        """The states from the initial one to ``index``, as indices."""
+        steps = [index]
+        while index > 0:
+            index = self.parent[index]
+            steps.append(index)
+        return tuple(reversed(steps))
+
+    def at(self, index: int) -> Sim:
+        sim = self.make_sim()
+        sim.choose_all(self.path(index), self.options)
+        return sim
+
+    def add(self, sim: Sim, parent: int, choice: Choice | None, budget: Any) -> int | None:
+        """Remember ``sim``'s state; its index, or ``None`` if it was seen before.
+
+        While there are at most :data:`GRAPH_LIMIT` edges, every transition is
+        kept as one, for the picture of the state space.
+        """
+        claims = claims_of(sim, self.claims[parent] if parent >= 0 else frozenset())
+        key = state_key(sim, self.timers, (budget, claims), self.symmetry)
+        known = self.seen.get(key)
+        if choice is None:  # the initial state
+            self.seen[key] = 0
+            self.claims[0], self.leading[0] = claims, _leading(sim)
+            return 0
+        index = len(self.parent) if known is None else known
+        if self.edges is not None:
+            self.edges.append((parent, index, choice.kind))
+            if len(self.edges) > GRAPH_LIMIT:
+                self.edges = None
+        if known is not None:
+            return None
+        self.seen[key] = index
+        self.parent.append(parent)
+        self.via.append(choice.id)
+        self.label.append(choice.label)
+        self.budget.append(budget)
+        self.claims.append(claims)
+        self.depth.append(self.depth[parent] + 1)
+        self.leading.append(_leading(sim))
+        return index
+
+
+def _leading(sim: Sim) -> str:
+    """Who leads in ``sim`` now (up and publishing ``role="leader"``), comma-separated."""
+    return ",".join(
+        n
+        for n in sim.nodes
+        if sim.status(n) == "up" and sim._node(n).annotations.get("role") == "leader"
+    )
+
+
+def _rank(choice: Choice) -> tuple[float, int]:
+    """A timer choice's place in its node's due order: ``(due, seq)``."""
+    return (choice.due or 0.0, int(choice.id[1:].split(":")[0]))
+
+
+def _allowed(
+    choices: list[Choice], budget: tuple[int, int, int], limits: tuple[int, int, int], timers: str
+) -> list[tuple[Choice, tuple[int, int, int]]]:
+    """The choices within the bounds, each with the budget used after it."""
+    lost, duplicated, crashes = budget
+    first_timer: dict[str | None, tuple[float, int]] = {}
+    if timers == "durations":  # each node's timers in due order
+        for c in choices:
+            if c.kind == "fire":
+                first_timer[c.node] = min(first_timer.get(c.node, _rank(c)), _rank(c))
+    found = []
+    for c in choices:
+        after = budget
+        if c.kind == "drop":
+            after = (lost + 1, duplicated, crashes)
+        elif c.kind == "duplicate":
+            after = (lost, duplicated + 1, crashes)
+        elif c.kind == "crash":
+            after = (lost, duplicated, crashes + 1)
+        elif c.kind == "fire" and timers == "durations" and _rank(c) != first_timer[c.node]:
+            continue
+        if all(used <= most for used, most in zip(after, limits, strict=True)):
+            found.append((c, after))
+    return found
+
+
+def _highest_term(sim: Sim) -> int:
+    terms = [sim._node(n).annotations.get("term") for n in sim.nodes]
+    return max((t for t in terms if isinstance(t, int)), default=0)
+
+
+def _check_count(param: str, value: Any, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise invalid(param, value, "must be an int >= 0" + (" or None" if optional else ""))
+
+
+def model_check(  # long: its docstring explains 14 arguments
+    protocol: str | SpawnCluster,
+    nodes: int = 3,
+    invariants: Sequence[str | StateInvariant] | None = None,
+    max_depth: int | None = None,
+    max_lost: int = 0,
+    max_duplicated: int = 0,
+    max_crashes: int = 0,
+    max_term: int | None = None,
+    symmetry: bool = True,
+    timeout: float | None = None,
+    progress: bool = True,
+    *,
+    timers: str = "durations",
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
+) -> ModelCheckResult:
+    """Search every state of ``protocol`` reachable within the bounds, breadth first.
+
+    Args:
+        protocol: a registered name, or ``spawn(sim, nodes, **options) -> names``.
+        nodes: cluster size.
+        invariants: names from ``STATE_INVARIANTS`` or functions ``fn(view)``
+            (a :class:`~.model_state.ModelView`) returning ``None`` when it holds
+            and a description when not; default ``["one_leader_per_term"]``.
+        max_depth: expand no state more than this many choices from the start.
+        max_lost, max_duplicated, max_crashes: at most this many messages
+            dropped, messages duplicated, crashes on any one path.
+        max_term: expand no state in which a node publishes a higher ``term``.
+        symmetry: count states that differ only by a renaming of the nodes
+            once (refused, with a note, for protocols in :data:`NOT_SYMMETRIC`).
+        timeout: stop after this many wall-clock seconds (then not exhausted).
+        progress: a progress bar on stderr: states, depth, states per second.
+        timers: ``"durations"``: each node's timers fire in due order, any
+            node's before or after any other's; ``"any"``: in any order at all.
+        seed: the Sim's seed (the nodes' random draws).
+        options: keyword arguments for the spawn function.
+
+    Returns:
+        A :class:`ModelCheckResult`; ``.violations`` hold the shortest paths.
+
+    Raises:
+        InvalidArgument: a bound that is not an int >= 0, an unknown protocol,
+            invariant or timer order.
+    """
+    for param, value in (("max_lost", max_lost), ("max_duplicated", max_duplicated)):
+        _check_count(param, value)
+    _check_count("max_crashes", max_crashes)
+    _check_count("max_depth", max_depth, optional=True)
+    _check_count("max_term", max_term, optional=True)
+    _check_count("nodes", nodes)
+    if timers not in TIMER_ORDERS:
+        raise invalid("timers", timers, f"must be one of {', '.join(TIMER_ORDERS)}")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise invalid("timeout", timeout, "must be a number of seconds > 0 or None")
+    name, spawn, import_line, call = protocol_parts(protocol)
+    checks = state_invariants(invariants)
+    note = NOT_SYMMETRIC.get(name, "") if symmetry else ""
+    make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))
+    choice_options = ChoiceOptions(
+        crash=max_crashes > 0, restart=max_crashes > 0, pause=None, partition=False
+    )
+    search = _Search(make_sim, choice_options, timers, symmetry and not note)
+    limits = (max_lost, max_duplicated, max_crashes)
+    started = time.perf_counter()
+    found: dict[str, ModelViolation] = {}
+    bar = progress_counter(None, desc=f"model_check {name}: states", enabled=progress)
+    first = make_sim()
+    search.add(first, -1, None, (0, 0, 0))
+    _judge(search, first, 0, checks, found)
+    frontier, depth, transitions, stopped_by, reported, left = [0], 0, 0, None, 0, 0
+    try:
+        while frontier and len(found) < len(checks):
+            following: list[int] = []
+            for index in frontier:
+                if timeout is not None and time.perf_counter() - started > timeout:
+                    stopped_by = "timeout"
+                    break
+                sim = first if index == 0 else search.at(index)
+                if max_term is not None and _highest_term(sim) > max_term:
+                    continue
+                steps = _allowed(sim.choices(choice_options), search.budget[index], limits, timers)
+                if max_depth is not None and depth >= max_depth:
+                    left += bool(steps)
+                    continue
+                for position, (choice, budget) in enumerate(steps):
+                    child = sim if position == len(steps) - 1 else search.at(index)
+                    child.choose(choice.id, choice_options)
+                    transitions += 1
+                    new = search.add(child, index, choice, budget)
+                    if new is not None and not _judge(search, child, new, checks, found):
+                        following.append(new)
+            bar.update(len(search.parent) - reported)
+            reported = len(search.parent)
+            if stopped_by == "timeout":
+                break
+            if following:
+                depth += 1
+                elapsed = time.perf_counter() - started
+                bar.set_postfix(depth=depth, states_per_s=f"{len(search.parent) / elapsed:.0f}")
+            frontier = following
+        if frontier and len(found) == len(checks) and stopped_by is None:
+            stopped_by = "every invariant broken"
+    finally:
+        bar.close()
+    return ModelCheckResult(
+        protocol=name,
+        nodes=nodes,
+        bounds={
+            "max_depth": max_depth,
+            "max_lost": max_lost,
+            "max_duplicated": max_duplicated,
+            "max_crashes": max_crashes,
+            "max_term": max_term,
+        },
+        symmetry=symmetry and not note,
+        symmetry_note=note,
+        timers=timers,
+        invariants=tuple(n for n, _ in checks),
+        states=len(search.parent),
+        transitions=transitions,
+        depth=depth,
+        exhausted=stopped_by is None,
+        stopped_by=stopped_by,
+        at_max_depth=left,
+        violations=tuple(sorted(found.values(), key=lambda v: len(v.path))),
+        graph=None
+        if search.edges is None
+        else StateGraph(tuple(search.edges), tuple(search.depth), tuple(search.leading)),
+        wall_s=time.perf_counter() - started,
+        make_sim=make_sim,
+        setup=_setup_source(import_line, call, seed, nodes, options),
+        choice_options=choice_options,
+    )
+
+
+def _setup_source(
+    import_line: str, call: str, seed: int, nodes: int, options: Mapping[str, Any] | None
+) -> str:
+    """The lines that build the initial state, for a violation's replay program."""
+    extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
+    return "\n".join(
+        [
+            import_line,
+            "from distsys_edu.runtime import Sim",
+            "",
+            f"sim = Sim({seed})",
+            f"{call}{nodes!r}{extra})",
+        ]
+    )
+
+
+def _judge(
+    search: _Search,
+    sim: Sim,
+    index: int,
+    checks: tuple[tuple[str, StateInvariant], ...],
+    found: dict[str, ModelViolation],
+) -> bool:
+    """Check every invariant in state ``index``; ``True`` if one is broken there."""
+    view = view_of(sim, search.claims[index])
+    broken = False
+    for name, check in checks:
+        verdict = check(view)
+        if verdict is None or verdict is True:
+            continue
+        broken = True
+        if name not in found:
+            detail = verdict if isinstance(verdict, str) else "it does not hold"
+            found[name] = ModelViolation(
+                name, detail, search.path(index), search.labels(index), search.trail(index)
+            )
+    return broken
