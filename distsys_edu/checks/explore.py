@@ -47,7 +47,8 @@ from ..jobs import run_indexed
 from ..protocols.registry import SpawnCluster
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
-from .invariant import (
+from .invariants import Violation
+from .named_invariants import (
     BUILTIN_CHECKS,
     DEFAULT_INVARIANTS,
     FALLBACK_INVARIANTS,
@@ -55,7 +56,6 @@ from .invariant import (
     Invariant,
     invariant,
 )
-from .invariants import Violation
 from .results import Counterexample, ExploreResult
 from .runs import DEFAULT_DURATION, DEFAULT_LATENCY, protocol_parts, replay_snippet, run_once
 from .schedules import FaultMix, random_schedule, recovery_time, run_seed

@@ -1,7 +1,7 @@
 """The engine: the event loop, and ``run``, ``run_for`` and ``step`` around it.
 
 ``Engine._loop`` is the whole engine. It takes the earliest entry (off the
-heap or the FIFO, see ``heap.py``), moves the clock to it, and acts on it by
+heap or the FIFO, see ``entries.py``), moves the clock to it, and acts on it by
 kind: a timer fires, a call runs, a message is delivered to its handler.
 ``run(until=t)`` is the loop with a limit, ``step()`` is the loop on a queue of
 one entry.
@@ -16,8 +16,8 @@ from collections import Counter, deque
 from typing import Any
 
 from .address import Reply
+from .entries import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .errors import ClockStuckError, InvalidArgument, check_time, invalid
-from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .node import UP
 from .trace import DELIVER, ROW
 from .transport import Transport

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .actor import Timer
+from .entries import RUN_TIMER, TIMER_DUE
 from .errors import InvalidArgument, check_time, invalid
 from .fault_control import FaultControl
 from .faults import Fault
-from .heap import RUN_TIMER, TIMER_DUE
 from .network import LinkConfig
 from .snapshot import Snapshot, snapshot_at
 

@@ -27,8 +27,8 @@ from typing import Any, cast
 
 from .actor import Context, find_handler
 from .address import Reply, Request
+from .entries import ACCEPT, ARRIVE, CALL
 from .errors import SendError, UnhandledMessage
-from .heap import ACCEPT, ARRIVE, CALL
 from .messages import check_message
 from .node import DOWN, PAUSED, UP, Envelope, Node
 from .timers import Timers
