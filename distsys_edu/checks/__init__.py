@@ -15,6 +15,7 @@ through the shared annotation keys ``role``, ``term``, ``leader`` and
 """
 
 from ..jobs import RunFailed
+from .cluster_state import ClusterState, instants, last_fault_time, steps
 from .determinism import DeterminismResult, check_determinism
 from .explore import (
     BUILTIN_CHECKS,
@@ -42,7 +43,6 @@ from .invariants import (
     one_leader_among_reachable,
     one_leader_per_term,
 )
-from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..runtime import Trace
 from ..runtime.errors import check_time, invalid
 from ..runtime.snapshot import CLEARS_NOTES
-from .replay import PAUSED, UP, ClusterState, end_time, instants
+from .cluster_state import PAUSED, UP, ClusterState, end_time, instants
 from .violation import Violation
 
 __all__ = ["Detection", "Suspicion", "completeness", "detection_times", "false_suspicions"]

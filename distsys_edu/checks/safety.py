@@ -13,7 +13,7 @@ from collections.abc import Hashable
 
 from ..runtime import Trace
 from ..runtime.errors import check_time, invalid
-from .replay import end_time, instants, steps
+from .cluster_state import end_time, instants, steps
 from .violation import Violation
 
 __all__ = [

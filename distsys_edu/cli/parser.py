@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from ..experiments.detector_tradeoff import DETECTOR_KINDS
-from ..experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS
+from ..experiments.election_messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS
 from ..protocols.registry import PROTOCOLS
 from . import grade as grading
 from .args import milliseconds, seconds

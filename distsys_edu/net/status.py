@@ -77,7 +77,7 @@ def agreed_leader_above_term(
     Agreement: exactly one of those nodes that is up says it leads, in a term
     above ``above_term``, and every other one that is up names it as its leader.
     Paused and dead nodes are left out, as they cannot answer. Unlike
-    :func:`distsys_edu.checks.replay.agreed_leader` (every up node of a simulated
+    :func:`distsys_edu.checks.cluster_state.agreed_leader` (every up node of a simulated
     cluster names one leader, in any term), this asks only ``among`` for a leader
     newer than ``above_term``, and reads what real nodes last published.
     """

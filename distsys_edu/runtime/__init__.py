@@ -18,7 +18,7 @@ from .errors import (
     UnknownNode,
 )
 from .faults import Fault, FaultSchedule
-from .messages import check_message
+from .immutability import check_message
 from .network import Constant, LinkConfig, LogNormal, Network, Uniform
 from .node import NODE_STATES
 from .sim import Sim

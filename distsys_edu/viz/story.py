@@ -16,7 +16,7 @@ from dataclasses import dataclass, is_dataclass, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from ..checks.replay import FAULT_KINDS, end_time
+from ..checks.cluster_state import FAULT_KINDS, end_time
 from ..runtime import Trace
 from ..runtime.errors import invalid
 
