@@ -3,6 +3,8 @@
 #   make venv    create .venv with the package, JupyterLab and the dev tools; run nothing
 #   make lab     create .venv, install the package with the lab extras, open JupyterLab on lessons/
 #                (with the project's lab settings, binder/overrides.json: no news prompt)
+#   make check   lint, then the unit tests alone, in parallel (no notebooks, browser, Binder
+#                build or real network): the loop to run while you work (alias: test-fast)
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
 #   make site    build the course as a static website in site/_build/html (Python >= 3.11)
@@ -46,11 +48,14 @@ PYTEST_ARGS ?= -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with lessons/sanitize.cfg \
 	--cov=distsys_edu.runtime --cov-report=term --cov-fail-under=90 \
 	tests lessons
+# The unit tests alone: every test not of a slow kind (the markers are registered in
+# pyproject.toml and applied by tests/conftest.py), spread test by test over two workers.
+CHECK_ARGS ?= -n 2 --dist worksteal -q -m "not (browser or binder or net or notebook)" tests
 
-.PHONY: help lab test lint format bench bench-explore venv site clean
+.PHONY: help lab check test-fast test lint format bench bench-explore venv site clean
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +88,11 @@ test: $(DEV_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: lint
+	$(BIN)/pytest $(CHECK_ARGS)
+
+test-fast: check
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -3,6 +3,9 @@ shared by all of them (``from determinism import ...``), whichever test files ar
 
 (pytest's default import mode does this for a ``conftest.py`` outside a package too;
 doing it here keeps it true under ``--import-mode=importlib``.)
+
+Marks every collected test with its slow kinds (``browser``, ``binder``, ``net``,
+``notebook``: the rule is ``slow_kinds.kinds_of``), which ``make check`` leaves out.
 """
 
 from __future__ import annotations
@@ -10,12 +13,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import settings
 
 TESTS = str(Path(__file__).resolve().parent)
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
+
+from slow_kinds import kinds_of  # noqa: E402  (needs tests/ on sys.path)
 
 # Notebooks under tests/ are test material (the browser harness's, the lesson builder's
 # fixtures), run by the tests that own them; only lessons/ is checked by nbval.
@@ -27,3 +34,13 @@ collect_ignore_glob = ["**/*.ipynb"]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Marks each test with its slow kinds (``slow_kinds.kinds_of``): a new test in
+    ``tests/browser/``, or one that uses the ``clusters`` fixture, is marked by itself."""
+    for item in items:
+        path = Path(str(item.path))
+        where = path.relative_to(TESTS) if path.is_relative_to(TESTS) else Path(path.name)
+        for kind in sorted(kinds_of(where.as_posix(), item.name, item.fixturenames)):
+            item.add_marker(getattr(pytest.mark, kind))

@@ -16,6 +16,7 @@ through the shared annotation keys ``role``, ``term``, ``leader`` and
 """
 
 from ..jobs import RunFailed
+from .cluster_state import ClusterState, instants, last_fault_time, steps
 from .determinism import DeterminismResult, check_determinism
 from .explore import (
     BUILTIN_CHECKS,
@@ -55,7 +56,6 @@ from .raftlog import (
     log_matching,
     state_machine_safety,
 )
-from .replay import ClusterState, instants, last_fault_time, steps
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
 

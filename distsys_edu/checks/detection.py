@@ -15,7 +15,7 @@ from ..runtime import Trace
 from ..runtime.errors import invalid
 from ..runtime.snapshot import CLEARS_NOTES
 from .arguments import optional_seconds, trace_of
-from .replay import PAUSED, UP, ClusterState, end_time, instants
+from .cluster_state import PAUSED, UP, ClusterState, end_time, instants
 from .violation import Violation
 
 __all__ = ["Detection", "Suspicion", "completeness", "detection_times", "false_suspicions"]

@@ -51,7 +51,8 @@ from ..protocols.registry import SpawnCluster
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
 from . import arguments
-from .invariant import (
+from .invariants import Violation
+from .named_invariants import (
     BUILTIN_CHECKS,
     DEFAULT_INVARIANTS,
     FALLBACK_INVARIANTS,
@@ -59,7 +60,6 @@ from .invariant import (
     Invariant,
     invariant,
 )
-from .invariants import Violation
 from .results import Counterexample, ExploreResult
 from .runs import (
     DEFAULT_DURATION,

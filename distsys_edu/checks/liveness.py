@@ -9,8 +9,8 @@ from ..runtime import Snapshot, Trace
 from ..runtime.errors import invalid
 from ..runtime.units import as_seconds
 from .arguments import optional_seconds, trace_of
-from .replay import agreed_leader as _agreed_leader
-from .replay import end_time, instants, last_fault_time, snapshot_state
+from .cluster_state import agreed_leader as _agreed_leader
+from .cluster_state import end_time, instants, last_fault_time, snapshot_state
 from .violation import Violation
 
 __all__ = ["LeaderAgreement", "leader_known_by_all", "liveness"]
@@ -80,7 +80,7 @@ def liveness(trace: Trace, after: float | None = None, within: float = 3.0) -> l
     Args:
         trace: a full trace; run it at least until ``after + within``.
         after: when the last fault ended; default: the last fault in the trace
-            (see :func:`~distsys_edu.checks.replay.last_fault_time`), or 0.0
+            (see :func:`~distsys_edu.checks.cluster_state.last_fault_time`), or 0.0
             if there was none.
         within: seconds allowed for :func:`leader_known_by_all` to hold (the
             default, 3 s, is ten of Raft's longest election timeouts).

@@ -33,8 +33,8 @@ from typing import Any
 
 from ..protocols.cluster import Names
 from ..runtime import Sim, Timer
+from ..runtime.entries import ACCEPT, ARRIVE, TIMER_DUE
 from ..runtime.errors import invalid
-from ..runtime.heap import ACCEPT, ARRIVE, TIMER_DUE
 
 TIMER_ORDERS = ("durations", "any")
 """How timers may fire: each node's in due order, or all in any order."""

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..protocols.cluster import majority
 from ..runtime import Trace
-from .replay import steps
+from .cluster_state import steps
 from .violation import Violation
 
 __all__ = [

@@ -22,7 +22,7 @@ from ..runtime import (
 )
 from ..runtime.errors import invalid
 from . import arguments
-from .invariant import Invariant
+from .named_invariants import Invariant
 
 DEFAULT_DURATION = 15.0
 """Virtual seconds per run: up to 10 s of faults, then :attr:`FaultMix.quiet` (5 s) of calm."""

@@ -15,7 +15,7 @@ from ..runtime import Trace
 from ..runtime.errors import invalid
 from ..runtime.units import as_seconds
 from .arguments import optional_seconds, trace_of
-from .replay import end_time, instants, steps
+from .cluster_state import end_time, instants, steps
 from .violation import Violation
 
 __all__ = [

@@ -6,8 +6,8 @@ import argparse
 
 from ..checks.words import counted
 from ..experiments.detector_tradeoff import detector_tradeoff
+from ..experiments.election_messages import election_messages
 from ..experiments.election_time import election_time
-from ..experiments.messages import election_messages
 from ..runtime.errors import check_probability, invalid
 from . import args as checked
 from .output import emit

@@ -12,10 +12,7 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from ..experiments.detector_tradeoff import DETECTOR_KINDS
-from ..experiments.messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS
-from ..experiments.swim_scaling import add_arguments as add_swim_scaling_arguments
-from ..experiments.swim_scaling import run_command as cmd_swim_scaling
-from ..net.cli import add_net_commands
+from ..experiments.election_messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS
 from ..protocols.registry import PROTOCOLS
 from . import export as exporting
 from . import grade as grading
@@ -24,7 +21,10 @@ from .experiments import cmd_detector, cmd_election_time, cmd_messages
 from .explore import cmd_explore
 from .history import add_history_commands
 from .model_check import add_model_check
+from .net import add_net_commands
 from .runs import cmd_demo, cmd_run
+from .swim_scaling import add_arguments as add_swim_scaling_arguments
+from .swim_scaling import run_command as cmd_swim_scaling
 
 PROG = "distsys-edu"
 

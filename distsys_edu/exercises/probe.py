@@ -18,7 +18,7 @@ Time moves only when you say: :meth:`Probe.deliver` hands a message to the handl
 the runtime would call, now; :meth:`Probe.fire` runs one timer at its due time;
 :meth:`Probe.advance` moves time on, firing every timer that comes due on the way.
 The runtime's rules hold: a message must be a frozen dataclass (checked by
-:func:`~distsys_edu.runtime.messages.check_message`), the handler is found as the
+:func:`~distsys_edu.runtime.immutability.check_message`), the handler is found as the
 runtime finds it (``on_<type>``, else ``on_message``), the context is passed last,
 and ``started(ctx)`` runs when the probe is made, as at a spawn. ``ctx.rng`` is
 seeded as the runtime seeds a node's first life, so ``Probe(..., seed=s)`` draws
@@ -43,7 +43,7 @@ from ..runtime import Actor, Timer
 from ..runtime.actor import TimerCallback, find_handler
 from ..runtime.address import Request
 from ..runtime.errors import SendError, UnknownNode, check_time, invalid
-from ..runtime.messages import check_message
+from ..runtime.immutability import check_message
 
 __all__ = ["Logged", "Probe", "ProbeAddr", "ProbeContext", "Sent"]
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..checks.replay import agreed_leader
+from ..checks.cluster_state import agreed_leader
 from ..protocols import raft
 from ..protocols.cluster import LEADER
 from ..protocols.registry import PROTOCOLS
@@ -131,7 +131,7 @@ def check_settings(
 def _live_views(sim: Sim, names: list[str]) -> dict[str, dict[str, Any]]:
     """The annotations of every live node (up, or paused: a pause is not a crash).
 
-    :func:`~distsys_edu.checks.replay.agreed_leader` is given them all as ``"up"``.
+    :func:`~distsys_edu.checks.cluster_state.agreed_leader` is given them all as ``"up"``.
     """
     return {n: sim.annotations(n) for n in names if sim.status(n) in _LIVE}
 

@@ -22,6 +22,10 @@ from ..runtime import SimError
 from ..runtime.errors import invalid
 from .rundir import RunDir, cluster_clock
 
+PROCESSES = "distsys_edu.cli.processes"
+"""The module a node process and the keeper run as (``python -m``): the command line
+parses their arguments, then calls :func:`.node_process.run_node` or :func:`.keeper.keep`."""
+
 POLL = 0.02
 """Seconds between two looks at a process or a file while waiting."""
 
@@ -135,7 +139,8 @@ def start_node(
     command = [
         sys.executable,
         "-m",
-        "distsys_edu.net",
+        PROCESSES,
+        "node",
         str(run.path),
         name,
         "--fd",
@@ -158,7 +163,7 @@ def start_node(
 
 
 def start_keeper(run: RunDir) -> Callable[[], None]:
-    """Start the cluster's keeper (``python -m distsys_edu.net.keeper``), note its pid.
+    """Start the cluster's keeper (:func:`.keeper.keep`), note its pid.
 
     It ends every node, paused ones too, when the run directory goes or (for a tied
     cluster) when the process that owns the cluster dies; see :mod:`.keeper`.
@@ -169,7 +174,7 @@ def start_keeper(run: RunDir) -> Callable[[], None]:
     """
     state = run.state()
     read_end, write_end = os.pipe()
-    command = [sys.executable, "-m", "distsys_edu.net.keeper", str(run.path)]
+    command = [sys.executable, "-m", PROCESSES, "keeper", str(run.path)]
     command += ["--ready", str(write_end)]
     owner = state.get("owner")
     if state["tied"] and owner is not None:

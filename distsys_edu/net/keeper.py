@@ -1,12 +1,12 @@
 """The keeper: one small process per cluster that ends every node when the cluster ends.
 
-``python -m distsys_edu.net.keeper RUN_DIR [--owner PID]``, started by
+``python -m distsys_edu.cli.processes keeper RUN_DIR [--owner PID]``, started by
 :meth:`~.launcher.Cluster.up` (see :func:`~.children.start_keeper`). About ten times
 a second it reads the nodes' pids from the run's state, and it ends them (SIGCONT and
 SIGTERM, then SIGKILL; see :func:`~.children.stop_processes`) when
 
 * the run directory is removed (or replaced by another one), or
-* the process ``--owner`` that owns a tied cluster (a notebook's kernel, ``net up
+* the process ``owner`` that owns a tied cluster (a notebook's kernel, ``net up
   --wait``) has died.
 
 A node ends on its own in both cases, but a node stopped with SIGSTOP cannot notice
@@ -19,10 +19,8 @@ are signalled (:func:`~.children.runs_in`): a pid reused by another program is s
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
-import sys
 import time
 
 from .children import pid_alive, runs_in, stop_processes
@@ -32,15 +30,17 @@ KEEP_EVERY = 0.1
 """Seconds between two looks at the run directory and the owner."""
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Keep the cluster of ``RUN_DIR`` until it ends; then end its nodes."""
-    parser = argparse.ArgumentParser(prog="python -m distsys_edu.net.keeper")
-    parser.add_argument("run_dir")
-    parser.add_argument("--owner", type=int, help="end the nodes when this process ends")
-    parser.add_argument("--ready", type=int, help="a pipe to close after the first look")
-    args = parser.parse_args(argv)
+def keep(run_dir: str, owner: int | None, ready: int | None) -> int:
+    """Keep the cluster of ``run_dir`` until it ends; then end its nodes.
+
+    Args:
+        run_dir: the run directory.
+        owner: end the nodes when this process ends (``None``: only when the
+            directory goes).
+        ready: a pipe's write end, closed after the first look.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C is the launcher's
-    run = RunDir(args.run_dir)
+    run = RunDir(run_dir)
     inode = run.path.stat().st_ino
     pids: set[int] = set()
     while True:
@@ -50,14 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             here = False
         if here:  # the last pids known are the ones to end if the directory goes
             pids = set(read_json(run.state_file, {}).get("pids", {}).values())
-        if args.ready is not None:  # the launcher waits for this first look
-            os.close(args.ready)
-            args.ready = None
-        if not here or (args.owner is not None and not pid_alive(args.owner)):
+        if ready is not None:  # the launcher waits for this first look
+            os.close(ready)
+            ready = None
+        if not here or (owner is not None and not pid_alive(owner)):
             stop_processes(pid for pid in pids if runs_in(run, pid))
             return 0
         time.sleep(KEEP_EVERY)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

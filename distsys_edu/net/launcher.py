@@ -59,7 +59,7 @@ from .rundir import (
     cluster_clock,
     write_private,
 )
-from .status import NodeStatus, agreed_leader, node_statuses
+from .status import NodeStatus, agreed_leader_above_term, node_statuses
 
 
 class Cluster:
@@ -211,7 +211,7 @@ class Cluster:
     ) -> tuple[str, int]:
         """Wait until the cluster (or the nodes ``among``) agrees on one leader.
 
-        Agreement (:func:`~.status.agreed_leader`): exactly one of those nodes that
+        Agreement (:func:`~.status.agreed_leader_above_term`): exactly one of those nodes that
         is up says it leads, in a term above ``above_term``, and every other one that
         is up names it as its leader. Paused and dead nodes are left out, as they
         cannot answer.
@@ -228,7 +228,7 @@ class Cluster:
         found: list[tuple[str, int] | None] = [None]
 
         def agreed(statuses: list[NodeStatus]) -> bool:
-            found[0] = agreed_leader(statuses, chosen, above_term)
+            found[0] = agreed_leader_above_term(statuses, chosen, above_term)
             return found[0] is not None
 
         self.wait_for(agreed, timeout)

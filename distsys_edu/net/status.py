@@ -69,14 +69,17 @@ def node_statuses(run: RunDir, nodes: list[str]) -> list[NodeStatus]:
     return found
 
 
-def agreed_leader(
+def agreed_leader_above_term(
     statuses: list[NodeStatus], among: set[str], above_term: int
 ) -> tuple[str, int] | None:
     """The leader the nodes ``among`` agree on, and its term, if they do.
 
     Agreement: exactly one of those nodes that is up says it leads, in a term
     above ``above_term``, and every other one that is up names it as its leader.
-    Paused and dead nodes are left out, as they cannot answer.
+    Paused and dead nodes are left out, as they cannot answer. Unlike
+    :func:`distsys_edu.checks.cluster_state.agreed_leader` (every up node of a simulated
+    cluster names one leader, in any term), this asks only ``among`` for a leader
+    newer than ``above_term``, and reads what real nodes last published.
     """
     up = [s for s in statuses if s.state == "up" and s.name in among]
     leaders = [s for s in up if s.role == "leader"]

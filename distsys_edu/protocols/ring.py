@@ -23,7 +23,7 @@ The election (the paper's rules, with a *participant* flag per node):
   stops being a participant and forwards it; it stops when it returns to the leader.
 
 Message counts (constant latency, no faults; tested exactly in
-``tests/protocols/test_ring.py`` and ``tests/experiments/test_messages.py``). Every
+``tests/protocols/test_ring.py`` and ``tests/experiments/test_election_messages.py``). Every
 election ends with exactly ``N`` Elected messages (one circulation). Election
 messages: the maximum's id always travels all ``N`` hops; the others die early.
 

@@ -20,7 +20,7 @@ from .errors import (
 )
 from .events import MessageRecord
 from .faults import Fault, FaultSchedule
-from .messages import check_message
+from .immutability import check_message
 from .network import Constant, LinkConfig, LogNormal, Network, Uniform
 from .node import NODE_STATES
 from .sim import Sim

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UnhandledMessage, check_time, invalid
-from .messages import frozen
+from .immutability import frozen
 
 if TYPE_CHECKING:
     from .address import Addr

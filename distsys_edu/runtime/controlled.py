@@ -39,9 +39,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .entries import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .errors import check_time, invalid
 from .fault_control import FaultControl
-from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .node import DOWN, PAUSED, UP
 
 CHOICE_KINDS = (

@@ -25,8 +25,8 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, cast
 
 from .address import Addr, Request
+from .entries import Entry
 from .errors import UnknownNode, invalid
-from .heap import Entry
 from .network import LinkConfig, Network
 from .node import ActorFactory, Envelope, Node
 from .supervisor import Failure, Supervisor
@@ -40,7 +40,7 @@ class Core:
     """The state the rooms share, and the two ways to change the future.
 
     Everything that will happen is an entry ``(time, seq, kind, item)`` on one
-    heap (kinds in ``heap.py``), or, for a message on the one constant delay of
+    heap (kinds in ``entries.py``), or, for a message on the one constant delay of
     a plain network, in a FIFO in arrival order. ``seq`` grows by one for every
     entry, so entries at the same virtual time run in the order they were
     scheduled and the heap never compares two items.

@@ -1,7 +1,7 @@
 """The engine: the event loop, and ``run``, ``run_for`` and ``step`` around it.
 
 ``Engine._loop`` is the whole engine. It takes the earliest entry (off the
-heap or the FIFO, see ``heap.py``), moves the clock to it, and acts on it by
+heap or the FIFO, see ``entries.py``), moves the clock to it, and acts on it by
 kind: a timer fires, a call runs, a message is delivered to its handler.
 ``run(until=t)`` is the loop with a limit, ``step()`` is the loop on a queue of
 one entry.
@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from .entries import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .errors import ClockStuckError, InvalidArgument, check_time, invalid
-from .heap import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .interrupts import InterruptShield
 from .lifecycle import Lifecycle
 from .node import UP

@@ -15,9 +15,9 @@ from functools import partial
 from typing import Any
 
 from .engine import Engine
+from .entries import ARRIVE, CALL
 from .errors import FaultScheduleError, InvalidArgument, UnknownNode, check_time, invalid
 from .faults import Fault, FaultSchedule, as_fault
-from .heap import ARRIVE, CALL
 from .node import PAUSED, UP
 
 _LATE = 1 << 62  # added to a scheduled fault's seq: it runs after the rest of its instant

@@ -19,8 +19,8 @@ from typing import Any
 from .actor import Actor, Context
 from .address import Addr
 from .core import Core
+from .entries import ACCEPT, CALL
 from .errors import invalid
-from .heap import ACCEPT, CALL
 from .node import DOWN, PAUSED, STOPPED, UP, ActorFactory, Node
 from .supervisor import Failure, HandlerFailureWarning, Supervisor
 

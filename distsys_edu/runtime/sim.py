@@ -1,7 +1,7 @@
 """The Sim: a seeded virtual clock, one event heap, nodes, and the fault API.
 
-``Sim`` is the public face of rooms that each hold one concept (see
-``core.py`` for the list, and docs/architecture.md for the picture): the engine
+``Sim`` is the public face of a stack of classes, one a module, each holding one
+concept (see ``core.py`` for the list, and docs/architecture.md for the picture): the engine
 loop in ``engine.py``, the one send path in ``transport.py``, timers in
 ``timers.py``, lifecycle and supervision in ``lifecycle.py``, fault control in
 ``fault_control.py``. This module adds only what needs all of them: the
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from .actor import Timer
 from .controlled import Controlled
+from .entries import RUN_TIMER, TIMER_DUE
 from .errors import InvalidArgument, check_time, invalid
 from .faults import Fault
-from .heap import RUN_TIMER, TIMER_DUE
 from .network import LinkConfig
 from .snapshot import Snapshot, snapshot_at
 

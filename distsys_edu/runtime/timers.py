@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from .actor import Timer, TimerCallback
-from .heap import RUN_TIMER, TIMER_DUE
+from .entries import RUN_TIMER, TIMER_DUE
 from .lifecycle import Lifecycle
 from .node import PAUSED, Node
 from .trace import TIMER

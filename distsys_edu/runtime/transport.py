@@ -27,9 +27,9 @@ from typing import Any, cast
 
 from .actor import Context, find_handler
 from .address import Reply, Request
+from .entries import ACCEPT, ARRIVE, CALL
 from .errors import SendError, UnhandledMessage
-from .heap import ACCEPT, ARRIVE, CALL
-from .messages import check_message
+from .immutability import check_message
 from .node import DOWN, PAUSED, UP, Envelope, Node
 from .timers import Timers
 from .trace import DELIVER, DROP, DUPLICATE, ROW, SEND

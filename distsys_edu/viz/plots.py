@@ -20,8 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import ScalarFormatter
 
 from ..experiments.detector_tradeoff import DetectorTradeoffResult
+from ..experiments.election_messages import election_messages
 from ..experiments.election_time import ElectionTimeResult
-from ..experiments.messages import election_messages
 from ..runtime.errors import invalid
 from .labels import stack
 from .style import OKABE_ITO
@@ -162,7 +162,7 @@ def plot_message_counts(
 ) -> Axes:
     """Messages one election costs against cluster size: measured points, formula lines.
 
-    Runs :func:`~distsys_edu.experiments.messages.election_messages` for Bully and
+    Runs :func:`~distsys_edu.experiments.election_messages.election_messages` for Bully and
     the ring at each size, in the best and worst case of each, and draws the
     formula each case should follow as a line through them.
 

@@ -16,7 +16,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from ..checks.arguments import trace_of
-from ..checks.replay import FAULT_KINDS, end_time
+from ..checks.cluster_state import FAULT_KINDS, end_time
 from ..runtime import Trace
 from ..runtime.errors import InvalidArgument, invalid
 from ..runtime.units import as_seconds

@@ -32,7 +32,7 @@ from distsys_edu.viz import timeline
 # %% [markdown]
 # ## Five processes
 #
-# `Cluster.up` starts one Python process per node (`python -m distsys_edu.net`), not
+# `Cluster.up` starts one Python process per node (`python -m distsys_edu.cli.processes`), not
 # threads or tasks inside this notebook's kernel. Each process runs the very same
 # `Raft` actor class as the simulator; only the `Context` it is given differs: its
 # `ctx.now` reads the machine's clock and its messages are UDP datagrams on

@@ -24,8 +24,8 @@ LESSON_TIMEOUT_S = 240  # a lesson's budget is 60 s in a bare kernel; the browse
 
 
 def node_processes(under: int) -> set[int]:
-    """The pids of running ``distsys_edu.net`` node processes descended from process
-    ``under`` (the lab server, whose kernels start them), read from /proc. Other runs
+    """The pids of running node processes (``distsys_edu.cli.processes node``) descended
+    from process ``under`` (the lab server, whose kernels start them), read from /proc. Other runs
     on the machine may have nodes of their own: those are not ours to count."""
     found = set()
     for entry in Path("/proc").iterdir():
@@ -35,7 +35,9 @@ def node_processes(under: int) -> set[int]:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"distsys_edu.net" in command and under in ancestors(int(entry.name)):
+        if {b"distsys_edu.cli.processes", b"node"} <= set(command) and under in ancestors(
+            int(entry.name)
+        ):
             found.add(int(entry.name))
     return found
 

@@ -8,8 +8,8 @@ import pytest
 
 from distsys_edu.cli import main
 from distsys_edu.experiments.detector_tradeoff import detector_tradeoff
+from distsys_edu.experiments.election_messages import election_messages, election_messages_by_size
 from distsys_edu.experiments.election_time import election_time
-from distsys_edu.experiments.messages import election_messages, election_messages_by_size
 
 
 def test_two_workers_give_exactly_the_result_of_one() -> None:

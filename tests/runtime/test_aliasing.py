@@ -22,7 +22,7 @@ from distsys_edu.runtime import (
     Sim,
     check_message,
 )
-from distsys_edu.runtime.messages import frozen
+from distsys_edu.runtime.immutability import frozen
 from distsys_edu.runtime.snapshot import Replay
 
 

@@ -225,8 +225,8 @@ def _trace() -> Any:
 def _public_calls() -> dict[str, tuple[Callable[..., Any], Callable[[], dict[str, Any]]]]:
     """Each public function with arguments that work: the junk replaces one at a time."""
     from distsys_edu import checks, viz
+    from distsys_edu.experiments.election_messages import election_messages
     from distsys_edu.experiments.election_time import election_time
-    from distsys_edu.experiments.messages import election_messages
     from distsys_edu.experiments.swim_false_deaths import false_deaths
 
     trace = _trace

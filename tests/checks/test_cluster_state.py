@@ -8,7 +8,7 @@ import random
 import pytest
 
 from distsys_edu.checks import ClusterState, instants, last_fault_time
-from distsys_edu.checks.replay import (
+from distsys_edu.checks.cluster_state import (
     STATE_KINDS,
     agreed_leader,
     as_names,

@@ -1,4 +1,4 @@
-"""The engine's rules that an outside review found broken (issue 6, part R1), one test each.
+"""The event loop at its edges, one rule a test.
 
 FIFO at a paused node's resume instant, loops that never advance virtual time, a Sim left
 consistent by whatever escapes a run, ``step()`` inside a handler, bad input that used to

@@ -1,4 +1,4 @@
-"""Tests for distsys_edu.experiments.messages: one election's messages, counted exactly.
+"""Tests for distsys_edu.experiments.election_messages: one election's messages, counted exactly.
 
 The formulas (``N`` nodes; derivations in the protocol modules' docstrings):
 
@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distsys_edu import InvalidArgument
-from distsys_edu.experiments.messages import ELECTION_MESSAGE_TYPES, election_messages
+from distsys_edu.experiments.election_messages import ELECTION_MESSAGE_TYPES, election_messages
 
 SIZES = range(1, 13)
 ORDERS = ("ascending", "descending", "random")
@@ -119,7 +119,7 @@ def test_only_election_types_are_counted_and_in_a_fixed_order(protocol: str) -> 
 def test_same_arguments_same_counts_in_any_process() -> None:
     here = election_messages("ring", 9, order="random", seed=4)
     code = (
-        "from distsys_edu.experiments.messages import election_messages; "
+        "from distsys_edu.experiments.election_messages import election_messages; "
         "print(election_messages('ring', 9, order='random', seed=4))"
     )
     for hashseed in ("0", "123"):
@@ -151,3 +151,9 @@ def test_bad_input_names_parameter_value_and_what_is_allowed(
     with pytest.raises(InvalidArgument) as info:
         election_messages(*args, **kwargs)  # type: ignore[arg-type]
     assert str(info.value).startswith(message)
+
+
+def test_the_old_path_that_lesson_04_imports_still_works() -> None:
+    from distsys_edu.experiments import messages
+
+    assert messages.election_messages is election_messages

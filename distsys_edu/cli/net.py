@@ -22,10 +22,10 @@ import sys
 import time
 from typing import Any
 
+from ..net.launcher import Cluster
+from ..net.rundir import DEFAULT_DIR, LOOPBACK
 from ..protocols.registry import PROTOCOLS
 from ..runtime.errors import invalid
-from .launcher import Cluster
-from .rundir import DEFAULT_DIR, LOOPBACK
 
 
 def add_net_commands(commands: Any) -> None:

@@ -1,0 +1,48 @@
+"""`make check` leaves out exactly the slow kinds of test, and each test is marked by rule."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from slow_kinds import KINDS, kinds_of
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: tomli is pinned there (pytest needs it)
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "fixtures", "kinds"),
+    [
+        ("browser/test_lab_smoke.py", "test_opens", ["page"], {"browser"}),
+        ("net/test_real_cluster.py", "test_survives", ["clusters"], {"net"}),
+        ("net/test_wire.py", "test_codec", ["tmp_path"], set()),
+        ("test_grade.py", "test_a_passing_notebook", ["graded"], {"notebook"}),
+        ("03_failure_detection.ipynb", "Cell 4", [], {"notebook"}),
+        ("test_binder.py", "test_a_fresh_binder_environment_runs_every_lesson", [], {"binder"}),
+        ("test_binder.py", "test_every_requirement_is_pinned_exactly_as_in_constraints", [], set()),
+        ("runtime/test_sim.py", "test_run[seed=1]", [], set()),
+    ],
+)
+def test_each_test_gets_the_kinds_its_place_and_fixtures_say(path, name, fixtures, kinds):
+    assert kinds_of(path, name, fixtures) == kinds
+
+
+def test_every_kind_is_registered_and_left_out_of_make_check():
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    registered = {line.split(":")[0] for line in options["markers"]}
+    assert registered == set(KINDS)
+    assert "--strict-markers" in options["addopts"]
+    makefile = (ROOT / "Makefile").read_text()
+    selection = re.search(r'CHECK_ARGS \?=.* -m "not \(([^)]*)\)"', makefile)
+    assert selection is not None
+    assert set(selection.group(1).split(" or ")) == set(KINDS)
+
+
+def test_this_module_is_a_unit_test(request):
+    assert not {m.name for m in request.node.iter_markers()} & set(KINDS)
