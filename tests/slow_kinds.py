@@ -14,8 +14,14 @@ KINDS: dict[str, str] = {
 }
 """Each slow kind of test and what makes it slow; `make check` deselects them all."""
 
-NOTEBOOK_MODULES = frozenset({"test_grade.py", "test_playground_backend.py"})
-"""Test modules whose tests start Jupyter kernels (the grader, nbclient)."""
+NOTEBOOK_MODULES = frozenset(
+    {"test_grade.py", "test_playground_backend.py", "test_site_build.py", "test_graders.py"}
+)
+"""Test modules whose tests start Jupyter kernels (the grader, nbclient, nbgrader and
+Otter) or build every notebook into a website."""
+
+BROWSER_MODULES = frozenset({"test_site_browser.py"})
+"""Test modules outside tests/browser/ that drive Chromium."""
 
 BINDER_TESTS = frozenset({"test_binder.py::test_a_fresh_binder_environment_runs_every_lesson"})
 """Binder's pins are checked in a moment; only building its environment is slow."""
@@ -26,7 +32,7 @@ def kinds_of(path: str, name: str, fixtures: Iterable[str]) -> set[str]:
     notebook anywhere) that uses ``fixtures``; empty for a unit test."""
     parts = PurePosixPath(path).parts
     found = set()
-    if parts[0] == "browser":
+    if parts[0] == "browser" or parts[-1] in BROWSER_MODULES:
         found.add("browser")
     if f"{parts[-1]}::{name.split('[')[0]}" in BINDER_TESTS:
         found.add("binder")

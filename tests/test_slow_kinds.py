@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
         ("test_binder.py", "test_a_fresh_binder_environment_runs_every_lesson", [], {"binder"}),
         ("test_binder.py", "test_every_requirement_is_pinned_exactly_as_in_constraints", [], set()),
         ("runtime/test_sim.py", "test_run[seed=1]", [], set()),
+        ("site/test_site_browser.py", "test_page_opens[index]", ["page"], {"browser"}),
+        ("site/test_site_build.py", "test_index_lists_every_lesson", [], {"notebook"}),
+        ("instructor/test_graders.py", "test_otter_assigns_and_runs", [], {"notebook"}),
     ],
 )
 def test_each_test_gets_the_kinds_its_place_and_fixtures_say(path, name, fixtures, kinds):
