@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import LogFormatter, ScalarFormatter
 
 from ..experiments.detector_tradeoff import DetectorTradeoffResult
 from ..experiments.election_time import ElectionTimeResult
@@ -49,6 +49,14 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4.5)) -> Axes:
     return new
 
 
+def _plain_milliseconds(ax: Axes) -> None:
+    """Label a log-scaled x axis of milliseconds in plain numbers (200, 300, 1000), major and
+    minor ticks alike: matplotlib's default writes a minor tick as "3 x 10^2", and on a span
+    of less than a decade those labels run into each other."""
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.6)))
+
+
 def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None = None) -> Axes:
     """Figure 16 of the Raft paper: the CDF of election times, one line per timeout range.
 
@@ -75,6 +83,7 @@ def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None =
             label += f" ({result.unfinished} unfinished)"
         ax.step(times, share, where="post", color=_LINE_COLOURS[i % 8], label=label, linewidth=1.6)
     ax.set_xscale("log")
+    _plain_milliseconds(ax)
     ax.set_ylim(0, 101)
     ax.set_xlabel("time without a leader (ms, log scale)")
     ax.set_ylabel("cumulative percent of trials")
@@ -129,7 +138,7 @@ def plot_detector_tradeoff(
     top = max(row["false_suspicions_per_hour"] for result in results for row in result.rows)
     ax.set_xlim(min(xs) / 1.2, max(xs) * 1.6)  # room for the labels of the end points
     ax.set_ylim(0, max(top * 4, 10))
-    ax.xaxis.set_major_formatter(ScalarFormatter())
+    _plain_milliseconds(ax)
     ax.set_xlabel("mean time to detect a crash (ms, log scale)")
     ax.set_ylabel("false suspicions per hour")
     ax.set_title("Failure detectors: faster detection means more false suspicions", fontsize=10)
