@@ -93,7 +93,7 @@ def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None =
         f"{first.trials} trials each)",
         fontsize=10,
     )
-    ax.legend(title="election timeout", fontsize=8, title_fontsize=8, loc="lower right")
+    ax.legend(title="election timeout", fontsize=8, title_fontsize=8, loc="best")
     ax.grid(True, which="both", alpha=0.3)
     return ax
 
