@@ -333,7 +333,7 @@ sweep = figure16_sweep()  # or figure16_sweep(recompute=True): the same, in a mi
 
 # %%
 fig, (top, bottom) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-plot_election_times([sweep[r] for r in TOP], ax=top)
+plot_election_times([sweep[r] for r in TOP], ax=top, legend_loc="below")
 plot_election_times([sweep[r] for r in BOTTOM], ax=bottom)
 top.set_title("more randomness (lowest timeout 150 ms)", fontsize=10)
 bottom.set_title("shorter timeouts (range as wide as the lowest)", fontsize=10)

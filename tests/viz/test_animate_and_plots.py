@@ -98,3 +98,21 @@ def test_a_millisecond_axis_of_less_than_a_decade_is_labelled_in_plain_numbers()
     shown = [text for text in labels if text]
     assert "300" in shown and "100" in shown, shown
     assert all(re.fullmatch(r"\d+", text) for text in shown), shown
+
+
+def test_figure_16_as_the_lesson_draws_it_hides_no_line_under_a_legend() -> None:
+    """The lines of the ranges that seldom elect run along the bottom right, where a legend
+    would hide the very result the left panel shows: no point of any line lies under the
+    legend of its own panel."""
+    import numpy as np
+    from figures import lesson05_figure16
+
+    figure = lesson05_figure16()
+    figure.canvas.draw()
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        box = legend.get_window_extent()
+        for line in ax.get_lines():
+            points = ax.transData.transform(np.column_stack(line.get_data()))
+            under = [p for p in points if box.contains(*p)]
+            assert under == [], f"{line.get_label()} runs under the legend of {ax.get_title()!r}"
