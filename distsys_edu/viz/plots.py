@@ -14,6 +14,7 @@ optional ``ax``, and returns the axes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -99,11 +100,12 @@ def plot_election_times(
         f"{first.trials} trials each)",
         fontsize=10,
     )
-    style = {"title": "election timeout", "fontsize": 8, "title_fontsize": 8}
+    style: dict[str, Any] = {"title": "election timeout", "fontsize": 8, "title_fontsize": 8}
     if legend_loc == "below":
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, **style)
+        style.update(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     else:
-        ax.legend(loc=legend_loc, **style)
+        style.update(loc=legend_loc)
+    ax.legend(**style)
     ax.grid(True, which="both", alpha=0.3)
     return ax
 
