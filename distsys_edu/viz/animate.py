@@ -173,10 +173,12 @@ def _render(trace: Trace, times: list[float], fps: int, dpi: int) -> tuple[str, 
     view, canvas = frame_view(nodes, dpi)
     changes = loss_changes(trace)
     images = []
+    shown: set[str] = set()  # what any frame shows: the legend, drawn once, keys only that
     for snapshot in snapshots(trace, times):
         view.update(snapshot, losses=losses_at(changes, nodes, snapshot.t))
         view.render()
+        shown |= view.shown()
         images.append(canvas_image(canvas))
-    legend = legend_image(view.message_types, dpi)
+    legend = legend_image(view.message_types, dpi, shown)
     movie = encode_movie(images, round(1000 / fps), legend)
     return player_html(movie, png_bytes(legend), legend.size, times, fps), movie.png

@@ -35,7 +35,7 @@ class ClusterKey:
 
     def key_to_this_frame(self) -> None:
         """List in the legend only what this frame shows, for a still picture (an animation
-        keeps the whole key, the same in every frame)."""
+        draws one key beside its frames, of what any of its frames shows)."""
         if self._legend:
             self._key.remove()
             self._static_legend(self.shown())

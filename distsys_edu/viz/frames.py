@@ -11,7 +11,7 @@ only PNG shows its first frame.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,12 +125,15 @@ def encode_movie(images: Sequence[Image.Image], interval_ms: int, legend: Image.
     return Movie(out.getvalue(), tuple(frame_of), images[0].size)
 
 
-def draw_legend(figure: Figure, message_types: Sequence[str]) -> None:
+def draw_legend(
+    figure: Figure, message_types: Sequence[str], shown: Collection[str] | None = None
+) -> None:
     """Draw the cluster picture's legend into ``figure``, from its top left corner:
-    nodes, links, beliefs, and then the message types that appear, in that order."""
+    nodes, links, beliefs (only the keys in ``shown``, see :func:`.marks.legend_handles`;
+    all when ``None``), and then the message types that appear, in that order."""
     style = {"frameon": False, "fontsize": LEGEND_FONT_PT, "title_fontsize": LEGEND_FONT_PT}
     top = figure.legend(
-        handles=legend_handles(),
+        handles=legend_handles(shown),
         loc="upper left",
         bbox_to_anchor=(0.0, 1.0),
         title="nodes, links, beliefs",
@@ -150,19 +153,23 @@ def draw_legend(figure: Figure, message_types: Sequence[str]) -> None:
         )
 
 
-def legend_figure(message_types: Sequence[str], dpi: int) -> Figure:
+def legend_figure(
+    message_types: Sequence[str], dpi: int, shown: Collection[str] | None = None
+) -> Figure:
     """The legend of :func:`draw_legend` alone, on a figure of its own (tall enough for
     every entry; cropped to what it shows when saved tight)."""
     figure = Figure(figsize=(3.0, 8.0), dpi=dpi)
     FigureCanvasAgg(figure)
-    draw_legend(figure, message_types)
+    draw_legend(figure, message_types, shown)
     return figure
 
 
-def legend_image(message_types: Sequence[str], dpi: int) -> Image.Image:
+def legend_image(
+    message_types: Sequence[str], dpi: int, shown: Collection[str] | None = None
+) -> Image.Image:
     """:func:`legend_figure` as an RGB image, cropped to what it shows."""
     out = io.BytesIO()
-    legend_figure(message_types, dpi).savefig(
+    legend_figure(message_types, dpi, shown).savefig(
         out, format="png", bbox_inches="tight", pad_inches=0.04
     )
     return Image.open(out).convert("RGB")

@@ -14,10 +14,11 @@ optional ``ax``, and returns the axes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import LogFormatter, ScalarFormatter
 
 from ..experiments.detector_tradeoff import DetectorTradeoffResult
 from ..experiments.election_messages import election_messages
@@ -49,13 +50,27 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4.5)) -> Axes:
     return new
 
 
-def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None = None) -> Axes:
+def _plain_milliseconds(ax: Axes) -> None:
+    """Label a log-scaled x axis of milliseconds in plain numbers (200, 300, 1000), major and
+    minor ticks alike: matplotlib's default writes a minor tick as "3 x 10^2", and on a span
+    of less than a decade those labels run into each other."""
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.6)))
+
+
+def plot_election_times(
+    results: Sequence[ElectionTimeResult], ax: Axes | None = None, legend_loc: str = "best"
+) -> Axes:
     """Figure 16 of the Raft paper: the CDF of election times, one line per timeout range.
 
     Args:
         results: results of :func:`~distsys_edu.experiments.election_time.election_time`
             with ``times_ms`` kept (the default).
         ax: axes to draw into; a new figure when ``None``.
+        legend_loc: where the legend goes: a matplotlib ``loc`` inside the axes
+            (``"best"`` covers the fewest points, but not always the lines that matter:
+            the unfinished ranges run along the bottom right), or ``"below"``: under the
+            axes, in two columns, where it covers nothing.
 
     An unfinished trial counts as longer than any finished one: the line ends below
     100% and the legend says how many there were.
@@ -75,6 +90,7 @@ def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None =
             label += f" ({result.unfinished} unfinished)"
         ax.step(times, share, where="post", color=_LINE_COLOURS[i % 8], label=label, linewidth=1.6)
     ax.set_xscale("log")
+    _plain_milliseconds(ax)
     ax.set_ylim(0, 101)
     ax.set_xlabel("time without a leader (ms, log scale)")
     ax.set_ylabel("cumulative percent of trials")
@@ -84,7 +100,12 @@ def plot_election_times(results: Sequence[ElectionTimeResult], ax: Axes | None =
         f"{first.trials} trials each)",
         fontsize=10,
     )
-    ax.legend(title="election timeout", fontsize=8, title_fontsize=8, loc="lower right")
+    style: dict[str, Any] = {"title": "election timeout", "fontsize": 8, "title_fontsize": 8}
+    if legend_loc == "below":
+        style.update(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    else:
+        style.update(loc=legend_loc)
+    ax.legend(**style)
     ax.grid(True, which="both", alpha=0.3)
     return ax
 
@@ -129,7 +150,7 @@ def plot_detector_tradeoff(
     top = max(row["false_suspicions_per_hour"] for result in results for row in result.rows)
     ax.set_xlim(min(xs) / 1.2, max(xs) * 1.6)  # room for the labels of the end points
     ax.set_ylim(0, max(top * 4, 10))
-    ax.xaxis.set_major_formatter(ScalarFormatter())
+    _plain_milliseconds(ax)
     ax.set_xlabel("mean time to detect a crash (ms, log scale)")
     ax.set_ylabel("false suspicions per hour")
     ax.set_title("Failure detectors: faster detection means more false suspicions", fontsize=10)

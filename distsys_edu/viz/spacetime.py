@@ -346,7 +346,8 @@ def _draw_violations(
                 color=WRONG,
                 ha="right",
                 va="bottom",
-                zorder=6,
+                zorder=6,  # above the arrows it crosses, on a near-white ground of its own
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
             )
         )
     return labels

@@ -111,8 +111,10 @@ assert one_leader_among_reachable(runs["raft"].trace) == one_leader_per_term(run
 
 # %% [markdown]
 # In Raft, `n1` stepped down the moment it heard of term 2. Watch it in the timeline just
-# after the heal: `n1` still sends its heartbeats of term 1 (`AppendEntries`); `n2`'s
-# reply carries term 2, and `n1` becomes a follower when it arrives.
+# after the heal: `n1` still sends its heartbeats of term 1 (`AppendEntries`) to all four.
+# `n5`, on its side of the cut, accepts (a solid reply); `n2`, `n3` and `n4` refuse
+# (dashed, ending in a circle): their replies carry term 2, and `n1` becomes a follower
+# when the first one arrives.
 
 # %%
 timeline(runs["raft"].trace, 8.027, 8.031)
@@ -125,6 +127,8 @@ heal = [e for e in runs["raft"].trace if 8 <= e.t <= 8.030 and e.kind == "delive
 ae = [e for e in heal if e.msg_type == "AppendEntries" and e.node == "n1" and e.msg.term == 1]
 reply = [e for e in heal if e.msg_type == "AppendEntriesReply" and e.peer == "n1"]
 assert ae and any(e.node == "n2" and e.msg.term == 2 for e in reply), (ae, reply)
+answers = {e.node: (e.msg.success, e.msg.term) for e in reply if e.t >= min(a.t for a in ae)}
+assert answers == {"n5": (True, 1), "n2": (False, 2), "n3": (False, 2), "n4": (False, 2)}, answers
 assert runs["raft"].snapshot(8.029).nodes["n1"].annotations["role"] == LEADER
 assert runs["raft"].snapshot(8.030).nodes["n1"].annotations["role"] == FOLLOWER
 
@@ -329,7 +333,7 @@ sweep = figure16_sweep()  # or figure16_sweep(recompute=True): the same, in a mi
 
 # %%
 fig, (top, bottom) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-plot_election_times([sweep[r] for r in TOP], ax=top)
+plot_election_times([sweep[r] for r in TOP], ax=top, legend_loc="below")
 plot_election_times([sweep[r] for r in BOTTOM], ax=bottom)
 top.set_title("more randomness (lowest timeout 150 ms)", fontsize=10)
 bottom.set_title("shorter timeouts (range as wide as the lowest)", fontsize=10)

@@ -204,7 +204,7 @@ def lesson05_figure16() -> Figure:
         for r in top + bottom
     }
     fig, (upper, lower) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-    plot_election_times([sweep[r] for r in top], ax=upper)
+    plot_election_times([sweep[r] for r in top], ax=upper, legend_loc="below")
     plot_election_times([sweep[r] for r in bottom], ax=lower)
     upper.set_title("more randomness (lowest timeout 150 ms)", fontsize=10)
     lower.set_title("shorter timeouts (range as wide as the lowest)", fontsize=10)

@@ -114,6 +114,48 @@ def test_the_legend_lists_the_message_types_that_appear() -> None:
     assert one.width <= three.width and one.height < three.height
 
 
+def legend_keys_of(sim: object, start: float, end: float) -> set[str]:
+    """The keys the legend beside the frames of ``animate(sim, start, end)`` lists."""
+    import sys
+
+    module = sys.modules["distsys_edu.viz.animate"]
+    seen: list[set[str]] = []
+
+    def spy(message_types: list[str], dpi: int, shown: set[str] | None = None) -> Image.Image:
+        assert shown is not None  # the animation says what its frames show
+        seen.append(set(shown))
+        return legend_image(message_types, dpi, shown)
+
+    original = module.legend_image
+    module.legend_image = spy
+    try:
+        animate(sim, start, end, fps=5)
+    finally:
+        module.legend_image = original
+    (keys,) = seen
+    return keys
+
+
+def test_the_legend_beside_the_frames_keys_only_what_some_frame_shows() -> None:
+    from distsys_edu import Sim
+    from distsys_edu.protocols import spawn
+
+    sim = Sim(seed=1)
+    spawn(sim, "raft", 3)
+    sim.run(until=1.0)
+    calm = legend_keys_of(sim, 0.0, 1.0)
+    assert {"down", "paused", "stopped", "cut", "held", "lossy"}.isdisjoint(calm), calm
+    sim.crash("n1")
+    sim.run(until=1.5)
+    assert "down" in legend_keys_of(sim, 1.0, 1.5)  # shown once a frame shows it
+
+
+def test_a_legend_of_some_keys_lists_those_alone() -> None:
+    figure = legend_figure(["Heartbeat"], 80, {"leader", "down"})
+    labels = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+    assert labels == ["leader", "down (crashed)", "Heartbeat"]
+
+
 IMAGES = st.lists(
     st.integers(0, 3).map(
         lambda seed: Image.fromarray(

@@ -86,3 +86,33 @@ def test_detector_tradeoff_one_curve_per_detector_one_point_per_threshold() -> N
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["fixed", "phi"]
     assert [len(line.get_xdata()) for line in lines] == [len(r.rows) for r in results]
+
+
+def test_a_millisecond_axis_of_less_than_a_decade_is_labelled_in_plain_numbers() -> None:
+    """Matplotlib's default writes the minor ticks of a short log axis as "3 x 10^2", "4 x 10^2",
+    which run into each other: every label is a plain number of milliseconds."""
+    ax = plot_election_times([election_time(timeout=(0.025, 0.05), trials=8, progress=False)])
+    ax.set_xlim(40, 600)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels(minor=True) + ax.get_xticklabels()]
+    shown = [text for text in labels if text]
+    assert "300" in shown and "100" in shown, shown
+    assert all(re.fullmatch(r"\d+", text) for text in shown), shown
+
+
+def test_figure_16_as_the_lesson_draws_it_hides_no_line_under_a_legend() -> None:
+    """The lines of the ranges that seldom elect run along the bottom right, where a legend
+    would hide the very result the left panel shows: no point of any line lies under the
+    legend of its own panel."""
+    import numpy as np
+    from figures import lesson05_figure16
+
+    figure = lesson05_figure16()
+    figure.canvas.draw()
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        box = legend.get_window_extent()
+        for line in ax.get_lines():
+            points = ax.transData.transform(np.column_stack(line.get_data()))
+            under = [p for p in points if box.contains(*p)]
+            assert under == [], f"{line.get_label()} runs under the legend of {ax.get_title()!r}"

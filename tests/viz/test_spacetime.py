@@ -71,6 +71,13 @@ def test_violations_found_by_the_checks_are_highlighted() -> None:
     texts = [t.get_text() for t in drawn.ax.texts]
     for violation in drawn.violations:
         assert any(t.startswith(f"⚠ {violation.invariant}") for t in texts)
+    # the label crosses the arrows of the moment it names: it reads over them, on a
+    # near-white ground drawn above every arrow
+    arrows = max(p.get_zorder() for p in drawn.ax.patches)
+    for label in (t for t in drawn.ax.texts if t.get_text().startswith("⚠")):
+        ground = label.get_bbox_patch()
+        assert ground is not None and label.get_zorder() > arrows
+        assert min(ground.get_facecolor()[:3]) == 1.0 and ground.get_facecolor()[3] >= 0.8
 
 
 @pytest.mark.parametrize(
