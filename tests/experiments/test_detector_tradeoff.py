@@ -134,7 +134,7 @@ def test_progress_bar_goes_to_stderr_only(capsys: pytest.CaptureFixture[str]) ->
         (("fixed",), {"loss": 1.5}, "loss=1.5 is not allowed: must be a probability"),
         (("fixed",), {"latency": (0.05, 0.01)}, "latency=(0.05, 0.01) is not allowed"),
         (("fixed",), {"pause": (1.0, 0.1)}, "pause=(1.0, 0.1) is not allowed"),
-        (("fixed",), {"runs": 0}, "runs=0 is not allowed: must be an int >= 1"),
+        (("fixed",), {"runs": 0}, "runs=0 is not allowed: must be an int from 1 to 1,000,000,000"),
         (("fixed",), {"options": {"x": 1}}, "options={'x': 1} is not allowed"),
         (("phi",), {"options": {"bogus": 1}}, "options={"),
         (("phi",), {"options": {"min_std": -1}}, "min_std=-1 is not allowed"),

@@ -136,7 +136,7 @@ def test_the_seed_matters_only_for_a_random_layout() -> None:
     ("args", "kwargs", "message"),
     [
         (("paxos", 5), {}, "protocol='paxos' is not allowed: must be one of bully, ring"),
-        (("ring", 0), {}, "nodes=0 is not allowed: must be an int >= 1"),
+        (("ring", 0), {}, "nodes=0 is not allowed: must be an int from 1 to 1,000,000,000"),
         (("ring", True), {}, "nodes=True is not allowed"),
         (("ring", "5"), {}, "nodes='5' is not allowed"),
         (("ring", 5), {"order": "sideways"}, "order='sideways' is not allowed: must be one of"),
