@@ -42,5 +42,6 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         path = Path(str(item.path))
         where = path.relative_to(TESTS) if path.is_relative_to(TESTS) else Path(path.name)
-        for kind in sorted(kinds_of(where.as_posix(), item.name, item.fixturenames)):
+        fixtures = getattr(item, "fixturenames", ())  # a notebook cell (nbval) has none
+        for kind in sorted(kinds_of(where.as_posix(), item.name, fixtures)):
             item.add_marker(getattr(pytest.mark, kind))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,31 @@ def test_every_kind_is_registered_and_left_out_of_make_check():
 
 def test_this_module_is_a_unit_test(request):
     assert not {m.name for m in request.node.iter_markers()} & set(KINDS)
+
+
+def test_notebook_cells_are_collected_and_marked_as_notebooks():
+    """nbval's cells have no fixtures: collecting them must work, and mark them (this
+    module is collected too, so that tests/conftest.py marks what is collected)."""
+    lesson = sorted((ROOT / "lessons").glob("0*.ipynb"))[0]
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--collect-only",
+            "-q",
+            "-m",
+            "notebook",
+            str(lesson),
+            __file__,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert f"{lesson.name}::Cell 0" in found.stdout
