@@ -46,7 +46,7 @@ from .invariants import (
     one_leader_per_term,
 )
 from .jepsen import load_history, parse_history
-from .linearizable import LinearizabilityResult, linearizable
+from .linearizable import LinearizabilityResult, history_linearizable, linearizable
 from .model_check import model_check
 from .model_result import ModelCheckResult, ModelViolation
 from .model_state import STATE_INVARIANTS, ModelView
@@ -96,6 +96,7 @@ __all__ = [
     "last_fault_time",
     "leader_completeness",
     "leader_known_by_all",
+    "history_linearizable",
     "linearizable",
     "liveness",
     "load_history",
