@@ -6,27 +6,16 @@ from __future__ import annotations
 import pytest
 
 from distsys_edu.checks import FaultMix, explore, history_linearizable, linearizable
-from distsys_edu.protocols.raftlog import RaftLogNode, Workload
+from distsys_edu.protocols.raftlog import RaftLogNode
 from distsys_edu.protocols.raftlog.stale_reads import (
     StaleReadNode,
     spawn_stale_reads,
     spawn_with_readers,
 )
+from distsys_edu.experiments.kv_scenarios import KEY_X, leader_cut_off
 from distsys_edu.runtime import InvalidArgument, Sim
 
-WRITES = Workload(keys=("x",), ops=("get", "put", "cas"))
 PARTITIONS = FaultMix(crash=0, pause=0, one_way=0, loss=0, duplication=0, partition=1.0, heal=0.0)
-
-
-def leader_cut_off(server: type[RaftLogNode], seed: int = 3) -> Sim:
-    """Two clients and a reader; at 2 s the leader is cut off from the other four."""
-    sim = Sim(seed=seed, trace="full")
-    names = spawn_with_readers(sim, 5, clients=2, workload=WRITES, server=server)
-    sim.run(until=2.0)
-    (leader,) = [n for n in names if sim.annotations(n).get("role") == "leader"]
-    sim.partition([leader], [n for n in names if n != leader])
-    sim.run(until=5.0)
-    return sim
 
 
 def test_a_cut_off_leader_that_answers_reads_breaks_linearizability() -> None:
@@ -59,7 +48,7 @@ def test_explore_finds_stale_reads_and_shrinks_them(spawn: object, found: bool) 
         seed=1,
         duration=15.0,
         invariants=["history_linearizable"],
-        options={"clients": 2, "workload": WRITES},
+        options={"clients": 2, "workload": KEY_X},
         faults=PARTITIONS,
         max_shrink=1,
         progress=False,
