@@ -123,7 +123,7 @@ tiny = parse_history("""
 """)
 verdict = linearizable(tiny, model="register")
 print(verdict.summary())
-history(verdict);
+fig = history(verdict)
 
 # %% tags=["claim"]
 assert verdict.linearizable is False and verdict.stuck.result == 2, verdict.summary()
@@ -149,7 +149,7 @@ assert bad.linearizable is False and bad.key == "x" and len(bad.prefix) == 78, b
 assert (bad.stuck.client, bad.stuck.f, bad.stuck.value, bad.stuck.result) == ("c2", "cas", (1, 2), True)
 
 # %%
-history(checked[False], max_ops=6);
+fig = history(checked[False], max_ops=6)
 
 # %% [markdown]
 # With sessions, the history is linearizable. Without them, the last operation is
@@ -186,7 +186,7 @@ assert cut_result.linearizable is False and cut_result.stuck.client == "r1", cut
 assert cut_result.stuck.f == "get" and cut_result.stuck.complete > 2.0, cut_result.stuck
 
 # %%
-history(cut_result, max_ops=8);
+fig = history(cut_result, max_ops=8)
 
 # %% [markdown]
 # The correct servers' history is linearizable; the shortcut's is not. `r1` read 1,
@@ -238,7 +238,7 @@ assert first.minimal_violation.nodes == ("r1",), first.minimal_violation
 etcd = real_history("etcd_000")
 etcd_result = linearizable(etcd, model="register")
 print(etcd_result.summary())
-history(etcd_result, max_ops=14);
+fig = history(etcd_result, max_ops=14)
 
 # %% tags=["claim"]
 assert (len(etcd), len(etcd.clients)) == (85, 19), (len(etcd), len(etcd.clients))
