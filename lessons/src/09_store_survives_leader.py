@@ -159,6 +159,14 @@ fig = history(checked[False], max_ops=6)
 # the clients, a write from the past came back. That is why exactly-once matters even
 # for a `put`.
 
+# %% tags=["claim"]
+c2_put = [op for op in bad.ops if op.client == "c2" and op.complete < bad.stuck.invoke][-1]
+assert (c2_put.f, c2_put.value) == ("put", 2), c2_put
+in_between = [op for op in bad.ops if op.invoke < bad.stuck.complete
+              and (op.complete is None or op.complete > c2_put.invoke)]
+assert not [op for op in in_between if (op.f, op.value) == ("put", 1)
+            or (op.f == "cas" and op.value[1] == 1)], in_between
+
 # %% [markdown]
 # ## 4. A stale-read bug, found by the checker and by `explore`
 #
@@ -176,8 +184,8 @@ fig = history(checked[False], max_ops=6)
 
 # %%
 for server in ("RaftLogNode", "StaleReadNode"):
-    sim = leader_cut_off(StaleReadNode) if server == "StaleReadNode" else leader_cut_off()
-    cut_result = linearizable(sim.trace, model="kv")
+    cut = leader_cut_off(StaleReadNode) if server == "StaleReadNode" else leader_cut_off()
+    cut_result = linearizable(cut.trace, model="kv")
     print(server, cut_result.summary(), sep=": ")
 
 # %% tags=["claim"]
@@ -200,6 +208,18 @@ fig = history(cut_result, max_ops=8)
 # it runs the service under random partitions, checks every history, and shrinks a
 # failing schedule. The invariant `history_linearizable` is the checker on the
 # clients' history.
+
+# %% tags=["claim"]
+stale = cut_result.stuck
+put_0 = [op for op in cut_result.ops if op.f == "put" and op.complete < stale.invoke][-1]
+assert (put_0.client, put_0.value, stale.result) == ("c2", 0, 1), (put_0, stale)
+zeros = {op.client for op in cut_result.ops if op.f == "get" and op.result == 0
+         and put_0.complete < op.invoke and op.complete < stale.invoke}
+assert zeros == {"c1", "c2"}, zeros
+(old_leader,) = [e.data["a"] for e in cut.trace if e.kind == "partition"]
+answers = [e.msg.server for e in cut.trace if e.kind == "deliver" and e.peer == "r1"
+           and e.t == stale.complete and e.msg_type == "ClientReply"]
+assert answers == old_leader == ["n5"], (answers, old_leader)
 
 # %%
 found = explore(
