@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from distsys_edu.checks import FaultMix, explore, history_linearizable, linearizable
+from distsys_edu.experiments.kv_scenarios import KEY_X, leader_cut_off
 from distsys_edu.protocols.raftlog import RaftLogNode
 from distsys_edu.protocols.raftlog.stale_reads import (
     StaleReadNode,
     spawn_stale_reads,
     spawn_with_readers,
 )
-from distsys_edu.experiments.kv_scenarios import KEY_X, leader_cut_off
 from distsys_edu.runtime import InvalidArgument, Sim
 
 PARTITIONS = FaultMix(crash=0, pause=0, one_way=0, loss=0, duplication=0, partition=1.0, heal=0.0)
