@@ -45,7 +45,8 @@ from distsys_edu.viz import history
 # sequence number**: that is a *retry*.
 #
 # Every client records what it asked and what it got, with the virtual times: a
-# **history**. Here is a run of 3 s, with sessions on (section 2 says what they are).
+# **history**. Here is a run of 3 s, with sessions on (section 2 says what they are,
+# and what the slow link this run has from t=1.5 s does).
 
 # %%
 good = slow_client_link(sessions=True)
