@@ -3,6 +3,9 @@ by exploration; the correct server, in the same worlds, is not."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pytest
 
 from distsys_edu.checks import FaultMix, explore, history_linearizable, linearizable
@@ -58,6 +61,10 @@ def test_explore_finds_stale_reads_and_shrinks_them(spawn: object, found: bool) 
         shrunk = result.counterexamples[0]
         assert shrunk.minimal is not None and len(shrunk.minimal) <= 2, shrunk.minimal
         assert "spawn_stale_reads" in shrunk.replay, shrunk.replay
+        replayed: dict[str, object] = {}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(shrunk.replay, replayed)  # the program a learner would paste
+        assert replayed["violations"], shrunk.replay
 
 
 def test_readers_must_be_a_count() -> None:
