@@ -27,6 +27,8 @@ TABLES = {
     "check_vote_invariant": ("test_vote_invariant", "VARIANTS"),
     "check_step_downs": ("test_real_traces", "STEP_DOWN_VARIANTS"),
     "check_terms_with_two_leaders": ("test_real_traces", "TWO_LEADER_VARIANTS"),
+    "check_sessions": ("test_kv_store", "SESSION_VARIANTS"),
+    "check_cas_step": ("test_kv_store", "CAS_VARIANTS"),
 }
 """Check name -> (test module in tests/exercises, name of its variant table)."""
 

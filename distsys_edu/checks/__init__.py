@@ -46,7 +46,7 @@ from .invariants import (
     one_leader_per_term,
 )
 from .jepsen import load_history, parse_history
-from .linearizable import LinearizabilityResult, linearizable
+from .linearizable import LinearizabilityResult, history_linearizable, linearizable
 from .model_check import model_check
 from .model_result import ModelCheckResult, ModelViolation
 from .model_state import STATE_INVARIANTS, ModelView
@@ -56,6 +56,7 @@ from .raftlog import (
     log_matching,
     state_machine_safety,
 )
+from .real_histories import REAL_HISTORIES, real_history
 from .schedules import FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
 
@@ -64,6 +65,7 @@ __all__ = [
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
     "DEFAULT_WINDOW",
+    "REAL_HISTORIES",
     "STATE_INVARIANTS",
     "ClusterState",
     "Counterexample",
@@ -91,6 +93,7 @@ __all__ = [
     "detection_times",
     "explore",
     "false_suspicions",
+    "history_linearizable",
     "instants",
     "invariant",
     "last_fault_time",
@@ -105,6 +108,7 @@ __all__ = [
     "one_leader_per_term",
     "parse_history",
     "random_schedule",
+    "real_history",
     "replay_snippet",
     "run_once",
     "run_seed",

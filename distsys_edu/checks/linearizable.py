@@ -37,6 +37,7 @@ from .history import History, Operation
 from .jepsen import load_history
 from .linsearch import search_cells
 from .models import MODELS, partitions
+from .violation import Violation
 
 
 @dataclass(frozen=True)
@@ -191,3 +192,27 @@ def _sort_key(key: Any) -> tuple[str, str]:
     if isinstance(key, float) and math.isnan(key):
         return ("float", "nan")
     return (type(key).__name__, repr(key))
+
+
+def history_linearizable(
+    trace: Any, model: str = "kv", timeout: float | None = None
+) -> list[Violation]:
+    """The clients' history in ``trace`` as an invariant for ``explore``: no violation
+    when it is linearizable; one, at the completion where no order works, when not.
+
+    A check that runs out of its ``timeout`` (wall-clock seconds) is not a violation
+    (the verdict is unknown, not "broken"); give no timeout to always decide.
+
+    Args:
+        trace: a trace whose clients recorded a history (``record_op``).
+        model: as :func:`linearizable`.
+        timeout: as :func:`linearizable`.
+    """
+    result = linearizable(History.from_trace(trace), model, timeout)
+    if result.linearizable is not False:
+        return []
+    stuck = result.stuck
+    at = stuck.complete if stuck is not None and stuck.complete is not None else 0.0
+    client = () if stuck is None else (str(stuck.client),)
+    detail = result.summary().replace("\n", "; ")
+    return [Violation("history_linearizable", at, client, detail)]

@@ -18,6 +18,7 @@ from ..runtime.errors import invalid
 from . import invariants as _inv
 from . import raftlog as _log
 from .invariants import Violation
+from .linearizable import history_linearizable
 
 CheckFn = Callable[..., list[Violation]]
 
@@ -30,6 +31,7 @@ BUILTIN_CHECKS: dict[str, CheckFn] = {
     "leader_completeness": _log.leader_completeness,
     "state_machine_safety": _log.state_machine_safety,
     "committed_never_lost": _log.committed_never_lost,
+    "history_linearizable": history_linearizable,
 }
 """Invariants that :func:`invariant` knows by name."""
 

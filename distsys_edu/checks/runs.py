@@ -133,7 +133,8 @@ def replay_snippet(
     """A short Python program that replays one run and checks one invariant.
 
     It does exactly what :func:`run_once` does, then leaves the check's result
-    in ``violations`` and prints it. Option values are written with ``repr``.
+    in ``violations`` and prints it. Option values are written with ``repr``; the
+    class of a value from this package (a ``Workload``) is imported.
     """
     _, spawn, import_protocol, call = protocol_parts(protocol)
     seed, nodes, duration, latency, given = check_settings(
@@ -150,6 +151,7 @@ def replay_snippet(
             import_protocol,
             f"from distsys_edu.runtime import LinkConfig, Sim, {latency_kind}",
             *([] if exact else ["from distsys_edu.runtime import FaultSchedule"]),
+            *(_import_of(v) for v in (options or {}).values() if _import_of(v)),
         }
     )
     lines = [
@@ -175,3 +177,14 @@ def replay_snippet(
         "    print(v)",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _import_of(value: Any) -> str:
+    """The import line for the class of an option value from this package, whose
+    ``repr`` names it (``Workload(keys=...)``); ``""`` for anything else."""
+    kind = type(value)
+    if not kind.__module__.startswith("distsys_edu.") or not repr(value).startswith(
+        f"{kind.__name__}("
+    ):
+        return ""
+    return f"from {kind.__module__} import {kind.__qualname__}"

@@ -16,6 +16,7 @@ from .bully import check_bully
 from .dedup import check_deduplication
 from .failover import check_failover
 from .follower import check_follower_detector
+from .kv_store import check_cas_step, check_sessions
 from .phi import check_phi
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
@@ -42,6 +43,7 @@ __all__ = [
     "ScenarioOutcome",
     "Sent",
     "check_bully",
+    "check_cas_step",
     "check_deduplication",
     "check_failover",
     "check_first_leader",
@@ -51,6 +53,7 @@ __all__ = [
     "check_ping_pong",
     "check_ring",
     "check_same_seed",
+    "check_sessions",
     "check_step_downs",
     "check_terms",
     "check_terms_with_two_leaders",

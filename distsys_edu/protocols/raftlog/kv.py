@@ -25,37 +25,20 @@ from ...runtime.errors import invalid
 from .messages import OPS, ClientRequest
 
 
-class KVStore:
-    """A key-value map with client sessions; :meth:`apply` is the state machine.
-
-    Args:
-        sessions: remember each client's last ``seq`` and result (exactly-once).
+class KVMap:
+    """The key-value map alone: :meth:`execute` carries out one operation, and
+    :meth:`apply` applies every command it is given (retries too: no sessions).
 
     Attributes:
         data: the map.
-        sessions: per client, ``(last seq applied, its result)``.
-        duplicates: how many retried commands were recognised and not applied.
     """
 
-    def __init__(self, sessions: bool = True) -> None:
-        if not isinstance(sessions, bool):
-            raise invalid("sessions", sessions, "must be True or False")
-        self.keep_sessions = sessions
+    def __init__(self) -> None:
         self.data: dict[str, Any] = {}
-        self.sessions: dict[str, tuple[int, Any]] = {}
-        self.duplicates = 0
 
     def apply(self, command: ClientRequest) -> Any:
-        """Apply one committed command; return its result (the saved one for a retry)."""
-        if self.keep_sessions:
-            last = self.sessions.get(command.client)
-            if last is not None and command.seq <= last[0]:
-                self.duplicates += 1
-                return last[1] if command.seq == last[0] else None
-        result = self.execute(command.op, command.key, command.value)
-        if self.keep_sessions:
-            self.sessions[command.client] = (command.seq, result)
-        return result
+        """Apply one committed command; return its result."""
+        return self.execute(command.op, command.key, command.value)
 
     def execute(self, op: str, key: str, value: Any) -> Any:
         """Carry out one operation on :attr:`data`, sessions aside.
@@ -80,3 +63,36 @@ class KVStore:
             self.data[key] = new
             return True
         raise invalid("op", op, f"must be one of {', '.join(OPS)}")
+
+
+class KVStore(KVMap):
+    """A key-value map with client sessions; :meth:`apply` is the state machine.
+
+    Args:
+        sessions: remember each client's last ``seq`` and result (exactly-once).
+
+    Attributes:
+        data: the map.
+        sessions: per client, ``(last seq applied, its result)``.
+        duplicates: how many retried commands were recognised and not applied.
+    """
+
+    def __init__(self, sessions: bool = True) -> None:
+        if not isinstance(sessions, bool):
+            raise invalid("sessions", sessions, "must be True or False")
+        super().__init__()
+        self.keep_sessions = sessions
+        self.sessions: dict[str, tuple[int, Any]] = {}
+        self.duplicates = 0
+
+    def apply(self, command: ClientRequest) -> Any:
+        """Apply one committed command; return its result (the saved one for a retry)."""
+        if self.keep_sessions:
+            last = self.sessions.get(command.client)
+            if last is not None and command.seq <= last[0]:
+                self.duplicates += 1
+                return last[1] if command.seq == last[0] else None
+        result = self.execute(command.op, command.key, command.value)
+        if self.keep_sessions:
+            self.sessions[command.client] = (command.seq, result)
+        return result
