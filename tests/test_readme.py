@@ -54,6 +54,8 @@ def test_lines_come_from_first_cells_and_gaps_are_named(tmp_path):
     assert "- [00 Hello](lessons/00_intro.ipynb) (30 min)" in text
     assert "- [03 More](lessons/03_more.ipynb) (20\u201325 min)" in text
     assert "Lessons 01, 02 are being written" in text
+    _lesson(tmp_path, "02_mid.ipynb", "# 02 Mid\n(10 min)")
+    assert "Lesson 01 is being written;" in tool.block(tmp_path, "me/course")
 
 
 def test_a_lesson_that_does_not_say_how_long_it_takes_is_named(tmp_path):

@@ -141,7 +141,9 @@ def block(lessons: Path, repo: str | None = None) -> str:
     if missing:
         lines += [
             "",
-            f"Lessons {', '.join(missing)} are being written; each appears here as it lands.",
+            f"Lesson {missing[0]} is being written; it appears here when it lands."
+            if len(missing) == 1
+            else f"Lessons {', '.join(missing)} are being written; each appears here as it lands.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -109,7 +109,7 @@ def searching(steps: Sequence[Step]) -> Generator[None, None, Outcome]:  # long:
             elif c == CAS_FAILED:
                 ok, new = a != s, s
             else:  # APPEND
-                ok, new = True, (a if s is None else s + a)
+                ok, new = True, (a if s is None else f"{s}{a}")  # a put may have left a number
             if ok and not (twin and not linearized & twin):
                 key = (linearized | bit, new)
                 if key not in cache:

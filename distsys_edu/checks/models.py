@@ -16,7 +16,8 @@ What each operation does to the cell's value ``v``:
 * ``read``/``get`` returning ``r``: allowed if ``r == v``; a cell never written reads
   as ``None`` (Jepsen's ``nil``) or as ``""`` (MIT 6.824's ``Get`` of a missing key).
 * ``write``/``put`` of ``x``: ``v = x``.
-* ``append`` of a string ``x``: ``v = v + x`` (``x`` when never written).
+* ``append`` of a string ``x``: ``v = v + x`` (``x`` when never written; a number left by
+  a ``put`` is appended to as its text, as the key-value store of ``raftlog`` does).
 * ``cas`` of ``(old, new)``: returning ``True``, allowed if ``v == old``, then ``v = new``;
   returning ``False``, allowed if ``v != old``. With no answer, it is searched as one
   that returned ``True``: if it took effect, its compare succeeded; if its compare

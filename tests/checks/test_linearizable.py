@@ -126,6 +126,15 @@ def test_operations_with_no_answer(ops: tuple[Operation, ...], expected: bool) -
             ),
             False,
         ),
+        # an append to a number that a put left: its text, as raftlog's store does
+        (
+            (
+                op(0, "put", 0, 0, 1, key="k"),
+                op(0, "append", "a", 2, 3, key="k"),
+                op(1, "get", None, 4, 5, "0a", key="k"),
+            ),
+            True,
+        ),
     ],
 )
 def test_kv_histories(ops: tuple[Operation, ...], expected: bool) -> None:

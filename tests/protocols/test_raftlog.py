@@ -210,3 +210,11 @@ def test_with_sessions_retries_change_nothing(
             assert twice.apply(command) == result
     assert once.data == twice.data
     assert twice.duplicates == sum(retries[: len(commands)])
+
+
+def test_an_append_to_a_number_appends_to_its_text() -> None:
+    """put 0 then append "a" is "0a" (0 is a value, not a missing key), as the model says."""
+    store = KVStore()
+    store.apply(ClientRequest("c", 1, "put", "k", 0))
+    store.apply(ClientRequest("c", 2, "append", "k", "a"))
+    assert store.apply(ClientRequest("c", 3, "get", "k", None)) == "0a"

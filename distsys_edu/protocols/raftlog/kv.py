@@ -52,7 +52,8 @@ class KVMap:
             self.data[key] = value
             return None
         if op == "append":
-            self.data[key] = f"{self.data.get(key) or ''}{value}"
+            current = self.data.get(key)
+            self.data[key] = f"{'' if current is None else current}{value}"
             return None
         if op == "cas":
             if not (isinstance(value, tuple) and len(value) == 2):
