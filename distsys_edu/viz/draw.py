@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from ..runtime import Sim, Snapshot, Timer, Trace, snapshot_at
 from ..runtime.errors import invalid
 from .cluster import ClusterView
-from .logs import draw_log_rows, log_rows
+from .logs import Runs, draw_log_rows, last_published_logs, log_rows
 from .story import check_trace_time, link_losses
 from .style import WRONG
 
@@ -69,7 +69,8 @@ def draw_cluster(
     frame = frame_source(source, t)
     if ax is not None:
         return _draw(frame, ax, None, legend=legend)
-    return _draw_figure(plt.figure(layout="constrained"), frame, legend=legend)
+    figure = plt.figure(layout="constrained")
+    return _draw_figure(figure, frame, legend=legend, disks=_disks(source, frame[0].t))
 
 
 def draw_logs(
@@ -89,10 +90,18 @@ def draw_logs(
         InvalidArgument: as :func:`draw_cluster`.
     """
     snapshot = frame_source(source, t)[0]
+    disks = _disks(source, snapshot.t)
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 0.9 + 0.5 * len(snapshot.nodes)), layout="constrained")
-    draw_log_rows(ax, log_rows(snapshot), title=f"the logs at t = {snapshot.t:.3f} s")
+    draw_log_rows(ax, log_rows(snapshot, disks=disks), title=f"the logs at t = {snapshot.t:.3f} s")
     return ax
+
+
+def _disks(source: Sim | Snapshot | Trace, t: float) -> dict[str, Runs]:
+    """The logs last published by ``t``, read from the trace of ``source`` (none from a
+    Snapshot, which keeps no history)."""
+    trace = source.trace if isinstance(source, Sim) else source
+    return last_published_logs(trace, t) if isinstance(trace, Trace) else {}
 
 
 def publishes_logs(snapshot: Snapshot) -> bool:
@@ -134,7 +143,8 @@ def cluster_figure(source: Sim | Snapshot | Trace, t: float | None = None) -> Fi
         InvalidArgument: as :func:`draw_cluster`.
     """
     figure = Figure(layout="constrained", dpi=BOX_DPI)
-    _draw_figure(figure, frame_source(source, t), legend=True)
+    frame = frame_source(source, t)
+    _draw_figure(figure, frame, legend=True, disks=_disks(source, frame[0].t))
     return figure
 
 
@@ -172,7 +182,9 @@ def timeline_png(
     return png.getvalue()
 
 
-def _draw_figure(figure: Figure, frame: Frame, *, legend: bool) -> ClusterView:
+def _draw_figure(
+    figure: Figure, frame: Frame, *, legend: bool, disks: dict[str, Runs] | None = None
+) -> ClusterView:
     """Lay ``figure`` out (the picture and its legends; the logs under both, when the
     nodes publish logs) and draw ``frame`` into it."""
     snapshot = frame[0]
@@ -188,7 +200,7 @@ def _draw_figure(figure: Figure, frame: Frame, *, legend: bool) -> ClusterView:
         height_ratios=(FIGSIZE[1], logs_high),
     )
     view = _draw(frame, axes["cluster"], axes["key"], legend=legend)
-    draw_log_rows(axes["logs"], log_rows(snapshot, view.nodes), title="each node's log")
+    draw_log_rows(axes["logs"], log_rows(snapshot, view.nodes, disks), title="each node's log")
     return view
 
 

@@ -7,8 +7,9 @@ one virtual time: the picture shows what each node's disk held and what it knew 
 committed at that instant. Meaning never rests on colour alone: every box carries its
 term as a number; entries up to the commit index have a solid black edge, the rest a
 dashed grey one and a paler fill; the commit index is a thick bar after its entry.
-A node that is down keeps its log (it is on its disk) and is drawn faded, its row
-labelled DOWN. A long log shows its newest :data:`SHOWN_ENTRIES` indices and says
+A node that is down keeps its log (it is on its disk): given the trace, its row
+shows the log it last published, faded and labelled DOWN, with no commit index (that
+was in its memory). A long log shows its newest :data:`SHOWN_ENTRIES` indices and says
 which it leaves out.
 """
 
@@ -22,10 +23,17 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
-from ..runtime import Snapshot
+from ..runtime import Snapshot, Trace
 from .style import GREY, OKABE_ITO
 
-__all__ = ["SHOWN_ENTRIES", "LogRow", "draw_log_rows", "log_rows", "term_colour"]
+__all__ = [
+    "SHOWN_ENTRIES",
+    "LogRow",
+    "draw_log_rows",
+    "last_published_logs",
+    "log_rows",
+    "term_colour",
+]
 
 SHOWN_ENTRIES = 16
 """At most this many log indices are drawn: the newest ones."""
@@ -54,13 +62,34 @@ class LogRow:
     commit_index: int
 
 
-def log_rows(snapshot: Snapshot, nodes: Sequence[str] | None = None) -> list[LogRow]:
-    """The log of each of ``nodes`` (default: every node of the snapshot) at ``snapshot.t``."""
+Runs = tuple[tuple[int, int], ...]
+
+
+def last_published_logs(trace: Trace, t: float) -> dict[str, Runs]:
+    """The ``log`` each node last published at or before ``t`` (through crashes: the
+    log is on the disk); empty for a trace that keeps no annotations."""
+    logs: dict[str, Runs] = {}
+    for e in trace:
+        if e.t > t:
+            break
+        if e.kind == "annotate" and e.node is not None and e.data.get("log") is not None:
+            logs[e.node] = e.data["log"]
+    return logs
+
+
+def log_rows(
+    snapshot: Snapshot,
+    nodes: Sequence[str] | None = None,
+    disks: dict[str, Runs] | None = None,
+) -> list[LogRow]:
+    """The log of each of ``nodes`` (default: every node of the snapshot) at ``snapshot.t``;
+    for a node that publishes none now (it is down), its entry in ``disks``, if any
+    (see :func:`last_published_logs`), with commit index 0."""
     rows = []
     for name in snapshot.nodes if nodes is None else nodes:
         view = snapshot.nodes.get(name)
         notes: dict[str, Any] = {} if view is None else view.annotations
-        runs = notes.get("log")
+        runs = notes.get("log", (disks or {}).get(name))
         terms = None if runs is None else tuple(t for t, count in runs for _ in range(count))
         status = "not started" if view is None else view.status
         role = notes.get("role")
@@ -78,16 +107,23 @@ def draw_log_rows(ax: Axes, rows: Sequence[LogRow], *, title: str | None = None)
     ax.clear()
     longest = max((len(r.terms) for r in rows if r.terms is not None), default=0)
     first = max(1, longest - SHOWN_ENTRIES + 1)
-    last = max(longest, first + 3)
+    last = first + SHOWN_ENTRIES - 1  # boxes of one size, however long the logs
     for y, row in enumerate(rows):
         up = row.status == "up"
         label = row.name + ("" if row.role is None or not up else f" ({row.role})")
         if not up:
-            label += f" {row.status.upper()}"
+            label += f" {row.status.upper()}" + (" (its disk)" if row.terms else "")
         ax.text(first - 0.7, -y, label, ha="right", va="center", fontsize=10,
                 color="black" if up else GREY)  # fmt: skip
         if row.terms is None:
-            ax.text(first - 0.4, -y, "publishes no log", va="center", fontsize=9, color=GREY)
+            ax.text(
+                first - 0.4,
+                -y,
+                "nothing published (down since the start?)",
+                va="center",
+                fontsize=9,
+                color=GREY,
+            )
             continue
         for index in range(first, len(row.terms) + 1):
             term, committed = row.terms[index - 1], index <= row.commit_index
@@ -114,9 +150,9 @@ def draw_log_rows(ax: Axes, rows: Sequence[LogRow], *, title: str | None = None)
         side.set_visible(False)
     left_out = f"; indices 1-{first - 1} left out" if first > 1 else ""
     ax.set_xlabel(
-        "log index; the number in a box is its term; solid boxes up to the bar are "
-        f"committed, dashed ones not (yet){left_out}",
+        f"log index{left_out}; in a box: its term; solid, up to the bar: committed; "
+        "dashed: not (yet)",
         fontsize=9,
     )
     if title is not None:
-        ax.set_title(title, fontsize=10, loc="left", pad=18)
+        ax.set_title(title, fontsize=10, loc="left", pad=20)
