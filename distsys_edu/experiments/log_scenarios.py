@@ -7,10 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..protocols.raftlog import Entry, RaftLogNode, spawn_cluster
-from ..runtime import Sim
+from ..protocols.raft import AppendEntries, AppendEntriesReply
+from ..protocols.raftlog import Entry, RaftLogNode, Workload, spawn_cluster
+from ..runtime import Sim, Trace
+from ..runtime.errors import invalid
 
-__all__ = ["FIGURE8_CRASH", "figure8", "put_on_disk", "stale_follower"]
+__all__ = [
+    "FIGURE8_CRASH",
+    "catch_up",
+    "figure8",
+    "first_command_sent",
+    "leader_of",
+    "put_on_disk",
+    "rpc_lines",
+    "rpc_text",
+    "stale_follower",
+    "stale_leader",
+    "with_client",
+]
 
 FIGURE8_CRASH = 3.0
 """When, in :func:`figure8`, S1 crashes and S5 restarts (virtual seconds)."""
@@ -65,3 +79,101 @@ def stale_follower(server: type[RaftLogNode] = RaftLogNode, seed: int = 0) -> Si
     put_on_disk(sim, "n3", 3, (1, 2))
     sim.run(until=3.0)
     return sim
+
+
+def leader_of(sim: Sim, servers: Sequence[str]) -> str:
+    """The server that says it leads now (the one of the highest term, if several).
+
+    Raises:
+        InvalidArgument: nobody leads now.
+    """
+    leading = [n for n in servers if sim.annotations(n).get("role") == "leader"]
+    if not leading:
+        raise invalid("sim", sim, f"must have a leader among {list(servers)} at t={sim.now}")
+    return max(leading, key=lambda n: int(sim.annotations(n)["term"]))
+
+
+def with_client(seed: int, servers: int = 3, ops: int | None = None) -> tuple[Sim, list[str]]:
+    """A Sim with ``servers`` replicating servers and one client ``c1`` that puts and
+    gets (``ops`` operations, ``None``: no end); not run yet. Returns it and the
+    servers' names."""
+    sim = Sim(seed=seed, trace="full")
+    workload = Workload(ops=("put", "get"), think=0.2, limit=ops)
+    return sim, spawn_cluster(sim, servers, clients=1, workload=workload)
+
+
+def catch_up(seed: int = 0, down: tuple[float, float] = (1.0, 2.5), until: float = 4.0) -> Sim:
+    """3 servers and a client; the first follower (by name) of the leader at ``down[0]``
+    crashes then and restarts at ``down[1]``; the run ends at ``until`` (virtual s)."""
+    sim, servers = with_client(seed)
+    sim.run(until=down[0])
+    leader = leader_of(sim, servers)
+    follower = next(n for n in servers if n != leader)
+    sim.crash(follower)
+    sim.run(until=down[1])
+    sim.restart(follower)
+    sim.run(until=until)
+    return sim
+
+
+def stale_leader(seed: int = 0, cut: tuple[float, float] = (1.0, 3.0), until: float = 4.0) -> Sim:
+    """5 servers and a client; from ``cut[0]`` to ``cut[1]`` the leader and the client
+    are cut off from the other four. The client's requests reach only the old
+    leader, which appends them and cannot commit them; the four elect a leader of a
+    higher term, which appends its no-op. After the heal the old leader steps down
+    and its uncommitted entries are overwritten."""
+    sim, servers = with_client(seed, 5)
+    sim.run(until=cut[0])
+    leader = leader_of(sim, servers)
+    sim.partition([leader, "c1"], [n for n in servers if n != leader])
+    sim.run(until=cut[1])
+    sim.heal()
+    sim.run(until=until)
+    return sim
+
+
+def rpc_text(msg: object) -> str:
+    """An AppendEntries or its reply in a few words: entries by their terms only
+    (``AppendEntries(term=1, prev=(3, 1), entries=[1], leader_commit=3)``); any other
+    message as its ``repr``."""
+    if isinstance(msg, AppendEntries):
+        shown = [entry.term for entry in msg.entries]
+        return (
+            f"AppendEntries(term={msg.term}, prev=({msg.prev_log_index}, {msg.prev_log_term}), "
+            f"entries={shown}, leader_commit={msg.leader_commit})"
+        )
+    if isinstance(msg, AppendEntriesReply):
+        return f"Reply(term={msg.term}, success={msg.success}, match_index={msg.match_index})"
+    return repr(msg)
+
+
+def rpc_lines(trace: Trace, start: float, node: str | None = None, count: int = 8) -> list[str]:
+    """The first ``count`` AppendEntries and replies sent from virtual time ``start`` on
+    (only those to or from ``node``, if given), one line each: time, sender, receiver,
+    :func:`rpc_text`."""
+    lines: list[str] = []
+    for e in trace:
+        if len(lines) == count:
+            break
+        if (
+            e.kind != "send"
+            or e.t < start
+            or not isinstance(e.msg, AppendEntries | AppendEntriesReply)
+        ):
+            continue
+        if node is None or node in (e.node, e.peer):
+            lines.append(f"t={e.t:.4f}  {e.node} -> {e.peer}  {rpc_text(e.msg)}")
+    return lines
+
+
+def first_command_sent(trace: Trace) -> float:
+    """When a leader first sent an AppendEntries carrying a client's command.
+
+    Raises:
+        InvalidArgument: no such message in ``trace``.
+    """
+    for e in trace:
+        carries = isinstance(e.msg, AppendEntries) and any(x.command for x in e.msg.entries)
+        if e.kind == "send" and carries:
+            return e.t
+    raise invalid("trace", trace, "must hold an AppendEntries that carries a command")

@@ -200,7 +200,7 @@ def _draw_figure(
         height_ratios=(FIGSIZE[1], logs_high),
     )
     view = _draw(frame, axes["cluster"], axes["key"], legend=legend)
-    draw_log_rows(axes["logs"], log_rows(snapshot, view.nodes, disks), title="each node's log")
+    draw_log_rows(axes["logs"], log_rows(snapshot, disks=disks), title="each node's log")
     return view
 
 

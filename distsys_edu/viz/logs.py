@@ -82,14 +82,22 @@ def log_rows(
     nodes: Sequence[str] | None = None,
     disks: dict[str, Runs] | None = None,
 ) -> list[LogRow]:
-    """The log of each of ``nodes`` (default: every node of the snapshot) at ``snapshot.t``;
+    """The log of each of ``nodes`` at ``snapshot.t`` (default: every node that publishes
+    a log, has one in ``disks`` or is down: not the clients);
     for a node that publishes none now (it is down), its entry in ``disks``, if any
     (see :func:`last_published_logs`), with commit index 0."""
+    disks = disks or {}
+    if nodes is None:  # servers: who publishes a log, has one on disk, or is down
+        nodes = [
+            n
+            for n, view in snapshot.nodes.items()
+            if "log" in view.annotations or n in disks or view.status != "up"
+        ]
     rows = []
-    for name in snapshot.nodes if nodes is None else nodes:
+    for name in nodes:
         view = snapshot.nodes.get(name)
         notes: dict[str, Any] = {} if view is None else view.annotations
-        runs = notes.get("log", (disks or {}).get(name))
+        runs = notes.get("log", disks.get(name))
         terms = None if runs is None else tuple(t for t, count in runs for _ in range(count))
         status = "not started" if view is None else view.status
         role = notes.get("role")
