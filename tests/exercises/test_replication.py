@@ -16,7 +16,8 @@ from distsys_edu.exercises.replication import (
     check_log_repair,
 )
 from distsys_edu.exercises.result import NOT_ATTEMPTED, PASSED
-from distsys_edu.exercises.solutions.replication import CountingLeader, RepairingFollower
+from distsys_edu.exercises.solutions.replication import CommitLeader as CountingLeader
+from distsys_edu.exercises.solutions.replication import LogFollower as RepairingFollower
 from distsys_edu.protocols.raft import AppendEntries
 from distsys_edu.protocols.raftlog import Entry
 from distsys_edu.runtime import Context

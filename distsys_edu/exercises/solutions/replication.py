@@ -6,12 +6,11 @@ from collections.abc import Sequence
 
 from ...protocols.cluster import majority
 from ...protocols.raft import AppendEntries
-from ...protocols.raftlog import Entry
+from ...protocols.raftlog import Entry, RaftLogNode
 from ...runtime import Context
-from ..replication import CommitLeader, LogFollower
 
 
-class RepairingFollower(LogFollower):
+class LogFollower(RaftLogNode):
     """AppendEntries on a follower: the consistency check and conflict repair."""
 
     def consistent(self, ctx: Context, msg: AppendEntries) -> bool:  # type: ignore[override]
@@ -28,7 +27,7 @@ class RepairingFollower(LogFollower):
                 log.append(entry)
 
 
-class CountingLeader(CommitLeader):
+class CommitLeader(RaftLogNode):
     """The commit rule, with the Figure 8 restriction."""
 
     def advance_commit_index(self, ctx: Context) -> None:
