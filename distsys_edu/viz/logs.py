@@ -127,7 +127,7 @@ def draw_log_rows(ax: Axes, rows: Sequence[LogRow], *, title: str | None = None)
             ax.text(
                 first - 0.4,
                 -y,
-                "nothing published (down since the start?)",
+                "down since the start: nothing published",
                 va="center",
                 fontsize=9,
                 color=GREY,
