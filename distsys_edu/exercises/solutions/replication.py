@@ -13,7 +13,7 @@ from ...runtime import Context
 class LogFollower(RaftLogNode):
     """AppendEntries on a follower: the consistency check and conflict repair."""
 
-    def consistent(self, ctx: Context, msg: AppendEntries) -> bool:  # type: ignore[override]
+    def consistent(self, ctx: Context, msg: AppendEntries) -> bool:
         index = msg.prev_log_index
         return index <= len(self.log(ctx)) and self.term_at(ctx, index) == msg.prev_log_term
 
