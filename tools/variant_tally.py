@@ -27,6 +27,8 @@ TABLES = {
     "check_vote_invariant": ("test_vote_invariant", "VARIANTS"),
     "check_step_downs": ("test_real_traces", "STEP_DOWN_VARIANTS"),
     "check_terms_with_two_leaders": ("test_real_traces", "TWO_LEADER_VARIANTS"),
+    "check_log_repair": ("test_replication", "REPAIR_VARIANTS"),
+    "check_commit_rule": ("test_replication", "COMMIT_VARIANTS"),
 }
 """Check name -> (test module in tests/exercises, name of its variant table)."""
 
