@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .commits import COMMIT_LABEL
 from .story import MessageLeg
 from .style import GREY, LIGHT_GREY, WRONG, message_colour
 from .timeaxis import TimeAxis
@@ -58,10 +59,17 @@ def mark_refusals(
 
 
 def draw_legend(
-    ax: Axes, drawn: Sequence[MessageLeg], statuses: Sequence[str], drops: bool, violated: bool
+    ax: Axes,
+    drawn: Sequence[MessageLeg],
+    statuses: Sequence[str],
+    drops: bool,
+    violated: bool,
+    *,
+    commits: bool = False,
 ) -> None:
     """What this picture shows, and nothing else: the message types ``drawn``, the answers
-    when some say no, drops, the ``statuses`` shaded and a violation, each only if there."""
+    when some say no, drops, the ``statuses`` shaded, a violation and commit ticks, each
+    only if there."""
     types = list(dict.fromkeys(m.type for m in drawn))
     handles: list[Any] = [
         Line2D([], [], color=message_colour(t), linewidth=2, label=t) for t in types
@@ -106,6 +114,19 @@ def draw_legend(
     ]
     if violated:
         handles.append(Line2D([], [], color=WRONG, linewidth=2, label="invariant violated"))
+    if commits:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="|",
+                color="none",
+                markeredgecolor="black",
+                markersize=9,
+                markeredgewidth=2,
+                label=COMMIT_LABEL,
+            )
+        )
     ax.legend(
         handles=handles,
         loc="upper left",
