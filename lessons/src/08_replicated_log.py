@@ -41,8 +41,9 @@ from distsys_edu.protocols.cluster import majority
 from distsys_edu.protocols.raft import AppendEntries
 from distsys_edu.protocols.raftlog import Entry, RaftLogNode
 from distsys_edu.runtime import Context
-from distsys_edu.viz import draw_cluster
+from distsys_edu.viz import draw_cluster, timeline
 from distsys_edu.viz.draw import draw_logs
+from distsys_edu.viz.commits import commits_in
 from distsys_edu.viz.logs import last_published_logs
 
 
@@ -130,12 +131,23 @@ print("\n".join(rpc_lines(sim.trace, sent, count=6)))
 # With 3 servers a majority is 2, and the leader counts itself: the first reply commits
 # entry 2, the leader applies it and answers the client. The followers learn it from
 # `leader_commit=2` in the leader's next AppendEntries, and apply it then.
+#
+# The timeline shows it: a black tick on a lane where that server's commit index
+# advances. The leader's tick comes with the first reply; the followers' come with the
+# leader's next AppendEntries, its next heartbeat, 30 ms later.
+
+# %%
+timeline(sim.trace, start=sent - 0.002, end=sent + 0.04)
+plt.show()
 
 # %% tags=["claim"]
 sends = [e for e in sim.trace if e.kind == "send" and e.t >= sent and e.node == "n3"]
 later = [e.msg for e in sends if type(e.msg).__name__ == "AppendEntries" and e.t > sent]
 assert later and later[0].leader_commit == 2, later[:1]
 assert rpc_lines(sim.trace, sent, count=1)[0].startswith(f"t={sent:.4f}  n3 -> n1"), sent
+ticks = {(c.node, c.index): c.t for c in reversed(commits_in(sim.trace, sent, sent + 0.04))}
+assert ticks[("n3", 2)] <= sent + 0.003 and ticks[("n1", 2)] == ticks[("n2", 2)], ticks
+assert 0.025 < ticks[("n1", 2)] - ticks[("n3", 2)] < 0.035, ticks  # "30 ms later"
 
 # %% [markdown]
 # ## 3. A follower that was down catches up

@@ -32,6 +32,7 @@ from distsys_edu.experiments.log_scenarios import (
     FIGURE8_CRASH,
     catch_up,
     figure8,
+    first_command_sent,
     stale_leader,
     with_client,
 )
@@ -292,6 +293,13 @@ def lesson08_cluster_with_logs() -> Figure:
     return root(draw_cluster(sim).ax)
 
 
+def lesson08_commit_timeline() -> Figure:
+    sim, _ = with_client(seed=0, ops=6)
+    sim.run(until=2.0)
+    sent = first_command_sent(sim.trace)
+    return root(timeline(sim.trace, start=sent - 0.002, end=sent + 0.04).ax)
+
+
 def _two_logs(sim: Sim, first: float, second: float) -> Figure:
     """Two log pictures side by side, as lesson 08 draws them."""
     figure, axes = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
@@ -353,6 +361,7 @@ FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
     "lesson07_sim_timeline": (lesson07_sim_timeline, in_notebook),
     "lesson07_partition_at_the_edge": (lesson07_partition_at_the_edge, in_notebook),
     "lesson08_cluster_with_logs": (lesson08_cluster_with_logs, in_notebook),
+    "lesson08_commit_timeline": (lesson08_commit_timeline, in_notebook),
     "lesson08_catch_up": (lesson08_catch_up, in_notebook),
     "lesson08_stale_leader": (lesson08_stale_leader, in_notebook),
     "lesson08_figure8": (lesson08_figure8, in_notebook),
