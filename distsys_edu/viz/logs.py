@@ -158,8 +158,8 @@ def draw_log_rows(ax: Axes, rows: Sequence[LogRow], *, title: str | None = None)
         side.set_visible(False)
     left_out = f"; indices 1-{first - 1} left out" if first > 1 else ""
     ax.set_xlabel(
-        f"log index{left_out}; in a box: its term; solid, up to the bar: committed; "
-        "dashed: not (yet)",
+        f"log index{left_out}; in a box: its term\n"
+        "solid, up to the bar: committed; dashed: not (yet)",
         fontsize=9,
     )
     if title is not None:

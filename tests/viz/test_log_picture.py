@@ -73,3 +73,18 @@ def test_the_cluster_picture_has_a_row_of_logs_only_when_the_nodes_publish_logs(
     without = cluster_figure(raft)
     assert len(with_logs.axes) == 3 and len(without.axes) == 2
     assert len(boxes(with_logs.axes[2])) == 6  # n1, n3 and n4 hold two entries each
+
+
+def test_the_playground_draws_the_logs_of_the_lanes_that_publish_them() -> None:
+    from distsys_edu.viz.playground.model import PlaygroundModel
+    from distsys_edu.viz.playground.picture import Picture
+
+    model = PlaygroundModel("raftlog", nodes=3, options={"clients": 1}, versus="raft")
+    picture = Picture(model)
+    model.advance(1.5)
+    picture.update()
+    logs, none = picture.log_axes
+    assert logs.get_visible() and not none.get_visible()
+    assert len(boxes(logs)) == 3 * SHOWN_ENTRIES  # 20 entries each by now: the newest 16
+    alone = Picture(PlaygroundModel("raft", nodes=3))
+    assert alone.log_axes == [] and len(alone.figure.axes) == 1
