@@ -27,7 +27,9 @@ def test_the_leader_commits_an_entry_before_its_followers_learn_of_it() -> None:
     assert sim.annotations(leader)["role"] == "leader"
     for follower in set(servers) - {leader}:
         assert first[(leader, 2)] < first[(follower, 2)]
-    assert all(b.index > a.index for a, b in zip(commits, commits[1:]) if a.node == b.node)
+    assert all(
+        b.index > a.index for a, b in zip(commits, commits[1:], strict=False) if a.node == b.node
+    )
     drawn = timeline(sim.trace, start=sent, end=sent + 0.1)
     assert drawn.commits is not None and len(drawn.commits.get_offsets()) == len(
         commits_in(sim.trace, sent, sent + 0.1)

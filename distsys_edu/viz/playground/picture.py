@@ -128,7 +128,8 @@ class Picture:
             for ax, lane in zip(grid[0], lanes, strict=True)
         ]
         self.log_axes = list(grid[1]) if self._logs else []
-        for ax, lane in zip(self.log_axes, lanes):  # the widest labels, to make room
+        shown = lanes if self._logs else []
+        for ax, lane in zip(self.log_axes, shown, strict=True):  # the widest labels: room
             draw_log_rows(ax, [LogRow(n, "down", None, (1,), 0) for n in lane.nodes], title="logs")
         self._legend_types = None
         lay_out_once(self.figure.canvas, self.views)
@@ -159,7 +160,7 @@ class Picture:
             mark = f"   ✗ {violation.invariant}" if broken and violation else ""
             view.title.set_text(f"{lane.setup.name} · t = {self.model.now:.3f} s{mark}")
             view.title.set_color(WRONG if broken else "black")
-        for ax, lane in zip(self.log_axes, self.model.lanes):  # none without logs
+        for ax, lane in zip(self.log_axes, self.model.lanes if self._logs else [], strict=True):
             snapshot = lane.frame(self.model.schedule)[0]
             ax.set_visible(publishes_logs(snapshot))  # a lane beside may publish none
             if ax.get_visible():
