@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
 
 from ..runtime import Trace
 from .timeaxis import TimeAxis
 
-__all__ = ["COMMIT_LABEL", "Commit", "commits_in", "draw_commits"]
+__all__ = ["COMMIT_LABEL", "Commit", "commit_handle", "commits_in", "draw_commits"]
 
 COMMIT_LABEL = "commit index advances"
 """What the legend calls a tick."""
@@ -60,3 +61,17 @@ def draw_commits(
     xs = [axis.x(c.t) for c in shown]
     ys = [y[c.node] + 0.18 for c in shown]
     return ax.scatter(xs, ys, marker="|", s=70, linewidths=2, color="black", zorder=4)
+
+
+def commit_handle() -> Line2D:
+    """The legend's entry for the ticks: a tick as drawn, and :data:`COMMIT_LABEL`."""
+    return Line2D(
+        [],
+        [],
+        marker="|",
+        color="none",
+        markeredgecolor="black",
+        markersize=9,
+        markeredgewidth=2,
+        label=COMMIT_LABEL,
+    )

@@ -11,7 +11,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .commits import COMMIT_LABEL
+from .commits import commit_handle
 from .story import MessageLeg
 from .style import GREY, LIGHT_GREY, WRONG, message_colour
 from .timeaxis import TimeAxis
@@ -115,18 +115,7 @@ def draw_legend(
     if violated:
         handles.append(Line2D([], [], color=WRONG, linewidth=2, label="invariant violated"))
     if commits:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="|",
-                color="none",
-                markeredgecolor="black",
-                markersize=9,
-                markeredgewidth=2,
-                label=COMMIT_LABEL,
-            )
-        )
+        handles.append(commit_handle())
     ax.legend(
         handles=handles,
         loc="upper left",

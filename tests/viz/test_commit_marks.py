@@ -4,6 +4,8 @@ nothing for a protocol that publishes no commit index."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import matplotlib
 
 from distsys_edu.experiments.log_scenarios import first_command_sent, with_client
@@ -27,9 +29,7 @@ def test_the_leader_commits_an_entry_before_its_followers_learn_of_it() -> None:
     assert sim.annotations(leader)["role"] == "leader"
     for follower in set(servers) - {leader}:
         assert first[(leader, 2)] < first[(follower, 2)]
-    assert all(
-        b.index > a.index for a, b in zip(commits, commits[1:], strict=False) if a.node == b.node
-    )
+    assert all(b.index > a.index for a, b in pairwise(commits) if a.node == b.node)
     drawn = timeline(sim.trace, start=sent, end=sent + 0.1)
     assert drawn.commits is not None and len(drawn.commits.get_offsets()) == len(
         commits_in(sim.trace, sent, sent + 0.1)
