@@ -58,6 +58,12 @@ def mark_refusals(
     )
 
 
+DROP_HANDLE = Line2D(
+    [], [], marker="X", color="none", markerfacecolor=WRONG, markersize=8, label="dropped here"
+)
+"""The legend's entry for a dropped message: a red cross, as drawn."""
+
+
 def draw_legend(
     ax: Axes,
     drawn: Sequence[MessageLeg],
@@ -94,17 +100,7 @@ def draw_legend(
             )
         )
     if drops:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="X",
-                color="none",
-                markerfacecolor=WRONG,
-                markersize=8,
-                label="dropped here",
-            )
-        )
+        handles.append(DROP_HANDLE)
     handles += [
         Patch(
             facecolor=s["facecolor"], hatch=s["hatch"], edgecolor=s["edgecolor"], label=s["label"]
