@@ -94,6 +94,7 @@ plt.show()
 logs = {n: terms(sim, n) for n in servers}
 assert len({tuple(log) for log in logs.values()}) == 1 and len(logs["n1"]) == 7, logs
 assert all(sim.annotations(n)["commit_index"] == 7 for n in servers), logs
+assert all(sim.storage(n)["log"][0].command is None for n in servers)  # the no-op
 
 # %% [markdown]
 # ## 2. AppendEntries, step by step
@@ -144,7 +145,9 @@ plt.show()
 sends = [e for e in sim.trace if e.kind == "send" and e.t >= sent and e.node == "n3"]
 later = [e.msg for e in sends if type(e.msg).__name__ == "AppendEntries" and e.t > sent]
 assert later and later[0].leader_commit == 2, later[:1]
-assert rpc_lines(sim.trace, sent, count=1)[0].startswith(f"t={sent:.4f}  n3 -> n1"), sent
+first_lines = rpc_lines(sim.trace, sent, count=4)
+assert first_lines[0].startswith(f"t={sent:.4f}  n3 -> n1"), first_lines
+assert all("success=True, match_index=2" in line for line in first_lines[2:]), first_lines
 ticks = {(c.node, c.index): c.t for c in reversed(commits_in(sim.trace, sent, sent + 0.04))}
 assert ticks[("n3", 2)] <= sent + 0.003 and ticks[("n1", 2)] == ticks[("n2", 2)], ticks
 assert 0.025 < ticks[("n1", 2)] - ticks[("n3", 2)] < 0.035, ticks  # "30 ms later"
@@ -179,6 +182,9 @@ print("\n".join(rpc_lines(down.trace, 2.5, node="n1", count=4)))
 # takes them all. One refusal, one AppendEntries: at t=2.6 (right) the logs are the same.
 
 # %% tags=["claim"]
+crashed = [(e.t, e.node) for e in down.trace if e.kind in ("crash", "restart")]
+assert crashed == [(1.0, "n1"), (2.5, "n1")], crashed
+assert leader_of(down, ["n1", "n2", "n3"]) == "n3"
 disks = last_published_logs(down.trace, 2.49)
 assert disks["n1"] == ((1, 4),) and disks["n3"] == ((1, 12),), disks
 caught = rpc_lines(down.trace, 2.5, node="n1", count=4)
@@ -214,6 +220,8 @@ plt.show()
 # (right) every log is the same.
 
 # %% tags=["claim"]
+roles = {t: {n: v.annotations.get("role") for n, v in cut.snapshot(t).nodes.items()} for t in (0.99, 2.99)}
+assert roles[0.99]["n5"] == "leader" and roles[2.99]["n5"] == roles[2.99]["n3"] == "leader", roles
 before = last_published_logs(cut.trace, 2.99)
 assert before["n5"] == ((1, 7),) and before["n3"] == ((1, 5), (2, 1)), before
 assert cut.trace and leader_of(cut, [f"n{i}" for i in range(1, 6)]) == "n3"
@@ -249,6 +257,8 @@ plt.show()
 # an operation the cluster then forgot.
 
 # %% tags=["claim"]
+assert fig8.snapshot(2.99).nodes["n1"].annotations["role"] == "leader"
+assert fig8.annotations("n5")["role"] == "leader"
 assert last_published_logs(fig8.trace, 2.99)["n3"] == ((1, 1), (2, 1))
 held = [n for n, log in last_published_logs(fig8.trace, 2.99).items() if log == ((1, 1), (2, 1))]
 assert sorted(held) == ["n1", "n3", "n4"], held
