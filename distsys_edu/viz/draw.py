@@ -49,7 +49,9 @@ def draw_cluster(
     *,
     legend: bool = True,
 ) -> ClusterView:
-    """Draw the cluster at virtual time ``t``: roles, beliefs, links, messages, timers.
+    """Draw the cluster at virtual time ``t``: roles, beliefs, links, messages, timers;
+    and, when a new figure is made and the nodes publish a ``log``, each node's log
+    under it (:mod:`.logs`; not in a given ``ax``, and not updated by the view).
 
     Args:
         source: a live ``Sim`` (``t`` defaults to now, and its pending timers are
@@ -121,7 +123,8 @@ BOX_DPI = 90
 def cluster_png(
     source: Sim | Snapshot | Trace, t: float | None = None, *, dpi: int = BOX_DPI
 ) -> bytes:
-    """The picture :func:`draw_cluster` draws, as PNG bytes (900 x 585 pixels at ``dpi=90``).
+    """The picture :func:`draw_cluster` draws, as PNG bytes (900 x 585 pixels at ``dpi=90``;
+    taller by the logs' rows when the nodes publish logs).
 
     Nothing is shown: the figure is not one of pyplot's, so a notebook does not
     display it by itself. For an exercise's "the moment it went wrong".
