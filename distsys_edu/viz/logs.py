@@ -120,14 +120,16 @@ def draw_log_rows(ax: Axes, rows: Sequence[LogRow], *, title: str | None = None)
         up = row.status == "up"
         label = row.name + ("" if row.role is None or not up else f" ({row.role})")
         if not up:
-            label += f" {row.status.upper()}" + (" (its disk)" if row.terms else "")
+            label += f" {row.status.upper()}" + (
+                " (its disk)" if row.status == "down" and row.terms else ""
+            )
         ax.text(first - 0.7, -y, label, ha="right", va="center", fontsize=10,
                 color="black" if up else GREY)  # fmt: skip
         if row.terms is None:
             ax.text(
                 first - 0.4,
                 -y,
-                "down since the start: nothing published",
+                "nothing published (down since the start)" if row.status == "down" else "no log",
                 va="center",
                 fontsize=9,
                 color=GREY,
