@@ -29,6 +29,8 @@ TABLES = {
     "check_terms_with_two_leaders": ("test_real_traces", "TWO_LEADER_VARIANTS"),
     "check_sessions": ("test_kv_store", "SESSION_VARIANTS"),
     "check_cas_step": ("test_kv_store", "CAS_VARIANTS"),
+    "check_log_repair": ("test_replication", "REPAIR_VARIANTS"),
+    "check_commit_rule": ("test_replication", "COMMIT_VARIANTS"),
 }
 """Check name -> (test module in tests/exercises, name of its variant table)."""
 

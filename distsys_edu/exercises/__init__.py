@@ -21,6 +21,7 @@ from .phi import check_phi
 from .ping_pong import check_ping_pong
 from .probe import Probe, ProbeAddr, ProbeContext, Sent
 from .real_traces import check_step_downs, check_terms_with_two_leaders
+from .replication import check_commit_rule, check_log_repair
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay, run_scenarios
@@ -44,11 +45,13 @@ __all__ = [
     "Sent",
     "check_bully",
     "check_cas_step",
+    "check_commit_rule",
     "check_deduplication",
     "check_failover",
     "check_first_leader",
     "check_fixed_protocol",
     "check_follower_detector",
+    "check_log_repair",
     "check_phi",
     "check_ping_pong",
     "check_ring",

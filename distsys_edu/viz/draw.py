@@ -1,6 +1,7 @@
-"""Drawing the cluster from a Sim, a Snapshot or a trace: :func:`draw_cluster`,
-and the same picture as PNG bytes: :func:`cluster_png`; a small space-time diagram of
-a few nodes as PNG bytes: :func:`timeline_png`."""
+"""Drawing the cluster from a Sim, a Snapshot or a trace: :func:`draw_cluster` (with
+each node's log under it when the nodes publish one), the logs alone: :func:`draw_logs`,
+the cluster as PNG bytes: :func:`cluster_png`; a small space-time diagram of a few nodes
+as PNG bytes: :func:`timeline_png`."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from matplotlib.figure import Figure
 from ..runtime import Sim, Snapshot, Timer, Trace, snapshot_at
 from ..runtime.errors import invalid
 from .cluster import ClusterView
+from .logs import Runs, draw_log_rows, last_published_logs, log_rows
 from .story import check_trace_time, link_losses
 from .style import WRONG
 
+Frame = tuple[Snapshot, list[Timer.View] | None, dict[tuple[str, str], float]]
+"""One frame: the snapshot, pending timers (live Sim only) and link losses."""
 
-def frame_source(
-    source: Sim | Snapshot | Trace, t: float | None
-) -> tuple[Snapshot, list[Timer.View] | None, dict[tuple[str, str], float]]:
+
+def frame_source(source: Sim | Snapshot | Trace, t: float | None) -> Frame:
     """The snapshot, pending timers (live Sim only) and link losses of one frame."""
     if isinstance(source, Sim):
         snapshot = source.snapshot(t)
@@ -46,7 +49,9 @@ def draw_cluster(
     *,
     legend: bool = True,
 ) -> ClusterView:
-    """Draw the cluster at virtual time ``t``: roles, beliefs, links, messages, timers.
+    """Draw the cluster at virtual time ``t``: roles, beliefs, links, messages, timers;
+    and, when a new figure is made and the nodes publish a ``log``, each node's log
+    under it (:mod:`.logs`; not in a given ``ax``, and not updated by the view).
 
     Args:
         source: a live ``Sim`` (``t`` defaults to now, and its pending timers are
@@ -63,12 +68,47 @@ def draw_cluster(
         InvalidArgument: ``t`` in the future of a Sim, outside a trace, given with a
             Snapshot, or missing for a trace; a source of another type.
     """
+    frame = frame_source(source, t)
     if ax is not None:
-        return _draw(source, t, ax, None, legend=legend)
-    _, (ax, legend_ax) = plt.subplots(
-        1, 2, figsize=FIGSIZE, width_ratios=(3, 1), layout="constrained"
-    )
-    return _draw(source, t, ax, legend_ax, legend=legend)
+        return _draw(frame, ax, None, legend=legend)
+    figure = plt.figure(layout="constrained")
+    return _draw_figure(figure, frame, legend=legend, disks=_disks(source, frame[0].t))
+
+
+def draw_logs(
+    source: Sim | Snapshot | Trace, t: float | None = None, ax: Axes | None = None
+) -> Axes:
+    """Draw each node's log at virtual time ``t`` (see :mod:`.logs`): one row a node,
+    one box an entry, coloured and labelled by term, the commit index marked.
+
+    Args:
+        source, t: as :func:`draw_cluster`.
+        ax: axes to draw into; a new figure when ``None``.
+
+    Returns:
+        The axes drawn into.
+
+    Raises:
+        InvalidArgument: as :func:`draw_cluster`.
+    """
+    snapshot = frame_source(source, t)[0]
+    disks = _disks(source, snapshot.t)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 0.9 + 0.5 * len(snapshot.nodes)), layout="constrained")
+    draw_log_rows(ax, log_rows(snapshot, disks=disks), title=f"the logs at t = {snapshot.t:.3f} s")
+    return ax
+
+
+def _disks(source: Sim | Snapshot | Trace, t: float) -> dict[str, Runs]:
+    """The logs last published by ``t``, read from the trace of ``source`` (none from a
+    Snapshot, which keeps no history)."""
+    trace = source.trace if isinstance(source, Sim) else source
+    return last_published_logs(trace, t) if isinstance(trace, Trace) else {}
+
+
+def publishes_logs(snapshot: Snapshot) -> bool:
+    """Whether some node of ``snapshot`` publishes a ``log`` (then the picture shows it)."""
+    return any("log" in view.annotations for view in snapshot.nodes.values())
 
 
 FIGSIZE = (10.0, 6.5)
@@ -83,7 +123,8 @@ BOX_DPI = 90
 def cluster_png(
     source: Sim | Snapshot | Trace, t: float | None = None, *, dpi: int = BOX_DPI
 ) -> bytes:
-    """The picture :func:`draw_cluster` draws, as PNG bytes (900 x 585 pixels at ``dpi=90``).
+    """The picture :func:`draw_cluster` draws, as PNG bytes (900 x 585 pixels at ``dpi=90``;
+    taller by the logs' rows when the nodes publish logs).
 
     Nothing is shown: the figure is not one of pyplot's, so a notebook does not
     display it by itself. For an exercise's "the moment it went wrong".
@@ -104,9 +145,9 @@ def cluster_figure(source: Sim | Snapshot | Trace, t: float | None = None) -> Fi
     Raises:
         InvalidArgument: as :func:`draw_cluster`.
     """
-    figure = Figure(figsize=FIGSIZE, layout="constrained", dpi=BOX_DPI)
-    ax, legend_ax = figure.subplots(1, 2, width_ratios=(3, 1))
-    _draw(source, t, ax, legend_ax, legend=True)
+    figure = Figure(layout="constrained", dpi=BOX_DPI)
+    frame = frame_source(source, t)
+    _draw_figure(figure, frame, legend=True, disks=_disks(source, frame[0].t))
     return figure
 
 
@@ -144,17 +185,32 @@ def timeline_png(
     return png.getvalue()
 
 
-def _draw(
-    source: Sim | Snapshot | Trace,
-    t: float | None,
-    ax: Axes,
-    legend_ax: Axes | None,
-    *,
-    legend: bool,
+def _draw_figure(
+    figure: Figure, frame: Frame, *, legend: bool, disks: dict[str, Runs] | None = None
 ) -> ClusterView:
-    """Draw the frame of ``source`` at ``t`` into ``ax`` (legends into ``legend_ax``, listing
-    only what the frame shows)."""
-    snapshot, timers, losses = frame_source(source, t)
+    """Lay ``figure`` out (the picture and its legends; the logs under both, when the
+    nodes publish logs) and draw ``frame`` into it."""
+    snapshot = frame[0]
+    if not publishes_logs(snapshot):
+        figure.set_size_inches(*FIGSIZE)
+        ax, legend_ax = figure.subplots(1, 2, width_ratios=(3, 1))
+        return _draw(frame, ax, legend_ax, legend=legend)
+    logs_high = 0.9 + 0.45 * len(snapshot.nodes)
+    figure.set_size_inches(FIGSIZE[0], FIGSIZE[1] + logs_high)
+    axes = figure.subplot_mosaic(
+        [["cluster", "key"], ["logs", "logs"]],
+        width_ratios=(3, 1),
+        height_ratios=(FIGSIZE[1], logs_high),
+    )
+    view = _draw(frame, axes["cluster"], axes["key"], legend=legend)
+    draw_log_rows(axes["logs"], log_rows(snapshot, disks=disks), title="each node's log")
+    return view
+
+
+def _draw(frame: Frame, ax: Axes, legend_ax: Axes | None, *, legend: bool) -> ClusterView:
+    """Draw ``frame`` into ``ax`` (legends into ``legend_ax``, listing only what the
+    frame shows)."""
+    snapshot, timers, losses = frame
     view = ClusterView(ax, list(snapshot.nodes), legend_ax=legend_ax, legend=legend)
     view.update(snapshot, timers=timers, losses=losses)
     view.key_to_this_frame()

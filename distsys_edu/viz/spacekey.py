@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .commits import commit_handle
 from .story import MessageLeg
 from .style import GREY, LIGHT_GREY, WRONG, message_colour
 from .timeaxis import TimeAxis
@@ -57,11 +58,24 @@ def mark_refusals(
     )
 
 
+DROP_HANDLE = Line2D(
+    [], [], marker="X", color="none", markerfacecolor=WRONG, markersize=8, label="dropped here"
+)
+"""The legend's entry for a dropped message: a red cross, as drawn."""
+
+
 def draw_legend(
-    ax: Axes, drawn: Sequence[MessageLeg], statuses: Sequence[str], drops: bool, violated: bool
+    ax: Axes,
+    drawn: Sequence[MessageLeg],
+    statuses: Sequence[str],
+    drops: bool,
+    violated: bool,
+    *,
+    commits: bool = False,
 ) -> None:
     """What this picture shows, and nothing else: the message types ``drawn``, the answers
-    when some say no, drops, the ``statuses`` shaded and a violation, each only if there."""
+    when some say no, drops, the ``statuses`` shaded, a violation and commit ticks, each
+    only if there."""
     types = list(dict.fromkeys(m.type for m in drawn))
     handles: list[Any] = [
         Line2D([], [], color=message_colour(t), linewidth=2, label=t) for t in types
@@ -86,17 +100,7 @@ def draw_legend(
             )
         )
     if drops:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="X",
-                color="none",
-                markerfacecolor=WRONG,
-                markersize=8,
-                label="dropped here",
-            )
-        )
+        handles.append(DROP_HANDLE)
     handles += [
         Patch(
             facecolor=s["facecolor"], hatch=s["hatch"], edgecolor=s["edgecolor"], label=s["label"]
@@ -106,6 +110,8 @@ def draw_legend(
     ]
     if violated:
         handles.append(Line2D([], [], color=WRONG, linewidth=2, label="invariant violated"))
+    if commits:
+        handles.append(commit_handle())
     ax.legend(
         handles=handles,
         loc="upper left",

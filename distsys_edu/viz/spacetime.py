@@ -10,6 +10,7 @@ terminal timeline prints:
   link or a node that was down;
 * a shaded stretch of lane while a node was down (crossed), paused (hatched) or
   stopped;
+* a tick above the lane where a node's published commit index advances (:mod:`.commits`);
 * role and term changes written on the lane; partitions and heals as lines across
   every lane; the violations that :mod:`distsys_edu.checks` finds as red lines;
 * a reply that says no (a vote refused, an append that failed) drawn dotted with an
@@ -38,6 +39,7 @@ from ..checks import Violation, one_leader_among_reachable, one_leader_per_term
 from ..checks.arguments import trace_of
 from ..runtime import Trace
 from ..runtime.errors import invalid
+from .commits import commits_in, draw_commits
 from .labels import STEP_POINTS, stack
 from .spacekey import FONT_SIZE, SPAN_STYLES, draw_legend, mark_refusals
 from .story import MessageLeg, Story, check_trace_time, read_story
@@ -64,6 +66,7 @@ class Timeline:
         violations: what the checks found in the window.
         axis: where each time is drawn (``axis.x(t)``): to scale, or stretched at bursts.
         refusals: an open circle where each reply that says no arrived (``None``: none).
+        commits: a tick where a node's commit index advanced (``None``: none).
     """
 
     ax: Axes
@@ -74,6 +77,7 @@ class Timeline:
     violations: list[Violation] = field(default_factory=list)
     axis: TimeAxis = field(default_factory=lambda: TimeAxis((0.0, 1.0), (0.0, 1.0), ()))
     refusals: PathCollection | None = None
+    commits: PathCollection | None = None
 
 
 def timeline(
@@ -118,6 +122,7 @@ def timeline(
     axis = time_axis(_times(story, drawn, found), lo, hi)
     statuses = _draw_lanes(ax, story, y, lo, hi, axis)
     arrows, drops, refusals = _draw_messages(ax, drawn, y, axis)
+    commits = draw_commits(ax, commits_in(trace, lo, hi), y, axis)
     network, labels = _draw_entries(ax, story, y, lo, hi, axis)
     labels += _draw_violations(ax, found, y, axis)
     pad = (hi - lo) * 0.01 + 1e-3
@@ -127,11 +132,12 @@ def timeline(
     draw_time_axis(ax, axis, lo, hi, time_axis_label(trace))
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    draw_legend(ax, drawn, statuses, any(m.outcome == "dropped" for m in drawn), bool(found))
+    dropped = any(m.outcome == "dropped" for m in drawn)
+    draw_legend(ax, drawn, statuses, dropped, bool(found), commits=commits is not None)
     ax.set_title(_note(legs, drawn, left_out, hi, lanes), fontsize=9, loc="left")
     stack(ax, network, moves=[(0.0, -STEP_POINTS * k) for k in range(3)])  # under the lanes
     stack(ax, labels)  # above them
-    return Timeline(ax, arrows, drops, drawn, left_out, found, axis, refusals)
+    return Timeline(ax, arrows, drops, drawn, left_out, found, axis, refusals, commits)
 
 
 def _times(story: Story, legs: Sequence[MessageLeg], found: Sequence[Violation]) -> list[float]:

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 
 from distsys_edu.experiments.detector_tradeoff import detector_tradeoff
 from distsys_edu.experiments.election_time import election_time
+from distsys_edu.experiments.log_scenarios import stale_leader
 from distsys_edu.protocols import spawn
 from distsys_edu.runtime import LinkConfig, Sim, Uniform
 from distsys_edu.viz import (
@@ -24,6 +25,7 @@ from distsys_edu.viz import (
     plot_message_counts,
     timeline,
 )
+from distsys_edu.viz.draw import cluster_figure
 
 HERE = Path(__file__).resolve().parent
 LATENCY = LinkConfig(latency=Uniform(0.005, 0.020))
@@ -78,6 +80,14 @@ def pause() -> None:
     save(timeline(sim.trace, start=0.9, end=1.9).ax.figure, "pause_timeline.png")
 
 
+def stale_leader_logs() -> None:
+    """A cut-off leader's log beside the new leader's, then after the heal (lesson 08)."""
+    sim = stale_leader(seed=0)
+    save(cluster_figure(sim.trace, 2.99), "stale_leader_logs.png")
+    sim.run(until=4.5)
+    save(timeline(sim.trace, start=3.0, end=3.08).ax.figure, "stale_leader_timeline.png")
+
+
 def plots() -> None:
     ranges = ((0.150, 0.150), (0.150, 0.155), (0.150, 0.175), (0.150, 0.200), (0.150, 0.300))
     results = [election_time(timeout=r, trials=200, progress=False) for r in ranges]
@@ -95,4 +105,5 @@ if __name__ == "__main__":
     leader_crash()
     bully_split_brain()
     pause()
+    stale_leader_logs()
     plots()

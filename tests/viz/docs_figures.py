@@ -60,6 +60,8 @@ DOCS_FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] 
     "docs_bully_split_brain": (_docs("bully_split_brain"), in_docs),
     "docs_pause": (_docs("pause"), in_docs),
     "docs_pause_timeline": (_docs("pause", 1), in_docs),
+    "docs_stale_leader_logs": (_docs("stale_leader_logs"), in_docs),
+    "docs_stale_leader_timeline": (_docs("stale_leader_logs", 1), in_docs),
     "docs_election_times": (lambda: docs_plot("election_times"), in_docs),
     "docs_detector_tradeoff": (lambda: docs_plot("detector_tradeoff"), in_docs),
     "docs_message_counts": (lambda: docs_plot("message_counts"), in_docs),

@@ -28,6 +28,14 @@ from distsys_edu.checks import explore, one_leader_per_term, run_once
 from distsys_edu.exercises.broken import spawn_broken
 from distsys_edu.experiments.detector_tradeoff import detector_tradeoff
 from distsys_edu.experiments.election_time import election_time
+from distsys_edu.experiments.log_scenarios import (
+    FIGURE8_CRASH,
+    catch_up,
+    figure8,
+    first_command_sent,
+    stale_leader,
+    with_client,
+)
 from distsys_edu.protocols import blog, bully, raft, ring, spawn
 from distsys_edu.runtime import Constant, LinkConfig
 from distsys_edu.runtime.supervisor import HandlerFailureWarning
@@ -38,7 +46,7 @@ from distsys_edu.viz import (
     plot_message_counts,
     timeline,
 )
-from distsys_edu.viz.draw import BOX_DPI, cluster_figure
+from distsys_edu.viz.draw import BOX_DPI, cluster_figure, draw_logs
 
 # ---- lesson 00 and 01
 
@@ -276,6 +284,47 @@ def lesson07_partition_at_the_edge() -> Figure:
     return root(timeline(_lesson07_sim().trace, start=4.0, end=4.52).ax)
 
 
+# ---- lesson 08
+
+
+def lesson08_cluster_with_logs() -> Figure:
+    sim, _ = with_client(seed=0, ops=6)
+    sim.run(until=2.0)
+    return root(draw_cluster(sim).ax)
+
+
+def lesson08_commit_timeline() -> Figure:
+    sim, _ = with_client(seed=0, ops=6)
+    sim.run(until=2.0)
+    sent = first_command_sent(sim.trace)
+    return root(timeline(sim.trace, start=sent - 0.002, end=sent + 0.04).ax)
+
+
+def _two_logs(sim: Sim, first: float, second: float) -> Figure:
+    """Two log pictures side by side, as lesson 08 draws them."""
+    figure, axes = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
+    draw_logs(sim.trace, first, ax=axes[0])
+    draw_logs(sim.trace, second, ax=axes[1])
+    return figure
+
+
+def lesson08_catch_up() -> Figure:
+    return _two_logs(catch_up(seed=0), 2.49, 2.6)
+
+
+def lesson08_stale_leader() -> Figure:
+    return _two_logs(stale_leader(seed=0), 2.99, 4.0)
+
+
+def lesson08_figure8() -> Figure:
+    return _two_logs(figure8(), FIGURE8_CRASH - 0.01, 8.0)
+
+
+def lesson08_long_logs() -> Figure:
+    """More entries than the picture shows: it leaves the oldest out and says so."""
+    return root(draw_logs(catch_up(seed=0, until=12.0).trace, 12.0))
+
+
 # ---- the exercise box
 
 
@@ -283,6 +332,11 @@ def exercise_box_cluster() -> Figure:
     """The figure :func:`~distsys_edu.viz.draw.cluster_png` draws, at its dpi."""
     sim, t = _violation()
     return cluster_figure(sim, t)
+
+
+def exercise_box_cluster_with_logs() -> Figure:
+    """The same for servers that publish logs: the logs go under the picture."""
+    return cluster_figure(stale_leader(seed=0).trace, 2.99)
 
 
 FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
@@ -306,7 +360,17 @@ FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
     "lesson06_violation_cluster": (lesson06_violation_cluster, in_notebook),
     "lesson07_sim_timeline": (lesson07_sim_timeline, in_notebook),
     "lesson07_partition_at_the_edge": (lesson07_partition_at_the_edge, in_notebook),
+    "lesson08_cluster_with_logs": (lesson08_cluster_with_logs, in_notebook),
+    "lesson08_commit_timeline": (lesson08_commit_timeline, in_notebook),
+    "lesson08_catch_up": (lesson08_catch_up, in_notebook),
+    "lesson08_stale_leader": (lesson08_stale_leader, in_notebook),
+    "lesson08_figure8": (lesson08_figure8, in_notebook),
+    "lesson08_long_logs": (lesson08_long_logs, in_notebook),
     "exercise_box_cluster": (exercise_box_cluster, lambda f: Shown(f, f.get_figwidth() * BOX_DPI)),
+    "exercise_box_cluster_with_logs": (
+        exercise_box_cluster_with_logs,
+        lambda f: Shown(f, f.get_figwidth() * BOX_DPI),
+    ),
     **DOCS_FIGURES,
 }
 """Name: (builder, how it is shown)."""

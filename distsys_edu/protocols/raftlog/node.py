@@ -104,7 +104,6 @@ class RaftLogNode(RaftNode):
                 del log[index - 1 :]
             if index > len(log):
                 log.append(entry)
-                self._runs = None
 
     # -- leaders ----------------------------------------------------------------------
 
@@ -214,6 +213,7 @@ class RaftLogNode(RaftNode):
             ctx.addr(msg.leader_id).do_send(AppendEntriesReply(term, False, ctx.name, retry_after))
             return
         self.store(ctx, msg.prev_log_index, msg.entries)
+        self._runs = None  # here, not in store: a subclass's store need not know the cache
         last_new = msg.prev_log_index + len(msg.entries)
         if msg.leader_commit > self.commit_index:
             self.commit_index = max(self.commit_index, min(msg.leader_commit, last_new))

@@ -1,4 +1,5 @@
-"""The playground's picture: one cluster view per lane, side by side, on one canvas.
+"""The playground's picture: one cluster view per lane, side by side, on one canvas;
+under each, that lane's logs (:mod:`..logs`) when its servers publish a ``log``.
 
 The figure is drawn on an ipympl canvas (a widget that takes clicks) when ipympl
 is installed, whatever the notebook's matplotlib backend; each frame changes the
@@ -18,7 +19,9 @@ from matplotlib.figure import Figure
 
 from ...checks.invariants import Violation
 from ..cluster import ClusterView, caption
+from ..draw import publishes_logs
 from ..frames import draw_legend, lay_out_once
+from ..logs import LogRow, draw_log_rows, last_published_logs, log_rows
 from ..style import WRONG
 from .model import PlaygroundModel
 
@@ -27,6 +30,9 @@ FRAME_DPI = 80
 
 PANEL_INCHES = 6.0
 """Each lane's picture is this many inches square: 480 px at :data:`FRAME_DPI`."""
+
+LOG_LABELS_INCHES = 1.6
+"""Added to each lane's width when the logs are drawn: room for their row labels."""
 
 LEGEND_INCHES = (2.9, 5.6)
 """The legend's figure: room for every entry and a few message types, 9 px texts."""
@@ -93,8 +99,10 @@ class Picture:
         self.legend = Figure(figsize=LEGEND_INCHES, dpi=FRAME_DPI)
         self.legend_canvas = interactive_canvas(self.legend)
         self.views: list[ClusterView] = []
+        self.log_axes: list[Any] = []  # under each view, when some lane publishes logs
         self._legend_types: tuple[str, ...] | None = None  # None: draw it afresh
         self._on_node_click = on_node_click
+        self._logs = False
         self.canvas.mpl_connect("button_press_event", self._click)
         self.rebuild()
 
@@ -107,21 +115,37 @@ class Picture:
         """
         lanes = self.model.lanes
         self.figure.clear()
-        self.figure.set_size_inches(PANEL_INCHES * len(lanes), PANEL_INCHES)
+        self._logs = self._wants_logs()
+        rows = max((len(lane.nodes) for lane in lanes), default=0)
+        logs_high = 0.9 + 0.4 * rows if self._logs else 0.0
+        wide = PANEL_INCHES + (LOG_LABELS_INCHES if self._logs else 0.0)
+        self.figure.set_size_inches(wide * len(lanes), PANEL_INCHES + logs_high)
         self.figure.set_layout_engine("constrained")
-        axes = self.figure.subplots(1, len(lanes), squeeze=False)[0]
+        ratios = (PANEL_INCHES, logs_high) if self._logs else (PANEL_INCHES,)
+        grid = self.figure.subplots(len(ratios), len(lanes), squeeze=False, height_ratios=ratios)
         self.views = [
-            ClusterView(ax, lane.nodes, legend=False) for ax, lane in zip(axes, lanes, strict=True)
+            ClusterView(ax, lane.nodes, legend=False)
+            for ax, lane in zip(grid[0], lanes, strict=True)
         ]
+        self.log_axes = list(grid[1]) if self._logs else []
+        shown = lanes if self._logs else []
+        for ax, lane in zip(self.log_axes, shown, strict=True):  # the widest labels: room
+            draw_log_rows(ax, [LogRow(n, "down", None, (1,), 0) for n in lane.nodes], title="logs")
         self._legend_types = None
         lay_out_once(self.figure.canvas, self.views)
         self.update()
 
+    def _wants_logs(self) -> bool:
+        """Whether some lane's servers publish a log now (then the logs are drawn)."""
+        return any(publishes_logs(lane.frame(self.model.schedule)[0]) for lane in self.model.lanes)
+
     def matches(self) -> bool:
         """Whether the views still show the lanes' nodes (else :meth:`rebuild`)."""
         lanes = self.model.lanes
-        return len(lanes) == len(self.views) and all(
-            lane.nodes == view.nodes for lane, view in zip(lanes, self.views, strict=True)
+        return (
+            len(lanes) == len(self.views)
+            and all(lane.nodes == view.nodes for lane, view in zip(lanes, self.views, strict=True))
+            and self._logs == self._wants_logs()
         )
 
     def update(self) -> None:
@@ -136,6 +160,12 @@ class Picture:
             mark = f"   ✗ {violation.invariant}" if broken and violation else ""
             view.title.set_text(f"{lane.setup.name} · t = {self.model.now:.3f} s{mark}")
             view.title.set_color(WRONG if broken else "black")
+        for ax, lane in zip(self.log_axes, self.model.lanes if self._logs else [], strict=True):
+            snapshot = lane.frame(self.model.schedule)[0]
+            ax.set_visible(publishes_logs(snapshot))  # a lane beside may publish none
+            if ax.get_visible():
+                disks = last_published_logs(lane.sim.trace, snapshot.t)
+                draw_log_rows(ax, log_rows(snapshot, disks=disks), title="each server's log")
         types = tuple(dict.fromkeys(t for view in self.views for t in view.message_types))
         if types != self._legend_types:  # a new message type joined the legend
             self._legend_types = types
