@@ -71,8 +71,8 @@ from .runs import (
     run_once,
 )
 from .schedules import FaultMix, random_schedule, recovery_time, run_seed
-from .step_plan import StepPlan, explore_plan
 from .shrink import shrink_schedule
+from .step_plan import StepPlan, explore_plan
 
 __all__ = [
     "BUILTIN_CHECKS",

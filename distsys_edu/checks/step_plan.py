@@ -28,9 +28,9 @@ from typing import Any
 
 from ..runtime import Choice, ChoiceOptions, Sim
 from ..runtime.errors import check_time
-from .named_invariants import DEFAULT_INVARIANTS, FALLBACK_INVARIANTS, Invariant
 from .model_state import StateInvariant
-from .runs import check_settings, network_for, protocol_parts
+from .named_invariants import DEFAULT_INVARIANTS, FALLBACK_INVARIANTS, Invariant
+from .runs import DEFAULT_LATENCY, check_settings, network_for, protocol_parts
 
 Judge = Invariant | StateInvariant
 """An explore ``Invariant`` (reads the trace so far) or a model-check ``fn(view)``."""
@@ -101,7 +101,7 @@ def explore_plan(
     invariants: Sequence[Invariant] | None = None,
     *,
     nodes: int = 5,
-    latency: float | tuple[float, float] = 0.005,
+    latency: float | tuple[float, float] = DEFAULT_LATENCY,
     options: Mapping[str, Any] | None = None,
     title: str = "",
 ) -> StepPlan:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from ...checks.model_state import claims_of, view_of, state_invariants
+from ...checks.model_state import claims_of, state_invariants, view_of
 from ...checks.named_invariants import Invariant
 from ...checks.step_plan import Judge, StepPlan
 from ...runtime import Choice, ChoiceOptions, Sim
@@ -155,6 +155,4 @@ class StepModel:
         return [(n, self.sim.status(n), self.sim.annotations(n)) for n in self.sim.nodes]
 
     def __repr__(self) -> str:
-        return (
-            f"<StepModel t={self.sim.now:g} made={len(self.made)} queued={len(self.queued)}>"
-        )
+        return f"<StepModel t={self.sim.now:g} made={len(self.made)} queued={len(self.queued)}>"
