@@ -2,7 +2,7 @@
 
 Every button calls one method of :class:`~.steps.StepModel` and then redraws; the
 logic lives in the model. The layout fits a 1366 x 768 laptop screen: a line
-saying where you are, then the picture (720 x 468 px) with, beside it, the
+saying where you are, then the picture (440 x 400 px) and, in a 31em column beside it, the
 invariants' status, back / forward, and the list of choices (it scrolls).
 Nothing a button does raises into the notebook: an error shows in words.
 """
@@ -10,27 +10,41 @@ Nothing a button does raises into the notebook: an error shows in words.
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 import ipywidgets as w  # type: ignore[import-untyped]
+from matplotlib.figure import Figure
 
 from ...checks.runs import protocol_parts
 from ...checks.step_plan import StepPlan
 from ...runtime import ChoiceOptions, Sim
-from ..draw import cluster_png
+from ..draw import draw_cluster
 from .controls import button
 from .steps import StepModel
 
-PICTURE_DPI = 72
-"""The picture's dots per inch: 720 x 468 pixels (8-point text 8 px high), then a 26em column."""
+PICTURE_DPI = 80
+"""The picture's dots per inch: 440 x 400 pixels (8-point text 9 px high)."""
+
+PICTURE_INCHES = (5.5, 5.0)
+"""The cluster alone (no legend: the choices name the messages; shapes tell the roles)."""
 
 MAX_CHOICES_SHOWN = 60
 """Choices listed as buttons at most (the rest are named in a line below them)."""
 
 KIND_STYLE = {"deliver": "info", "fire": "warning", "drop": "", "duplicate": ""}
 """ipywidgets' button style per kind of choice; faults get "danger"."""
+
+
+def picture_png(sim: Sim) -> bytes:
+    """The cluster now (roles, terms, messages in flight, timers), as PNG bytes."""
+    figure = Figure(figsize=PICTURE_INCHES, layout="constrained")
+    draw_cluster(sim, ax=figure.subplots(), legend=False)
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=PICTURE_DPI)
+    return png.getvalue()
 
 
 def _fresh_cluster(spawn: Any, seed: int, nodes: int, options: Mapping[str, Any]) -> Sim:
@@ -53,7 +67,7 @@ class StepPlayground(w.VBox):
     def __init__(self, model: StepModel) -> None:
         self.model = model
         self.heading = w.HTML()
-        self.picture = w.Image(format="png", layout={"width": "720px", "height": "468px"})
+        self.picture = w.Image(format="png", layout={"width": "440px", "height": "400px"})
         self.status = w.HTML()
         self.back_button = button("◀ back", "undo the last choice (replays from the seed)")
         self.forward_button = button("forward ▶", "do the next queued choice", "primary")
@@ -69,7 +83,7 @@ class StepPlayground(w.VBox):
                 self.choice_list,
                 self.message,
             ],
-            layout={"width": "26em", "margin": "0 0 0 4px"},
+            layout={"width": "31em", "margin": "0 0 0 4px"},
         )
         super().__init__(
             [self.heading, w.HBox([self.picture, side], layout={"flex_flow": "row wrap"})]
@@ -124,11 +138,7 @@ class StepPlayground(w.VBox):
         """Show the model's current state: heading, picture, invariants, buttons, choices."""
         model = self.model
         title = html.escape(model.plan.title) + " — " if model.plan.title else ""
-        self.heading.value = (
-            f"<b>step mode</b> {title}t = {model.sim.now:.6f} s, "
-            f"{len(model.made)} choice(s) made, {len(model.queued)} queued"
-        )
-        self.picture.value = cluster_png(model.sim, dpi=PICTURE_DPI)
+        self.picture.value = picture_png(model.sim)
         rows = []
         for name, broken in model.status():
             mark = "✔ holds" if broken is None else f"✘ broken: {html.escape(broken)}"
@@ -138,6 +148,10 @@ class StepPlayground(w.VBox):
         self.back_button.disabled = not model.made
         self.forward_button.disabled = not model.queued
         self.choice_list.children = self._choice_buttons()
+        self.heading.value = (  # last: a browser that sees it sees the rest updated
+            f"<b>step mode</b> {title}t = {model.sim.now:.6f} s, "
+            f"{len(model.made)} choice(s) made, {len(model.queued)} queued"
+        )
 
     def _choice_buttons(self) -> list[Any]:
         listed = self.model.choices()
@@ -148,7 +162,8 @@ class StepPlayground(w.VBox):
             label = ("▶ " if queued else "") + f"{choice.label} (t={choice.at:.3f})"
             style = "success" if queued else KIND_STYLE.get(choice.kind, "danger")
             tip = f"{choice.id}" + (": the queued choice" if queued else "")
-            b = button(label, tip, style, width="25em")
+            b = button(label, tip, style, width="100%")
+            b.layout.flex = "0 0 auto"  # in a scrolling column: never squeezed below its text
             b.on_click(self._guard(partial(self.model.choose, choice.id)))
             found.append(b)
         if len(listed) > MAX_CHOICES_SHOWN:
