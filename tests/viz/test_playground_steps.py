@@ -136,6 +136,7 @@ def test_an_explore_counterexample_steps_through_the_very_events_of_its_run(
     model.forward()
     assert model.status()[0][1] == str(found.minimal_violation or found.violation)
     run = run_once(spawner(BrokenRaftNode), found.seed, faults)
+    assert found.playground().model.queued == list(found.step_plan().queued)
     timed = [str(e) for e in run.trace if e.t <= model.sim.now]
     assert [str(e) for e in model.sim.trace] == timed
 

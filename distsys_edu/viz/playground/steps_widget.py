@@ -73,7 +73,7 @@ class StepPlayground(w.VBox):
         self.forward_button = button("forward ▶", "do the next queued choice", "primary")
         self.back_button.on_click(self._guard(model.back))
         self.forward_button.on_click(self._guard(model.forward))
-        self.choice_list = w.VBox(layout={"max_height": "330px", "overflow_y": "auto"})
+        self.choice_list = w.VBox(layout={"max_height": "330px", "overflow": "hidden auto"})
         self.message = w.HTML()
         side = w.VBox(
             [
