@@ -26,6 +26,7 @@ from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay, r
 from .terms import check_terms
 from .threshold import check_threshold
 from .timeouts import check_timeouts
+from .state_invariant import check_state_invariant
 from .vote_invariant import check_vote_invariant
 from .warm_ups import check_first_leader, check_same_seed
 
@@ -51,6 +52,7 @@ __all__ = [
     "check_ping_pong",
     "check_ring",
     "check_same_seed",
+    "check_state_invariant",
     "check_step_downs",
     "check_terms",
     "check_terms_with_two_leaders",
