@@ -23,10 +23,11 @@ from .real_traces import check_step_downs, check_terms_with_two_leaders
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay, run_scenarios
+from .smallest_bound import check_smallest_bound
+from .state_invariant import check_state_invariant
 from .terms import check_terms
 from .threshold import check_threshold
 from .timeouts import check_timeouts
-from .state_invariant import check_state_invariant
 from .vote_invariant import check_vote_invariant
 from .warm_ups import check_first_leader, check_same_seed
 
@@ -52,6 +53,7 @@ __all__ = [
     "check_ping_pong",
     "check_ring",
     "check_same_seed",
+    "check_smallest_bound",
     "check_state_invariant",
     "check_step_downs",
     "check_terms",
