@@ -72,14 +72,20 @@ broken = model_check(spawn_broken, 3, max_depth=6, max_term=1, progress=False)
 print(broken.details())
 
 # %% [markdown]
-# Six choices: two nodes' timers fire (both stand in term 1), the third node votes for
-# both, each candidate counts that vote and its own, and both lead term 1. No run of
-# five or fewer choices does it, within these bounds: breadth first, the search looked
-# at every shorter one first.
+# Six choices: n3's timer fires and it stands in term 1, n1 votes for it and n3 leads;
+# then n2's timer fires, n1 votes **again** in the same term, and n2 leads term 1 too.
+# No run of five or fewer choices does it, within these bounds: breadth first, the
+# search looked at every shorter one first.
 
 # %% tags=["claim"]
 assert [len(v.path) for v in broken.violations] == [6], broken.violations
-assert broken.violations[0].detail.endswith("both led term 1"), broken.violations[0].detail
+assert broken.violations[0].detail == "n2 and n3 both led term 1", broken.violations[0].detail
+assert broken.violations[0].labels[::3] == (
+    "fire n3's timer start_election", "fire n2's timer start_election"
+), broken.violations[0].labels
+assert [lab.split()[1:5] for lab in broken.violations[0].labels[1:6:3]] == [
+    ["RequestVote", "n3", "->", "n1"], ["RequestVote", "n2", "->", "n1"]
+], broken.violations[0].labels
 assert not model_check(spawn_broken, 3, max_depth=5, max_term=1, progress=False).violations
 
 # %% [markdown]
@@ -121,11 +127,16 @@ assert (fixed.states, fixed.at_max_depth) == (253, 95), (fixed.states, fixed.at_
 # %% [markdown]
 # ## 5. The state space of a 3-node election
 #
-# Each dot is a state, in columns by depth (choices from the start); orange where
-# somebody leads, and the counterexample's path in bold red to the state where two lead.
+# Each dot is a state, in columns by depth (choices from the start): grey dots where
+# nobody leads, orange stars where somebody does, and the counterexample's path in bold
+# to the cross, the state where two lead. The search stopped at depth 6, once the
+# invariant broke (307 states).
 
 # %%
 figure = draw_state_space(broken)
+
+# %% tags=["claim"]
+assert broken.states == 307 and broken.stopped_by == "every invariant broken", broken
 
 # %% [markdown]
 # ## 6. Why the counts explode, and what symmetry buys
