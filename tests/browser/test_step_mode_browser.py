@@ -20,7 +20,17 @@ def test_stepping_forward_shows_the_violation_arrive_and_back_undoes_a_step(
     run_all_cells(page, lab, NOTEBOOK)
     root = page.locator(".distsys-edu-step-mode")
     root.get_by_text("0 choice(s) made, 6 queued").wait_for(timeout=60_000)
-    assert root.get_by_text("holds").count() == 1
+    root.scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('.distsys-edu-step-mode').scrollIntoView()")
+    page.wait_for_timeout(500)
+    picture_box = root.locator("img").first.bounding_box()
+    assert picture_box is not None and picture_box["y"] + picture_box["height"] <= 768
+    for name in ("forward ▶", "◀ back"):  # on a laptop: beside the picture, in view
+        shown = root.get_by_role("button", name=name).bounding_box()
+        assert shown is not None, name
+        assert shown["x"] >= picture_box["x"] + picture_box["width"], (shown, picture_box)
+        assert shown["x"] + shown["width"] <= LAPTOP["width"], shown
+        assert shown["y"] + shown["height"] <= LAPTOP["height"], shown
     forward = root.get_by_role("button", name="forward ▶")
     picture = root.locator("img").first
     before = picture.screenshot()
