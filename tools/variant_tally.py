@@ -25,6 +25,8 @@ TABLES = {
     "check_timeouts": ("test_timeouts", "VARIANTS"),
     "check_fixed_protocol": ("test_fixed_protocol", "VARIANTS"),
     "check_vote_invariant": ("test_vote_invariant", "VARIANTS"),
+    "check_state_invariant": ("test_state_invariant", "VARIANTS"),
+    "check_smallest_bound": ("test_smallest_bound", "VARIANTS"),
     "check_step_downs": ("test_real_traces", "STEP_DOWN_VARIANTS"),
     "check_terms_with_two_leaders": ("test_real_traces", "TWO_LEADER_VARIANTS"),
     "check_sessions": ("test_kv_store", "SESSION_VARIANTS"),

@@ -44,6 +44,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..jobs import run_indexed
@@ -71,6 +72,7 @@ from .runs import (
 )
 from .schedules import FaultMix, random_schedule, recovery_time, run_seed
 from .shrink import shrink_schedule
+from .step_plan import StepPlan, explore_plan
 
 __all__ = [
     "BUILTIN_CHECKS",
@@ -341,4 +343,13 @@ def _counterexample(
         minimal_violation=minimal_violation,
         shrink_runs=tests,
         replay=replay_snippet(task.protocol, seed, shown, check, **task.setup()),
+        plan=partial(_plan, task, seed, tuple(shown), check, minimal_violation or violation),
     )
+
+
+def _plan(
+    task: ExploreRuns, seed: int, schedule: tuple[Any, ...], check: Invariant, found: Violation
+) -> StepPlan:
+    """The step mode's start for one counterexample: its run's events up to ``found``."""
+    setup = {k: v for k, v in task.setup().items() if k != "duration"}
+    return explore_plan(task.protocol, seed, schedule, found.t, (check,), **setup)

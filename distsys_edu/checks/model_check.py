@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -38,6 +39,7 @@ from .model_state import (
     view_of,
 )
 from .runs import protocol_parts
+from .step_plan import StepPlan
 
 NOT_SYMMETRIC = {
     "blog": ": the blog's design names its first node leader",
@@ -317,7 +319,10 @@ def model_check(  # long: its docstring explains 14 arguments
         exhausted=stopped_by is None,
         stopped_by=stopped_by,
         at_max_depth=left,
-        violations=tuple(sorted(found.values(), key=lambda v: len(v.path))),
+        violations=tuple(
+            replace(v, plan=_plan(make_sim, v, choice_options, checks, name))
+            for v in sorted(found.values(), key=lambda v: len(v.path))
+        ),
         graph=None
         if search.edges is None
         else StateGraph(tuple(search.edges), tuple(search.depth), tuple(search.leading)),
@@ -325,7 +330,20 @@ def model_check(  # long: its docstring explains 14 arguments
         make_sim=make_sim,
         setup=_setup_source(import_line, call, seed, nodes, options),
         choice_options=choice_options,
+        checks=checks,
     )
+
+
+def _plan(
+    make_sim: Any,
+    violation: ModelViolation,
+    options: ChoiceOptions,
+    checks: tuple[tuple[str, StateInvariant], ...],
+    name: str,
+) -> StepPlan:
+    """Where the step mode opens for ``violation``: the initial state, its path queued."""
+    title = f"{name}: {violation.invariant} broken after {len(violation.path)} choices"
+    return StepPlan(partial(make_sim, trace="full"), violation.path, options, checks, title)
 
 
 def _setup_source(

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..runtime import ChoiceOptions, Sim
+from .model_state import StateInvariant
+from .step_plan import StepPlan, open_step_mode
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,18 @@ class ModelViolation:
     path: tuple[str, ...]
     labels: tuple[str, ...] = ()
     states: tuple[int, ...] = ()
+    plan: StepPlan | None = field(default=None, repr=False, compare=False)
+
+    def playground(self) -> Any:
+        """The playground's step mode at the initial state, this path's choices queued:
+        step forward to watch the invariant break.
+
+        Raises:
+            ValueError: the violation was made without its search's setup.
+        """
+        if self.plan is None:
+            raise ValueError("plan=None: this violation does not know its search's setup")
+        return open_step_mode(self.plan)
 
     def __str__(self) -> str:
         steps = "".join(f"\n    {i + 1}. {label}" for i, label in enumerate(self.labels))
@@ -105,6 +119,7 @@ class ModelCheckResult:
     make_sim: Callable[..., Sim] = field(repr=False, compare=False)
     choice_options: ChoiceOptions = field(repr=False, compare=False)
     setup: str = field(repr=False, compare=False)
+    checks: tuple[tuple[str, StateInvariant], ...] = field(default=(), repr=False, compare=False)
 
     def snippet(self, violation: ModelViolation | None = None) -> str:
         """A short Python program that replays ``violation`` (default: the first), to paste.

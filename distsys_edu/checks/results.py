@@ -5,11 +5,13 @@ Plain data with ``to_dict`` for JSON, and text for a learner (:meth:`ExploreResu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..runtime import FaultSchedule
 from .invariants import Violation
+from .step_plan import StepPlan, open_step_mode
 from .words import counted
 
 
@@ -39,6 +41,22 @@ class Counterexample:
     minimal_violation: Violation | None
     shrink_runs: int
     replay: str
+    plan: Callable[[], StepPlan] | None = field(default=None, repr=False, compare=False)
+
+    def step_plan(self) -> StepPlan:
+        """The step mode's start: the replayed run's events up to the violation, queued.
+
+        Raises:
+            ValueError: this counterexample was made without its run's setup.
+        """
+        if self.plan is None:
+            raise ValueError("plan=None: this counterexample does not know its run's setup")
+        return self.plan()
+
+    def playground(self) -> Any:
+        """The playground's step mode at the start of this run (shrunk, if it was), its
+        choices queued: step forward to watch the violation arrive."""
+        return open_step_mode(self.step_plan())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; schedules as lists of fault lines."""

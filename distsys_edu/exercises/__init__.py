@@ -25,6 +25,8 @@ from .replication import check_commit_rule, check_log_repair
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
 from .ring import check_ring
 from .runner import STRICT_ENV, Exercise, Problem, Scenario, register, replay, run_scenarios
+from .smallest_bound import check_smallest_bound
+from .state_invariant import check_state_invariant
 from .terms import check_terms
 from .threshold import check_threshold
 from .timeouts import check_timeouts
@@ -57,6 +59,8 @@ __all__ = [
     "check_ring",
     "check_same_seed",
     "check_sessions",
+    "check_smallest_bound",
+    "check_state_invariant",
     "check_step_downs",
     "check_terms",
     "check_terms_with_two_leaders",

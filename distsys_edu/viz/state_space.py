@@ -65,7 +65,15 @@ def draw_state_space(result: ModelCheckResult, *, ax: Any = None) -> Any:
             g, pos, labels=labels, ax=ax, font_size=7, verticalalignment="bottom"
         )
     ax.set_title(_title(result), fontsize=10)
-    ax.set_xlabel("choices from the initial state (left) →")
+    ax.text(  # the axis is off (no ticks to read), so its label is a text under it
+        0.5,
+        0.0,
+        "choices from the initial state (left) →",
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        fontsize=9,
+    )
     ax.legend(handles=_legend(leader.colour), loc="upper left", fontsize=8, frameon=False)
     ax.set_axis_off()
     return fig
@@ -73,9 +81,9 @@ def draw_state_space(result: ModelCheckResult, *, ax: Any = None) -> Any:
 
 def _title(result: ModelCheckResult) -> str:
     how = "the whole space within the bounds" if result.exhausted else f"{result.stopped_by}"
-    broken = ", ".join(f"{v.invariant} broken in {len(v.path)}" for v in result.violations)
-    return (
-        f"{result.protocol}: {result.states} states, {result.transitions} transitions "
+    broken = ", ".join(f"{v.invariant} broken in {len(v.path)} choices" for v in result.violations)
+    return (  # two lines: a spawn function's name is long, and one line ran off the figure
+        f"{result.protocol}: {result.states} states, {result.transitions} transitions\n"
         f"({how}); {broken or 'no invariant broken'}"
     )
 

@@ -7,6 +7,8 @@ that a click on a node acts on it).
 
 from .model import PlaygroundModel
 from .setup import Setup
+from .steps import StepModel
+from .steps_widget import StepPlayground
 from .widget import Playground
 
-__all__ = ["Playground", "PlaygroundModel", "Setup"]
+__all__ = ["Playground", "PlaygroundModel", "Setup", "StepModel", "StepPlayground"]

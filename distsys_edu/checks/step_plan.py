@@ -1,0 +1,141 @@
+"""Where the step mode starts: a fresh Sim, the choices queued, and what to judge.
+
+A :class:`StepPlan` is plain data the playground's step mode opens
+(``viz.playground.StepModel.from_plan``): how to build the initial state (a
+fresh controlled Sim), the choice ids to replay from there (``sim.choose``),
+the choice options they were made under, and the invariants to show the status
+of at every step.
+
+Two places make one:
+
+* a model-check violation (:func:`model_plan`): its shortest path is already a
+  list of choices;
+* an explore counterexample (:func:`explore_plan`): a seeded run under a fault
+  schedule, where time decides. :func:`follow_the_clock` turns it into choices
+  faithfully: in a controlled Sim built exactly as the run was, it takes at each
+  step the entry the engine would have run next (the earliest by ``(time, seq)``;
+  the faults of the schedule are runtime calls, chosen as ``c<seq>:run``), so the
+  same events happen at the same virtual times, and records the ids.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from ..runtime import Choice, ChoiceOptions, Sim
+from ..runtime.errors import check_time
+from .model_state import StateInvariant
+from .named_invariants import DEFAULT_INVARIANTS, FALLBACK_INVARIANTS, Invariant
+from .runs import DEFAULT_LATENCY, check_settings, network_for, protocol_parts
+
+Judge = Invariant | StateInvariant
+"""An explore ``Invariant`` (reads the trace so far) or a model-check ``fn(view)``."""
+
+CLOCK_KINDS = ("deliver", "fire", "run")
+"""The choices that do what the engine does by itself (no fault, no loss)."""
+
+NO_FAULTS = ChoiceOptions(crash=False, restart=False, pause=None, partition=False)
+"""What an explore replay chooses under: its faults come from its schedule."""
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """What the step mode opens.
+
+    Attributes:
+        make_sim: builds the initial state (a fresh Sim with a full trace, settled).
+        queued: the choice ids to replay from it, in order.
+        options: the :class:`~distsys_edu.runtime.ChoiceOptions` the choices are listed under.
+        invariants: ``(name, judge)`` for each invariant shown.
+        title: what the plan is, in words (the step mode's heading).
+    """
+
+    make_sim: Callable[[], Sim]
+    queued: tuple[str, ...]
+    options: ChoiceOptions
+    invariants: tuple[tuple[str, Judge], ...]
+    title: str
+
+
+def follow_the_clock(sim: Sim, until: float, options: ChoiceOptions = NO_FAULTS) -> list[str]:
+    """Choose, in ``sim``, what the engine would run next, up to virtual time ``until``.
+
+    Each step takes the earliest entry of the future (``sim.choices`` lists them
+    by ``(time, seq)``, first the delivery of a message) and stops before the
+    first one due after ``until``.
+
+    Returns:
+        The choice ids made, in order (also in ``sim.choices_made``).
+    """
+    until = check_time("until", until)
+    made: list[str] = []
+    while True:
+        first: Choice | None = next(
+            (c for c in sim.choices(options) if c.kind in CLOCK_KINDS), None
+        )
+        if first is None or (first.due if first.due is not None else first.at) > until:
+            return made
+        sim.choose(first.id, options)
+        made.append(first.id)
+
+
+def _explore_sim(
+    spawn: Any, seed: int, nodes: int, latency: Any, options: Mapping[str, Any], faults: Any
+) -> Sim:
+    network, _, _ = network_for(latency)
+    sim = Sim(seed=seed, trace="full", network=network, faults=list(faults))
+    spawn(sim, nodes, **options)
+    sim.settle()
+    return sim
+
+
+def explore_plan(
+    protocol: Any,
+    seed: int,
+    schedule: Sequence[Any],
+    until: float,
+    invariants: Sequence[Invariant] | None = None,
+    *,
+    nodes: int = 5,
+    latency: float | tuple[float, float] = DEFAULT_LATENCY,
+    options: Mapping[str, Any] | None = None,
+    title: str = "",
+) -> StepPlan:
+    """The step mode at the start of one explore run, its events up to ``until`` queued.
+
+    Args:
+        protocol, seed, schedule, nodes, latency, options: the run, as
+            :func:`~distsys_edu.checks.runs.run_once` takes them.
+        until: queue every event up to this virtual time (the violation's).
+        invariants: shown at each step (default: the explorer's for the protocol).
+
+    Raises:
+        InvalidArgument: a setting that is not allowed.
+    """
+    name, spawn, _, _ = protocol_parts(protocol)
+    seed, nodes, _, latency, given = check_settings(spawn, seed, nodes, until, latency, options)
+    make_sim = partial(_explore_sim, spawn, seed, nodes, latency, given, tuple(schedule))
+    queued = follow_the_clock(make_sim(), until)
+    chosen = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS) if invariants is None else invariants
+    return StepPlan(
+        make_sim=make_sim,
+        queued=tuple(queued),
+        options=NO_FAULTS,
+        invariants=tuple((check.name, check) for check in chosen),
+        title=title or f"{name}, seed {seed}, {len(schedule)} fault(s), up to t={until:g} s",
+    )
+
+
+def open_step_mode(plan: StepPlan) -> Any:
+    """The playground's step mode (a widget) at the start of ``plan``.
+
+    The one call from this room up into ``viz``: the widget is looked up when it
+    is asked for, so that checks can offer ``.playground()`` on what they return
+    while they import nothing of viz (the rooms' layering, checked by lint-imports).
+    """
+    playground = importlib.import_module("distsys_edu.viz.playground")
+    return playground.StepPlayground.from_plan(plan)

@@ -1,0 +1,50 @@
+"""The step mode in JupyterLab, in headless Chromium, on a 1366 x 768 laptop screen: opened
+at a model-check violation, "forward" takes the queued choices until the invariant shows
+broken, a click on a listed choice takes it, and "back" undoes it (the heading counts the
+choices made and the status line says holds / broken)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labdriver import LabServer, error_outputs, run_all_cells, saved_outputs
+
+NOTEBOOK = "step_mode.ipynb"
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def test_stepping_forward_shows_the_violation_arrive_and_back_undoes_a_step(
+    lab: LabServer, page: Any, screenshot: Any
+) -> None:
+    page.set_viewport_size(LAPTOP)
+    run_all_cells(page, lab, NOTEBOOK)
+    root = page.locator(".distsys-edu-step-mode")
+    root.get_by_text("0 choice(s) made, 6 queued").wait_for(timeout=60_000)
+    root.scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('.distsys-edu-step-mode').scrollIntoView()")
+    page.wait_for_timeout(500)
+    picture_box = root.locator("img").first.bounding_box()
+    assert picture_box is not None and picture_box["y"] + picture_box["height"] <= 768
+    for name in ("forward ▶", "◀ back"):  # on a laptop: beside the picture, in view
+        shown = root.get_by_role("button", name=name).bounding_box()
+        assert shown is not None, name
+        assert shown["x"] >= picture_box["x"] + picture_box["width"], (shown, picture_box)
+        assert shown["x"] + shown["width"] <= LAPTOP["width"], shown
+        assert shown["y"] + shown["height"] <= LAPTOP["height"], shown
+    forward = root.get_by_role("button", name="forward ▶")
+    picture = root.locator("img").first
+    before = picture.screenshot()
+    for step in range(1, 7):
+        forward.click()
+        root.get_by_text(f"{step} choice(s) made").wait_for(timeout=30_000)
+    root.get_by_text("broken: n2 and n3 both led term 1").wait_for(timeout=30_000)
+    screenshot("step-mode-violation")
+    assert picture.screenshot() != before
+    root.get_by_role("button", name="◀ back").click()
+    root.get_by_text("5 choice(s) made, 1 queued").wait_for(timeout=30_000)
+    root.get_by_text("holds").wait_for(timeout=30_000)
+    first = root.locator("button", has_text="(t=").first
+    first.click()  # a choice from the list: the queued one, or a new branch
+    root.get_by_text("6 choice(s) made").wait_for(timeout=30_000)
+    screenshot("step-mode-after-back-and-click")
+    assert error_outputs(saved_outputs(page, lab, NOTEBOOK)) == []
