@@ -26,12 +26,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from lite_probe import probe
 from litetools import ROOT, build_lite_module, pyodide_core, require_lite_extra
 
-from lite_probe import probe
-
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from labdriver import CHROMIUM, CHROMIUM_ARGS, browser_missing  # noqa: E402
+from labdriver import CHROMIUM, CHROMIUM_ARGS, browser_missing
 
 HERE = Path(__file__).resolve().parent
 LOCAL = {"127.0.0.1", "localhost"}
@@ -39,7 +38,7 @@ RUN_S = 600
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {  # noqa: RUF012  (the base class's attribute, extended)
+    extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
         ".mjs": "text/javascript",
