@@ -105,6 +105,21 @@ def stage(work: Path, notebooks: list[Path], root: Path = ROOT) -> tuple[Path, P
     return contents, wheel
 
 
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+"""The Pyodide kernel's lab extension, which the site must hold."""
+
+
+def extension_folders() -> list[Path]:
+    """Lab-extension folders on Jupyter's data path outside ``sys.prefix`` that hold
+    the Pyodide kernel (``JUPYTER_PATH``, a user install): ``jupyter lite build``
+    itself looks in ``sys.prefix`` only."""
+    from jupyter_core.paths import jupyter_path
+
+    own = (Path(sys.prefix) / "share" / "jupyter" / "labextensions").resolve()
+    found = [Path(p).resolve() for p in jupyter_path("labextensions")]
+    return [p for p in found if p != own and (p / KERNEL_EXTENSION).is_dir()]
+
+
 def build(
     out: Path,
     *,
@@ -128,6 +143,8 @@ def build(
     command += ["--lite-dir", str(work), "--output-dir", str(out.resolve())]
     command += ["--contents", str(contents), "--piplite-wheels", str(wheel)]
     command += ["--apps", "lab", "--apps", "notebooks", "--no-sourcemaps"]
+    for folder in extension_folders():
+        command += [f"--FederatedExtensionAddon.extra_labextensions_path={folder}"]
     if pyodide is not None:
         command += ["--pyodide", pyodide]
     subprocess.run(command, check=True, cwd=work)

@@ -48,3 +48,6 @@ def test_an_offline_build_holds_pyodide_the_wheel_and_the_lesson(tmp_path: Path)
     first_code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
     assert "%pip install -q distsys_edu" in "".join(first_code["source"])
     assert not (out / "files" / "07_real_network.ipynb").exists()
+    config = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    extensions = [e["name"] for e in config["federated_extensions"]]
+    assert build_lite.KERNEL_EXTENSION in extensions
