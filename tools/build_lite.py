@@ -126,6 +126,7 @@ def build(
     work: Path,
     names: list[str] | None = None,
     pyodide: str | None = None,
+    extra: tuple[Path, ...] = (),
     root: Path = ROOT,
 ) -> Path:
     """Build the site into ``out`` (replaced); returns ``out``.
@@ -136,8 +137,11 @@ def build(
         names: lesson stems (default: every lesson a browser can run).
         pyodide: a local Pyodide tarball or folder to put in the site, else the
             kernel's default Pyodide from its own index.
+        extra: more files to put in the site's contents as they are.
     """
     contents, wheel = stage(work, lessons(root, names), root)
+    for path in extra:
+        shutil.copy(path, contents / path.name)
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "jupyterlite_core", "build"]
     command += ["--lite-dir", str(work), "--output-dir", str(out.resolve())]

@@ -8,13 +8,16 @@ Pyodide's version is the one the installed jupyterlite-pyodide-kernel names
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +84,64 @@ def build_lite_module():  # type: ignore[no-untyped-def]
     sys.modules["build_lite"] = module
     spec.loader.exec_module(module)
     return module
+
+
+KERNEL_NEEDS = ("micropip", "packaging", "ipython", "jedi")
+"""What the JupyterLite kernel loads from Pyodide's package index as it starts (micropip
+to install its own wheel, IPython and its dependencies for that wheel, jedi for
+completion). The npm ``pyodide`` package holds none of them."""
+
+
+def lock_closure(lock: dict[str, Any], names: tuple[str, ...] = KERNEL_NEEDS) -> list[str]:
+    """``names`` and everything they depend on, as keys of a ``pyodide-lock.json``."""
+    packages = lock["packages"]
+    todo, found = [n.replace("_", "-").lower() for n in names], []
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.append(name)
+            todo += [d.replace("_", "-").lower() for d in packages[name]["depends"]]
+    return sorted(found)
+
+
+def pypi_wheel(name: str, version: str, python: str) -> Path:
+    """The pure-Python wheel ``name==version`` for Python ``python`` (``"3.14"``) from
+    PyPI (cached)."""
+    folder = CACHE / "pywheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{name.replace('-', '_').lower()}-{version}-"
+    for wheel in folder.glob("*.whl"):
+        if wheel.name.lower().startswith(stem):
+            return wheel
+    command = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:"]
+    command += ["--python-version", python, "-d", str(folder), f"{name}=={version}"]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"pip download {name}=={version} failed:\n{done.stderr[-2000:]}")
+    return pypi_wheel(name, version, python)
+
+
+def add_kernel_packages(pyodide: Path) -> list[str]:
+    """Put PyPI's wheels of :data:`KERNEL_NEEDS` (and their dependencies) in the site's
+    Pyodide folder under the names its lock file gives, with their sha256 written in.
+
+    Pyodide's own builds of these pure-Python packages are not on the npm registry;
+    PyPI's wheels of the same versions hold the same code but other bytes.
+    """
+    lock_file = pyodide / "pyodide-lock.json"
+    lock = json.loads(lock_file.read_text())
+    names = lock_closure(lock)
+    python = ".".join(lock["info"]["python"].split(".")[:2])
+    for name in names:
+        entry = lock["packages"][name]
+        wheel = pypi_wheel(entry["name"], entry["version"], python)
+        shutil.copy(wheel, pyodide / entry["file_name"])
+        entry["sha256"] = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    lock_file.write_text(json.dumps(lock))
+    return names

@@ -37,7 +37,7 @@ LOCAL = {"127.0.0.1", "localhost"}
 RUN_S = 600
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class Handler(SimpleHTTPRequestHandler):
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
@@ -62,7 +62,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copy(HERE / "lite_probe.py", root / "lite_probe.py")
     page = (HERE / "pyodide_page.html").read_text().replace("WHEEL", wheel.name)
     (root / "index.html").write_text(page)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
