@@ -26,7 +26,9 @@ NOTEBOOK_MODULES = frozenset(
 """Test modules whose tests start Jupyter kernels (the grader, nbclient, nbgrader and
 Otter) or build notebooks into a website (Sphinx, JupyterLite)."""
 
-BROWSER_MODULES = frozenset({"test_site_browser.py", "test_lite_browser.py"})
+BROWSER_MODULES = frozenset(
+    {"test_site_browser.py", "test_lite_browser.py", "test_lite_kernel_browser.py"}
+)
 """Test modules outside tests/browser/ that drive Chromium."""
 
 BINDER_TESTS = frozenset({"test_binder.py::test_a_fresh_binder_environment_runs_every_lesson"})

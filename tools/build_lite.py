@@ -127,6 +127,7 @@ def build(
     names: list[str] | None = None,
     pyodide: str | None = None,
     extra: tuple[Path, ...] = (),
+    wheels: tuple[Path, ...] = (),
     root: Path = ROOT,
 ) -> Path:
     """Build the site into ``out`` (replaced); returns ``out``.
@@ -138,6 +139,7 @@ def build(
         pyodide: a local Pyodide tarball or folder to put in the site, else the
             kernel's default Pyodide from its own index.
         extra: more files to put in the site's contents as they are.
+        wheels: more wheels to index for piplite beside the package's.
     """
     contents, wheel = stage(work, lessons(root, names), root)
     for path in extra:
@@ -145,7 +147,9 @@ def build(
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "jupyterlite_core", "build"]
     command += ["--lite-dir", str(work), "--output-dir", str(out.resolve())]
-    command += ["--contents", str(contents), "--piplite-wheels", str(wheel)]
+    command += ["--contents", str(contents)]
+    for path in (wheel, *wheels):
+        command += ["--piplite-wheels", str(path)]
     command += ["--apps", "lab", "--apps", "notebooks", "--no-sourcemaps"]
     for folder in extension_folders():
         command += [f"--FederatedExtensionAddon.extra_labextensions_path={folder}"]

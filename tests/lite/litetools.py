@@ -92,6 +92,11 @@ to install its own wheel, IPython and its dependencies for that wheel, jedi for
 completion). The npm ``pyodide`` package holds none of them."""
 
 
+KERNEL_FROM_PYPI = "comm"
+"""What the kernel's own wheel needs beyond Pyodide's index: micropip would fetch it
+from PyPI, so the offline site indexes it for piplite."""
+
+
 def lock_closure(lock: dict[str, Any], names: tuple[str, ...] = KERNEL_NEEDS) -> list[str]:
     """``names`` and everything they depend on, as keys of a ``pyodide-lock.json``."""
     packages = lock["packages"]
