@@ -5,11 +5,8 @@ The page (``pyodide_page.html``) loads the Pyodide core of the npm registry's
 a Raft run with a crash, an explore with ``jobs=0`` and the terms check. Everything is
 served from 127.0.0.1 and every other request is refused (and counted).
 
-Why not the JupyterLite kernel itself: it starts with ``loadPackage(["micropip"])``,
-and micropip and packaging are not in the npm package (they are in Pyodide's
-package index, whose lock file pins Pyodide's own builds by sha256; PyPI's wheels of
-the same versions have other digests). So this test runs the Pyodide runtime that
-the kernel runs, without JupyterLab (docs/lite.md).
+The quick check that the package itself runs on Pyodide; the JupyterLite kernel
+itself runs the same probe in test_lite_kernel_browser.py.
 """
 
 from __future__ import annotations
