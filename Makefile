@@ -8,6 +8,7 @@
 #   make test    create/update .venv with the dev tools, then lint and run the whole test suite
 #   make bench   run the benchmark scripts
 #   make site    build the course as a static website in site/_build/html (Python >= 3.11)
+#   make lite    build the course as a JupyterLite site (in the browser, no server) in lite/_output
 #   make lint    ruff check + ruff format --check + mypy + lint-imports (the import rules)
 #   make format  ruff format + ruff check --fix (rewrites files)
 #   make clean   remove .venv and caches
@@ -28,6 +29,7 @@ PIP_INSTALL := $(PY) -m pip install $(PIP_FLAGS) -c constraints.txt
 LAB_STAMP := $(VENV)/.installed-lab
 DEV_STAMP := $(VENV)/.installed-dev-lab-bench
 SITE_STAMP := $(VENV)/.installed-site
+LITE_STAMP := $(VENV)/.installed-lite
 # The GitHub owner/name the site's Binder links open (default: the git remote origin).
 SITE_REPO ?=
 
@@ -52,10 +54,10 @@ PYTEST_ARGS ?= -n 2 --dist loadfile \
 # pyproject.toml and applied by tests/conftest.py), spread test by test over two workers.
 CHECK_ARGS ?= -n 2 --dist worksteal -q -m "not (browser or binder or net or notebook)" tests
 
-.PHONY: help lab check test-fast test lint format bench bench-explore venv site clean
+.PHONY: help lab check test-fast test lint format bench bench-explore venv site lite clean
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +76,10 @@ $(LAB_OVERRIDES): binder/overrides.json | $(PY)
 
 $(SITE_STAMP): pyproject.toml constraints.txt | $(PY)
 	$(PIP_INSTALL) -e '.[site]'
+	touch $@
+
+$(LITE_STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP_INSTALL) -e '.[lite]'
 	touch $@
 
 venv: $(DEV_STAMP) $(LAB_OVERRIDES)
@@ -117,5 +123,10 @@ bench-explore: $(DEV_STAMP)
 site: $(SITE_STAMP)
 	$(PY) tools/build_site.py $(if $(SITE_REPO),--repo $(SITE_REPO))
 
+# JupyterLite: the package as a wheel and the lessons (not 07, which needs a real
+# machine); Pyodide, numpy and matplotlib come from Pyodide's own index at run time.
+lite: $(LITE_STAMP)
+	$(PY) tools/build_lite.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov site/_build
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov site/_build lite/_output lite/_work

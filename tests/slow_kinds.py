@@ -15,12 +15,20 @@ KINDS: dict[str, str] = {
 """Each slow kind of test and what makes it slow; `make check` deselects them all."""
 
 NOTEBOOK_MODULES = frozenset(
-    {"test_grade.py", "test_playground_backend.py", "test_site_build.py", "test_graders.py"}
+    {
+        "test_grade.py",
+        "test_playground_backend.py",
+        "test_site_build.py",
+        "test_graders.py",
+        "test_lite_build.py",
+    }
 )
 """Test modules whose tests start Jupyter kernels (the grader, nbclient, nbgrader and
-Otter) or build every notebook into a website."""
+Otter) or build notebooks into a website (Sphinx, JupyterLite)."""
 
-BROWSER_MODULES = frozenset({"test_site_browser.py"})
+BROWSER_MODULES = frozenset(
+    {"test_site_browser.py", "test_lite_browser.py", "test_lite_kernel_browser.py"}
+)
 """Test modules outside tests/browser/ that drive Chromium."""
 
 BINDER_TESTS = frozenset({"test_binder.py::test_a_fresh_binder_environment_runs_every_lesson"})

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "distsys-edu"
-EXTRAS = "dev,lab,bench,cluster,site,instructor"
+EXTRAS = "dev,lab,bench,cluster,site,instructor,lite"
 # Installed on Binder only (binder/postBuild): Binder's base image ships the classic
 # notebook, whose version must match the JupyterLab we pin.
 BINDER_EXTRAS = ["notebook"]

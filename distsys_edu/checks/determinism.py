@@ -26,7 +26,6 @@ import inspect
 import linecache
 import os
 import re
-import subprocess
 import sys
 import textwrap
 import types
@@ -34,7 +33,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..runtime.errors import invalid
+from ..jobs.cores import can_start_processes
+from ..runtime.errors import SimError, invalid
 
 _RUN = """
 _result = {name}()
@@ -82,7 +82,13 @@ def check_determinism(
         InvalidArgument: ``scenario`` is not a top-level function, or fewer
             than two distinct hash seeds.
         RuntimeError: a process failed; its error output is in the message.
+        SimError: this Python cannot start processes (Pyodide, in JupyterLite).
     """
+    if not can_start_processes():
+        raise SimError(
+            f"check_determinism starts fresh Python processes, which {sys.platform} (a "
+            "browser, as in JupyterLite) cannot: run it on a real machine"
+        )
     if not inspect.isfunction(scenario) or "<" in scenario.__qualname__:
         raise invalid(
             "scenario", scenario, "must be a function defined at the top level of a module or cell"
@@ -116,6 +122,8 @@ def _first_difference(seed_a: int, a: list[str], seed_b: int, b: list[str]) -> s
 
 
 def _run_fresh(code: str, hash_seed: int, timeout: float) -> list[str]:
+    import subprocess  # here, not at the top: a browser's Python has no processes
+
     done = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -17,6 +17,9 @@ The engine is :mod:`concurrent.futures` (no home-made one):
   The pool is made for the call and shut down after it.
 * ``executor=``: any :class:`~concurrent.futures.Executor` you own, such as a Dask
   cluster's ``Client.get_executor()`` (see ``docs/scale.md``); it is not shut down.
+* In a browser (Pyodide, as in JupyterLite) there are no processes: ``jobs=0``
+  means 1 there, ``jobs`` >= 2 is refused with that reason, and the process pool's
+  module (:mod:`.pool`, which imports :mod:`multiprocessing`) is never imported.
 
 What is shipped to a worker: the *task* (a small frozen dataclass naming the
 protocol, the checks and the settings; functions go by reference, module and name)
@@ -48,7 +51,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import pickle
 import sys
 import types
@@ -56,11 +58,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..runtime.errors import SimError, invalid
+from ..runtime.errors import SimError
+from .cores import can_start_processes, resolve_jobs
 from .progress import progress_counter
-from .workers import Died, Failed, error_text, format_error, local_pool, rerun_alone, run_chunk
+from .workers import Died, Failed, error_text, format_error, run_chunk
 
-__all__ = ["IndexedTask", "RunFailed", "chunk_ranges", "resolve_jobs", "run_indexed"]
+__all__ = [
+    "IndexedTask",
+    "RunFailed",
+    "can_start_processes",
+    "chunk_ranges",
+    "resolve_jobs",
+    "run_indexed",
+]
 
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
@@ -101,39 +111,6 @@ class RunFailed(SimError):
         self.index = index
         self.error = error
         self.remote_traceback = remote_traceback
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the OS tells it)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def resolve_jobs(jobs: Any, executor: Executor | None = None) -> int:
-    """How many local worker processes ``jobs`` asks for (1: none, run here).
-
-    Args:
-        jobs: an int >= 0; 0 means every usable core.
-        executor: an executor of your own; then ``jobs`` must stay 1.
-
-    Raises:
-        InvalidArgument: ``jobs`` not an int >= 0, ``executor`` not an
-            :class:`~concurrent.futures.Executor`, or both given.
-    """
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
-        raise invalid("jobs", jobs, "must be an int >= 0 (0: every core, 1: no worker processes)")
-    if executor is not None:
-        if not isinstance(executor, Executor):
-            raise invalid(
-                "executor",
-                executor,
-                "must be a concurrent.futures.Executor, such as a Dask Client.get_executor()",
-            )
-        if jobs != 1:
-            raise invalid("jobs", jobs, "must be 1 when an executor is given (it has its workers)")
-    return usable_cores() if jobs == 0 else jobs
 
 
 def chunk_ranges(count: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
@@ -306,6 +283,8 @@ def run_indexed(
             ranges = chunk_ranges(count, workers, chunk_size)
             if executor is None:
                 _check_shippable(task)
+                from .pool import local_pool  # multiprocessing: only when workers are asked for
+
                 with local_pool(workers) as pool:
                     _collect(pool, task, ranges, collector, suspects=workers + 1)
             else:
@@ -377,6 +356,8 @@ def _blame(
     if collector.failed is not None and collector.failed.index < start:
         return
     runs = [i for first, last, _ in lost[:suspects] for i in range(first, last)]
+    from .pool import rerun_alone  # multiprocessing: only after a worker process died
+
     for index, outcome in rerun_alone(task, runs) if runs else []:
         if isinstance(outcome, Died):
             collector.fail(index, WORKER_DIED + outcome.how, outcome.traceback)

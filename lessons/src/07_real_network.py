@@ -17,6 +17,11 @@
 # runs of this notebook never produce the same trace. Cells whose output depends on
 # real timing are marked and say so; the facts the lesson relies on are checked with
 # `assert` instead of being printed.
+#
+# **This lesson needs a real machine.** It starts processes and opens UDP sockets,
+# which a browser cannot: it is not in the JupyterLite site (`make lite`, where
+# lessons 00–06 run with no server, see `docs/lite.md`). Run it in JupyterLab on your
+# computer (`make lab`) or on Binder.
 
 # %%
 import tempfile
