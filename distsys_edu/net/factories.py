@@ -31,10 +31,7 @@ class Factories:
         self.factories[name] = factory
 
 
-SIMULATOR_ONLY = {
-    "raftlog": "its log is a list of entries changed in place, which a real node's JSON "
-    "storage cannot keep yet",
-}
+SIMULATOR_ONLY: dict[str, str] = {}
 """Registered protocols that do not run as real processes yet, and why."""
 
 
