@@ -78,8 +78,11 @@ def as_workload(workload: Workload | dict[str, Any] | None) -> Workload:
         return workload or Workload()
     if not isinstance(workload, dict):
         raise invalid("workload", workload, "must be a Workload, a dict of its fields, or None")
+    fields: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in workload.items()
+    }
     try:
-        return Workload(**{k: tuple(v) if isinstance(v, list) else v for k, v in workload.items()})
+        return Workload(**fields)
     except TypeError as exc:
         raise invalid("workload", workload, f"must hold fields of Workload ({exc})") from None
 
