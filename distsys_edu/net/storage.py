@@ -114,6 +114,8 @@ class PersistentStorage(dict[str, Any]):
         return item
 
     def setdefault(self, key: str, default: Any = None) -> Any:
+        if key in self:  # nothing changes: no write (see flush for changes in place)
+            return self[key]
         before = dict(self)
         value = super().setdefault(key, default)
         self._save(before)

@@ -69,7 +69,7 @@ class Stranger:
 
 def test_a_dataclass_outside_the_protocol_is_refused_naming_the_storage(tmp_path):
     storage = PersistentStorage(tmp_path / "n1.storage.json", CODEC)
-    with pytest.raises(InvalidArgument, match="storage=.*registered dataclasses"):
+    with pytest.raises(InvalidArgument, match=r"storage=.*registered dataclasses"):
         storage["log"] = [Stranger(1)]
     with pytest.raises(InvalidArgument, match="storage="):
         PersistentStorage(tmp_path / "n2.storage.json")["log"] = [Entry(1)]  # no codec
@@ -91,7 +91,7 @@ def test_clients_are_nodes_of_a_real_cluster_asking_the_servers():
 
 
 def test_a_workload_given_as_options_is_checked_naming_it():
-    with pytest.raises(InvalidArgument, match="workload=.*fields of Workload"):
+    with pytest.raises(InvalidArgument, match=r"workload=.*fields of Workload"):
         as_workload({"speed": 3})
     with pytest.raises(InvalidArgument, match="workload="):
         as_workload([1])
