@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from distsys_edu.net.codec import MessageCodec, protocol_message_types
 from distsys_edu.net.factories import cluster_factories
+from distsys_edu.net.rundir import ClusterConfig
 from distsys_edu.net.storage import PersistentStorage
 from distsys_edu.protocols.raftlog import ClientRequest, Entry, KVClient, RaftLogNode, Workload
 from distsys_edu.protocols.raftlog.client import as_workload
@@ -97,3 +98,10 @@ def test_a_workload_given_as_options_is_checked_naming_it():
         as_workload([1])
     with pytest.raises(InvalidArgument, match="keys="):
         as_workload({"keys": []})
+
+
+def test_a_cluster_file_without_clients_has_every_node_a_server():
+    old = ClusterConfig(protocol="raft", nodes=["n1", "n2"], ports={"n1": 1, "n2": 2})
+    assert old.servers == ["n1", "n2"] and old.clients == []
+    kv = ClusterConfig(protocol="raftlog", nodes=["n1", "c1"], ports={}, clients=["c1"])
+    assert kv.servers == ["n1"]
