@@ -70,7 +70,8 @@ class PersistentStorage(dict[str, Any]):
         try:
             text = json.dumps(self, sort_keys=True, allow_nan=False, default=self._encode)
         except (TypeError, ValueError, MessageTypeError):
-            bad = {k: v for k, v in self.items() if k not in before or before[k] is not v}
+            changed = {k: v for k, v in self.items() if k not in before or before[k] is not v}
+            bad = changed or dict(self)  # a change in place: all that is there
             super().clear()
             super().update(before)
             raise invalid(

@@ -105,3 +105,11 @@ def test_a_cluster_file_without_clients_has_every_node_a_server():
     assert old.servers == ["n1", "n2"] and old.clients == []
     kv = ClusterConfig(protocol="raftlog", nodes=["n1", "c1"], ports={}, clients=["c1"])
     assert kv.servers == ["n1"]
+
+
+def test_an_in_place_change_json_cannot_hold_is_refused_at_the_flush(tmp_path):
+    storage = PersistentStorage(tmp_path / "n1.storage.json", CODEC)
+    storage["log"] = []
+    storage["log"].append(Stranger(2))
+    with pytest.raises(InvalidArgument, match=r"storage=\{'log': \[.*Stranger\(x=2\)"):
+        storage.flush()
