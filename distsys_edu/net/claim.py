@@ -38,7 +38,7 @@ LOCK = "lock"
 EARLIER_FILES = ("cluster.json", "state.json", "key", "control.jsonl", "keeper.log")
 """What an earlier cluster left at the top of its run directory (cleared at the next up)."""
 
-NODE_FILE = re.compile(r"n\d+\.(status\.json|storage\.json|trace\.jsonl|log)(\.tmp)?")
+NODE_FILE = re.compile(r"[nc]\d+\.(status\.json|storage\.json|trace\.jsonl|log)(\.tmp)?")
 """What an earlier cluster's nodes left in ``nodes/``."""
 
 

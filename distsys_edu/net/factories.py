@@ -31,26 +31,14 @@ class Factories:
         self.factories[name] = factory
 
 
-SIMULATOR_ONLY = {
-    "raftlog": "its log is a list of entries changed in place, which a real node's JSON "
-    "storage cannot keep yet",
-}
-"""Registered protocols that do not run as real processes yet, and why."""
-
-
 def cluster_factories(
     protocol: str, nodes: list[str], options: dict[str, Any], seed: int
 ) -> dict[str, Callable[[], Any]]:
     """Each node's actor factory, from the protocol's own ``spawn_cluster``.
 
     Raises:
-        InvalidArgument: an unknown protocol, one of :data:`SIMULATOR_ONLY`, or options
-            it does not take or allow.
+        InvalidArgument: an unknown protocol, or options it does not take or allow.
     """
-    if protocol in SIMULATOR_ONLY:
-        raise invalid(
-            "protocol", protocol, f"runs in the simulator only for now: {SIMULATOR_ONLY[protocol]}"
-        )
     spawn_cluster = get_protocol(protocol)
     factories = Factories(seed)
     try:

@@ -118,14 +118,16 @@ class Cluster:
         options = dict(options or {})
         names = node_names(nodes)
         seed = secrets.randbits(32) if seed is None else seed
-        cluster_factories(protocol, names, options, seed)  # checks protocol and options
+        spawned = cluster_factories(protocol, names, options, seed)  # checks both
+        clients = [name for name in spawned if name not in names]  # raftlog's KV clients
         run = RunDir(run_dir)
         with starting(run):
             write_private(run.key_file, secrets.token_hex(32))
-            sockets = {name: bind(host, 0) for name in names}
+            sockets = {name: bind(host, 0) for name in [*names, *clients]}
             config = ClusterConfig(
                 protocol=protocol,
-                nodes=names,
+                nodes=[*names, *clients],
+                clients=clients,
                 ports={name: s.getsockname()[1] for name, s in sockets.items()},
                 options=json.loads(json.dumps(options)),
                 host=host,
@@ -180,7 +182,7 @@ class Cluster:
         Raises:
             InvalidArgument: not a node of this cluster.
         """
-        self._check_node(node)
+        self._check_node(node, server=False)
         pid: int = self.run.state()["pids"][node]
         return pid
 
@@ -222,7 +224,7 @@ class Cluster:
         Raises:
             NetError: no such agreement within ``timeout`` seconds (real ones).
         """
-        chosen = set(self.config.nodes if among is None else among)
+        chosen = set(self.config.servers if among is None else among)
         for name in chosen:
             self._check_node(name)
         found: list[tuple[str, int] | None] = [None]
@@ -243,6 +245,7 @@ class Cluster:
 
     def kill(self, node: str) -> None:
         """``kill -9`` node ``node`` (SIGKILL), and record a crash."""
+        self._check_node(node)
         pid = self.pid(node)
         if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
@@ -336,11 +339,14 @@ class Cluster:
 
     # -- helpers -----------------------------------------------------------------
 
-    def _check_node(self, node: str) -> None:
-        if node not in self.config.ports:
-            raise invalid("node", node, f"must be one of {', '.join(self.config.nodes)}")
+    def _check_node(self, node: str, *, server: bool = True) -> None:
+        """Refuse a name that is not a node (with ``server``: not a server) of this cluster."""
+        names = self.config.servers if server else self.config.nodes
+        if node not in names:
+            raise invalid("node", node, f"must be one of {', '.join(names)}")
 
     def _live_pid(self, node: str) -> int:
+        self._check_node(node)
         pid = self.pid(node)
         if not pid_alive(pid):
             raise NetError(f"node={node!r} is not allowed: it is not running")

@@ -92,10 +92,10 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
         self.key = run.key()
         config = self.config
         self.factory = cluster_factories(
-            config.protocol, config.nodes, config.options, config.seed
+            config.protocol, config.servers, config.options, config.seed
         )[name]
         self.codec = MessageCodec(protocol_message_types(config.protocol), self.addr)
-        self.storage = PersistentStorage(run.node_file(name, "storage.json"))
+        self.storage = PersistentStorage(run.node_file(name, "storage.json"), self.codec)
         self.guard = ReplayGuard(listening_since)
         self.where = {n: (config.host, port) for n, port in config.ports.items()}
         self.addresses = {n: Addr(self, Peer(n)) for n in config.nodes}
@@ -159,11 +159,14 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
     # -- running the actor's code -----------------------------------------------
 
     def guarded(self, during: str, what: str, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run the actor's ``fn(*args)``; an exception is recorded and ends the process."""
+        """Run the actor's ``fn(*args)``, then write what it changed in place in its
+        storage; an exception is recorded and ends the process."""
         if self.status != "up" and during != "stopped":
             return None
         try:
-            return fn(*args)
+            value = fn(*args)
+            self.storage.flush()
+            return value
         except Exception as exc:
             self.fail(during, what, exc)
             return None
@@ -256,10 +259,13 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
         self.send(dst.name, msg)
 
     def send(self, dst: str, msg: Any, request_id: int = 0) -> None:
-        """Send ``msg`` to ``dst``: to itself at once, else in one datagram unless filtered."""
+        """Send ``msg`` to ``dst``: to itself at once, else in one datagram unless filtered.
+        The storage is written first (Figure 2 of Raft: persistent state is "updated on
+        stable storage before responding to RPCs")."""
         check_message(msg)
         self.addr(dst)
         data = self.codec.encode(msg)
+        self.storage.flush()
         self.seq += 1
         mid = [self.name, self.incarnation, self.seq]
         lamport = self.record("send", peer=dst, mid=mid, msg=data)

@@ -83,6 +83,8 @@ class ClusterConfig:
         host: the address every node listens on (127.0.0.1 unless asked otherwise).
         start: the launcher's monotonic clock when the cluster started.
         seed: seeds each node's ``ctx.rng`` (timing still varies from run to run).
+        clients: the nodes (also in ``nodes``) that the protocol spawned as clients
+            of the others (raftlog's ``clients`` option); fault commands spare them.
     """
 
     protocol: str
@@ -92,6 +94,12 @@ class ClusterConfig:
     host: str = LOOPBACK
     start: float = 0.0
     seed: int = 0
+    clients: list[str] = field(default_factory=list)
+
+    @property
+    def servers(self) -> list[str]:
+        """The nodes that are not clients: what fault commands may strike."""
+        return [n for n in self.nodes if n not in self.clients]
 
 
 class RunDir:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from ...runtime import Sim
 from ...runtime.errors import invalid
@@ -53,7 +54,7 @@ from ..cluster import Membership, node_names
 from ..history import HISTORY_KEY
 from ..memory import Footprint, check_cluster_fits
 from ..raft import ELECTION_TIMEOUT
-from .client import KVClient, Workload
+from .client import KVClient, Workload, as_workload
 from .kv import KVStore
 from .messages import OPS, ClientReply, ClientRequest, Entry
 from .node import MAX_ENTRIES, RaftLogConfig, RaftLogNode
@@ -90,7 +91,7 @@ def spawn_cluster(
     max_entries: int = MAX_ENTRIES,
     sessions: bool = True,
     clients: int = 0,
-    workload: Workload | None = None,
+    workload: Workload | dict[str, Any] | None = None,
     server: type[RaftLogNode] = RaftLogNode,
 ) -> list[str]:
     """Spawn a replicating Raft cluster (and ``clients`` clients); return the servers' names.
@@ -103,7 +104,8 @@ def spawn_cluster(
         clients: how many :class:`KVClient` to spawn too (see :func:`spawn_clients`);
             they are not in the returned list, so fault schedules drawn for the
             returned names strike servers only.
-        workload: what each client asks (default :class:`Workload()`).
+        workload: what each client asks (default :class:`Workload()`), or a dict of
+            its fields (how a real cluster's JSON options give it).
         server: the server class: :class:`RaftLogNode`, or a variant of it (a
             learner's, or a deliberately broken one in the tests).
 
@@ -125,16 +127,20 @@ def spawn_cluster(
 
 
 def spawn_clients(
-    sim: Sim, servers: Sequence[str], clients: int, workload: Workload | None = None
+    sim: Sim,
+    servers: Sequence[str],
+    clients: int,
+    workload: Workload | dict[str, Any] | None = None,
 ) -> list[str]:
     """Spawn ``clients`` clients ``c1``, ``c2``... of ``servers``; return their names.
 
     Raises:
-        InvalidArgument: ``clients`` not an int >= 0.
+        InvalidArgument: ``clients`` not an int >= 0, or a bad ``workload``.
     """
     if isinstance(clients, bool) or not isinstance(clients, int) or clients < 0:
         raise invalid("clients", clients, "must be an int >= 0")
     names = node_names(clients, prefix="c") if clients else []
+    asks = as_workload(workload)
     for name in names:
-        sim.spawn(name, partial(KVClient, servers, workload))
+        sim.spawn(name, partial(KVClient, servers, asks))
     return names

@@ -67,6 +67,26 @@ class Workload:
             raise invalid("limit", self.limit, "must be None or an int >= 0")
 
 
+def as_workload(workload: Workload | dict[str, Any] | None) -> Workload:
+    """``workload`` as a :class:`Workload`: a dict (JSON options of a real cluster,
+    lists for tuples) gives its fields; ``None`` the default.
+
+    Raises:
+        InvalidArgument: anything else, or a dict with fields a Workload does not have.
+    """
+    if workload is None or isinstance(workload, Workload):
+        return workload or Workload()
+    if not isinstance(workload, dict):
+        raise invalid("workload", workload, "must be a Workload, a dict of its fields, or None")
+    fields: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in workload.items()
+    }
+    try:
+        return Workload(**fields)
+    except TypeError as exc:
+        raise invalid("workload", workload, f"must hold fields of Workload ({exc})") from None
+
+
 class KVClient(Actor):
     """A client of the key-value service (one operation outstanding at a time).
 
