@@ -316,13 +316,26 @@ check_sessions(SessionStore)
 check_cas_step(cas_step)
 
 # %% [markdown]
-# ## The real network: later
+# ## The same store as real processes
 #
-# Lesson 07 ran the election as real processes (`distsys-edu net up raft`). The
-# key-value service does not run there yet: `raftlog` is simulator-only for now
-# (`distsys_edu/net/factories.py`). When it does, the same clients will run as
-# processes, a leader will be killed under load, and the merged history will be
-# checked with the same `linearizable`.
+# Lesson 07 ran the election as real processes. The key-value service runs there too:
+# three servers and two clients, each its own process on this machine, talking UDP.
+# In a terminal (the commands and what they print are in `docs/real-network.md`,
+# section "The key-value store as processes"):
+#
+# ```sh
+# distsys-edu net up raftlog --nodes 3 --options '{"clients": 2}'
+# distsys-edu net status              # n1..n3 and the clients c1, c2
+# distsys-edu net kill n1             # if n1 leads: a new leader takes over
+# distsys-edu net trace --out run.jsonl
+# distsys-edu history check run.jsonl --model kv
+# distsys-edu net down
+# ```
+#
+# The merged trace holds the clients' history, with each process's own clock; faults
+# never target a client. `tests/net/test_kv_cluster.py` does exactly this under client
+# load, kills the leader, restarts it, and checks that the merged history is
+# linearizable.
 #
 # ## Summary
 #
@@ -336,4 +349,5 @@ check_cas_step(cas_step)
 # - A leader that answers reads alone serves stale values when it is cut off: our
 #   checker found it by hand and by `explore`, and Jepsen found it in etcd.
 #
-# **Next:** the real-network key-value service, when `raftlog` runs over UDP.
+# **Next:** lesson 10, *Every interleaving*: random runs find bugs; a model checker
+# tries every order of events in a small cluster, and proves a fix within its bounds.
