@@ -125,7 +125,7 @@ def timeline(
     commits = draw_commits(ax, commits_in(trace, lo, hi), y, axis)
     network, labels = _draw_entries(ax, story, y, lo, hi, axis)
     labels += _draw_violations(ax, found, y, axis)
-    pad = (hi - lo) * 0.01 + 1e-3
+    pad = (hi - lo) * 0.01 if hi > lo else 1e-3  # a short window keeps its proportions
     ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(-len(lanes) + 0.4, 0.9)
     ax.set_yticks(list(y.values()), list(y))
