@@ -7,11 +7,11 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
+from figures import AddsEveryArrival
 from readability import problems
 
 from distsys_edu import Actor, Context
 from distsys_edu.exercises import check_deduplication, check_ping_pong, replay
-from distsys_edu.exercises.dedup import Deposit
 from distsys_edu.exercises.feedback import message_window
 from distsys_edu.exercises.ping_pong import PINGS, PONGER, Ping, Pong
 from distsys_edu.exercises.result import FAILED
@@ -26,17 +26,6 @@ APART_PX = 6.0
 
 SPREAD = 0.5
 """The messages span at least this share of the axes' width."""
-
-
-class AddsEveryArrival(Actor):
-    """Wrong: adds every Deposit that arrives, duplicates included."""
-
-    def __init__(self) -> None:
-        self.balance = 0
-
-    def on_deposit(self, msg: Deposit, ctx: Context) -> None:
-        self.balance += msg.amount
-        ctx.annotate(balance=self.balance)
 
 
 class NoRetry(Actor):

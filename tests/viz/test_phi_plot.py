@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from figures import DoubledPhi as Doubled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.lines import Line2D
@@ -15,19 +16,11 @@ from readability import problems
 from distsys_edu.exercises import check_phi, replay
 from distsys_edu.exercises.phi import phi_series, reference
 from distsys_edu.exercises.result import FAILED
-from distsys_edu.exercises.solutions.phi import PhiDetector
 from distsys_edu.runtime.errors import InvalidArgument
 from distsys_edu.viz.phi_plot import TOP_TIMES, phi_figure
 
 BOX_WIDTH_PX = 640.0
 """The box shows the PNG at its own width (80 dpi x 8 inches): ``max-width: 100%``."""
-
-
-class Doubled(PhiDetector):
-    """A wrong answer: twice the right phi."""
-
-    def phi(self, t: float) -> float:
-        return 2 * super().phi(t)
 
 
 def _curves(figure) -> dict[str, Line2D]:
