@@ -66,14 +66,16 @@ def picture(world: Any, at: float | None) -> dict[str, Any]:
 def message_window(sim: Sim, t: float) -> tuple[float, float]:
     """The virtual times ``(start, end)`` to draw around ``t``: from the first to the last
     message sent, arrived or dropped within ``MESSAGES_BEFORE`` / ``MESSAGES_AFTER``
-    seconds of ``t`` (and ``t`` itself), with a ``MARGIN`` each side, inside the run.
+    seconds of ``t`` (and ``t`` itself), with a ``MARGIN`` each side, inside the run;
+    with no message there, those seconds themselves.
 
     A scenario whose messages all fall within milliseconds is drawn over those
     milliseconds, not over seconds where they would crowd into one line.
     """
-    near = sim.trace.events(
-        ("send", "deliver", "drop"), since=t - MESSAGES_BEFORE, until=t + MESSAGES_AFTER
-    )
+    lo, hi = max(0.0, t - MESSAGES_BEFORE), min(sim.now, t + MESSAGES_AFTER)
+    near = sim.trace.events(("send", "deliver", "drop"), since=lo, until=hi)
+    if not near:  # no message to fit: the silence around t is what there is to see
+        return lo, hi
     first = min([t, *(e.t for e in near)])
     last = max([t, *(e.t for e in near)])
     margin = MARGIN * (last - first) or MARGIN
