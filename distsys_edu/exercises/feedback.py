@@ -2,7 +2,9 @@
 
 * A picture only where it shows the mistake: a cluster of more than two nodes at the
   moment it went wrong; one or two nodes as a small space-time diagram of their
-  messages around that moment (two lonely markers would show nothing).
+  messages around that moment, over the span those messages take
+  (:func:`message_window`; two lonely markers would show nothing). A scenario may
+  draw its own instead (``Scenario.picture``: a phi detector's, phi over time).
 * For a rule checked on a :class:`~.probe.Probe`, the messages the node received and
   sent in that scenario, a line each.
 * Messages written with the names the learner imported (:class:`LearnerNames`).
