@@ -59,7 +59,8 @@ class Timeline:
 
     Attributes:
         ax: the axes it is drawn in.
-        arrows: one arrow per delivered message drawn (a matplotlib ``Quiver``).
+        arrows: one arrow per delivered message drawn (a matplotlib ``Quiver``; the commonest
+            types first, the rarest last, on top: not in the order of ``messages``).
         drops: one cross per dropped message drawn.
         messages: the messages drawn, in order sent.
         left_out: messages in the window not drawn (past ``max_messages``).
