@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from figures import DoubledPhi as Doubled
 from hypothesis import given, settings
@@ -46,8 +47,8 @@ def test_a_failing_phi_scenario_box_shows_phi_against_the_threshold_and_reads() 
     drawn = [math.nan if v is None else min(v, top) for v in learner]
     assert_array_equal(curves["your phi"].get_ydata(), drawn)
     assert_array_equal(curves["the right phi"].get_ydata(), [min(v, top) for v in right])
-    flat = [c for c in curves.values() if set(c.get_ydata()) == {threshold}]
-    upright = [c for c in curves.values() if set(c.get_xdata()) == {first.at}]
+    flat = [c for c in curves.values() if set(np.asarray(c.get_ydata()).tolist()) == {threshold}]
+    upright = [c for c in curves.values() if set(np.asarray(c.get_xdata()).tolist()) == {first.at}]
     assert len(flat) == 1 and len(upright) == 1  # the threshold, the moment it went wrong
 
 
