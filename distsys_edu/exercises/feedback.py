@@ -2,7 +2,9 @@
 
 * A picture only where it shows the mistake: a cluster of more than two nodes at the
   moment it went wrong; one or two nodes as a small space-time diagram of their
-  messages around that moment (two lonely markers would show nothing).
+  messages around that moment, over the span those messages take
+  (:func:`message_window`; two lonely markers would show nothing). A scenario may
+  draw its own instead (``Scenario.picture``: a phi detector's, phi over time).
 * For a rule checked on a :class:`~.probe.Probe`, the messages the node received and
   sent in that scenario, a line each.
 * Messages written with the names the learner imported (:class:`LearnerNames`).
@@ -26,7 +28,10 @@ FEW_NODES = 2
 """A scenario of this many nodes or fewer is drawn as its messages, not as a cluster."""
 
 MESSAGES_BEFORE, MESSAGES_AFTER = 2.0, 2.0
-"""Virtual seconds of messages drawn before and after the moment it went wrong."""
+"""Virtual seconds before and after the moment it went wrong from which messages are drawn."""
+
+MARGIN = 0.05
+"""The share of the window left on each side of its first and last message."""
 
 
 def picture(world: Any, at: float | None) -> dict[str, Any]:
@@ -47,7 +52,7 @@ def picture(world: Any, at: float | None) -> dict[str, Any]:
             return cluster_png(sim, t)
 
         return {"draw": moment, "caption": f"the moment it went wrong (t = {t:g} s)"}
-    lo, hi = max(0.0, t - MESSAGES_BEFORE), min(sim.now, t + MESSAGES_AFTER)
+    lo, hi = message_window(sim, t)
 
     def messages() -> bytes:
         from ..viz.draw import timeline_png
@@ -58,6 +63,25 @@ def picture(world: Any, at: float | None) -> dict[str, Any]:
         "draw": messages,
         "caption": f"the messages from t = {lo:g} to {hi:g} s (it went wrong at {t:g} s)",
     }
+
+
+def message_window(sim: Sim, t: float) -> tuple[float, float]:
+    """The virtual times ``(start, end)`` to draw around ``t``: from the first to the last
+    message sent, arrived or dropped within ``MESSAGES_BEFORE`` / ``MESSAGES_AFTER``
+    seconds of ``t`` (and ``t`` itself), with a ``MARGIN`` each side, inside the run;
+    with no message there, those seconds themselves.
+
+    A scenario whose messages all fall within milliseconds is drawn over those
+    milliseconds, not over seconds where they would crowd into one line.
+    """
+    lo, hi = max(0.0, t - MESSAGES_BEFORE), min(sim.now, t + MESSAGES_AFTER)
+    near = sim.trace.events(("send", "deliver", "drop"), since=lo, until=hi)
+    if not near:  # no message to fit: the silence around t is what there is to see
+        return lo, hi
+    first = min([t, *(e.t for e in near)])
+    last = max([t, *(e.t for e in near)])
+    margin = MARGIN * (last - first) or MARGIN
+    return max(0.0, first - margin), min(sim.now, last + margin)
 
 
 def probe_lines(world: Any, names: LearnerNames) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ zero spread (no ``MIN_STD``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -157,23 +157,63 @@ def play(
 # -- the judge: the library's detector, and the plausible mistakes ------------------
 
 
-def judge(sim: Sim) -> Problem | None:
-    """Every phi the monitor published equals the library's, within rounding."""
+def _answers(sim: Sim) -> Iterator[tuple[float, dict[str, Any], list[float], float]]:
+    """Each answer the monitor published, in virtual time: ``(t, what it published,
+    the arrivals heard by then, the library's phi at t after them)``."""
     detector = reference()
     arrivals: list[float] = []
     for e in sim.trace.events(("deliver", "annotate")):
         if e.kind == "deliver" and e.peer == MONITOR:
             detector.heartbeat(e.t)
             arrivals.append(e.t)
-        elif e.kind == "deliver" or e.node != MONITOR:
-            continue
-        elif "phi_error" in e.data:
-            return _raised(e.data["phi_error"], arrivals, e.t)
-        elif "phi" in e.data:
-            problem = _compare(e.data["phi"], detector.phi(e.t), arrivals, e.t)
+        elif e.kind == "annotate" and e.node == MONITOR:
+            yield e.t, e.data, arrivals, detector.phi(e.t)
+
+
+def judge(sim: Sim) -> Problem | None:
+    """Every phi the monitor published equals the library's, within rounding."""
+    for t, data, arrivals, want in _answers(sim):
+        if "phi_error" in data:
+            return _raised(data["phi_error"], arrivals, t)
+        if "phi" in data:
+            problem = _compare(data["phi"], want, arrivals, t)
             if problem is not None:
                 return problem
     return None
+
+
+def phi_series(sim: Sim) -> tuple[list[float], list[float | None], list[float]]:
+    """``(times, learner, right)``: each virtual time the monitor asked, the learner's
+    phi then (``None`` when it was not a number, or raised) and the library's."""
+    times: list[float] = []
+    learner: list[float | None] = []
+    right: list[float] = []
+    for t, data, _, want in _answers(sim):
+        got = data.get("phi")
+        times.append(t)
+        learner.append(
+            float(got) if isinstance(got, (int, float)) and not isinstance(got, bool) else None
+        )
+        right.append(want)
+    return times, learner, right
+
+
+def phi_picture(sim: Any, at: float | None) -> dict[str, Any]:
+    """``draw`` and ``caption`` for a scenario's box: the learner's phi and the right one
+    over the run's virtual time, against the threshold a default detector suspects at,
+    with the moment it went wrong (a message timeline of two nodes would show nothing)."""
+    if not isinstance(sim, Sim) or not sim.trace.full:
+        return {}
+    times, learner, right = phi_series(sim)
+    threshold = reference().threshold
+
+    def draw() -> bytes:
+        from ..viz.phi_plot import phi_png  # matplotlib only once a box is shown
+
+        return phi_png(times, learner, right, threshold=threshold, mark=at)
+
+    when = "" if at is None else f" (it went wrong at t = {at:g} s)"
+    return {"draw": draw, "caption": f"your phi and the right one over time{when}"}
 
 
 def _same(a: float, b: float) -> bool:
@@ -266,7 +306,12 @@ def _scenario(
     seed: int,
     slow_after: float | None = None,
 ) -> Scenario:
-    return Scenario(name, partial(play, latency, tuple(faults), until, slow_after, seed), judge)
+    return Scenario(
+        name,
+        partial(play, latency, tuple(faults), until, slow_after, seed),
+        judge,
+        picture=phi_picture,
+    )
 
 
 EXERCISE = register(

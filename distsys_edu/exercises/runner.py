@@ -78,12 +78,16 @@ class Scenario:
         judge: ``judge(world)`` returns a :class:`Problem`, or ``None`` if all is well.
             It reads only what ``play`` returned (for a Sim: its trace).
         returns: the variable name the replay snippet gives to the world.
+        picture: ``picture(world, at)`` gives the box's ``draw`` and ``caption`` (see
+            :func:`~.feedback.picture`, the default) when the scenario did not pass: for
+            a scenario whose messages or cluster would not show what matters.
     """
 
     name: str
     play: Callable[[type], Any]
     judge: Callable[[Any], Problem | None]
     returns: str = "sim"
+    picture: Callable[[Any, float | None], dict[str, Any]] = picture
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ class Exercise:
                 hint="replay the scenario and print sim.failures[0].traceback",
                 replay=replay_code,
                 at=failure.t,
-                **picture(world, failure.t),
+                **scenario.picture(world, failure.t),
             )
         problem = scenario.judge(world)
         if problem is None:
@@ -216,7 +220,7 @@ class Exercise:
             replay=replay_code + _snapshot_line(scenario, problem),
             at=problem.at,
             messages=probe_lines(world, names),
-            **picture(world, problem.at),
+            **scenario.picture(world, problem.at),
         )
 
 

@@ -1,11 +1,12 @@
 """Drawing the cluster from a Sim, a Snapshot or a trace: :func:`draw_cluster` (with
 each node's log under it when the nodes publish one), the logs alone: :func:`draw_logs`,
 the cluster as PNG bytes: :func:`cluster_png`; a small space-time diagram of a few nodes
-as PNG bytes: :func:`timeline_png`."""
+as PNG bytes: :func:`timeline_png` (its figure: :func:`timeline_figure`)."""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -17,6 +18,9 @@ from .cluster import ClusterView
 from .logs import Runs, draw_log_rows, last_published_logs, log_rows
 from .story import check_trace_time, link_losses
 from .style import WRONG
+
+if TYPE_CHECKING:
+    from .spacetime import Timeline
 
 Frame = tuple[Snapshot, list[Timer.View] | None, dict[tuple[str, str], float]]
 """One frame: the snapshot, pending timers (live Sim only) and link losses."""
@@ -152,10 +156,11 @@ def cluster_figure(source: Sim | Snapshot | Trace, t: float | None = None) -> Fi
 
 
 def timeline_png(
-    trace: Trace, start: float, end: float, *, mark: float | None = None, dpi: int = 80
+    trace: Trace, start: float, end: float, *, mark: float | None = None, dpi: int = BOX_DPI
 ) -> bytes:
     """The space-time diagram of ``trace`` from ``start`` to ``end`` (virtual seconds),
-    small, as PNG bytes (about 640 pixels wide at ``dpi=80``), with a dashed line at
+    small, as PNG bytes (720 pixels wide at ``dpi=90``, its 8-point legend 10 pixels
+    high), with a dashed line at
     ``mark`` (the moment something went wrong), if given.
 
     For an exercise's scenario of one or two nodes, where the cluster picture would
@@ -164,25 +169,38 @@ def timeline_png(
     Raises:
         InvalidArgument: as :func:`~distsys_edu.viz.spacetime.timeline`.
     """
+    png = io.BytesIO()
+    timeline_figure(trace, start, end, mark=mark)[0].savefig(png, format="png", dpi=dpi)
+    return png.getvalue()
+
+
+def timeline_figure(
+    trace: Trace, start: float, end: float, *, mark: float | None = None
+) -> tuple[Figure, Timeline]:
+    """The figure of :func:`timeline_png` (not drawn yet, not one of pyplot's) and the
+    diagram in it; ``mark`` is drawn where the axis, stretched at bursts, puts that time.
+
+    Raises:
+        InvalidArgument: as :func:`~distsys_edu.viz.spacetime.timeline`.
+    """
     from .spacetime import timeline
 
     figure = Figure(figsize=(8.0, 1.5 + 0.55 * len(trace.nodes)), layout="constrained")
     ax = figure.subplots()
-    timeline(trace, start, end, ax=ax)
+    drawn = timeline(trace, start, end, ax=ax)
     if mark is not None:
-        ax.axvline(mark, color=WRONG, linestyle="--", linewidth=1)
+        x = drawn.axis.x(mark)
+        ax.axvline(x, color=WRONG, linestyle="--", linewidth=1)
         ax.annotate(
             "went wrong",
-            (mark, 0.0),
+            (x, 0.0),
             xycoords=("data", "axes fraction"),
             xytext=(3, 3),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=9,
             color=WRONG,
         )
-    png = io.BytesIO()
-    figure.savefig(png, format="png", dpi=dpi)
-    return png.getvalue()
+    return figure, drawn
 
 
 def _draw_figure(

@@ -1,8 +1,10 @@
 """The key of the space-time diagram (:mod:`.spacetime`): how states and answers are drawn,
-and a legend that lists only what the picture shows."""
+a legend that lists only what the picture shows, and rare message types kept in sight
+(drawn last, outlined) among the heartbeats that would hide them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,3 +121,22 @@ def draw_legend(
         fontsize=FONT_SIZE,
         frameon=False,
     )
+
+
+def rarest_last(legs: Sequence[MessageLeg]) -> list[MessageLeg]:
+    """``legs`` ordered by how many of their type there are, most first (stable: in the
+    order sent within a type and among types equally common)."""
+    count = Counter(m.type for m in legs)
+    return sorted(legs, key=lambda m: -count[m.type])
+
+
+RARE = 0.1
+"""A type with at most this share of the commonest type's arrows is outlined, thicker."""
+
+
+def outlines(legs: Sequence[MessageLeg]) -> list[float]:
+    """Each arrow's outline in points: 0.8 for a rare type (it thickens the arrow that
+    heartbeats would hide), none for the others."""
+    count = Counter(m.type for m in legs)
+    most = max(count.values(), default=0)
+    return [0.8 if count[m.type] <= RARE * most else 0.0 for m in legs]

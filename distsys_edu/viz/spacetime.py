@@ -41,7 +41,7 @@ from ..runtime import Trace
 from ..runtime.errors import invalid
 from .commits import commits_in, draw_commits
 from .labels import STEP_POINTS, stack
-from .spacekey import FONT_SIZE, SPAN_STYLES, draw_legend, mark_refusals
+from .spacekey import FONT_SIZE, SPAN_STYLES, draw_legend, mark_refusals, outlines, rarest_last
 from .story import MessageLeg, Story, check_trace_time, read_story
 from .style import LIGHT_GREY, ROLE_STYLES, WRONG, message_colour
 from .timeaxis import TimeAxis, draw_time_axis, time_axis
@@ -59,7 +59,8 @@ class Timeline:
 
     Attributes:
         ax: the axes it is drawn in.
-        arrows: one arrow per delivered message drawn (a matplotlib ``Quiver``).
+        arrows: one arrow per delivered message drawn (a matplotlib ``Quiver``; the commonest
+            types first, the rarest last, on top: not in the order of ``messages``).
         drops: one cross per dropped message drawn.
         messages: the messages drawn, in order sent.
         left_out: messages in the window not drawn (past ``max_messages``).
@@ -125,7 +126,7 @@ def timeline(
     commits = draw_commits(ax, commits_in(trace, lo, hi), y, axis)
     network, labels = _draw_entries(ax, story, y, lo, hi, axis)
     labels += _draw_violations(ax, found, y, axis)
-    pad = (hi - lo) * 0.01 + 1e-3
+    pad = (hi - lo) * 0.01 if hi > lo else 1e-3  # a short window keeps its proportions
     ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(-len(lanes) + 0.4, 0.9)
     ax.set_yticks(list(y.values()), list(y))
@@ -214,21 +215,20 @@ def _draw_lanes(
     return list(dict.fromkeys(statuses))
 
 
-def _draw_messages(
-    ax: Axes, legs: Sequence[MessageLeg], y: dict[str, int], axis: TimeAxis
-) -> tuple[Quiver, PathCollection, PathCollection | None]:
-    """Arrows for delivered messages (a refusal marked), lines and crosses for the rest."""
-    arrows = [m for m in legs if m.outcome == "delivered"]
+def _arrows(ax: Axes, arrows: Sequence[MessageLeg], y: dict[str, int], axis: TimeAxis) -> Quiver:
+    """One arrow per delivered message, in its type's colour (a rare type outlined)."""
     xs = axis.xs(m.sent_at for m in arrows)
     ys = [y[m.src] for m in arrows]  # type: ignore[index]
     us = [axis.x(m.ended_at or m.sent_at) - x for m, x in zip(arrows, xs, strict=True)]
     vs = [y[m.dst] - y[m.src] for m in arrows]  # type: ignore[index]
-    quiver = ax.quiver(
+    return ax.quiver(
         xs,
         ys,
         us,
         vs,
         color=[message_colour(m.type) for m in arrows],
+        edgecolors=[message_colour(m.type) for m in arrows],
+        linewidths=outlines(arrows),
         angles="xy",
         scale_units="xy",
         scale=1,
@@ -238,6 +238,17 @@ def _draw_messages(
         headaxislength=5,
         zorder=3,
     )
+
+
+def _draw_messages(
+    ax: Axes, legs: Sequence[MessageLeg], y: dict[str, int], axis: TimeAxis
+) -> tuple[Quiver, PathCollection, PathCollection | None]:
+    """Arrows for delivered messages (a refusal marked), lines and crosses for the rest.
+
+    The arrows of the commonest types are drawn first and those of the rarest last, on
+    top: a vote among a hundred heartbeats that run alongside it stays in sight."""
+    arrows = rarest_last([m for m in legs if m.outcome == "delivered"])
+    quiver = _arrows(ax, arrows, y, axis)
     refusals = mark_refusals(ax, [m for m in arrows if m.answer is False], y, axis)
     others, crosses = [], []
     for m in legs:

@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
+from typing import Any
 
 import matplotlib.pyplot as plt
 from docs_figures import DOCS_FIGURES
@@ -25,7 +26,14 @@ from shown import Shown, in_notebook, root
 
 from distsys_edu import Actor, Context, Sim, Supervisor, Uniform
 from distsys_edu.checks import explore, one_leader_per_term, run_once
+from distsys_edu.exercises import replay
 from distsys_edu.exercises.broken import spawn_broken
+from distsys_edu.exercises.dedup import Deposit
+from distsys_edu.exercises.feedback import message_window
+from distsys_edu.exercises.phi import phi_series, reference
+from distsys_edu.exercises.result import FAILED
+from distsys_edu.exercises.runner import EXERCISES
+from distsys_edu.exercises.solutions.phi import PhiDetector
 from distsys_edu.experiments.detector_tradeoff import detector_tradeoff
 from distsys_edu.experiments.election_time import election_time
 from distsys_edu.experiments.log_scenarios import (
@@ -46,7 +54,8 @@ from distsys_edu.viz import (
     plot_message_counts,
     timeline,
 )
-from distsys_edu.viz.draw import BOX_DPI, cluster_figure, draw_logs
+from distsys_edu.viz.draw import BOX_DPI, cluster_figure, draw_logs, timeline_figure
+from distsys_edu.viz.phi_plot import phi_figure
 
 # ---- lesson 00 and 01
 
@@ -334,6 +343,44 @@ def exercise_box_cluster() -> Figure:
     return cluster_figure(sim, t)
 
 
+class DoubledPhi(PhiDetector):
+    """A wrong phi detector: twice the right phi."""
+
+    def phi(self, t: float) -> float:
+        return 2 * super().phi(t)
+
+
+class AddsEveryArrival(Actor):
+    """A wrong Account: adds every Deposit that arrives, duplicates included."""
+
+    def __init__(self) -> None:
+        self.balance = 0
+
+    def on_deposit(self, msg: Deposit, ctx: Context) -> None:
+        self.balance += msg.amount
+        ctx.annotate(balance=self.balance)
+
+
+def _first_failure(exercise: str, answer: type) -> tuple[Any, float]:
+    """The world and the moment of the first scenario ``answer`` fails."""
+    outcome = next(o for o in EXERCISES[exercise].check(answer).outcomes if o.status == FAILED)
+    assert outcome.at is not None
+    return replay(exercise, outcome.scenario, answer), outcome.at
+
+
+def exercise_box_phi() -> Figure:
+    """A phi scenario's box: the learner's phi and the right one against the threshold."""
+    sim, at = _first_failure("phi", DoubledPhi)
+    times, learner, right = phi_series(sim)
+    return phi_figure(times, learner, right, threshold=reference().threshold, mark=at)
+
+
+def exercise_box_timeline() -> Figure:
+    """A two-node scenario's box: its messages, over the window they span."""
+    sim, at = _first_failure("deduplication", AddsEveryArrival)
+    return timeline_figure(sim.trace, *message_window(sim, at), mark=at)[0]
+
+
 def exercise_box_cluster_with_logs() -> Figure:
     """The same for servers that publish logs: the logs go under the picture."""
     return cluster_figure(stale_leader(seed=0).trace, 2.99)
@@ -367,6 +414,11 @@ FIGURES: dict[str, tuple[Callable[[], Figure], Callable[[Figure], Shown]]] = {
     "lesson08_figure8": (lesson08_figure8, in_notebook),
     "lesson08_long_logs": (lesson08_long_logs, in_notebook),
     "exercise_box_cluster": (exercise_box_cluster, lambda f: Shown(f, f.get_figwidth() * BOX_DPI)),
+    "exercise_box_phi": (exercise_box_phi, lambda f: Shown(f, f.get_figwidth() * 80)),
+    "exercise_box_timeline": (
+        exercise_box_timeline,
+        lambda f: Shown(f, f.get_figwidth() * BOX_DPI),
+    ),
     "exercise_box_cluster_with_logs": (
         exercise_box_cluster_with_logs,
         lambda f: Shown(f, f.get_figwidth() * BOX_DPI),

@@ -24,6 +24,8 @@ from itertools import combinations
 from typing import Any
 from unittest import mock
 
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -82,8 +84,13 @@ def problems(fig: Figure, *, shown_width_px: float | None = None) -> list[str]:
 
 
 def drawn_texts(fig: Figure) -> list[DrawnText]:
-    """Every non-empty text that drawing ``fig`` really draws, in drawing order."""
+    """Every non-empty text that drawing ``fig`` really draws, in drawing order.
+
+    A figure made with ``Figure()`` (not pyplot's) has a base canvas whose ``draw`` draws
+    nothing: it is given an Agg canvas, as ``savefig`` would, so that its texts are seen."""
     seen: list[DrawnText] = []
+    if type(fig.canvas) is FigureCanvasBase:
+        FigureCanvasAgg(fig)
     with _recording(seen, fig.dpi):
         fig.canvas.draw()
     return seen

@@ -148,6 +148,6 @@ def test_timeline_png_is_small_shows_nothing_and_refuses_a_bad_window() -> None:
     png = timeline_png(sim.trace, 0.0, 1.0, mark=0.5)
     assert plt.get_fignums() == before  # not one of pyplot's: a notebook shows nothing
     width, height = Image.open(io.BytesIO(png)).size
-    assert width == 640 and height < 250
+    assert width == 720 and height < 280  # 8 x 2.6 inches at 90 dpi
     with pytest.raises(InvalidArgument, match="start"):
         timeline_png(sim.trace, 1.5, 1.0)
