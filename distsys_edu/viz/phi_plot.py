@@ -103,7 +103,8 @@ def _threshold_and_moment(
     ax: Axes, threshold: float, mark: float | None, times: Sequence[float]
 ) -> None:
     """The threshold as a dashed line, the moment it went wrong as a red one; each
-    labelled, the threshold at the end of the axes away from the moment's label."""
+    labelled: the threshold inside the axes at the end away from the moment, the moment
+    just above the axes, where no line or label of the plot can meet it."""
     right_half = mark is not None and bool(times) and mark > (times[0] + times[-1]) / 2
     ax.axhline(threshold, color=THRESHOLD_COLOUR, linestyle="--", linewidth=1)
     ax.annotate(
@@ -123,11 +124,10 @@ def _threshold_and_moment(
             f"went wrong (t = {mark:g} s)",
             (mark, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(-3 if right_half else 3, -3),
+            xytext=(0, 3),
             ha="right" if right_half else "left",
             textcoords="offset points",
             fontsize=FONT_SIZE,
             color=WRONG,
-            va="top",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            va="bottom",
         )
