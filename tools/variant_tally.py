@@ -19,6 +19,14 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 TABLES = {
+    "check_same_seed": ("test_warm_ups", "SAME_SEED_VARIANTS"),
+    "check_first_leader": ("test_warm_ups", "FIRST_LEADER_VARIANTS"),
+    "check_ping_pong": ("test_ping_pong", "VARIANTS"),
+    "check_deduplication": ("test_deduplication", "VARIANTS"),
+    "check_failover": ("test_failover", "VARIANTS"),
+    "check_follower_detector": ("test_follower_detector", "VARIANTS"),
+    "check_phi": ("test_check_phi", "VARIANTS"),
+    "check_threshold": ("test_check_threshold", "VARIANTS"),
     "check_bully": ("test_check_bully", "VARIANTS"),
     "check_ring": ("test_check_ring", "VARIANTS"),
     "check_terms": ("test_terms", "VARIANTS"),
