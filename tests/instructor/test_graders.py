@@ -16,6 +16,7 @@ runs the lesson notebook about four times.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
@@ -39,24 +40,11 @@ pytestmark = pytest.mark.timeout(1800)  # a hang guard only; nothing here is tim
 LESSON = "01_actors_and_messages"
 ROOT = Path(__file__).resolve().parents[2]
 
-WRONG_PINGER = '''class Pinger(Actor):
-    """Sends each Ping once and waits for its Pong: stuck at the first loss."""
+sys.path.insert(0, str(ROOT / "tests" / "exercises"))
+from ping_pong_answers import NoRetry  # noqa: E402  (tests/exercises, put on sys.path above)
 
-    def __init__(self) -> None:
-        self.seq = 1
-        self.received: set[int] = set()
-
-    def started(self, ctx: Context) -> None:
-        ctx.addr(PONGER).do_send(Ping(self.seq, ctx.name))
-
-    def on_pong(self, msg: Pong, ctx: Context) -> None:
-        if msg.seq in self.received:
-            return
-        self.received.add(msg.seq)
-        ctx.annotate(pongs=len(self.received))
-        if self.seq < PINGS:
-            self.seq += 1
-            ctx.addr(PONGER).do_send(Ping(self.seq, ctx.name))'''
+WRONG_PINGER = inspect.getsource(NoRetry).replace("class NoRetry(", "class Pinger(", 1).strip()
+"""The learner's wrong answer: lesson 01's Pinger that never resends (ping_pong_answers)."""
 
 
 def wrong_pinger_share() -> tuple[float, str]:
