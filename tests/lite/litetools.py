@@ -16,6 +16,11 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +155,32 @@ def add_kernel_packages(pyodide: Path) -> list[str]:
         entry["sha256"] = hashlib.sha256(wheel.read_bytes()).hexdigest()
     lock_file.write_text(json.dumps(lock))
     return names
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serves a folder with the types Pyodide needs (wasm, modules), and quietly."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output clean."""
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs; yields the
+    base URL (``http://127.0.0.1:PORT/``) and stops the server after."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=directory))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

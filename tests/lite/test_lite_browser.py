@@ -11,20 +11,17 @@ itself runs the same probe in test_lite_kernel_browser.py.
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from lite_probe import probe
-from litetools import ROOT, build_lite_module, pyodide_core, require_lite_extra
+from litetools import ROOT, build_lite_module, pyodide_core, require_lite_extra, serving
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from labdriver import CHROMIUM, CHROMIUM_ARGS, browser_missing
@@ -32,18 +29,6 @@ from labdriver import CHROMIUM, CHROMIUM_ARGS, browser_missing
 HERE = Path(__file__).resolve().parent
 LOCAL = {"127.0.0.1", "localhost"}
 RUN_S = 600
-
-
-class Handler(SimpleHTTPRequestHandler):
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test output clean."""
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +44,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copy(HERE / "lite_probe.py", root / "lite_probe.py")
     page = (HERE / "pyodide_page.html").read_text().replace("WHEEL", wheel.name)
     (root / "index.html").write_text(page)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/index.html"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(root) as base:
+        yield f"{base}index.html"
 
 
 def test_pyodide_in_chromium_gives_cpythons_digests(served: str) -> None:

@@ -12,13 +12,10 @@ Every request to a host other than 127.0.0.1 is refused and counted.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -34,8 +31,9 @@ from litetools import (
     pyodide_core,
     pypi_wheel,
     require_lite_extra,
+    serving,
 )
-from test_lite_browser import LOCAL, Handler
+from test_lite_browser import LOCAL
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from labdriver import CHROMIUM, CHROMIUM_ARGS, browser_missing
@@ -84,15 +82,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wheels=(pypi_wheel(KERNEL_FROM_PYPI, COMM_VERSION, "3.14"),),
     )
     add_kernel_packages(out / "static" / "pyodide")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=out))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/lab/index.html?path=lite_probe.ipynb"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(out) as base:
+        yield f"{base}lab/index.html?path=lite_probe.ipynb"
 
 
 def test_the_lite_kernel_gives_cpythons_digests(site: str) -> None:
