@@ -56,11 +56,16 @@ def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
+WORKER_END_S = 30.0
+"""Seconds to wait for a dead worker's exit status (a segfault may first write a core
+file, slow on a loaded machine; a worker that has ended returns at once)."""
+
+
 def how_it_ended(processes: list[BaseProcess]) -> str:
     """How the worker processes ``processes`` ended: an exit status or a signal."""
     endings = []
     for process in processes:
-        process.join(5)
+        process.join(WORKER_END_S)
         code = process.exitcode
         if code is None:
             endings.append("still running")
