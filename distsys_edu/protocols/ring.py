@@ -100,6 +100,7 @@ from .cluster import ORDERS as ORDERS  # re-exported: the ways ids are laid out
 from .detectors import FixedTimeoutDetector
 from .memory import Footprint, check_cluster_fits
 from .published import PublishingActor
+from .spec import Knob, ProtocolSpec
 
 HEARTBEAT_INTERVAL = 0.1
 """Seconds between two heartbeats of the leader."""
@@ -378,3 +379,46 @@ def spawn_cluster(
     for name in names:
         sim.spawn(name, partial(RingNode, name, ring, config, name in starters))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="ring",
+    description="ring election (Chang-Roberts 1979)",
+    spawn=spawn_cluster,
+    actors=(RingNode,),
+    messages=(Election, Elected, Heartbeat),
+    config=RingConfig,
+    knobs=(
+        Knob(
+            "heartbeat_interval",
+            float,
+            "s",
+            0.01,
+            0.4,
+            HEARTBEAT_INTERVAL,
+            "seconds between the leader's heartbeats",
+        ),
+        Knob(
+            "failure_timeout",
+            float,
+            "s",
+            0.01,
+            1.4,
+            FAILURE_TIMEOUT,
+            "seconds of silence before a follower suspects its leader",
+        ),
+        Knob(
+            "election_timeout",
+            float,
+            "s",
+            0.01,
+            4.0,
+            ELECTION_TIMEOUT,
+            "seconds a participant waits for the election to end",
+        ),
+    ),
+    invariants=("one_leader_among_reachable",),
+    view=("role", "leader", "suspects", "participant", "id"),
+    not_symmetric="ring election compares names",
+)
+"""Chang-Roberts, declared once (see :class:`~.spec.ProtocolSpec`)."""

@@ -73,6 +73,7 @@ from collections.abc import Sequence
 from ...runtime import Sim
 from ..cluster import Membership, node_names
 from ..memory import check_cluster_fits
+from ..spec import Knob, ProtocolSpec
 from .config import (
     ALIVE,
     DEAD,
@@ -166,3 +167,32 @@ def spawn_cluster(
     for name in names:
         sim.spawn(name, lambda: SwimMember(members, config))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="swim",
+    description="SWIM membership and failure detection (Das et al. 2002)",
+    spawn=spawn_cluster,
+    actors=(SwimMember,),
+    messages=(Ping, PingReq, Ack, Alive, Suspect, Confirm),
+    config=SwimConfig,
+    knobs=(
+        Knob(
+            "protocol_period",
+            float,
+            "s",
+            0.01,
+            4.0,
+            PROTOCOL_PERIOD,
+            "T': seconds between one member's probes",
+        ),
+        Knob(
+            "ping_timeout", float, "s", 0.01, 0.8, PING_TIMEOUT, "seconds to wait for a direct ack"
+        ),
+    ),
+    # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
+    # probing has every member probe a crashed one (and fail) at least once.
+    invariants=(("completeness", {"within": 8.0, "restarted": True}),),
+    view=("role", "suspects", "dead", "incarnation"),
+)
+"""SWIM, declared once (see :class:`~.spec.ProtocolSpec`)."""
