@@ -278,22 +278,11 @@ SPEC = ProtocolSpec(
     messages=(Heartbeat, RegisterFollower),
     config=BlogConfig,
     knobs=(
-        Knob(
-            "heartbeat_interval",
-            float,
-            "s",
-            0.01,
-            4.0,
-            HEARTBEAT_INTERVAL,
-            "seconds between heartbeats",
-        ),
-        Knob(
+        Knob.seconds("heartbeat_interval", HEARTBEAT_INTERVAL, 4.0, "seconds between heartbeats"),
+        Knob.seconds(
             "self_failure_timeout",
-            float,
-            "s",
-            0.01,
-            12.0,
             SELF_FAILURE_TIMEOUT,
+            12.0,
             "seconds of silence after which the leader considers itself failed",
         ),
     ),

@@ -71,9 +71,8 @@ Chang-Roberts elects the largest id *among the nodes that take part*: a node tha
 restarts later does not depose the leader. Like Bully it has no terms: a leader that
 was paused for long, then resumes, still believes it leads.
 
-Each node publishes ``role`` (``"candidate"`` while a participant), ``leader``,
-``suspects`` (the leader its detector gave up on, until the next election ends),
-``participant`` and ``id``.
+Each node publishes ``SPEC.view``: ``role`` (``"candidate"`` while a participant), ``leader``,
+``suspects`` (the leader its detector gave up on, until the election ends), ``participant``, ``id``.
 """
 
 from __future__ import annotations
@@ -359,11 +358,9 @@ def spawn_cluster(
         initiator: who starts an election at time 0: ``"all"`` (default), the
             ``"lowest"`` or ``"highest"`` id, a list of names, or ``None`` (nobody: the
             detectors start one after ``failure_timeout`` without a leader).
-        heartbeat_interval: seconds between the leader's heartbeats.
-        failure_timeout: seconds of silence before a follower suspects its leader.
-        election_timeout: seconds a participant waits for ``Elected`` before retrying.
-        check_interval: seconds between detector checks; default half the heartbeat
-            interval.
+        heartbeat_interval, failure_timeout, election_timeout: seconds, as the
+            knobs of :data:`SPEC` say (the longest wait for ``Elected`` is the last).
+        check_interval: seconds between detector checks (default: heartbeat / 2).
 
     Raises:
         InvalidArgument: bad nodes, order, ids, initiator or times (the message says
@@ -389,36 +386,15 @@ SPEC = ProtocolSpec(
     messages=(Election, Elected, Heartbeat),
     config=RingConfig,
     knobs=(
-        Knob(
-            "heartbeat_interval",
-            float,
-            "s",
-            0.01,
-            0.4,
-            HEARTBEAT_INTERVAL,
-            "seconds between the leader's heartbeats",
+        Knob.seconds(
+            "heartbeat_interval", HEARTBEAT_INTERVAL, 0.4, "the leader's heartbeat period"
         ),
-        Knob(
-            "failure_timeout",
-            float,
-            "s",
-            0.01,
-            1.4,
-            FAILURE_TIMEOUT,
-            "seconds of silence before a follower suspects its leader",
+        Knob.seconds(
+            "failure_timeout", FAILURE_TIMEOUT, 1.4, "silence before suspecting the leader"
         ),
-        Knob(
-            "election_timeout",
-            float,
-            "s",
-            0.01,
-            4.0,
-            ELECTION_TIMEOUT,
-            "seconds a participant waits for the election to end",
-        ),
+        Knob.seconds("election_timeout", ELECTION_TIMEOUT, 4.0, "the longest an election may take"),
     ),
     invariants=("one_leader_among_reachable",),
     view=("role", "leader", "suspects", "participant", "id"),
     not_symmetric="ring election compares names",
 )
-"""Chang-Roberts, declared once (see :class:`~.spec.ProtocolSpec`)."""

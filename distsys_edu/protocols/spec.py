@@ -22,10 +22,13 @@ from typing import Any
 from ..runtime import Actor
 from ..runtime.errors import invalid
 
-__all__ = ["KNOB_TYPES", "InvariantRef", "Knob", "ProtocolSpec"]
+__all__ = ["KNOB_TYPES", "SHORTEST", "InvariantRef", "Knob", "ProtocolSpec"]
 
 KNOB_TYPES: tuple[type, ...] = (float, int, tuple)
 """What a knob holds: a number of its ``unit``, a count, or a ``(low, high)`` range."""
+
+SHORTEST = 0.01
+"""The shortest time a timing knob takes (:meth:`Knob.seconds`), in seconds."""
 
 InvariantRef = str | Callable[..., Any] | tuple[str | Callable[..., Any], Mapping[str, Any]]
 """An invariant, by the name of a built-in check (``"one_leader_per_term"``), as a function
@@ -78,6 +81,13 @@ class Knob:
         self.check(self.default, param="Knob.default")
         if not (isinstance(self.help, str) and self.help and "\n" not in self.help):
             raise invalid("Knob.help", self.help, "must be one line of text")
+
+    @classmethod
+    def seconds(cls, name: str, default: Any, most: float, help: str) -> Knob:
+        """A timing knob: seconds (or a ``(low, high)`` range of them) from
+        :data:`SHORTEST` to ``most``."""
+        kind = tuple if isinstance(default, tuple) else float
+        return cls(name, kind, "s", SHORTEST, most, default, help)
 
     def check(self, value: Any, *, param: str | None = None) -> Any:
         """``value`` if this knob may take it (an int stands for a float; a list for a range).

@@ -225,40 +225,28 @@ SPEC = ProtocolSpec(
     messages=(Election, Answer, Coordinator, Heartbeat),
     config=BullyConfig,
     knobs=(
-        Knob(
+        Knob.seconds(
             "heartbeat_interval",
-            float,
-            "s",
-            0.01,
-            0.4,
             HEARTBEAT_INTERVAL,
+            0.4,
             "seconds between the coordinator's heartbeats",
         ),
-        Knob(
+        Knob.seconds(
             "failure_timeout",
-            float,
-            "s",
-            0.01,
-            1.4,
             FAILURE_TIMEOUT,
+            1.4,
             "seconds of silence before a node suspects the coordinator",
         ),
-        Knob(
+        Knob.seconds(
             "answer_timeout",
-            float,
-            "s",
-            0.01,
-            0.2,
             ANSWER_TIMEOUT,
+            0.2,
             "seconds a candidate waits for an Answer from a higher node",
         ),
-        Knob(
+        Knob.seconds(
             "coordinator_timeout",
-            float,
-            "s",
-            0.01,
-            0.6,
             COORDINATOR_TIMEOUT,
+            0.6,
             "seconds to wait for the Coordinator after an Answer",
         ),
     ),

@@ -135,13 +135,10 @@ SPEC = ProtocolSpec(
     ),
     config=RaftConfig,
     knobs=(
-        Knob(
+        Knob.seconds(
             "election_timeout",
-            tuple,
-            "s",
-            0.01,
-            1.2,
             ELECTION_TIMEOUT,
+            1.2,
             "(low, high) seconds: each election timer is drawn uniformly from it",
         ),
     ),

@@ -177,18 +177,10 @@ SPEC = ProtocolSpec(
     messages=(Ping, PingReq, Ack, Alive, Suspect, Confirm),
     config=SwimConfig,
     knobs=(
-        Knob(
-            "protocol_period",
-            float,
-            "s",
-            0.01,
-            4.0,
-            PROTOCOL_PERIOD,
-            "T': seconds between one member's probes",
+        Knob.seconds(
+            "protocol_period", PROTOCOL_PERIOD, 4.0, "T': seconds between one member's probes"
         ),
-        Knob(
-            "ping_timeout", float, "s", 0.01, 0.8, PING_TIMEOUT, "seconds to wait for a direct ack"
-        ),
+        Knob.seconds("ping_timeout", PING_TIMEOUT, 0.8, "seconds to wait for a direct ack"),
     ),
     # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
     # probing has every member probe a crashed one (and fail) at least once.
