@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..protocols.cluster import node_names
+from ..protocols.registry import get_spec
 from ..runtime import Fault, FaultScheduleError, Trace
 from ..runtime.errors import check_probability, invalid
 from .children import (
@@ -48,7 +49,7 @@ from .children import (
 )
 from .claim import starting
 from .dropfilter import FilterPublisher
-from .factories import cluster_factories
+from .factories import cluster_factories, spec_origin
 from .merge import merged_trace
 from .rundir import (
     DEFAULT_DIR,
@@ -96,7 +97,8 @@ class Cluster:
         """Start ``nodes`` processes running ``protocol``; return when each has started.
 
         Args:
-            protocol: a name from the protocol registry.
+            protocol: a name from the protocol registry; one registered with
+                ``register`` is imported by each node from its spec's module.
             nodes: how many nodes (named ``n1``...).
             run_dir: the run directory (created owner-only).
             options: keyword arguments of the protocol's ``spawn_cluster``.
@@ -119,6 +121,7 @@ class Cluster:
         names = node_names(nodes)
         seed = secrets.randbits(32) if seed is None else seed
         spawned = cluster_factories(protocol, names, options, seed)  # checks both
+        module, module_path = spec_origin(get_spec(protocol))
         clients = [name for name in spawned if name not in names]  # raftlog's KV clients
         run = RunDir(run_dir)
         with starting(run):
@@ -133,6 +136,8 @@ class Cluster:
                 host=host,
                 start=time.monotonic(),
                 seed=seed,
+                module=module,
+                module_path=module_path,
             )
             write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
             owner = os.getpid() if tied else None
