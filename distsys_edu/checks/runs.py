@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..protocols.registry import PROTOCOLS, SpawnCluster, get_protocol
+from ..protocols.registry import PROTOCOLS, SpawnCluster, get_spec
 from ..runtime import (
     Constant,
     FaultSchedule,
@@ -72,7 +72,7 @@ def protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str
             )
         return (
             protocol,
-            get_protocol(protocol),
+            get_spec(protocol).spawn,
             "from distsys_edu.protocols import spawn",
             f"spawn(sim, {json.dumps(protocol)}, ",
         )
