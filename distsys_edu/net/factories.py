@@ -58,9 +58,10 @@ def cluster_factories(
     return factories.factories
 
 
-def spec_origin(spec: ProtocolSpec) -> tuple[str, str]:
-    """Where a node process finds ``spec``: its module, and the ``sys.path`` entry
-    that module is found under (``""``: the node's own ``sys.path`` has it).
+def spec_origin(spec: ProtocolSpec) -> dict[str, str]:
+    """Where a node process finds ``spec`` (a protocol registered with ``register`` in
+    the launching process): ``module``, its module, and ``module_path``, the
+    ``sys.path`` entry that module is found under (``""``: the node's own has it).
 
     Raises:
         InvalidArgument: a spec declared in ``__main__`` (a notebook or a script),
@@ -76,10 +77,10 @@ def spec_origin(spec: ProtocolSpec) -> tuple[str, str]:
     module = sys.modules.get(spec.module)
     file = getattr(module, "__file__", None)
     if file is None:
-        return spec.module, ""
+        return {"module": spec.module, "module_path": ""}
     path = Path(file).resolve()
     depth = spec.module.count(".") + (path.name == "__init__.py")
-    return spec.module, str(path.parents[depth])
+    return {"module": spec.module, "module_path": str(path.parents[depth])}
 
 
 def node_spec(protocol: str, module: str, path: str) -> ProtocolSpec:

@@ -97,8 +97,7 @@ class Cluster:
         """Start ``nodes`` processes running ``protocol``; return when each has started.
 
         Args:
-            protocol: a name from the protocol registry; one registered with
-                ``register`` is imported by each node from its spec's module.
+            protocol: a name from the protocol registry (see :func:`.spec_origin`).
             nodes: how many nodes (named ``n1``...).
             run_dir: the run directory (created owner-only).
             options: keyword arguments of the protocol's ``spawn_cluster``.
@@ -117,11 +116,9 @@ class Cluster:
             NetError: a live cluster already runs in ``run_dir``, or another
                 command is starting one there.
         """
-        options = dict(options or {})
-        names = node_names(nodes)
+        names, options = node_names(nodes), dict(options or {})
         seed = secrets.randbits(32) if seed is None else seed
         spawned = cluster_factories(protocol, names, options, seed)  # checks both
-        module, module_path = spec_origin(get_spec(protocol))
         clients = [name for name in spawned if name not in names]  # raftlog's KV clients
         run = RunDir(run_dir)
         with starting(run):
@@ -136,8 +133,7 @@ class Cluster:
                 host=host,
                 start=time.monotonic(),
                 seed=seed,
-                module=module,
-                module_path=module_path,
+                **spec_origin(get_spec(protocol)),
             )
             write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
             owner = os.getpid() if tied else None

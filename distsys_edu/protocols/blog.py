@@ -278,11 +278,11 @@ SPEC = ProtocolSpec(
     messages=(Heartbeat, RegisterFollower),
     config=BlogConfig,
     knobs=(
-        Knob.seconds("heartbeat_interval", HEARTBEAT_INTERVAL, 4.0, "seconds between heartbeats"),
+        Knob.seconds("heartbeat_interval", HEARTBEAT_INTERVAL, 5.0, "seconds between heartbeats"),
         Knob.seconds(
             "self_failure_timeout",
             SELF_FAILURE_TIMEOUT,
-            12.0,
+            20.0,
             "seconds of silence after which the leader considers itself failed",
         ),
     ),

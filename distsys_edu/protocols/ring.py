@@ -387,12 +387,12 @@ SPEC = ProtocolSpec(
     config=RingConfig,
     knobs=(
         Knob.seconds(
-            "heartbeat_interval", HEARTBEAT_INTERVAL, 0.4, "the leader's heartbeat period"
+            "heartbeat_interval", HEARTBEAT_INTERVAL, 1.0, "between the leader's heartbeats"
         ),
+        Knob.seconds("failure_timeout", FAILURE_TIMEOUT, 5.0, "silence before a leader is suspect"),
         Knob.seconds(
-            "failure_timeout", FAILURE_TIMEOUT, 1.4, "silence before suspecting the leader"
+            "election_timeout", ELECTION_TIMEOUT, 10.0, "the longest an election may take"
         ),
-        Knob.seconds("election_timeout", ELECTION_TIMEOUT, 4.0, "the longest an election may take"),
     ),
     invariants=("one_leader_among_reachable",),
     view=("role", "leader", "suspects", "participant", "id"),

@@ -138,7 +138,7 @@ SPEC = ProtocolSpec(
         Knob.seconds(
             "election_timeout",
             ELECTION_TIMEOUT,
-            1.2,
+            3.0,
             "(low, high) seconds: each election timer is drawn uniformly from it",
         ),
     ),

@@ -178,9 +178,9 @@ SPEC = ProtocolSpec(
     config=SwimConfig,
     knobs=(
         Knob.seconds(
-            "protocol_period", PROTOCOL_PERIOD, 4.0, "T': seconds between one member's probes"
+            "protocol_period", PROTOCOL_PERIOD, 5.0, "T': seconds between one member's probes"
         ),
-        Knob.seconds("ping_timeout", PING_TIMEOUT, 0.8, "seconds to wait for a direct ack"),
+        Knob.seconds("ping_timeout", PING_TIMEOUT, 2.0, "seconds to wait for a direct ack"),
     ),
     # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
     # probing has every member probe a crashed one (and fail) at least once.
