@@ -53,7 +53,7 @@ def knob_slider(knob: Knob, value: Any, label: str) -> Any:
     step = 1 if knob.type is int else 0.01
     unit = f" ({knob.unit})" if knob.unit else ""
     slider = kind(value=value, min=knob.min, max=knob.max, step=step, description=f"{label}{unit}")
-    slider.description_tooltip = knob.help
+    slider.tooltip = knob.help
     slider.continuous_update = False
     slider.style.description_width = "initial"
     return slider
