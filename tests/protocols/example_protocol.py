@@ -1,5 +1,6 @@
-"""Lowest alive leads: each node heartbeats the others, and follows the lowest name it
-heard from lately (itself if none). Registered with ``register(SPEC)``."""
+"""Lowest alive leads: every ``heartbeat`` seconds (virtual time in a Sim, real time under
+``net up``) each node tells the others it is alive, then follows the lowest name it
+heard from within the last ``MISSED`` heartbeats (itself if none)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from dataclasses import dataclass
 from distsys_edu import Actor, Context, Sim
 from distsys_edu.protocols import Knob, ProtocolSpec, node_names
 
-MISSED = 3
-"""Heartbeats a node may miss before the others think it down."""
+MISSED = 3  # heartbeats a node may miss before the others count it down
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class LowestConfig:
 
 class LowestNode(Actor):
     def __init__(self, peers: tuple[str, ...], config: LowestConfig) -> None:
-        self.peers, self.config, self.heard = peers, config, {}
+        self.peers, self.config = peers, config
+        self.heard: dict[str, float] = {}  # when each peer was last heard from
 
     def started(self, ctx: Context) -> None:
         ctx.run_interval(self.config.heartbeat, self.beat)
