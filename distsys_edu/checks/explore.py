@@ -50,7 +50,8 @@ from functools import partial
 from typing import Any
 
 from ..jobs import run_indexed
-from ..protocols.registry import SpawnCluster
+from ..protocols.registry import SpawnCluster, adopt, get_spec
+from ..protocols.spec import ProtocolSpec
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
 from . import arguments
@@ -124,6 +125,14 @@ class ExploreRuns:
     duration: float
     latency: float | tuple[float, float]
     options: tuple[tuple[str, Any], ...]
+    spec: ProtocolSpec | None = None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled in a worker process: the protocol's spec goes with the runs, so a
+        protocol registered only in the parent (``register``) is known there too."""
+        self.__dict__.update(state)
+        if self.spec is not None:
+            adopt(self.spec)
 
     def setup(self) -> dict[str, Any]:
         """The keyword arguments of :func:`run_once` and :func:`replay_snippet`."""
@@ -308,7 +317,9 @@ def _runs(
         checks = tuple(invariant(c) for c in invariants)
     given = tuple((options or {}).items())
     names = tuple(spawn(Sim(0, trace="counts"), nodes, **dict(given)))  # just the names
-    return ExploreRuns(protocol, seed, names, mix, checks, nodes, float(duration), latency, given)
+    spec = get_spec(protocol) if isinstance(protocol, str) else None
+    setup = (nodes, float(duration), latency, given, spec)
+    return ExploreRuns(protocol, seed, names, mix, checks, *setup)
 
 
 def _first_of_each(

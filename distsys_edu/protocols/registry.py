@@ -29,6 +29,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "PROTOCOLS",
     "SpawnCluster",
+    "adopt",
     "get_protocol",
     "get_spec",
     "load_spec",
@@ -70,6 +71,13 @@ def register(spec: ProtocolSpec, *, replace: bool = False) -> ProtocolSpec:
         )
     _registered[spec.name] = spec
     return spec
+
+
+def adopt(spec: ProtocolSpec) -> None:
+    """Register ``spec`` unless a protocol of its name is known: how a worker process
+    that was handed a spec (``explore(jobs=N)``) learns a protocol its parent registered."""
+    if spec.name not in _registered and spec.name not in BUILTIN:
+        _registered[spec.name] = spec
 
 
 def unregister(name: str) -> None:

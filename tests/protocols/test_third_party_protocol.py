@@ -80,6 +80,12 @@ def test_explore_finds_nothing_wrong_with_it_and_the_bug_in_the_broken_variant(l
     assert 'spawn(sim, "forgetful", 3)' in broken.counterexamples[0].replay
 
 
+def test_explore_in_worker_processes_finds_the_same(lowest):
+    one = explore("lowest", runs=4, nodes=3, progress=False)
+    two = explore("lowest", runs=4, nodes=3, progress=False, jobs=2)
+    assert two.violations == one.violations == {"one_leader_among_reachable": 0}
+
+
 def test_the_playground_offers_its_knob_as_a_slider_and_runs_it(lowest):
     from distsys_edu.viz.playground.widget import Playground
 
