@@ -136,8 +136,28 @@ def test_model_check_explores_it_without_symmetry_as_its_spec_says(lowest):
 
 
 def test_net_up_runs_it_as_real_processes(lowest, clusters):
-    cluster = Cluster.up("lowest", 3, clusters.tmp_path / "lowest", options={"heartbeat": 0.2})
-    clusters.track(cluster)
+    run_dir = clusters.tmp_path / "lowest"
+    try:  # the command line's net up, in this process (where the test registered it)
+        assert (
+            main(
+                [
+                    "net",
+                    "up",
+                    "lowest",
+                    "--nodes",
+                    "3",
+                    "--dir",
+                    str(run_dir),
+                    "--set",
+                    "heartbeat=0.2",
+                ]
+            )
+            == 0
+        )
+    finally:
+        cluster = Cluster(run_dir)
+        clusters.track(cluster)
+    assert cluster.config.options == {"heartbeat": 0.2}
     assert cluster.config.module == "example_protocol"
     cluster.wait_for(
         lambda statuses: all(s.state == "up" and s.leader == "n1" for s in statuses), 30.0
