@@ -287,7 +287,7 @@ SPEC = ProtocolSpec(
         ),
     ),
     invariants=("one_leader_among_reachable", ("liveness", {"within": 3.0})),
-    view=("role", "leader", "suspects", "followers"),
+    view=("role", "leader", "suspects", "followers", "considers_itself_failed"),
     not_symmetric="the blog's design names its first node leader",
 )
 """The blog's design, declared once (see :class:`~.spec.ProtocolSpec`)."""

@@ -111,7 +111,7 @@ def test_each_builtin_knob_is_a_spawn_option_with_that_default(name):
 @pytest.mark.filterwarnings("ignore:a handler failed")  # the blog's design crashes by design
 @settings(max_examples=12, deadline=None)
 @given(name=st.sampled_from(BUILTIN), seed=st.integers(0, 2**32 - 1))
-def test_every_message_a_protocol_sends_under_faults_is_declared_by_its_spec(name, seed):
+def test_every_message_sent_and_every_key_published_under_faults_is_in_the_spec(name, seed):
     spec = get_spec(name)
     sim = Sim(seed=seed)
     names = spawn(sim, name, 4, **BUILTIN_OPTIONS.get(name, {}))
@@ -119,6 +119,8 @@ def test_every_message_a_protocol_sends_under_faults_is_declared_by_its_spec(nam
     sim.run(until=8.0)
     sent = {t for t in sim.trace.sent_by_type if isinstance(t, type)}
     assert sent and sent <= {*spec.messages, Reply}
+    published = set().union(*(sim.annotations(n).keys() for n in sim.nodes))
+    assert published and published <= set(spec.view)
 
 
 def test_a_spec_is_plain_data_that_says_what_it_reads_like():

@@ -163,6 +163,6 @@ SPEC = ProtocolSpec(
         "state_machine_safety",
         "committed_never_lost",
     ),
-    view=(*RAFT.view, "log", "commit_index", "applied"),
+    view=(*RAFT.view, "log", "commit_index", "applied", HISTORY_KEY),  # clients: history
 )
 """Raft's log replication, declared once: raft's messages and knobs, and its own."""
