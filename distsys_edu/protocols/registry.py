@@ -124,12 +124,14 @@ def get_spec(name: str) -> ProtocolSpec:
     Raises:
         InvalidArgument: an unknown name, or an entry point of that name that is broken.
     """
+    if not isinstance(name, str):
+        raise invalid("protocol", name, f"must be a name, one of {', '.join(protocol_names())}")
     if name in _registered:
         return _registered[name]
-    if isinstance(name, str) and name in BUILTIN:
+    if name in BUILTIN:
         spec: ProtocolSpec = importlib.import_module(f"{__package__}.{name}").SPEC
         return spec
-    if isinstance(name, str) and name in _entries():
+    if name in _entries():
         loaded = _broken.get(name) is None and _load_entry(name)
         if loaded:
             return loaded

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from distsys_edu import InvalidArgument, MessageTypeError, Sim
 from distsys_edu.checks.schedules import FaultMix, random_schedule
 from distsys_edu.net.codec import MessageCodec, Refused, protocol_message_types
+from distsys_edu.net.factories import cluster_factories
 from distsys_edu.protocols import Knob, ProtocolSpec, get_spec, register, registry, spawn
-from distsys_edu.protocols.registry import BUILTIN, PROTOCOLS, get_protocol
+from distsys_edu.protocols.registry import BUILTIN, PROTOCOLS, get_protocol, load_spec
 from distsys_edu.runtime import Reply
 
 BUILTIN_OPTIONS = {"raftlog": {"clients": 1}}
@@ -31,6 +32,8 @@ def test_an_unknown_name_is_refused_naming_the_known_ones():
     with pytest.raises(InvalidArgument, match=r"protocol='paxos' .*one of blog, bully, ring"):
         get_spec("paxos")
     assert "paxos" not in PROTOCOLS
+    with pytest.raises(InvalidArgument, match=r"protocol=\['raft'\] .*must be a name"):
+        get_spec(["raft"])
 
 
 def test_a_duplicate_name_is_refused_unless_replace(empty_registry):
@@ -135,3 +138,17 @@ def test_a_spec_is_plain_data_that_says_what_it_reads_like():
     assert spec.module == "example_protocol"
     with pytest.raises(InvalidArgument, match=r"knob='nope' .*knob of tiny \(none\)"):
         spec.knob("nope")
+
+
+def test_net_up_refuses_a_protocol_whose_spec_says_it_cannot_run_there(empty_registry):
+    register(dataclasses.replace(SPEC, name="sim_only", real_network=False))
+    with pytest.raises(InvalidArgument, match=r"protocol='sim_only' .*real network"):
+        cluster_factories("sim_only", ["n1", "n2"], {}, seed=0)
+
+
+def test_a_node_process_finds_a_spec_by_its_module_or_says_why_not(empty_registry):
+    assert load_spec("lowest", "example_protocol") is SPEC  # registered by the lookup
+    with pytest.raises(InvalidArgument, match=r"module='no_such_module_here' .*importable"):
+        load_spec("other", "no_such_module_here")
+    with pytest.raises(InvalidArgument, match=r"module='json' .*ProtocolSpec named 'other'"):
+        load_spec("other", "json")
