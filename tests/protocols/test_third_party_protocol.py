@@ -77,7 +77,11 @@ def test_explore_finds_nothing_wrong_with_it_and_the_bug_in_the_broken_variant(l
     register(BROKEN)
     broken = explore("forgetful", runs=3, nodes=3, progress=False, max_shrink=1)
     assert broken.violations["one_leader_among_reachable"] == 3
-    assert 'spawn(sim, "forgetful", 3)' in broken.counterexamples[0].replay
+    replay = broken.counterexamples[0].replay  # it imports the spawn function itself
+    assert "import spawn_forgetful" in replay and "spawn_forgetful(sim, 3)" in replay
+    found: dict = {}
+    exec(replay, found)  # as a learner pasting it would, without registering anything
+    assert found["violations"]
 
 
 def test_explore_in_worker_processes_finds_the_same(lowest):
