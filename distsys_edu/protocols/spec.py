@@ -131,7 +131,8 @@ class ProtocolSpec:
             dataclasses, those nested in messages too): the real network's codec
             allows these and no others.
         config: its configuration dataclass, or ``None``.
-        knobs: its settings a person may turn (each a keyword argument of ``spawn``).
+        knobs: its settings a person may turn (each a keyword argument of ``spawn``
+            and a field of ``config``).
         invariants: what must hold for it: what ``explore`` checks by default.
         view: the keys its nodes publish with ``ctx.annotate`` (``role``, ``term``...).
         not_symmetric: why the model checker may not treat node names as
@@ -208,6 +209,10 @@ class ProtocolSpec:
         names = [k.name for k in self.knobs]
         if len(set(names)) != len(names):
             raise invalid("ProtocolSpec.knobs", names, "must have distinct names")
+        fields = {f.name for f in dataclasses.fields(self.config)} if self.config else set(names)
+        for name in names:
+            if name not in fields:
+                raise invalid("ProtocolSpec.knobs", name, "must be fields of config")
         takes = _keywords(self.spawn)
         if takes is not None:
             for name in names:

@@ -68,7 +68,16 @@ def test_a_knob_with_min_above_max_or_a_default_outside_is_refused():
 def test_a_knob_must_be_an_option_of_the_spawn_function():
     other = Knob.seconds("period", 1.0, 2.0, "not an option of spawn_lowest")
     with pytest.raises(InvalidArgument, match=r"knobs='period' .*it takes: heartbeat"):
-        dataclasses.replace(SPEC, knobs=(other,))
+        dataclasses.replace(SPEC, config=None, knobs=(other,))
+
+
+def test_a_knob_must_be_a_field_of_the_config():
+    @dataclasses.dataclass(frozen=True)
+    class Other:
+        period: float = 1.0
+
+    with pytest.raises(InvalidArgument, match=r"knobs='heartbeat' .*fields of config"):
+        dataclasses.replace(SPEC, config=Other)
 
 
 def test_other_fields_are_checked_by_name():
