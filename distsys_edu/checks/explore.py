@@ -16,7 +16,9 @@ run order (:mod:`distsys_edu.jobs.parallel`). The counterexamples to
 shrink are the first ``max_shrink`` of each invariant in run order, shrunk
 afterwards, in parallel too.
 
-Which invariants, by default (see :data:`DEFAULT_INVARIANTS`):
+Which invariants, by default: those the protocol's spec names
+(:attr:`~distsys_edu.protocols.spec.ProtocolSpec.invariants`, read through
+:data:`DEFAULT_INVARIANTS`), and why:
 
 * ``raft``: :func:`~.invariants.one_leader_per_term`. Raft promises one leader
   per term, not one leader at a time: a stale leader may lead an old term
@@ -35,7 +37,7 @@ Which invariants, by default (see :data:`DEFAULT_INVARIANTS`):
   crashes checked are those that lasted over 8 s). 8 s is SWIM's own bound for
   the default 5 members and 1 s protocol period: each member probes every other
   within ``2 (n - 1)`` periods, and a failed probe means suspicion.
-* any other spawn function: both leader invariants.
+* a spawn function of your own (or a spec naming none): both leader invariants.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ from functools import partial
 from typing import Any
 
 from ..jobs import run_indexed
-from ..protocols.registry import SpawnCluster
+from ..protocols.registry import SpawnCluster, adopt, get_spec
+from ..protocols.spec import ProtocolSpec
 from ..runtime import Fault, FaultSchedule, Sim, failures_reported_elsewhere
 from ..runtime.errors import invalid
 from . import arguments
@@ -59,6 +62,7 @@ from .named_invariants import (
     FALLBACK_INVARIANTS,
     CheckFn,
     Invariant,
+    default_invariants,
     invariant,
 )
 from .results import Counterexample, ExploreResult
@@ -121,6 +125,14 @@ class ExploreRuns:
     duration: float
     latency: float | tuple[float, float]
     options: tuple[tuple[str, Any], ...]
+    spec: ProtocolSpec | None = None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled in a worker process: the protocol's spec goes with the runs, so a
+        protocol registered only in the parent (``register``) is known there too."""
+        self.__dict__.update(state)
+        if self.spec is not None:
+            adopt(self.spec)
 
     def setup(self) -> dict[str, Any]:
         """The keyword arguments of :func:`run_once` and :func:`replay_snippet`."""
@@ -212,8 +224,8 @@ def explore(  # long: its docstring explains 14 arguments; the body is 30 lines
     """Run ``protocol`` ``runs`` times under random faults and check invariants.
 
     Args:
-        protocol: a name from the protocol registry, or a function
-            ``spawn_cluster(sim, nodes, **options) -> list[str]``.
+        protocol: a name from the protocol registry (its spec says what to check),
+            or a function ``spawn_cluster(sim, nodes, **options) -> list[str]``.
         runs: how many runs.
         seed: the exploration's seed; run ``i`` uses ``run_seed(seed, i)``.
         nodes: cluster size.
@@ -300,12 +312,14 @@ def _runs(
     mix = faults or FaultMix()
     recovery_time(duration, mix)  # a duration too short for the mix is refused now
     if invariants is None:
-        checks = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS)
+        checks = default_invariants(name)
     else:
         checks = tuple(invariant(c) for c in invariants)
     given = tuple((options or {}).items())
     names = tuple(spawn(Sim(0, trace="counts"), nodes, **dict(given)))  # just the names
-    return ExploreRuns(protocol, seed, names, mix, checks, nodes, float(duration), latency, given)
+    spec = get_spec(protocol) if isinstance(protocol, str) else None
+    setup = (nodes, float(duration), latency, given, spec)
+    return ExploreRuns(protocol, seed, names, mix, checks, *setup)
 
 
 def _first_of_each(

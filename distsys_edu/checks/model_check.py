@@ -26,7 +26,7 @@ from functools import partial
 from typing import Any
 
 from ..jobs.progress import progress_counter
-from ..protocols.registry import SpawnCluster
+from ..protocols.registry import PROTOCOLS, SpawnCluster, get_spec
 from ..runtime import Choice, ChoiceOptions, Sim
 from ..runtime.errors import invalid
 from .model_result import ModelCheckResult, ModelViolation, StateGraph
@@ -41,12 +41,14 @@ from .model_state import (
 from .runs import protocol_parts
 from .step_plan import StepPlan
 
-NOT_SYMMETRIC = {
-    "blog": ": the blog's design names its first node leader",
-    "bully": ": Bully elects the node with the highest name",
-    "ring": ": ring election compares names",
-}
-"""Registered protocols that treat node names differently, and how (no symmetry for them)."""
+
+def not_symmetric(name: str) -> str:
+    """Why symmetry reduction is unsound for protocol ``name`` (``": ..."``), from its
+    spec's :attr:`~distsys_edu.protocols.spec.ProtocolSpec.not_symmetric`; ``""`` if
+    its nodes' names are interchangeable, or for a spawn function of your own."""
+    why = get_spec(name).not_symmetric if name in PROTOCOLS else ""
+    return f": {why}" if why else ""
+
 
 Claims = frozenset[tuple[Hashable, str]]
 
@@ -224,7 +226,7 @@ def model_check(  # long: its docstring explains 14 arguments
             dropped, messages duplicated, crashes on any one path.
         max_term: expand no state in which a node publishes a higher ``term``.
         symmetry: count states that differ only by a renaming of the nodes
-            once (refused, with a note, for protocols in :data:`NOT_SYMMETRIC`).
+            once (refused, with a note, when the spec says why: :func:`not_symmetric`).
         timeout: stop after this many wall-clock seconds (then not exhausted).
         progress: a progress bar on stderr: states, depth, states per second.
         timers: ``"durations"``: each node's timers fire in due order, any
@@ -251,7 +253,7 @@ def model_check(  # long: its docstring explains 14 arguments
         raise invalid("timeout", timeout, "must be a number of seconds > 0 or None")
     name, spawn, import_line, call = protocol_parts(protocol)
     checks = state_invariants(invariants)
-    note = NOT_SYMMETRIC.get(name, "") if symmetry else ""
+    note = not_symmetric(name) if symmetry else ""
     make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))
     choice_options = ChoiceOptions(
         crash=max_crashes > 0, restart=max_crashes > 0, pause=None, partition=False

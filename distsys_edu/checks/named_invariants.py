@@ -9,10 +9,12 @@ docstring for why).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..protocols.registry import PROTOCOLS, get_spec
+from ..protocols.spec import InvariantRef
 from ..runtime import Trace
 from ..runtime.errors import invalid
 from . import invariants as _inv
@@ -101,20 +103,41 @@ def invariant(check: str | CheckFn | Invariant, **options: Any) -> Invariant:
     raise ValueError(f"invariant={check!r} is not allowed: give a name, a function or an Invariant")
 
 
-DEFAULT_INVARIANTS: dict[str, tuple[Invariant, ...]] = {
-    "raft": (invariant("one_leader_per_term"),),
-    "raftlog": (
-        invariant("one_leader_per_term"),
-        *(invariant(name) for name in _log.RAFT_LOG_INVARIANTS),
-    ),
-    "bully": (invariant("one_leader_among_reachable"),),
-    "ring": (invariant("one_leader_among_reachable"),),
-    "blog": (invariant("one_leader_among_reachable"), invariant("liveness", within=3.0)),
-    # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
-    # probing has every member probe a crashed one (and fail) at least once.
-    "swim": (invariant("completeness", within=8.0, restarted=True),),
-}
-"""What :func:`explore` checks when ``invariants`` is not given (see the module docstring)."""
+def spec_invariant(ref: InvariantRef) -> Invariant:
+    """The check a protocol's spec names (a name, a function, or either with options)."""
+    if isinstance(ref, tuple):
+        check, options = ref
+        return invariant(check, **options)
+    return invariant(ref)
+
+
+class _SpecInvariants(Mapping[str, tuple[Invariant, ...]]):
+    """What each protocol's spec says must hold for it, by protocol name (a live view
+    of the registry: a protocol registered later is in it too)."""
+
+    def __getitem__(self, name: str) -> tuple[Invariant, ...]:
+        if name not in PROTOCOLS:
+            raise KeyError(name)
+        return tuple(spec_invariant(ref) for ref in get_spec(name).invariants)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PROTOCOLS)
+
+    def __len__(self) -> int:
+        return len(PROTOCOLS)
+
+
+DEFAULT_INVARIANTS: Mapping[str, tuple[Invariant, ...]] = _SpecInvariants()
+"""What :func:`explore` checks when ``invariants`` is not given: each protocol's
+:attr:`~distsys_edu.protocols.spec.ProtocolSpec.invariants` (see the explore module's
+docstring for why each protocol has the ones it has)."""
 
 FALLBACK_INVARIANTS = (invariant("one_leader_per_term"), invariant("one_leader_among_reachable"))
-"""What :func:`explore` checks for a protocol not in :data:`DEFAULT_INVARIANTS`."""
+"""What :func:`explore` checks for a spawn function of your own (no spec), or a spec
+that names no invariants."""
+
+
+def default_invariants(name: str) -> tuple[Invariant, ...]:
+    """What :func:`explore` checks for protocol ``name`` when not told: its spec's
+    invariants, else :data:`FALLBACK_INVARIANTS`."""
+    return DEFAULT_INVARIANTS.get(name) or FALLBACK_INVARIANTS

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..protocols.registry import PROTOCOLS, SpawnCluster, get_protocol
+from ..protocols.registry import BUILTIN, PROTOCOLS, SpawnCluster, get_spec
 from ..runtime import (
     Constant,
     FaultSchedule,
@@ -70,21 +70,23 @@ def protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str
                 f"must be one of {', '.join(PROTOCOLS)} "
                 "or a spawn_cluster(sim, nodes, **options) function",
             )
+        spawn = get_spec(protocol).spawn
+        if protocol not in BUILTIN:  # registered in this process only: import its spawn
+            return (protocol, spawn, *_import_and_call(spawn))
         return (
             protocol,
-            get_protocol(protocol),
+            spawn,
             "from distsys_edu.protocols import spawn",
             f"spawn(sim, {json.dumps(protocol)}, ",
         )
     if not callable(protocol):
         raise invalid("protocol", protocol, "must be a name or a function")
-    module, qualname = protocol.__module__, protocol.__qualname__
-    return (
-        f"{module}.{qualname}",
-        protocol,
-        f"from {module} import {qualname}",
-        f"{qualname}(sim, ",
-    )
+    return (f"{protocol.__module__}.{protocol.__qualname__}", protocol, *_import_and_call(protocol))
+
+
+def _import_and_call(spawn: SpawnCluster) -> tuple[str, str]:
+    """The import line of a spawn function, and the start of its call."""
+    return f"from {spawn.__module__} import {spawn.__qualname__}", f"{spawn.__qualname__}(sim, "
 
 
 @failures_reported_elsewhere()

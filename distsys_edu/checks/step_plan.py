@@ -29,7 +29,7 @@ from typing import Any
 from ..runtime import Choice, ChoiceOptions, Sim
 from ..runtime.errors import check_time
 from .model_state import StateInvariant
-from .named_invariants import DEFAULT_INVARIANTS, FALLBACK_INVARIANTS, Invariant
+from .named_invariants import Invariant, default_invariants
 from .runs import DEFAULT_LATENCY, check_settings, network_for, protocol_parts
 
 Judge = Invariant | StateInvariant
@@ -120,7 +120,7 @@ def explore_plan(
     seed, nodes, _, latency, given = check_settings(spawn, seed, nodes, until, latency, options)
     make_sim = partial(_explore_sim, spawn, seed, nodes, latency, given, tuple(schedule))
     queued = follow_the_clock(make_sim(), until)
-    chosen = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS) if invariants is None else invariants
+    chosen = default_invariants(name) if invariants is None else invariants
     return StepPlan(
         make_sim=make_sim,
         queued=tuple(queued),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Sequence
+from typing import Any
 
-from ..protocols.registry import get_protocol, spawn
+from ..protocols.registry import get_protocol, get_spec, spawn
+from ..protocols.spec import Knob
 from ..runtime import Constant, Fault, LinkConfig, Sim, Uniform
 from ..runtime.errors import InvalidArgument, check_time, invalid
 from ..runtime.faults import ACTIONS
@@ -95,6 +97,43 @@ def protocol_name(name: str) -> str:
     """``name``, or ``InvalidArgument`` if no protocol has that name."""
     get_protocol(name)
     return name
+
+
+def knob_settings(protocol: str, lines: Sequence[str]) -> dict[str, Any]:
+    """``--set KNOB=VALUE`` lines as the spawn options they give: each a knob that the
+    protocol's spec declares, read in the knob's unit (a duration may carry its own:
+    ``300ms``; a range is ``LOW:HIGH``) and checked against the knob's range.
+
+    Raises:
+        InvalidArgument: a line that is not ``KNOB=VALUE``, a knob the protocol does
+            not have (the message lists those it has), or a value it does not allow.
+    """
+    spec = get_spec(protocol)
+    options: dict[str, Any] = {}
+    for line in lines:
+        name, sep, text = line.partition("=")
+        knob = next((k for k in spec.knobs if k.name == name.strip()), None)
+        if knob is None or not sep:
+            raise invalid(
+                "--set", line, f"must be KNOB=VALUE, a knob of {protocol}: {_knobs(spec.knobs)}"
+            )
+        param = f"--set {knob.name}"
+        try:
+            value: Any = [_knob_number(knob, part) for part in text.split(":")]
+            options[knob.name] = knob.check(value if knob.type is tuple else value[0])
+        except (ValueError, InvalidArgument):
+            raise invalid(param, text, f"must be {knob.describe()}") from None
+    return options
+
+
+def _knobs(knobs: Sequence[Knob]) -> str:
+    return ", ".join(f"{k.name} ({k.describe()})" for k in knobs) or "none"
+
+
+def _knob_number(knob: Knob, text: str) -> float | int:
+    if knob.type is int:
+        return int(text)
+    return read_duration(text.strip(), unit=knob.unit) if knob.unit == "s" else float(text)
 
 
 def faults(lines: Sequence[str], names: Sequence[str]) -> list[Fault]:

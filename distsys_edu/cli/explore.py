@@ -28,6 +28,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
         max_shrink=checked.int_at_least("--max-shrink", args.max_shrink, 0),
         progress=not args.json,
         jobs=checked.int_at_least("--jobs", args.jobs, 0),
+        options=checked.knob_settings(protocol, args.set),
     )
     data = result.to_dict()
     data["violation_counts"] = data.pop("violations")

@@ -26,6 +26,13 @@ def add_model_check(commands: Any) -> None:
     mc.add_argument("--timers", choices=("durations", "any"), default="durations")
     mc.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
     mc.add_argument("--seed", type=int, default=0)
+    mc.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KNOB=VALUE",
+        help="set a knob of the protocol's spec (as for run and explore)",
+    )
     mc.add_argument("--json", action="store_true", help="one JSON object on stdout")
     mc.set_defaults(handler=cmd_model_check)
 
@@ -33,8 +40,9 @@ def add_model_check(commands: Any) -> None:
 def cmd_model_check(args: argparse.Namespace) -> int:
     """Print the summary and each violation's shortest path (``--json``: the result's
     ``to_dict()`` without its wall time, so the same command prints the same bytes)."""
+    protocol = checked.protocol_name(args.protocol)
     result = model_check(
-        checked.protocol_name(args.protocol),
+        protocol,
         checked.int_at_least("--nodes", args.nodes, 1),
         max_depth=args.max_depth,
         max_lost=args.max_lost,
@@ -46,6 +54,7 @@ def cmd_model_check(args: argparse.Namespace) -> int:
         progress=not args.json,
         timers=args.timers,
         seed=args.seed,
+        options=checked.knob_settings(protocol, args.set),
     )
     if args.json:
         data = result.to_dict()

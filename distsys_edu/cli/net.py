@@ -26,6 +26,7 @@ from ..net.launcher import Cluster
 from ..net.rundir import DEFAULT_DIR, LOOPBACK
 from ..protocols.registry import PROTOCOLS
 from ..runtime.errors import invalid
+from . import args as checked
 
 
 def add_net_commands(commands: Any) -> None:
@@ -43,6 +44,13 @@ def add_net_commands(commands: Any) -> None:
     up.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
     up.add_argument("--nodes", type=int, default=5, help="cluster size (default 5)")
     up.add_argument("--options", default="{}", metavar="JSON", help="spawn_cluster options")
+    up.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KNOB=VALUE",
+        help="set a knob of the protocol's spec (as for run and explore), after --options",
+    )
     up.add_argument("--host", default=LOOPBACK, help="address to listen on (default loopback)")
     up.add_argument("--seed", type=int, help="seeds each node's ctx.rng (default random)")
     up.add_argument("--wait", action="store_true", help="stay until Ctrl-C, then net down")
@@ -73,6 +81,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         options = None
     if not isinstance(options, dict):
         raise invalid("--options", args.options, "must be a JSON object of spawn_cluster options")
+    options.update(checked.knob_settings(args.protocol, args.set))
     cluster = Cluster.up(
         args.protocol,
         args.nodes,

@@ -96,6 +96,18 @@ def add_jobs(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_knobs(parser: argparse.ArgumentParser) -> None:
+    """``--set KNOB=VALUE``: one of the protocol's knobs, as its spec declares them."""
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KNOB=VALUE",
+        help="set a knob of the protocol's spec (repeat it), e.g. election_timeout=0.1:0.2; "
+        "a bare number is in the knob's unit (seconds), or give one (300ms)",
+    )
+
+
 def add_demo(commands: Commands) -> None:
     """``demo``."""
     demo = commands.add_parser("demo", help="the blog's design, then the fixed (Raft) design")
@@ -122,6 +134,7 @@ def add_run(commands: Commands) -> None:
         help='a fault line, e.g. "2.5 crash n1", "4 partition n1,n2|n3,n4,n5", "8 heal", '
         '"1 latency 5ms:10ms" (a bare number is seconds here; repeat the option)',
     )
+    add_knobs(run)
     run.add_argument("--loss", type=float, default=0.0, help="message loss probability")
     run.add_argument(
         "--latency", metavar="LO:HI", help="one-way latency, ms or with a unit (default 1ms)"
@@ -236,6 +249,7 @@ def add_explore(commands: Commands) -> None:
     ex.add_argument("--runs", type=int, default=100)
     ex.add_argument("--nodes", type=int, default=5)
     ex.add_argument("--seed", type=int, default=0)
+    add_knobs(ex)
     add_jobs(ex)
     ex.add_argument(
         "--max-shrink",

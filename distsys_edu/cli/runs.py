@@ -18,13 +18,14 @@ from .output import emit, final_state, outcome
 def cmd_run(args: argparse.Namespace) -> int:
     """``run PROTOCOL``: one seeded run with faults; a timeline or JSON."""
     protocol = checked.protocol_name(args.protocol)
+    options = checked.knob_settings(protocol, args.set)
     nodes = checked.int_at_least("--nodes", args.nodes, 1)
     until = checked.finite("--until", args.until, positive=True)
     loss = check_probability("--loss", args.loss)
     sim = Sim(seed=args.seed, network=checked.network(args.latency, loss))
     show = not args.json
     with slow_work("spawning", lambda: f"{len(sim.nodes):,} of {nodes:,} nodes", enabled=show):
-        names = spawn(sim, protocol, nodes)
+        names = spawn(sim, protocol, nodes, **options)
     faults = checked.faults(args.fault, names)
     with slow_work("checking the faults on a scratch cluster", enabled=show):
         checked.try_faults(protocol, nodes, faults)

@@ -1,4 +1,4 @@
-"""Messages as JSON: the protocols' frozen dataclasses, named in a registry of types.
+"""Messages as JSON: the message types a protocol's spec declares, and no others.
 
 A message travels as ``{"type": "RequestVote", "fields": {...}}``, the form the
 trace already uses (:func:`~distsys_edu.runtime.trace.encode_value`). Only types
@@ -18,13 +18,11 @@ changed.
 
 from __future__ import annotations
 
-import dataclasses
-import sys
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..protocols.registry import get_protocol
+from ..protocols.registry import get_spec
 from ..runtime import MessageTypeError, Reply, SimError
 from ..runtime.trace import encode_value
 from .fields import fits
@@ -52,50 +50,14 @@ long ago (or before this process listened), one already received, or a message
 type the actor has no handler for."""
 
 
-PROTOCOLS_PACKAGE = "distsys_edu.protocols."
-
-
-def _package(module: str) -> str:
-    """``distsys_edu.protocols.NAME`` for any module of that package."""
-    return ".".join(module.split(".")[:3])
-
-
-def _modules(roots: set[str]) -> list[Any]:
-    """The imported modules of the packages ``roots``."""
-    return [m for name, m in sorted(sys.modules.items()) if _package(name) in roots]
-
-
 def protocol_message_types(protocol: str) -> list[type]:
-    """Every frozen dataclass defined in the module or package of ``protocol``, and in
-    the protocol packages its classes inherit from.
-
-    The protocol's spawn function (see the registry) lives in
-    ``distsys_edu.protocols.NAME`` or in a module of that package
-    (``distsys_edu.protocols.swim.member``); every module of it counts, and so does
-    every module of a package one of its classes inherits from (raftlog's server is
-    raft's ``RaftNode``, whose ``RequestVote`` it sends). Config
-    dataclasses are included; they are harmless, since a type that no handler
-    takes is refused at delivery.
+    """The message types that may travel between the nodes of ``protocol``: exactly
+    those its :class:`~distsys_edu.protocols.spec.ProtocolSpec` declares.
 
     Raises:
         InvalidArgument: an unknown protocol name.
     """
-    roots = {_package(get_protocol(protocol).__module__)}
-    for module in _modules(roots):  # a protocol built on another (raftlog on raft)
-        for value in vars(module).values():
-            if isinstance(value, type) and value.__module__ == module.__name__:
-                roots |= {_package(base.__module__) for base in value.__mro__[1:]}
-    roots = {root for root in roots if root.startswith(PROTOCOLS_PACKAGE)}
-    modules = _modules(roots)
-    return [
-        value
-        for module in modules
-        for value in vars(module).values()
-        if isinstance(value, type)
-        and dataclasses.is_dataclass(value)
-        and value.__module__ == module.__name__
-        and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
-    ]
+    return list(get_spec(protocol).messages)
 
 
 class MessageCodec:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..protocols.cluster import node_names
+from ..protocols.registry import get_spec
 from ..runtime import Fault, FaultScheduleError, Trace
 from ..runtime.errors import check_probability, invalid
 from .children import (
@@ -48,7 +49,7 @@ from .children import (
 )
 from .claim import starting
 from .dropfilter import FilterPublisher
-from .factories import cluster_factories
+from .factories import cluster_factories, spec_origin
 from .merge import merged_trace
 from .rundir import (
     DEFAULT_DIR,
@@ -96,7 +97,7 @@ class Cluster:
         """Start ``nodes`` processes running ``protocol``; return when each has started.
 
         Args:
-            protocol: a name from the protocol registry.
+            protocol: a name from the protocol registry (see :func:`.spec_origin`).
             nodes: how many nodes (named ``n1``...).
             run_dir: the run directory (created owner-only).
             options: keyword arguments of the protocol's ``spawn_cluster``.
@@ -115,8 +116,7 @@ class Cluster:
             NetError: a live cluster already runs in ``run_dir``, or another
                 command is starting one there.
         """
-        options = dict(options or {})
-        names = node_names(nodes)
+        names, options = node_names(nodes), dict(options or {})
         seed = secrets.randbits(32) if seed is None else seed
         spawned = cluster_factories(protocol, names, options, seed)  # checks both
         clients = [name for name in spawned if name not in names]  # raftlog's KV clients
@@ -133,6 +133,7 @@ class Cluster:
                 host=host,
                 start=time.monotonic(),
                 seed=seed,
+                **spec_origin(get_spec(protocol)),
             )
             write_private(run.cluster_file, json.dumps(asdict(config), sort_keys=True))
             owner = os.getpid() if tied else None

@@ -44,8 +44,8 @@ from ..runtime import (
 )
 from ..runtime.actor import TimerCallback, find_handler
 from ..runtime.errors import invalid
-from .codec import MessageCodec, Refused, protocol_message_types
-from .factories import cluster_factories
+from .codec import MessageCodec, Refused
+from .factories import cluster_factories, node_spec
 from .records import NodeRecords
 from .rundir import RunDir, cluster_clock
 from .storage import PersistentStorage
@@ -91,10 +91,11 @@ class NetNode(NodeRecords, asyncio.DatagramProtocol):
         super().__init__(run, name, incarnation, parent)
         self.key = run.key()
         config = self.config
+        spec = node_spec(config.protocol, config.module, config.module_path)
         self.factory = cluster_factories(
             config.protocol, config.servers, config.options, config.seed
         )[name]
-        self.codec = MessageCodec(protocol_message_types(config.protocol), self.addr)
+        self.codec = MessageCodec(spec.messages, self.addr)
         self.storage = PersistentStorage(run.node_file(name, "storage.json"), self.codec)
         self.guard = ReplayGuard(listening_since)
         self.where = {n: (config.host, port) for n, port in config.ports.items()}

@@ -85,6 +85,10 @@ class ClusterConfig:
         seed: seeds each node's ``ctx.rng`` (timing still varies from run to run).
         clients: the nodes (also in ``nodes``) that the protocol spawned as clients
             of the others (raftlog's ``clients`` option); fault commands spare them.
+        module: the module that declares the protocol's spec; a node process
+            imports it when it does not know the protocol (one registered with
+            ``register`` in the launching process).
+        module_path: the ``sys.path`` entry ``module`` is found under (``""``: any).
     """
 
     protocol: str
@@ -95,6 +99,8 @@ class ClusterConfig:
     start: float = 0.0
     seed: int = 0
     clients: list[str] = field(default_factory=list)
+    module: str = ""
+    module_path: str = ""
 
     @property
     def servers(self) -> list[str]:

@@ -2,11 +2,13 @@
 
 Every node publishes its local view with ``ctx.annotate`` using the keys in
 :mod:`.cluster` (``role``, ``term``, ``leader``, ``suspects``), so pictures and
-checks can read every protocol alike.
+checks can read every protocol alike. Each protocol declares itself once, as a
+:class:`~.spec.ProtocolSpec`; :func:`register` adds your own.
 """
 
 from .cluster import CANDIDATE, FOLLOWER, LEADER, ROLES, majority, node_names
-from .registry import PROTOCOLS, get_protocol, spawn
+from .registry import PROTOCOLS, get_protocol, get_spec, protocol_names, register, spawn
+from .spec import Knob, ProtocolSpec
 
 __all__ = [
     "CANDIDATE",
@@ -14,8 +16,13 @@ __all__ = [
     "LEADER",
     "PROTOCOLS",
     "ROLES",
+    "Knob",
+    "ProtocolSpec",
     "get_protocol",
+    "get_spec",
     "majority",
     "node_names",
+    "protocol_names",
+    "register",
     "spawn",
 ]

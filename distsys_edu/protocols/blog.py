@@ -70,6 +70,7 @@ from dataclasses import dataclass
 from ..runtime import Actor, Addr, Context, SendError, Sim
 from .cluster import FOLLOWER, LEADER, check_times, node_names
 from .memory import Footprint, check_cluster_fits
+from .spec import Knob, ProtocolSpec
 
 HEARTBEAT_INTERVAL = 1.0
 """Seconds between two heartbeats, both ways (the blog's ``Duration::from_secs(1)``)."""
@@ -267,3 +268,26 @@ def spawn_cluster(
     for name in followers:
         sim.spawn(name, lambda: Follower(leader, config))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="blog",
+    description="the blog's Actix leader-follower design, as written (flaws included)",
+    spawn=spawn_cluster,
+    actors=(Leader, Follower),
+    messages=(Heartbeat, RegisterFollower),
+    config=BlogConfig,
+    knobs=(
+        Knob.seconds("heartbeat_interval", HEARTBEAT_INTERVAL, 5.0, "seconds between heartbeats"),
+        Knob.seconds(
+            "self_failure_timeout",
+            SELF_FAILURE_TIMEOUT,
+            20.0,
+            "seconds of silence after which the leader considers itself failed",
+        ),
+    ),
+    invariants=("one_leader_among_reachable", ("liveness", {"within": 3.0})),
+    view=("role", "leader", "suspects", "followers", "considers_itself_failed"),
+    not_symmetric="the blog's design names its first node leader",
+)
+"""The blog's design, declared once (see :class:`~.spec.ProtocolSpec`)."""

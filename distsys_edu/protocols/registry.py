@@ -1,42 +1,204 @@
-"""The protocols by name, for the command line, explorers and experiments.
+"""The protocols by name: each one's :class:`~.spec.ProtocolSpec`, and nothing else.
 
-Each entry names a module with ``spawn_cluster(sim, nodes, **options)``. Modules
-are imported on first use, so asking for one protocol never loads the others.
+Three kinds of protocol share one table. The built-in ones are the ``SPEC`` of a
+module of this package, imported on first use, so asking for one protocol never
+loads the others. Your own are added with :func:`register`. An installed package
+adds its own through an entry point in the group :data:`ENTRY_POINT_GROUP` that
+yields a spec; entry points are read once, when a name is first looked up that is
+neither built in nor registered, and a broken one is reported by its name (as an
+``InvalidArgument`` when it is asked for, and a warning) without stopping any other
+protocol. :data:`PROTOCOLS`, :func:`get_protocol` and :func:`spawn` read the specs.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import importlib.metadata
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..runtime import Sim
 from ..runtime.engine import fewer_full_collections
 from ..runtime.errors import invalid
+from .spec import ProtocolSpec
 
-PROTOCOLS: dict[str, str] = {
-    "blog": "the blog's Actix leader-follower design, as written (flaws included)",
-    "bully": "Bully election (Garcia-Molina 1982) with heartbeat failure detection",
-    "ring": "ring election (Chang-Roberts 1979)",
-    "raft": "Raft-style election: terms, one vote per term, randomized timeouts",
-    "raftlog": "Raft log replication with a key-value store (Figure 2, sections 5.3-5.4)",
-    "swim": "SWIM membership and failure detection (Das et al. 2002)",
-}
+__all__ = [
+    "BUILTIN",
+    "ENTRY_POINT_GROUP",
+    "PROTOCOLS",
+    "SpawnCluster",
+    "adopt",
+    "get_protocol",
+    "get_spec",
+    "load_spec",
+    "protocol_names",
+    "register",
+    "spawn",
+    "unregister",
+]
+
+BUILTIN = ("blog", "bully", "ring", "raft", "raftlog", "swim")
+"""The protocols of this package: ``distsys_edu.protocols.NAME.SPEC``."""
+
+ENTRY_POINT_GROUP = "distsys_edu.protocols"
+"""The entry point group an installed package declares its protocols in."""
 
 SpawnCluster = Callable[..., list[str]]
 
+_registered: dict[str, ProtocolSpec] = {}
+_entry_points: dict[str, importlib.metadata.EntryPoint] | None = None
+_broken: dict[str, str] = {}
+
+
+def register(spec: ProtocolSpec, *, replace: bool = False) -> ProtocolSpec:
+    """Add ``spec`` to the registry under ``spec.name``; returns it.
+
+    Args:
+        spec: the protocol.
+        replace: allow a name that is already taken (yours or a built-in one).
+
+    Raises:
+        InvalidArgument: not a ``ProtocolSpec``, or a name already taken without
+            ``replace=True``.
+    """
+    if not isinstance(spec, ProtocolSpec):
+        raise invalid("spec", spec, "must be a ProtocolSpec")
+    if not replace and (spec.name in _registered or spec.name in BUILTIN):
+        raise invalid(
+            "spec", spec.name, "must have a name not yet registered (or pass replace=True)"
+        )
+    _registered[spec.name] = spec
+    return spec
+
+
+def adopt(spec: ProtocolSpec) -> None:
+    """Register ``spec`` unless a protocol of its name is known: how a worker process
+    that was handed a spec (``explore(jobs=N)``) learns a protocol its parent registered."""
+    if spec.name not in _registered and spec.name not in BUILTIN:
+        _registered[spec.name] = spec
+
+
+def unregister(name: str) -> None:
+    """Forget the protocol registered as ``name`` (built-in ones come back)."""
+    _registered.pop(name, None)
+
+
+def _entries() -> dict[str, importlib.metadata.EntryPoint]:
+    """The entry points of :data:`ENTRY_POINT_GROUP`, by name (read once)."""
+    global _entry_points
+    if _entry_points is None:
+        _entry_points = {
+            ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        }
+    return _entry_points
+
+
+def _load_entry(name: str) -> ProtocolSpec | None:
+    """Load the entry point ``name`` and register its spec; ``None`` if it is broken."""
+    ep = _entries()[name]
+    try:
+        spec = ep.load()
+        if not isinstance(spec, ProtocolSpec):
+            raise TypeError(f"it yields {spec!r:.80}, not a ProtocolSpec")
+        if spec.name != name:
+            raise ValueError(f"it yields a spec named {spec.name!r}, not {name!r}")
+    except Exception as exc:  # an installed package's bug must not stop every command
+        _broken[name] = f"entry point {ep.name} = {ep.value} ({ENTRY_POINT_GROUP}) is broken: {exc}"
+        warnings.warn(_broken[name], stacklevel=3)
+        return None
+    return register(spec, replace=True)
+
+
+def protocol_names() -> list[str]:
+    """Every protocol's name: built-in, registered, then installed (entry points)."""
+    extra = [n for n in _registered if n not in BUILTIN]
+    installed = [n for n in _entries() if n not in BUILTIN and n not in _registered]
+    return [*BUILTIN, *extra, *installed]
+
+
+def get_spec(name: str) -> ProtocolSpec:
+    """The spec of the protocol called ``name``.
+
+    Raises:
+        InvalidArgument: an unknown name, or an entry point of that name that is broken.
+    """
+    if not isinstance(name, str):
+        raise invalid("protocol", name, f"must be a name, one of {', '.join(protocol_names())}")
+    if name in _registered:
+        return _registered[name]
+    if name in BUILTIN:
+        spec: ProtocolSpec = importlib.import_module(f"{__package__}.{name}").SPEC
+        return spec
+    if name in _entries():
+        loaded = _broken.get(name) is None and _load_entry(name)
+        if loaded:
+            return loaded
+        raise invalid("protocol", name, _broken[name])
+    raise invalid("protocol", name, f"must be one of {', '.join(protocol_names())}")
+
+
+def load_spec(name: str, module: str, path: str | None = None) -> ProtocolSpec:
+    """The spec ``name``, importing ``module`` first if no spec has that name yet.
+
+    A process of its own (a node of ``net up``) calls this to find a protocol that
+    another process registered: ``module`` is where its spec is declared
+    (:attr:`ProtocolSpec.module`), found on ``path`` if given. A spec in the module
+    (any ``ProtocolSpec`` value named ``name``) is registered if the import did not.
+
+    Raises:
+        InvalidArgument: the module cannot be imported, or declares no spec ``name``.
+    """
+    if name in _registered or name in BUILTIN or name in _entries():
+        return get_spec(name)
+    if path and path not in sys.path:
+        sys.path.insert(0, path)
+    try:
+        imported = importlib.import_module(module)
+    except ImportError as exc:
+        raise invalid(
+            "module", module, f"must be importable to find protocol {name!r} ({exc})"
+        ) from None
+    if name not in _registered:
+        found = [
+            v for v in vars(imported).values() if isinstance(v, ProtocolSpec) and v.name == name
+        ]
+        if not found:
+            raise invalid("module", module, f"must declare a ProtocolSpec named {name!r}")
+        register(found[0])
+    return _registered[name]
+
+
+class _Descriptions(Mapping[str, str]):
+    """Each protocol's one-line description, by name: a live view of the registry."""
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self:
+            raise KeyError(name)
+        return get_spec(name).description
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(protocol_names())
+
+    def __len__(self) -> int:
+        return len(protocol_names())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in protocol_names()
+
+
+PROTOCOLS: Mapping[str, str] = _Descriptions()
+"""Each protocol's one-line description, by name (read from the specs)."""
+
 
 def get_protocol(name: str) -> SpawnCluster:
-    """The ``spawn_cluster`` function of protocol ``name``.
+    """The spawn function of protocol ``name`` (its spec's ``spawn``).
 
     Raises:
         InvalidArgument: an unknown protocol name.
     """
-    if name not in PROTOCOLS:
-        raise invalid("protocol", name, f"must be one of {', '.join(PROTOCOLS)}")
-    module = importlib.import_module(f"{__package__}.{name}")
-    spawn: Callable[..., list[str]] = module.spawn_cluster
-    return spawn
+    return get_spec(name).spawn
 
 
 def spawn(sim: Sim, protocol: str, nodes: Any = 5, **options: Any) -> list[str]:

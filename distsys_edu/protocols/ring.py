@@ -71,9 +71,8 @@ Chang-Roberts elects the largest id *among the nodes that take part*: a node tha
 restarts later does not depose the leader. Like Bully it has no terms: a leader that
 was paused for long, then resumes, still believes it leads.
 
-Each node publishes ``role`` (``"candidate"`` while a participant), ``leader``,
-``suspects`` (the leader its detector gave up on, until the next election ends),
-``participant`` and ``id``.
+Each node publishes ``SPEC.view``: ``role`` (``"candidate"`` while a participant), ``leader``,
+``suspects`` (the leader its detector gave up on, until the election ends), ``participant``, ``id``.
 """
 
 from __future__ import annotations
@@ -100,6 +99,7 @@ from .cluster import ORDERS as ORDERS  # re-exported: the ways ids are laid out
 from .detectors import FixedTimeoutDetector
 from .memory import Footprint, check_cluster_fits
 from .published import PublishingActor
+from .spec import Knob, ProtocolSpec
 
 HEARTBEAT_INTERVAL = 0.1
 """Seconds between two heartbeats of the leader."""
@@ -358,11 +358,9 @@ def spawn_cluster(
         initiator: who starts an election at time 0: ``"all"`` (default), the
             ``"lowest"`` or ``"highest"`` id, a list of names, or ``None`` (nobody: the
             detectors start one after ``failure_timeout`` without a leader).
-        heartbeat_interval: seconds between the leader's heartbeats.
-        failure_timeout: seconds of silence before a follower suspects its leader.
-        election_timeout: seconds a participant waits for ``Elected`` before retrying.
-        check_interval: seconds between detector checks; default half the heartbeat
-            interval.
+        heartbeat_interval, failure_timeout, election_timeout: seconds, as the
+            knobs of :data:`SPEC` say (the longest wait for ``Elected`` is the last).
+        check_interval: seconds between detector checks (default: heartbeat / 2).
 
     Raises:
         InvalidArgument: bad nodes, order, ids, initiator or times (the message says
@@ -378,3 +376,25 @@ def spawn_cluster(
     for name in names:
         sim.spawn(name, partial(RingNode, name, ring, config, name in starters))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="ring",
+    description="ring election (Chang-Roberts 1979)",
+    spawn=spawn_cluster,
+    actors=(RingNode,),
+    messages=(Election, Elected, Heartbeat),
+    config=RingConfig,
+    knobs=(
+        Knob.seconds(
+            "heartbeat_interval", HEARTBEAT_INTERVAL, 1.0, "between the leader's heartbeats"
+        ),
+        Knob.seconds("failure_timeout", FAILURE_TIMEOUT, 5.0, "silence before a leader is suspect"),
+        Knob.seconds(
+            "election_timeout", ELECTION_TIMEOUT, 10.0, "the longest an election may take"
+        ),
+    ),
+    invariants=("one_leader_among_reachable",),
+    view=("role", "leader", "suspects", "participant", "id"),
+    not_symmetric="ring election compares names",
+)

@@ -202,11 +202,17 @@ def ring_of_three(sim: Sim, nodes: int, failure_timeout: float = 1.5) -> list[st
     return spawn(sim, "ring", nodes, failure_timeout=failure_timeout)
 
 
-def test_timings_come_from_the_spawn_functions_signature() -> None:
+def test_timings_come_from_the_protocols_spec_and_nothing_else() -> None:
     assert Setup("raft").timings() == {"election_timeout": (0.15, 0.3)}
+    assert [k.name for k in Setup("raft").knobs()] == ["election_timeout"]
     assert Setup("bully", options={"failure_timeout": 2.0}).timings()["failure_timeout"] == 2.0
-    assert Setup(ring_of_three).timings() == {"failure_timeout": 1.5}
+    assert Setup(ring_of_three).timings() == {}  # no spec: no guessing from parameter names
     assert Setup(Divides).timings() == {}
+
+
+def test_a_knob_outside_its_specs_range_is_refused_by_name() -> None:
+    with pytest.raises(InvalidArgument, match=r"failure_timeout=99\.0 .*from 0\.01 to 5\.0 s"):
+        Setup("bully", options={"failure_timeout": 99.0})
 
 
 def test_configuring_replays_the_schedule_minus_faults_on_missing_nodes() -> None:

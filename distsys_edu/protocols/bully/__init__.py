@@ -105,6 +105,7 @@ from ...runtime import Sim
 from ...runtime.errors import invalid
 from ..cluster import Membership, check_ids, choose_initiators, node_names
 from ..memory import check_cluster_fits
+from ..spec import Knob, ProtocolSpec
 from .config import (
     ANSWER_TIMEOUT,
     COORDINATOR_TIMEOUT,
@@ -214,3 +215,43 @@ def spawn_cluster(
     for name in names:
         sim.spawn(name, partial(BullyNode, name, members, config, name in starters))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="bully",
+    description="Bully election (Garcia-Molina 1982) with heartbeat failure detection",
+    spawn=spawn_cluster,
+    actors=(BullyNode,),
+    messages=(Election, Answer, Coordinator, Heartbeat),
+    config=BullyConfig,
+    knobs=(
+        Knob.seconds(
+            "heartbeat_interval",
+            HEARTBEAT_INTERVAL,
+            1.0,
+            "seconds between the coordinator's heartbeats",
+        ),
+        Knob.seconds(
+            "failure_timeout",
+            FAILURE_TIMEOUT,
+            5.0,
+            "seconds of silence before a node suspects the coordinator",
+        ),
+        Knob.seconds(
+            "answer_timeout",
+            ANSWER_TIMEOUT,
+            1.0,
+            "seconds a candidate waits for an Answer from a higher node",
+        ),
+        Knob.seconds(
+            "coordinator_timeout",
+            COORDINATOR_TIMEOUT,
+            2.0,
+            "seconds to wait for the Coordinator after an Answer",
+        ),
+    ),
+    invariants=("one_leader_among_reachable",),
+    view=("role", "leader", "suspects", "id"),
+    not_symmetric="Bully elects the node with the highest name",
+)
+"""Bully, declared once (see :class:`~.spec.ProtocolSpec`)."""

@@ -63,6 +63,7 @@ from functools import partial
 from ...runtime import Sim
 from ..cluster import Membership, node_names
 from ..memory import Footprint, check_cluster_fits
+from ..spec import Knob, ProtocolSpec
 from .messages import (
     AppendEntries,
     AppendEntriesReply,
@@ -117,3 +118,31 @@ def spawn_cluster(
     for name in names:
         sim.spawn(name, partial(RaftNode, members.peers(name), config))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="raft",
+    description="Raft-style election: terms, one vote per term, randomized timeouts",
+    spawn=spawn_cluster,
+    actors=(RaftNode,),
+    messages=(
+        RequestVote,
+        RequestVoteReply,
+        AppendEntries,
+        AppendEntriesReply,
+        PreVote,
+        PreVoteReply,
+    ),
+    config=RaftConfig,
+    knobs=(
+        Knob.seconds(
+            "election_timeout",
+            ELECTION_TIMEOUT,
+            3.0,
+            "(low, high) seconds: each election timer is drawn uniformly from it",
+        ),
+    ),
+    invariants=("one_leader_per_term",),
+    view=("role", "term", "leader", "voted_for", "suspects"),
+)
+"""Raft's election, declared once (see :class:`~.spec.ProtocolSpec`)."""

@@ -54,6 +54,8 @@ from ..cluster import Membership, node_names
 from ..history import HISTORY_KEY
 from ..memory import Footprint, check_cluster_fits
 from ..raft import ELECTION_TIMEOUT
+from ..raft import SPEC as RAFT
+from ..spec import ProtocolSpec
 from .client import KVClient, Workload, as_workload
 from .kv import KVStore
 from .messages import OPS, ClientReply, ClientRequest, Entry
@@ -144,3 +146,23 @@ def spawn_clients(
     for name in names:
         sim.spawn(name, partial(KVClient, servers, asks))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="raftlog",
+    description="Raft log replication with a key-value store (Figure 2, sections 5.3-5.4)",
+    spawn=spawn_cluster,
+    actors=(RaftLogNode, KVClient),
+    messages=(*RAFT.messages, ClientRequest, ClientReply, Entry),
+    config=RaftLogConfig,
+    knobs=RAFT.knobs,
+    invariants=(
+        "one_leader_per_term",
+        "log_matching",
+        "leader_completeness",
+        "state_machine_safety",
+        "committed_never_lost",
+    ),
+    view=(*RAFT.view, "log", "commit_index", "applied", HISTORY_KEY),  # clients: history
+)
+"""Raft's log replication, declared once: raft's messages and knobs, and its own."""

@@ -73,6 +73,7 @@ from collections.abc import Sequence
 from ...runtime import Sim
 from ..cluster import Membership, node_names
 from ..memory import check_cluster_fits
+from ..spec import Knob, ProtocolSpec
 from .config import (
     ALIVE,
     DEAD,
@@ -166,3 +167,24 @@ def spawn_cluster(
     for name in names:
         sim.spawn(name, lambda: SwimMember(members, config))
     return names
+
+
+SPEC = ProtocolSpec(
+    name="swim",
+    description="SWIM membership and failure detection (Das et al. 2002)",
+    spawn=spawn_cluster,
+    actors=(SwimMember,),
+    messages=(Ping, PingReq, Ack, Alive, Suspect, Confirm),
+    config=SwimConfig,
+    knobs=(
+        Knob.seconds(
+            "protocol_period", PROTOCOL_PERIOD, 5.0, "T': seconds between one member's probes"
+        ),
+        Knob.seconds("ping_timeout", PING_TIMEOUT, 2.0, "seconds to wait for a direct ack"),
+    ),
+    # 8 s = 2 (n - 1) protocol periods for 5 nodes: within that, SWIM's round-robin
+    # probing has every member probe a crashed one (and fail) at least once.
+    invariants=(("completeness", {"within": 8.0, "restarted": True}),),
+    view=("role", "suspects", "dead", "incarnation"),
+)
+"""SWIM, declared once (see :class:`~.spec.ProtocolSpec`)."""

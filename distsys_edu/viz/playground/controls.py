@@ -7,6 +7,8 @@ from typing import Any
 
 import ipywidgets as w  # type: ignore[import-untyped]
 
+from ...protocols.spec import Knob
+
 FRAME_SECONDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 """The speeds on offer: virtual seconds that one frame (one tick of play) advances."""
 
@@ -42,3 +44,16 @@ def size_lists(selects: Sequence[Any], nodes: Sequence[str]) -> None:
     """Give each list of nodes a row per node, up to :data:`MAX_LIST_ROWS` (then it scrolls)."""
     for select in selects:
         select.rows = max(2, min(len(nodes), MAX_LIST_ROWS))
+
+
+def knob_slider(knob: Knob, value: Any, label: str) -> Any:
+    """A slider for ``knob`` (a range slider for a ``(low, high)`` knob) from its spec's
+    ``min`` to ``max``, at ``value``, that reports only when let go."""
+    kind = {float: w.FloatSlider, int: w.IntSlider, tuple: w.FloatRangeSlider}[knob.type]
+    step = 1 if knob.type is int else 0.01
+    unit = f" ({knob.unit})" if knob.unit else ""
+    slider = kind(value=value, min=knob.min, max=knob.max, step=step, description=f"{label}{unit}")
+    slider.tooltip = knob.help
+    slider.continuous_update = False
+    slider.style.description_width = "initial"
+    return slider

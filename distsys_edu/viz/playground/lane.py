@@ -17,8 +17,9 @@ from __future__ import annotations
 import traceback
 from collections.abc import Sequence
 
-from ...checks.explore import DEFAULT_INVARIANTS, FALLBACK_INVARIANTS, Invariant
+from ...checks.explore import FALLBACK_INVARIANTS, Invariant
 from ...checks.invariants import Violation
+from ...checks.named_invariants import default_invariants
 from ...runtime import Fault, Sim, Snapshot, Timer, failures_reported_elsewhere
 from ...runtime.snapshot import Replay
 from ..story import LossChange, losses_at
@@ -37,7 +38,7 @@ RECHECK_EVENTS = 200
 def monitored_invariants(setup: Setup) -> tuple[Invariant, ...]:
     """What the monitor watches for ``setup``: the explorer's defaults for its protocol
     that are safety properties (:data:`MONITORED`), else both leader invariants."""
-    chosen = DEFAULT_INVARIANTS.get(setup.name, FALLBACK_INVARIANTS)
+    chosen = default_invariants(setup.name)
     safety = tuple(check for check in chosen if check.name in MONITORED)
     return safety or FALLBACK_INVARIANTS
 

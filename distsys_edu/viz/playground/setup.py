@@ -3,15 +3,15 @@
 A :class:`Setup` names everything that decides a run before any fault: the
 protocol (a name from the registry, a ``spawn_cluster`` function of your own, or
 your own ``Actor`` class), the cluster size, the seed, the network every link
-starts with, and the protocol's options (its timeouts). :meth:`Setup.build` makes
-a fresh :class:`~distsys_edu.runtime.Sim` from it and a fault schedule, and
+starts with, and the protocol's options (the knobs its spec declares, or any
+option of your own spawn function). :meth:`Setup.build` makes a fresh
+:class:`~distsys_edu.runtime.Sim` from it and a fault schedule, and
 :meth:`Setup.source` writes the same thing as a few lines of Python that use only
 the package's public API, so that a run found in the widget replays without it.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +20,8 @@ from functools import partial
 from typing import Any
 
 from ...protocols.cluster import node_names
-from ...protocols.registry import PROTOCOLS, get_protocol
+from ...protocols.registry import PROTOCOLS, get_spec
+from ...protocols.spec import Knob
 from ...runtime import Actor, Constant, Fault, FaultSchedule, LinkConfig, Sim, Uniform
 from ...runtime.errors import check_probability, check_time, invalid
 from ..graph import MAX_NODES_DRAWN
@@ -34,9 +35,6 @@ Latency = float | tuple[float, float]
 DEFAULT_LATENCY: tuple[float, float] = (0.001, 0.010)
 """The network the playground starts with: 1 to 10 ms, spread enough to reorder messages."""
 
-TIMING_WORDS = ("timeout", "interval", "period")
-"""Options whose name holds one of these words are timings the widget offers as sliders."""
-
 
 def _is_actor_class(protocol: object) -> bool:
     return isinstance(protocol, type) and issubclass(protocol, Actor)
@@ -49,7 +47,7 @@ def check_protocol(protocol: Any) -> Protocol:
         InvalidArgument: not a registry name, a spawn function or an ``Actor`` class.
     """
     if isinstance(protocol, str):
-        get_protocol(protocol)  # raises for an unknown name
+        get_spec(protocol)  # raises for an unknown name
         return protocol
     if _is_actor_class(protocol) or (callable(protocol) and not isinstance(protocol, type)):
         return protocol
@@ -141,6 +139,7 @@ class Setup:
         if self.options and _is_actor_class(self.protocol):
             raise invalid("options", self.options, "must be empty for an Actor class")
         object.__setattr__(self, "options", dict(self.options))
+        self.timings()  # a knob given a value its spec does not allow is refused now
 
     @property
     def name(self) -> str:
@@ -154,7 +153,7 @@ class Setup:
     def spawner(self) -> Callable[..., Any]:
         """The function that spawns this cluster: ``spawner(sim, nodes, **options)``."""
         if isinstance(self.protocol, str):
-            return get_protocol(self.protocol)
+            return get_spec(self.protocol).spawn
         if _is_actor_class(self.protocol):
             return partial(spawn_actors, actor=self.protocol)
         return self.protocol
@@ -170,22 +169,14 @@ class Setup:
         self.spawner()(sim, self.nodes, **self.options)
         return sim
 
-    def timings(self) -> dict[str, float | tuple[float, float]]:
-        """The spawn function's timing options (see :data:`TIMING_WORDS`) and their values.
+    def knobs(self) -> tuple[Knob, ...]:
+        """The protocol's knobs, as its spec declares them (the widget's sliders); a
+        spawn function or an ``Actor`` class of your own has none."""
+        return get_spec(self.protocol).knobs if isinstance(self.protocol, str) else ()
 
-        A value is this setup's option if given, else the function's default; options
-        whose default is not a number or a pair of numbers (``None``) are left out.
-        """
-        found: dict[str, float | tuple[float, float]] = {}
-        for name, param in inspect.signature(self.spawner()).parameters.items():
-            if not any(word in name for word in TIMING_WORDS):
-                continue
-            value = self.options.get(name, param.default)
-            if _is_number(value):
-                found[name] = float(value)
-            elif isinstance(value, tuple) and len(value) == 2 and all(map(_is_number, value)):
-                found[name] = (float(value[0]), float(value[1]))
-        return found
+    def timings(self) -> dict[str, Any]:
+        """Each knob's value in this setup: the option if given, else the knob's default."""
+        return {k.name: k.check(self.options.get(k.name, k.default)) for k in self.knobs()}
 
     def source(self, var: str, faults: str, until: float) -> list[str]:
         """Python lines that build this run as ``var``, with the fault list named ``faults``.

@@ -31,6 +31,7 @@ from .controls import (
     MAX_NODES,
     button,
     fold,
+    knob_slider,
     size_lists,
 )
 from .model import PlaygroundModel
@@ -159,17 +160,16 @@ class Playground(w.VBox):
         self._connect()
 
     def _build_timings(self) -> None:
-        """One slider per timing option of each lane's spawn function (changing one replays)."""
+        """One slider per knob of each lane's protocol spec (changing one replays)."""
         rows = []
         for index, lane in enumerate(self.model.lanes):
-            for name, value in lane.setup.timings().items():
-                label = name if len(self.model.lanes) == 1 else f"{lane.setup.name}: {name}"
-                top = 4 * (max(value) if isinstance(value, tuple) else value)
-                kind = w.FloatRangeSlider if isinstance(value, tuple) else w.FloatSlider
-                slider = kind(value=value, min=0.01, max=top, step=0.01, description=label)
-                slider.continuous_update = False
-                slider.style.description_width = "initial"
-                slider.observe(self._guard(self._timing_changed(index, name)), "value")
+            values = lane.setup.timings()
+            for knob in lane.setup.knobs():
+                label = (
+                    knob.name if len(self.model.lanes) == 1 else f"{lane.setup.name}: {knob.name}"
+                )
+                slider = knob_slider(knob, values[knob.name], label)
+                slider.observe(self._guard(self._timing_changed(index, knob.name)), "value")
                 rows.append(slider)
         self.timing_box.children = rows
 
