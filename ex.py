@@ -1,0 +1,1 @@
+# explore raft: no counterexample, so no step mode to open
