@@ -34,9 +34,7 @@ def drawable(sim: Sim, choices: list[Choice]) -> set[str]:
     senders = {m.msg_id: m for m in sim.snapshot().in_flight}
     found = set()
     for c in choices:
-        if c.kind == "fire":
-            found.add(c.id)
-        elif c.kind == "deliver" and int(c.id[1:].split(":")[0]) in senders:
+        if c.kind == "fire" or (c.kind == "deliver" and int(c.id[1:].split(":")[0]) in senders):
             found.add(c.id)
     return found
 
@@ -62,9 +60,7 @@ def test_every_message_and_timer_is_drawn_and_a_click_at_its_mark_chooses_it(
     st.floats(-1.45, 1.45),
     st.floats(-1.5, 1.35),
 )
-def test_a_click_away_from_every_mark_chooses_nothing(
-    picks: list[int], x: float, y: float
-) -> None:
+def test_a_click_away_from_every_mark_chooses_nothing(picks: list[int], x: float, y: float) -> None:
     model = walk(picks)
     listed = model.choices()
     marks = choice_marks(layout(list(model.sim.nodes)), listed, model.sim.snapshot().in_flight)
@@ -119,4 +115,3 @@ def test_the_pointer_over_a_mark_rings_it_and_names_it_under_the_picture() -> No
     moved = MouseEvent("motion_notify_event", drawing.canvas, px, py)
     drawing.canvas.callbacks.process("motion_notify_event", moved)
     assert drawing.hovered == mark and html.escape(mark.label) in widget.pointer.value
-
