@@ -41,9 +41,9 @@ def cmd_explore(args: argparse.Namespace) -> int:
         emit(data)
         return 0
     print(result.summary())
+    if result.counterexamples:
+        print(HINT)
     if args.all and result.counterexamples:
         print()
         print(result.details())
-    if result.counterexamples:
-        print(HINT)
     return 0
