@@ -38,7 +38,7 @@ from .model_state import (
     state_key,
     view_of,
 )
-from .runs import protocol_parts, setup_source
+from .runs import protocol_parts
 from .step_plan import StepPlan, cluster_setup
 
 NOT_SYMMETRIC = {
@@ -250,7 +250,7 @@ def model_check(  # long: its docstring explains 14 arguments
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
         raise invalid("timeout", timeout, "must be a number of seconds > 0 or None")
     name, spawn, import_line, call = protocol_parts(protocol)
-    setup = cluster_setup(setup_source(protocol, seed, nodes, dict(options or {})))
+    setup = cluster_setup(protocol, seed, nodes, dict(options or {}))
     checks = state_invariants(invariants)
     note = NOT_SYMMETRIC.get(name, "") if symmetry else ""
     make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))

@@ -125,20 +125,28 @@ def explore_plan(
     make_sim = partial(_explore_sim, spawn, seed, nodes, latency, given, tuple(schedule))
     queued = follow_the_clock(make_sim(), until)
     chosen = DEFAULT_INVARIANTS.get(name, FALLBACK_INVARIANTS) if invariants is None else invariants
-    setup = setup_source(protocol, seed, nodes, given, latency=latency, faults=schedule)
     return StepPlan(
         make_sim=make_sim,
         queued=tuple(queued),
         options=NO_FAULTS,
         invariants=tuple((check.name, check) for check in chosen),
         title=title or f"{name}, seed {seed}, {len(schedule)} fault(s), up to t={until:g} s",
-        setup=cluster_setup(setup),
+        setup=cluster_setup(protocol, seed, nodes, given, latency=latency, faults=schedule),
     )
 
 
-def cluster_setup(lines: Sequence[str]) -> str:
-    """``setup_source``'s lines with the settle that ``make_sim`` does, as a plan's ``setup``."""
-    return "\n".join([*lines, "sim.settle()"])
+def cluster_setup(
+    protocol: Any, seed: int, nodes: int, options: Mapping[str, Any], **network: Any
+) -> str:
+    """A plan's ``setup``: :func:`~.runs.setup_source`'s lines (``network``: its
+    ``latency`` and ``faults``), then the settle that ``make_sim`` does.
+
+    ``""`` (not known) for a spawn function that cannot be imported by its name
+    (a closure such as ``spawner(...)``, a method): code that imports it would not run.
+    """
+    if callable(protocol) and not protocol.__qualname__.isidentifier():
+        return ""
+    return "\n".join([*setup_source(protocol, seed, nodes, options, **network), "sim.settle()"])
 
 
 def _judge_source(name: str, judge: Judge) -> tuple[str, str]:

@@ -239,3 +239,15 @@ def test_the_step_snippet_opens_the_step_mode_at_an_explore_counterexample() -> 
         model.forward()
     found = counterexample.minimal_violation or counterexample.violation
     assert model.status()[0][1] == str(found)
+    rebuilt = _from_code(model.code())  # copy as code at the violation: its faults too
+    assert rebuilt.trace.digest() == model.sim.trace.digest()
+
+
+def test_a_spawn_function_that_cannot_be_imported_by_name_gives_no_code(
+    counterexample,  # type: ignore[no-untyped-def]
+) -> None:
+    """A ``spawner(...)`` closure: code importing it would not run, so none is offered."""
+    plan = counterexample.step_plan()
+    assert plan.setup == ""
+    with pytest.raises(ValueError, match="setup"):
+        step_snippet(plan)

@@ -19,7 +19,7 @@ from typing import Any
 
 import ipywidgets as w  # type: ignore[import-untyped]
 
-from ...checks.runs import protocol_parts, setup_source
+from ...checks.runs import protocol_parts
 from ...checks.step_plan import StepPlan, cluster_setup
 from ...runtime import ChoiceOptions, Sim
 from .controls import button
@@ -128,7 +128,7 @@ class StepPlayground(w.VBox):
         _, spawn, _, _ = protocol_parts(protocol)
         given = dict(options or {})
         make_sim = partial(_fresh_cluster, spawn, seed, nodes, given)
-        setup = cluster_setup(setup_source(protocol, seed, nodes, given))
+        setup = cluster_setup(protocol, seed, nodes, given)
         model = StepModel.start(
             make_sim, options=choice_options, invariants=invariants, queued=queued, setup=setup
         )
