@@ -1,1 +1,0 @@
-# explore raft: no counterexample, so no step mode to open
