@@ -48,8 +48,14 @@ def test_every_message_and_timer_is_drawn_and_a_click_at_its_mark_chooses_it(
     listed = model.choices()
     marks = choice_marks(layout(list(model.sim.nodes)), listed, model.sim.snapshot().in_flight)
     assert {m.choice for m in marks} == drawable(model.sim, listed)
+    listed_ids = {c.id for c in listed}
     for mark in marks:
         assert choice_at(marks, mark.x, mark.y) == mark
+        assert mark.pick() == mark.choice
+        for held, way in (({"shift"}, "drop"), ({"alt"}, "duplicate")):
+            wanted = mark.choice.replace(":deliver", f":{way}")
+            offered = mark.kind == "message" and wanted in listed_ids
+            assert mark.pick(held) == (wanted if offered else None)
         near = choice_at(marks, mark.x + PICK_RADIUS * 0.4, mark.y - PICK_RADIUS * 0.4)
         assert near is not None  # a click a little off the centre still lands on a mark
 
@@ -115,3 +121,17 @@ def test_the_pointer_over_a_mark_rings_it_and_names_it_under_the_picture() -> No
     moved = MouseEvent("motion_notify_event", drawing.canvas, px, py)
     drawing.canvas.callbacks.process("motion_notify_event", moved)
     assert drawing.hovered == mark and html.escape(mark.label) in widget.pointer.value
+
+
+def test_a_shift_click_on_a_message_drops_it_and_an_alt_click_duplicates_it() -> None:
+    widget = StepPlayground.start("raft", nodes=3)
+    widget.model.choose(next(c.id for c in widget.model.choices() if c.kind == "fire"))
+    widget.refresh()
+    drawing = widget.drawing
+    for held, way in (({"shift"}, "drop"), ({"alt"}, "duplicate")):
+        mark = next(m for m in drawing.marks if m.kind == "message")
+        drawing.figure.canvas.draw()
+        px, py = drawing.ax.transData.transform((mark.x, mark.y))
+        event = MouseEvent("button_press_event", drawing.canvas, px, py, 1, modifiers=held)
+        drawing.canvas.callbacks.process("button_press_event", event)
+        assert widget.model.made[-1] == mark.choice.replace(":deliver", f":{way}")

@@ -17,18 +17,19 @@ Where things go, in the picture's units (the nodes on a circle of radius 1):
   :data:`BADGE_GAP` apart.
 
 What has no place on a link or at a node (a runtime call, a fault, a message to
-or from a node not drawn) stays in the list beside the picture. Dropping or
-duplicating a message is chosen in that list too: a click on the picture does
-the common thing (deliver, fire). In virtual time nothing moves while the
-picture waits: it shows the state the choices made so far lead to.
+or from a node not drawn) stays in the list beside the picture. A plain click
+does the common thing (deliver, fire); a shift-click on a message drops it and
+an alt-click duplicates it (:meth:`ChoiceMark.pick`), when that is on offer. In
+virtual time nothing moves while the picture waits: it shows the state the choices
+made so far lead to.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -77,6 +78,7 @@ class ChoiceMark:
         x, y: where it is drawn, in the picture's units.
         colour: its face colour (a message's type colour; timers all alike).
         label: the choice in words (shown when the pointer is over it).
+        drop, duplicate: the message's drop and duplicate choice ids, if listed.
     """
 
     choice: str
@@ -85,6 +87,17 @@ class ChoiceMark:
     y: float
     colour: str
     label: str
+    drop: str | None = None
+    duplicate: str | None = None
+
+    def pick(self, modifiers: Collection[str] = ()) -> str | None:
+        """The choice a click with ``modifiers`` held makes: shift drops, alt
+        duplicates, none does :attr:`choice`; ``None`` if that is not on offer."""
+        if "shift" in modifiers:
+            return self.drop
+        if "alt" in modifiers:
+            return self.duplicate
+        return self.choice
 
 
 def _on_link(src: Point, dst: Point, index: int, count: int) -> Point:
@@ -151,6 +164,16 @@ def choice_marks(
         for slot, (choice, kind, colour) in enumerate(waiting_at):
             x, y = _beside(positions[node], slot)
             placed[choice.id] = ChoiceMark(choice.id, kind, x, y, colour, choice.label)
+    listed = {c.id for c in choices}
+    for mark in placed.values():
+        ref = mark.choice.split(":")[0]
+        if mark.kind == "message":
+            drop, duplicate = f"{ref}:drop", f"{ref}:duplicate"
+            placed[mark.choice] = replace(
+                mark,
+                drop=drop if drop in listed else None,
+                duplicate=duplicate if duplicate in listed else None,
+            )
     return [placed[c.id] for c in choices if c.id in placed]
 
 
@@ -231,8 +254,9 @@ class StepPicture:
 
     def _click(self, event: Any) -> None:
         mark = self.mark_at(event)
-        if mark is not None:
-            self._on_choice(mark.choice)
+        picked = None if mark is None else mark.pick(getattr(event, "modifiers", ()) or ())
+        if picked is not None:
+            self._on_choice(picked)
 
     def _hover(self, event: Any) -> None:
         mark = self.mark_at(event)

@@ -3,9 +3,10 @@
 Every button calls one method of :class:`~.steps.StepModel` and then redraws; the
 logic lives in the model. The layout fits a 1366 x 768 laptop screen: a line
 saying where you are, then the picture (440 x 400 px, :mod:`.step_picture`: a click
-on a message delivers it, a click on a timer's clock fires it; the pointer over one
-names it under the picture) and, in a 31em column beside it, the invariants'
-status, back / forward / copy as code, and the list of choices (it scrolls).
+on a message delivers it, with shift drops it, with alt duplicates it; a click on a
+timer's clock fires it; the pointer over one names it under the picture) and, in a
+31em column beside it, the invariants' status, back / forward / copy as code, and
+the list of choices (it scrolls).
 "copy as code" shows :meth:`~.steps.StepModel.code` in a text box to copy.
 Nothing a button does raises into the notebook: an error shows in words.
 """
@@ -36,7 +37,10 @@ KIND_STYLE = {"deliver": "info", "fire": "warning", "drop": "", "duplicate": ""}
 NO_CODE = "(this step mode was started without the code of its initial state)"
 """What "copy as code" shows for a step model made from a function alone."""
 
-POINTER_HINT = "click a message's dot to deliver it, a clock to fire that timer"
+POINTER_HINT = (
+    "click a message's dot to deliver it (shift-click: drop, alt-click: duplicate), "
+    "a clock to fire that timer"
+)
 """The line under the picture while the pointer is over no choice."""
 
 
@@ -153,7 +157,16 @@ class StepPlayground(w.VBox):
 
     def _pointed(self, mark: ChoiceMark | None) -> None:
         """Name the choice under the pointer (or say what a click does)."""
-        self.pointer.value = POINTER_HINT if mark is None else f"<b>{html.escape(mark.label)}</b>"
+        if mark is None:
+            self.pointer.value = POINTER_HINT
+            return
+        ways = [
+            w
+            for w, choice in (("shift: drop", mark.drop), ("alt: duplicate", mark.duplicate))
+            if choice
+        ]
+        more = f" ({', '.join(ways)})" if ways else ""
+        self.pointer.value = f"<b>{html.escape(mark.label)}</b>{more}"
 
     def _show_code(self) -> None:
         """Show (or hide) the code that rebuilds the current state."""
