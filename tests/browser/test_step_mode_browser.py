@@ -2,7 +2,8 @@
 at a model-check violation, "forward" takes the queued choices until the invariant shows
 broken, a click on a listed choice takes it, and "back" undoes it (the heading counts the
 choices made and the status line says holds / broken). A click on a message's dot in the
-picture delivers that message; the pointer over it names it under the picture."""
+picture delivers that message, a shift-click drops one; the pointer over a dot names it
+under the picture."""
 
 from __future__ import annotations
 
@@ -91,4 +92,17 @@ def test_a_click_on_a_message_in_the_picture_delivers_it(
     root.get_by_text("4 choice(s) made, 0 queued").wait_for(timeout=30_000)
     screenshot("step-mode-after-picture-click")
     assert root.locator("button", has_text=mark.label).count() == 0  # delivered: gone
+    local.model.choose(mark.choice)  # the same state here, to find the next dot
+    local.refresh()
+    other = next(m for m in drawing.marks if m.kind == "message" and m.drop is not None)
+    drawing.figure.canvas.draw()
+    ox, oy = drawing.ax.transData.transform((other.x, other.y))
+    page.wait_for_timeout(1000)
+    page.keyboard.down("Shift")
+    page.mouse.click(box["x"] + ox, box["y"] + height - oy)
+    page.keyboard.up("Shift")
+    root.get_by_text("5 choice(s) made, 0 queued").wait_for(timeout=30_000)
+    root.get_by_role("button", name="copy as code").click()
+    code = root.locator("textarea").input_value()  # the last line: the choice just made
+    assert code.rstrip().splitlines()[-1].startswith(f"sim.choose({other.drop!r}")
     assert error_outputs(saved_outputs(page, lab, NOTEBOOK)) == []
