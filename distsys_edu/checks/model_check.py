@@ -39,7 +39,7 @@ from .model_state import (
     view_of,
 )
 from .runs import protocol_parts
-from .step_plan import StepPlan
+from .step_plan import StepPlan, cluster_setup
 
 
 def not_symmetric(name: str) -> str:
@@ -252,6 +252,7 @@ def model_check(  # long: its docstring explains 14 arguments
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
         raise invalid("timeout", timeout, "must be a number of seconds > 0 or None")
     name, spawn, import_line, call = protocol_parts(protocol)
+    setup = cluster_setup(protocol, seed, nodes, dict(options or {}))
     checks = state_invariants(invariants)
     note = not_symmetric(name) if symmetry else ""
     make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))
@@ -322,7 +323,7 @@ def model_check(  # long: its docstring explains 14 arguments
         stopped_by=stopped_by,
         at_max_depth=left,
         violations=tuple(
-            replace(v, plan=_plan(make_sim, v, choice_options, checks, name))
+            replace(v, plan=_plan(make_sim, v, choice_options, checks, name, setup))
             for v in sorted(found.values(), key=lambda v: len(v.path))
         ),
         graph=None
@@ -342,10 +343,11 @@ def _plan(
     options: ChoiceOptions,
     checks: tuple[tuple[str, StateInvariant], ...],
     name: str,
+    setup: str,
 ) -> StepPlan:
     """Where the step mode opens for ``violation``: the initial state, its path queued."""
     title = f"{name}: {violation.invariant} broken after {len(violation.path)} choices"
-    return StepPlan(partial(make_sim, trace="full"), violation.path, options, checks, title)
+    return StepPlan(partial(make_sim, trace="full"), violation.path, options, checks, title, setup)
 
 
 def _setup_source(

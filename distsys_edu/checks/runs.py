@@ -138,47 +138,77 @@ def replay_snippet(
     in ``violations`` and prints it. Option values are written with ``repr``; the
     class of a value from this package (a ``Workload``) is imported.
     """
-    _, spawn, import_protocol, call = protocol_parts(protocol)
+    _, spawn, _, _ = protocol_parts(protocol)
     seed, nodes, duration, latency, given = check_settings(
         spawn, seed, nodes, duration, latency, options
     )
-    options = given
-    _, latency_kind, latency_src = network_for(latency)
-    faults = FaultSchedule(schedule)
-    exact = all(type(f).parse(str(f)) == f for f in faults)
-    extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
-    imports = sorted(
-        {
-            check.import_source(),
-            import_protocol,
-            f"from distsys_edu.runtime import LinkConfig, Sim, {latency_kind}",
-            *([] if exact else ["from distsys_edu.runtime import FaultSchedule"]),
-            *(_import_of(v) for v in (options or {}).values() if _import_of(v)),
-        }
+    lines = setup_source(
+        protocol,
+        seed,
+        nodes,
+        given,
+        latency=latency,
+        faults=schedule,
+        imports=[check.import_source()],
     )
-    lines = [
-        *imports,
-        "",
-        "sim = Sim(",
-        f"    seed={seed},",
-        '    trace="full",',
-        f"    network=LinkConfig(latency={latency_src}),",
-    ]
-    if exact:
-        lines.append("    faults=[")
-        lines += [f"        {json.dumps(str(f))}," for f in faults]
-        lines.append("    ],")
-    else:
-        lines.append(f"    faults=FaultSchedule.from_json({json.dumps(faults.to_json())}),")
     lines += [
-        ")",
-        f"{call}{nodes!r}{extra})",
         f"sim.run(until={float(duration)!r})",
         f"violations = {check.call_source('sim.trace')}",
         "for v in violations:",
         "    print(v)",
     ]
     return "\n".join(lines) + "\n"
+
+
+def setup_source(
+    protocol: str | SpawnCluster,
+    seed: int,
+    nodes: int,
+    options: Mapping[str, Any],
+    *,
+    latency: float | tuple[float, float] | None = None,
+    faults: Iterable[Any] | None = None,
+    imports: Iterable[str] = (),
+) -> list[str]:
+    """The lines of Python that build a run's Sim (full trace) and spawn its cluster.
+
+    Args:
+        protocol, seed, nodes, options: the run's settings, already checked.
+        latency: every link's latency (``None``: the Sim's default network).
+        faults: the fault schedule (``None``: no ``faults=`` argument).
+        imports: more import lines to sort in with the ones these lines need.
+
+    Returns:
+        The import lines, a blank line, ``sim = Sim(...)`` and the spawn call.
+    """
+    _, _, import_protocol, call = protocol_parts(protocol)
+    runtime, more = "Sim", list(imports)
+    made = [f"    seed={seed},", '    trace="full",']
+    if latency is not None:
+        _, latency_kind, latency_src = network_for(latency)
+        runtime = f"LinkConfig, Sim, {latency_kind}"
+        made.append(f"    network=LinkConfig(latency={latency_src}),")
+    if faults is not None:
+        schedule = FaultSchedule(faults)
+        if all(type(f).parse(str(f)) == f for f in schedule):
+            made += [
+                "    faults=[",
+                *(f"        {json.dumps(str(f))}," for f in schedule),
+                "    ],",
+            ]
+        else:
+            more.append("from distsys_edu.runtime import FaultSchedule")
+            made.append(f"    faults=FaultSchedule.from_json({json.dumps(schedule.to_json())}),")
+    extra = "".join(f", {k}={v!r}" for k, v in options.items())
+    needed = sorted(
+        {
+            *more,
+            import_protocol,
+            f"from distsys_edu.runtime import {runtime}",
+            *(_import_of(v) for v in options.values() if _import_of(v)),
+        }
+    )
+    return [*needed, "", "sim = Sim(", *made, ")", f"{call}{nodes!r}{extra})"]
 
 
 def _import_of(value: Any) -> str:

@@ -27,10 +27,10 @@ from functools import partial
 from typing import Any
 
 from ..runtime import Choice, ChoiceOptions, Sim
-from ..runtime.errors import check_time
-from .model_state import StateInvariant
+from ..runtime.errors import check_time, invalid
+from .model_state import STATE_INVARIANTS, StateInvariant
 from .named_invariants import Invariant, default_invariants
-from .runs import DEFAULT_LATENCY, check_settings, network_for, protocol_parts
+from .runs import DEFAULT_LATENCY, check_settings, network_for, protocol_parts, setup_source
 
 Judge = Invariant | StateInvariant
 """An explore ``Invariant`` (reads the trace so far) or a model-check ``fn(view)``."""
@@ -52,6 +52,9 @@ class StepPlan:
         options: the :class:`~distsys_edu.runtime.ChoiceOptions` the choices are listed under.
         invariants: ``(name, judge)`` for each invariant shown.
         title: what the plan is, in words (the step mode's heading).
+        setup: Python source that builds the same initial state as ``make_sim``
+            in a variable ``sim``: imports, a blank line, then the statements
+            (``""``: not known, so no "copy as code" and no snippet).
     """
 
     make_sim: Callable[[], Sim]
@@ -59,6 +62,7 @@ class StepPlan:
     options: ChoiceOptions
     invariants: tuple[tuple[str, Judge], ...]
     title: str
+    setup: str = ""
 
 
 def follow_the_clock(sim: Sim, until: float, options: ChoiceOptions = NO_FAULTS) -> list[str]:
@@ -127,7 +131,87 @@ def explore_plan(
         options=NO_FAULTS,
         invariants=tuple((check.name, check) for check in chosen),
         title=title or f"{name}, seed {seed}, {len(schedule)} fault(s), up to t={until:g} s",
+        setup=cluster_setup(protocol, seed, nodes, given, latency=latency, faults=schedule),
     )
+
+
+def cluster_setup(
+    protocol: Any, seed: int, nodes: int, options: Mapping[str, Any], **network: Any
+) -> str:
+    """A plan's ``setup``: :func:`~.runs.setup_source`'s lines (``network``: its
+    ``latency`` and ``faults``), then the settle that ``make_sim`` does.
+
+    ``""`` (not known) for a spawn function that cannot be imported by its name
+    (a closure such as ``spawner(...)``, a method): code that imports it would not run.
+    """
+    if callable(protocol) and not protocol.__qualname__.isidentifier():
+        return ""
+    return "\n".join([*setup_source(protocol, seed, nodes, options, **network), "sim.settle()"])
+
+
+def _judge_source(name: str, judge: Judge) -> tuple[str, str]:
+    """An invariant as ``(import line or "", expression)`` for ``StepModel.start``."""
+    if isinstance(judge, Invariant):
+        args = [judge.fn.__name__, *(f"{k}={v!r}" for k, v in judge.options)]
+        imports = f"{judge.import_source()}\nfrom distsys_edu.checks import invariant"
+        return imports, f"invariant({', '.join(args)})"
+    if STATE_INVARIANTS.get(name) is judge:
+        return "", repr(name)
+    return f"from {judge.__module__} import {judge.__qualname__}", judge.__qualname__
+
+
+def sim_from_source(setup: str) -> Sim:
+    """Run ``setup`` (a plan's ``setup``: Python that builds ``sim``) and return that Sim.
+
+    Raises:
+        InvalidArgument: ``setup`` does not leave a ``Sim`` in ``sim``.
+    """
+    scope: dict[str, Any] = {}
+    exec(compile(setup, "<step mode setup>", "exec"), scope)  # the learner's own setup code
+    sim = scope.get("sim")
+    if not isinstance(sim, Sim):
+        raise invalid("setup", setup[:60], "must be Python that builds a Sim named sim")
+    return sim
+
+
+def step_snippet(plan: StepPlan) -> str:
+    """A notebook cell that opens the step mode at the start of ``plan``, its choices queued.
+
+    Each queued choice is written with what it does (a replay in a fresh Sim
+    finds the words). Running the cell shows the widget; ``step.model`` is the
+    :class:`~distsys_edu.viz.playground.StepModel` (step it without a browser).
+
+    Raises:
+        ValueError: the plan does not know the source of its initial state.
+    """
+    if not plan.setup:
+        raise ValueError("plan.setup is empty: this plan cannot be written as code")
+    sim = plan.make_sim()
+    steps = [(step, sim.choose(step, plan.options).label) for step in plan.queued]
+    judges = [_judge_source(name, judge) for name, judge in plan.invariants]
+    quoted = f'r"""\n{plan.setup}\n"""' if '"""' not in plan.setup else repr(plan.setup)
+    lines = [
+        "# The step mode at the start of the counterexample: press forward to watch it break.",
+        *sorted({i for source, _ in judges if source for i in source.splitlines()}),
+        "from distsys_edu.runtime import ChoiceOptions",
+        "from distsys_edu.viz.playground import StepModel, StepPlayground",
+        "",
+        f"SETUP = {quoted}",
+        "queued = [",
+        *(f"    {step!r},  # {label}" for step, label in steps),
+        "]",
+        "step = StepPlayground(",
+        "    StepModel.start(",
+        "        SETUP,",
+        f"        options={plan.options!r},",
+        f"        invariants=[{', '.join(expr for _, expr in judges)}],",
+        "        queued=queued,",
+        f"        title={plan.title!r},",
+        "    )",
+        ")",
+        "step",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def open_step_mode(plan: StepPlan) -> Any:

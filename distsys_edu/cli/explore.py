@@ -7,6 +7,7 @@ import argparse
 from ..checks import explore
 from . import args as checked
 from .output import emit
+from .snippet import HINT, print_snippet, wanted
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
@@ -26,17 +27,23 @@ def cmd_explore(args: argparse.Namespace) -> int:
         seed=args.seed,
         nodes=checked.int_at_least("--nodes", args.nodes, 1),
         max_shrink=checked.int_at_least("--max-shrink", args.max_shrink, 0),
-        progress=not args.json,
+        progress=not (args.json or wanted(args)),
         jobs=checked.int_at_least("--jobs", args.jobs, 0),
         options=checked.knob_settings(protocol, args.set),
     )
     data = result.to_dict()
     data["violation_counts"] = data.pop("violations")
     data["violations"] = data.pop("counterexamples")
+    if wanted(args):
+        shortest = result.shortest()
+        print_snippet(None if shortest is None else shortest.step_plan(), f"explore {protocol}")
+        return 0
     if args.json:
         emit(data)
         return 0
     print(result.summary())
+    if result.counterexamples:
+        print(HINT)
     if args.all and result.counterexamples:
         print()
         print(result.details())

@@ -9,6 +9,7 @@ from ..checks import model_check
 from ..protocols.registry import PROTOCOLS
 from . import args as checked
 from .output import emit
+from .snippet import HINT, add_snippet, print_snippet, wanted
 
 
 def add_model_check(commands: Any) -> None:
@@ -34,6 +35,7 @@ def add_model_check(commands: Any) -> None:
         help="set a knob of the protocol's spec (as for run and explore)",
     )
     mc.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    add_snippet(mc)
     mc.set_defaults(handler=cmd_model_check)
 
 
@@ -51,15 +53,20 @@ def cmd_model_check(args: argparse.Namespace) -> int:
         max_term=args.max_term,
         symmetry=not args.no_symmetry,
         timeout=args.timeout,
-        progress=not args.json,
+        progress=not (args.json or wanted(args)),
         timers=args.timers,
         seed=args.seed,
         options=checked.knob_settings(protocol, args.set),
     )
-    if args.json:
+    if wanted(args):
+        first = result.violations[0].plan if result.violations else None
+        print_snippet(first, f"model-check {args.protocol}")
+    elif args.json:
         data = result.to_dict()
         del data["wall_s"]
         emit(data)
     else:
         print(result.details())
+        if result.violations:
+            print(HINT)
     return 0

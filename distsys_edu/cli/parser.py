@@ -23,6 +23,7 @@ from .history import add_history_commands
 from .model_check import add_model_check
 from .net import add_net_commands
 from .runs import cmd_demo, cmd_run
+from .snippet import add_snippet
 from .swim_scaling import add_arguments as add_swim_scaling_arguments
 from .swim_scaling import run_command as cmd_swim_scaling
 
@@ -265,4 +266,5 @@ def add_explore(commands: Commands) -> None:
         help="after the summary, every counterexample with its schedule",
     )
     add_json(ex)
+    add_snippet(ex)
     ex.set_defaults(handler=cmd_explore)

@@ -94,7 +94,10 @@ assert not model_check(spawn_broken, 3, max_depth=5, max_term=1, progress=False)
 # In a live notebook, the next cell opens the **step mode** at the first state with the
 # counterexample's six choices queued: *forward* takes the next one, the invariant's line
 # turns red at the sixth. *back* replays from the seed with one choice fewer; click any
-# other choice in the list to branch off and explore another order.
+# other choice in the list to branch off and explore another order. The picture takes
+# clicks too: a message's dot delivers it (shift-click drops it), a timer's clock fires
+# it. *copy as code* shows the Python that rebuilds the state you stand in
+# (`sim.choose(...)`, one line a choice).
 
 # %%
 # NBVAL_IGNORE_OUTPUT

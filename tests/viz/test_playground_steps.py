@@ -4,6 +4,7 @@ status at each state, and opening it at a model-check violation or an explore co
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,11 +13,11 @@ from hypothesis import strategies as st
 from distsys_edu.checks import explore
 from distsys_edu.checks.model_check import model_check
 from distsys_edu.checks.runs import run_once
-from distsys_edu.checks.step_plan import explore_plan, follow_the_clock
+from distsys_edu.checks.step_plan import explore_plan, follow_the_clock, step_snippet
 from distsys_edu.exercises.broken import EXPLORE_SEED, BrokenRaftNode, spawn_broken, spawner
 from distsys_edu.runtime import ChoiceOptions, Fault, Sim
 from distsys_edu.runtime.errors import InvalidArgument
-from distsys_edu.viz.playground import StepModel
+from distsys_edu.viz.playground import StepModel, StepPlayground
 
 
 def broken_start(seed: int = 0, *, trace: str = "full") -> Sim:
@@ -155,3 +156,98 @@ def test_follow_the_clock_matches_a_run_under_a_fault_schedule() -> None:
     run = run_once("raft", 7, faults, duration=2.0)
     assert [str(e) for e in replayed.trace] == [str(e) for e in run.trace]
     assert follow_the_clock(plan.make_sim(), 2.0) == list(plan.queued)
+
+
+def _from_code(code: str) -> Sim:
+    scope: dict[str, object] = {}
+    exec(code, scope)
+    sim = scope["sim"]
+    assert isinstance(sim, Sim)
+    return sim
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 1000)), max_size=10))
+def test_copy_as_code_rebuilds_the_same_state_after_any_walk_with_back_and_branches(
+    moves: list[tuple[bool, int]],
+) -> None:
+    widget = StepPlayground.start(spawn_broken, nodes=3)  # every fault on offer
+    model = widget.model
+    for back, pick in moves:
+        if back and model.made:
+            model.back()
+            continue
+        listed = model.choices()
+        if listed:
+            model.choose(listed[pick % len(listed)].id)
+    code = model.code()
+    assert code.count("sim.choose(") == len(model.made)
+    assert _from_code(code).trace.digest() == model.sim.trace.digest()
+    widget.refresh()
+    assert widget.code.value == code
+
+
+def test_copy_as_code_says_what_each_choice_does_and_keeps_the_plans_options(
+    violation,  # type: ignore[no-untyped-def]
+) -> None:
+    model = StepModel(violation.plan)
+    while model.queued:
+        model.forward()
+    code = model.code()
+    for step, label in zip(violation.path, violation.labels, strict=True):
+        assert f"sim.choose({step!r}, options)  # {label} (t=" in code
+    rebuilt = _from_code(code)
+    assert rebuilt.trace.digest() == model.sim.trace.digest()
+    assert rebuilt.choices_made == list(violation.path)
+
+
+def test_a_step_model_without_the_source_of_its_start_cannot_be_copied_as_code() -> None:
+    model = StepModel.start(broken_start)
+    with pytest.raises(ValueError, match="setup"):
+        model.code()
+
+
+def test_the_step_snippet_opens_the_step_mode_at_a_model_check_violation(
+    violation,  # type: ignore[no-untyped-def]
+) -> None:
+    scope: dict[str, Any] = {}
+    exec(step_snippet(violation.plan), scope)
+    model = scope["step"].model
+    assert model.queued == list(violation.path)
+    while model.queued:
+        model.forward()
+    assert model.status()[0][1] == violation.detail
+
+
+def test_the_step_snippet_opens_the_step_mode_at_an_explore_counterexample() -> None:
+    result = explore(
+        spawn_broken,  # importable by name (a spawner(...) is not), as a snippet needs
+        runs=4,
+        seed=EXPLORE_SEED,
+        invariants=["one_leader_per_term"],
+        max_shrink=1,
+        progress=False,
+    )
+    counterexample = result.shortest()
+    assert counterexample is not None
+    plan = counterexample.step_plan()
+    scope: dict[str, Any] = {}
+    exec(step_snippet(plan), scope)
+    model = scope["step"].model
+    assert model.queued == list(plan.queued)
+    while model.queued:
+        model.forward()
+    found = counterexample.minimal_violation or counterexample.violation
+    assert model.status()[0][1] == str(found)
+    rebuilt = _from_code(model.code())  # copy as code at the violation: its faults too
+    assert rebuilt.trace.digest() == model.sim.trace.digest()
+
+
+def test_a_spawn_function_that_cannot_be_imported_by_name_gives_no_code(
+    counterexample,  # type: ignore[no-untyped-def]
+) -> None:
+    """A ``spawner(...)`` closure: code importing it would not run, so none is offered."""
+    plan = counterexample.step_plan()
+    assert plan.setup == ""
+    with pytest.raises(ValueError, match="setup"):
+        step_snippet(plan)

@@ -17,11 +17,12 @@ old future) is dropped.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from functools import partial
 from typing import Any
 
 from ...checks.model_state import claims_of, state_invariants, view_of
 from ...checks.named_invariants import Invariant
-from ...checks.step_plan import Judge, StepPlan
+from ...checks.step_plan import Judge, StepPlan, sim_from_source
 from ...runtime import Choice, ChoiceOptions, Sim
 from ...runtime.errors import invalid
 
@@ -45,6 +46,7 @@ class StepModel:
     def __init__(self, plan: StepPlan) -> None:
         self.plan = plan
         self.made: list[str] = []
+        self._words: list[str] = []  # what each choice made did, for ``code``
         self.queued: list[str] = list(plan.queued)
         self.sim: Sim = plan.make_sim()
         self._claims: list[Claims] = [claims_of(self.sim, frozenset())]
@@ -58,11 +60,16 @@ class StepModel:
         invariants: Sequence[Any] | None = None,
         queued: Sequence[str] = (),
         title: str = "",
+        setup: str = "",
     ) -> StepModel:
         """A step model from a function that builds the initial state (a fresh Sim).
 
         Args:
-            make_sim: ``make_sim() -> Sim``, the cluster spawned (the same Sim each call).
+            make_sim: ``make_sim() -> Sim``, the cluster spawned (the same Sim each
+                call); or Python source that builds it in a variable ``sim`` (then
+                that source is also ``setup``).
+            setup: Python source that builds the same initial state as
+                ``make_sim`` does, for :meth:`code` (``""``: not known).
             options: which faults are offered (default: every one).
             invariants: model-check invariant names or ``fn(view)`` functions,
                 or explore ``Invariant`` objects (default: ``one_leader_per_term``).
@@ -74,7 +81,11 @@ class StepModel:
                 judges.append((item.name, item))
             else:
                 judges += state_invariants([item])
-        plan = StepPlan(make_sim, tuple(queued), options or ChoiceOptions(), tuple(judges), title)
+        if isinstance(make_sim, str):
+            make_sim, setup = partial(sim_from_source, make_sim), make_sim
+        plan = StepPlan(
+            make_sim, tuple(queued), options or ChoiceOptions(), tuple(judges), title, setup
+        )
         return cls(plan)
 
     # -- what can happen, and doing it ---------------------------------------------
@@ -97,6 +108,7 @@ class StepModel:
         else:
             self.queued.clear()
         self.made.append(done.id)
+        self._words.append(f"{done.label} (t={done.at:.6f})")
         self._claims.append(claims_of(self.sim, self._claims[-1]))
         return done
 
@@ -122,11 +134,37 @@ class StepModel:
         if not self.made:
             raise invalid("back", "at the initial state", "needs a choice made before")
         undone = self.made.pop()
+        self._words.pop()
         self._claims.pop()
         self.sim = self.plan.make_sim()
         self.sim.choose_all(self.made, self.plan.options)
         self.queued.insert(0, undone)
         return undone
+
+    def code(self) -> str:
+        """Python that rebuilds the current state from scratch, to copy.
+
+        The plan's setup (imports, the Sim with its seed and options, the spawn),
+        then one ``sim.choose(id)`` per choice made, each with a comment saying
+        what it did. Ids are stable: the same seed and choices give the same ids.
+
+        Raises:
+            ValueError: the plan does not know the source of its initial state.
+        """
+        if not self.plan.setup:
+            raise ValueError("plan.setup is empty: this step mode cannot be written as code")
+        options = self.plan.options
+        given = "" if options == ChoiceOptions() else ", options"
+        imports, body = self.plan.setup.split("\n\n", 1)
+        lines = [imports, "", body]
+        if given:
+            lines[0] += "\nfrom distsys_edu.runtime import ChoiceOptions"
+            lines.append(f"options = {options!r}")
+        lines += [
+            f"sim.choose({step!r}{given})  # {words}"
+            for step, words in zip(self.made, self._words, strict=True)
+        ]
+        return "\n".join(lines) + "\n"
 
     # -- what it shows -----------------------------------------------------------------
 

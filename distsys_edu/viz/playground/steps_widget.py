@@ -2,34 +2,30 @@
 
 Every button calls one method of :class:`~.steps.StepModel` and then redraws; the
 logic lives in the model. The layout fits a 1366 x 768 laptop screen: a line
-saying where you are, then the picture (440 x 400 px) and, in a 31em column beside it, the
-invariants' status, back / forward, and the list of choices (it scrolls).
+saying where you are, then the picture (440 x 400 px, :mod:`.step_picture`: a click
+on a message delivers it, with shift drops it, with alt duplicates it; a click on a
+timer's clock fires it; the pointer over one names it under the picture) and, in a
+31em column beside it, the invariants' status, back / forward / copy as code, and
+the list of choices (it scrolls).
+"copy as code" shows :meth:`~.steps.StepModel.code` in a text box to copy.
 Nothing a button does raises into the notebook: an error shows in words.
 """
 
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 import ipywidgets as w  # type: ignore[import-untyped]
-from matplotlib.figure import Figure
 
 from ...checks.runs import protocol_parts
-from ...checks.step_plan import StepPlan
+from ...checks.step_plan import StepPlan, cluster_setup
 from ...runtime import ChoiceOptions, Sim
-from ..draw import draw_cluster
 from .controls import button
+from .step_picture import ChoiceMark, StepPicture
 from .steps import StepModel
-
-PICTURE_DPI = 80
-"""The picture's dots per inch: 440 x 400 pixels (8-point text 9 px high)."""
-
-PICTURE_INCHES = (5.5, 5.0)
-"""The cluster alone (no legend: the choices name the messages; shapes tell the roles)."""
 
 MAX_CHOICES_SHOWN = 60
 """Choices listed as buttons at most (the rest are named in a line below them)."""
@@ -38,13 +34,14 @@ KIND_STYLE = {"deliver": "info", "fire": "warning", "drop": "", "duplicate": ""}
 """ipywidgets' button style per kind of choice; faults get "danger"."""
 
 
-def picture_png(sim: Sim) -> bytes:
-    """The cluster now (roles, terms, messages in flight, timers), as PNG bytes."""
-    figure = Figure(figsize=PICTURE_INCHES, layout="constrained")
-    draw_cluster(sim, ax=figure.subplots(), legend=False)
-    png = io.BytesIO()
-    figure.savefig(png, format="png", dpi=PICTURE_DPI)
-    return png.getvalue()
+NO_CODE = "(this step mode was started without the code of its initial state)"
+"""What "copy as code" shows for a step model made from a function alone."""
+
+POINTER_HINT = (
+    "click a message's dot to deliver it (shift-click: drop, alt-click: duplicate), "
+    "a clock to fire that timer"
+)
+"""The line under the picture while the pointer is over no choice."""
 
 
 def _fresh_cluster(spawn: Any, seed: int, nodes: int, options: Mapping[str, Any]) -> Sim:
@@ -67,18 +64,25 @@ class StepPlayground(w.VBox):
     def __init__(self, model: StepModel) -> None:
         self.model = model
         self.heading = w.HTML()
-        self.picture = w.Image(format="png", layout={"width": "440px", "height": "400px"})
+        self.drawing = StepPicture(self._picked)
+        self.picture = self.drawing.canvas
+        self.pointer = w.HTML(POINTER_HINT, layout={"width": "440px"})
+        self.drawing.on_hover(self._pointed)
         self.status = w.HTML()
         self.back_button = button("◀ back", "undo the last choice (replays from the seed)")
         self.forward_button = button("forward ▶", "do the next queued choice", "primary")
+        self.code_button = button("copy as code", "Python that rebuilds this state from scratch")
+        self.code = w.Textarea(layout={"width": "100%", "height": "12em", "display": "none"})
         self.back_button.on_click(self._guard(model.back))
         self.forward_button.on_click(self._guard(model.forward))
+        self.code_button.on_click(self._guard(self._show_code))
         self.choice_list = w.VBox(layout={"max_height": "330px", "overflow": "hidden auto"})
         self.message = w.HTML()
         side = w.VBox(
             [
                 self.status,
-                w.HBox([self.back_button, self.forward_button]),
+                w.HBox([self.back_button, self.forward_button, self.code_button]),
+                self.code,
                 w.HTML("<b>what can happen next</b> (click one):"),
                 self.choice_list,
                 self.message,
@@ -86,7 +90,13 @@ class StepPlayground(w.VBox):
             layout={"width": "31em", "margin": "0 0 0 4px"},
         )
         super().__init__(
-            [self.heading, w.HBox([self.picture, side], layout={"flex_flow": "row wrap"})]
+            [
+                self.heading,
+                w.HBox(
+                    [w.VBox([self.picture, self.pointer]), side],
+                    layout={"flex_flow": "row wrap"},
+                ),
+            ]
         )
         self.add_class("distsys-edu-step-mode")
         self.refresh()
@@ -106,6 +116,7 @@ class StepPlayground(w.VBox):
         options: Mapping[str, Any] | None = None,
         invariants: Sequence[Any] | None = None,
         choice_options: ChoiceOptions | None = None,
+        queued: Sequence[str] = (),
     ) -> StepPlayground:
         """The step mode at a protocol's first state (every ``started`` hook run).
 
@@ -113,13 +124,19 @@ class StepPlayground(w.VBox):
             protocol: a registry name or a spawn function ``(sim, nodes, **options)``.
             invariants: as :meth:`StepModel.start` takes them.
             choice_options: which faults are offered (default: every one).
+            queued: choice ids to offer as ``forward``.
 
         Raises:
             InvalidArgument: an unknown protocol or invariant.
         """
         _, spawn, _, _ = protocol_parts(protocol)
-        make_sim = partial(_fresh_cluster, spawn, seed, nodes, dict(options or {}))
-        return cls(StepModel.start(make_sim, options=choice_options, invariants=invariants))
+        given = dict(options or {})
+        make_sim = partial(_fresh_cluster, spawn, seed, nodes, given)
+        setup = cluster_setup(protocol, seed, nodes, given)
+        model = StepModel.start(
+            make_sim, options=choice_options, invariants=invariants, queued=queued, setup=setup
+        )
+        return cls(model)
 
     def _guard(self, action: Callable[..., Any]) -> Callable[..., None]:
         """``action`` as a click handler: what it raises shows in words; then redraw."""
@@ -134,11 +151,34 @@ class StepPlayground(w.VBox):
 
         return handler
 
+    def _picked(self, choice: str) -> None:
+        """A click on a choice's mark in the picture: do that choice."""
+        self._guard(partial(self.model.choose, choice))()
+
+    def _pointed(self, mark: ChoiceMark | None) -> None:
+        """Name the choice under the pointer (or say what a click does)."""
+        if mark is None:
+            self.pointer.value = POINTER_HINT
+            return
+        ways = [
+            w
+            for w, choice in (("shift: drop", mark.drop), ("alt: duplicate", mark.duplicate))
+            if choice
+        ]
+        more = f" ({', '.join(ways)})" if ways else ""
+        self.pointer.value = f"<b>{html.escape(mark.label)}</b>{more}"
+
+    def _show_code(self) -> None:
+        """Show (or hide) the code that rebuilds the current state."""
+        shown = self.code.layout.display != "none"
+        self.code.layout.display = "none" if shown else "block"
+
     def refresh(self) -> None:
         """Show the model's current state: heading, picture, invariants, buttons, choices."""
         model = self.model
         title = html.escape(model.plan.title) + " — " if model.plan.title else ""
-        self.picture.value = picture_png(model.sim)
+        listed = model.choices()
+        self.drawing.show(model.sim, listed)
         rows = []
         for name, broken in model.status():
             mark = "✔ holds" if broken is None else f"✘ broken: {html.escape(broken)}"
@@ -147,14 +187,14 @@ class StepPlayground(w.VBox):
         self.status.value = "".join(rows)
         self.back_button.disabled = not model.made
         self.forward_button.disabled = not model.queued
-        self.choice_list.children = self._choice_buttons()
+        self.choice_list.children = self._choice_buttons(listed)
+        self.code.value = model.code() if model.plan.setup else NO_CODE
         self.heading.value = (  # last: a browser that sees it sees the rest updated
             f"<b>step mode</b> {title}t = {model.sim.now:.6f} s, "
             f"{len(model.made)} choice(s) made, {len(model.queued)} queued"
         )
 
-    def _choice_buttons(self) -> list[Any]:
-        listed = self.model.choices()
+    def _choice_buttons(self, listed: Sequence[Any]) -> list[Any]:
         following = self.model.queued[0] if self.model.queued else None
         found = []
         for choice in listed[:MAX_CHOICES_SHOWN]:
