@@ -19,7 +19,7 @@ from .follower import check_follower_detector
 from .kv_store import check_cas_step, check_sessions
 from .phi import check_phi
 from .ping_pong import check_ping_pong
-from .probe import Probe, ProbeAddr, ProbeContext, Sent
+from .probe import Probe, Sent
 from .real_traces import check_step_downs, check_terms_with_two_leaders
 from .replication import check_commit_rule, check_log_repair
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
@@ -39,8 +39,6 @@ __all__ = [
     "ExerciseFailed",
     "ExerciseResult",
     "Probe",
-    "ProbeAddr",
-    "ProbeContext",
     "Problem",
     "Scenario",
     "ScenarioOutcome",

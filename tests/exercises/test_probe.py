@@ -134,7 +134,7 @@ def test_rng_and_context_are_those_of_the_nodes_first_life_in_a_sim() -> None:
     ctx = probe.ctx
     assert (ctx.name, ctx.incarnation, ctx.peers(), ctx.storage) == ("n3", 0, ["n1"], storage)
     assert ctx.storage is storage and ctx.address == ctx.addr("n3") != ctx.addr("n1")
-    assert repr(ctx.address) == "<ProbeAddr n3>" and len({ctx.address, ctx.addr("n3")}) == 1
+    assert repr(ctx.address) == "Addr('n3')" and len({ctx.address, ctx.addr("n3")}) == 1
 
 
 def test_a_request_is_answered_by_hand_or_times_out() -> None:
