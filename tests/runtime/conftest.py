@@ -1,4 +1,4 @@
-"""The ``world`` fixture: each test that takes it runs in a Sim and in a Probe.
+"""The ``any_world`` fixture: each test that takes it runs in a Sim and in a Probe.
 
 See ``runtime_worlds.py``: the runtime's ``Context``, ``Addr`` and ``Timer`` behave
 the same in every world that implements ``World``.
@@ -11,6 +11,6 @@ from runtime_worlds import WORLDS, AnyWorld
 
 
 @pytest.fixture(params=sorted(WORLDS))
-def world(request: pytest.FixtureRequest) -> AnyWorld:
+def any_world(request: pytest.FixtureRequest) -> AnyWorld:
     """A fresh world of each kind (``sim``, ``probe``), seed 0, no node started yet."""
     return WORLDS[request.param]()

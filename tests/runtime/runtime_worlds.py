@@ -2,7 +2,7 @@
 
 Both implement the runtime's ``World`` interface and hand the actor the runtime's own
 ``Context``, ``Addr`` and ``Timer``, so the runtime's tests of those run in both (the
-``world`` fixture of ``tests/runtime/conftest.py``): a guard the runtime has cannot go
+``any_world`` fixture of ``tests/runtime/conftest.py``): a guard the runtime has cannot go
 missing for a probed node. A driver here spawns one node under test, ``a``, and its
 peers, moves virtual time on, delivers a message to ``a`` at the current time, and
 reads what ``a`` did.
@@ -38,12 +38,21 @@ class SimWorld:
         self.sim = Sim(seed, strict=True, network=LinkConfig(latency=0))
         self.name = "a"
 
-    def start(self, factory: Factory, name: str = "a", peers: Iterable[str] = ()) -> None:
-        """Spawn ``name`` running ``factory()`` (its ``started`` runs now), then ``peers``."""
+    def start(
+        self,
+        factory: Factory,
+        name: str = "a",
+        peers: Iterable[str] = (),
+        down: Iterable[str] = (),
+    ) -> None:
+        """Spawn ``name`` running ``factory()``, then ``peers``, crash those ``down``;
+        then ``started`` runs, now."""
         self.name = name
         self.sim.spawn(name, factory)
         for peer in peers:
             self.sim.spawn(peer, Recorder)
+        for peer in down:
+            self.mark_down(peer)
         self.sim.run(until=self.sim.now)
 
     def lacks(self, what: str) -> None:
@@ -101,9 +110,18 @@ class ProbeWorld:
         assert self._probe is not None, "start() the node first"
         return self._probe
 
-    def start(self, factory: Factory, name: str = "a", peers: Iterable[str] = ()) -> None:
-        """Probe ``name`` running ``factory()`` (its ``started`` runs now)."""
+    def start(
+        self,
+        factory: Factory,
+        name: str = "a",
+        peers: Iterable[str] = (),
+        down: Iterable[str] = (),
+    ) -> None:
+        """Probe ``name`` running ``factory()`` (its ``started`` runs now); the peers
+        ``down`` are marked down after that (before, only a ``try_send`` could tell)."""
         self._probe = Probe(factory, name=name, peers=peers, seed=self.seed)
+        for peer in down:
+            self.mark_down(peer)
 
     def lacks(self, what: str) -> None:
         """Skip the rest of the test: a probe lacks ``what``, by design."""
@@ -148,4 +166,4 @@ class ProbeWorld:
 
 AnyWorld = SimWorld | ProbeWorld
 WORLDS: dict[str, type[AnyWorld]] = {"sim": SimWorld, "probe": ProbeWorld}
-"""Each world by name: the ``world`` fixture's parameters."""
+"""Each world by name: the ``any_world`` fixture's parameters."""
