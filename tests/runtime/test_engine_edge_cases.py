@@ -191,9 +191,12 @@ def test_an_interval_too_small_to_advance_the_clock_is_refused(
 
         def arm(self, ctx: Context) -> None:
             try:
-                ctx.run_interval(every, lambda c: None)
+                self.timer = ctx.run_interval(every, self.once)
             except InvalidArgument as exc:
                 errors.append(exc)
+
+        def once(self, ctx: Context) -> None:
+            ctx.cancel(self.timer)  # were it allowed: one tick, not a loop with no end
 
     any_world.start(Tiny)
     any_world.run(until=start + 1)  # returns: nothing loops
