@@ -8,7 +8,9 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 :class:`ExerciseFailed`.
 
 :class:`Probe` drives one actor's handlers by hand, with no network, and records what
-the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
+the actor sends, schedules and publishes: a protocol rule is checked in a few lines. It
+is a world of one actor (it implements the runtime's ``World``), whose virtual clock
+moves only when the check says so.
 """
 
 from .broken import check_fixed_protocol
