@@ -8,7 +8,9 @@ a few deterministic lines as text). It never raises on an unfinished stub; with
 :class:`ExerciseFailed`.
 
 :class:`Probe` drives one actor's handlers by hand, with no network, and records what
-the actor sends, schedules and publishes: a protocol rule is checked in a few lines.
+the actor sends, schedules and publishes: a protocol rule is checked in a few lines. It
+is a world of one actor (it implements the runtime's ``World``), whose virtual clock
+moves only when the check says so.
 """
 
 from .broken import check_fixed_protocol
@@ -19,7 +21,7 @@ from .follower import check_follower_detector
 from .kv_store import check_cas_step, check_sessions
 from .phi import check_phi
 from .ping_pong import check_ping_pong
-from .probe import Probe, ProbeAddr, ProbeContext, Sent
+from .probe import Probe, Sent
 from .real_traces import check_step_downs, check_terms_with_two_leaders
 from .replication import check_commit_rule, check_log_repair
 from .result import ExerciseFailed, ExerciseResult, ScenarioOutcome
@@ -39,8 +41,6 @@ __all__ = [
     "ExerciseFailed",
     "ExerciseResult",
     "Probe",
-    "ProbeAddr",
-    "ProbeContext",
     "Problem",
     "Scenario",
     "ScenarioOutcome",

@@ -88,7 +88,7 @@ def _leader_asked(node_class: type) -> Probe:
     """``n1``, leader of term 2 (it voted for itself), then asked by n4 in term 2."""
     probe = _server(node_class, {"current_term": 2, "voted_for": "n1"})
     node: RaftNode = probe.actor  # type: ignore[assignment]
-    node.become_leader(probe.ctx)  # type: ignore[arg-type]
+    node.become_leader(probe.ctx)
     probe.deliver(RequestVote(2, "n4"))
     return probe
 

@@ -1,11 +1,13 @@
 """Drive one actor by hand, with no network: a protocol rule tested in a few lines.
 
-A :class:`Probe` holds one actor and gives it a context with the public interface
-of the runtime's :class:`~distsys_edu.runtime.Context` (``name``, ``address``,
-``now``, ``rng``, ``storage``, ``incarnation``, ``addr(name)`` and its
-``do_send``/``try_send``/``send``, ``peers()``, ``run_later``, ``run_interval``,
-``cancel``, ``stop``, ``annotate``). Instead of doing what the actor asks, the
-probe records it:
+A :class:`Probe` is a tiny world for one actor. It implements the runtime's
+:class:`~distsys_edu.runtime.world.World` interface, as the Sim and a real-network
+node do, and hands the actor the runtime's own :class:`~distsys_edu.runtime.Context`,
+:class:`~distsys_edu.runtime.Addr` and :class:`~distsys_edu.runtime.Timer` objects:
+every guard they have (a frozen message, a timer interval the clock can resolve,
+frozen annotations, a ``cancel`` that takes only a timer...) holds for a probed node
+as it does in a Sim. What differs is what the world does when asked: instead of
+carrying out what the actor asks, the probe records it:
 
 * :attr:`Probe.sent`: every message sent, in order, as :class:`Sent` records;
 * :attr:`Probe.timers`: the timers still pending, in the order they would fire;
@@ -14,15 +16,16 @@ probe records it:
 * :attr:`Probe.log`: every message delivered to it and sent by it, in order, with the
   virtual time (:meth:`Probe.lines` writes it out, as an exercise's feedback shows it).
 
-Time moves only when you say: :meth:`Probe.deliver` hands a message to the handler
-the runtime would call, now; :meth:`Probe.fire` runs one timer at its due time;
-:meth:`Probe.advance` moves time on, firing every timer that comes due on the way.
-The runtime's rules hold: a message must be a frozen dataclass (checked by
-:func:`~distsys_edu.runtime.immutability.check_message`), the handler is found as the
-runtime finds it (``on_<type>``, else ``on_message``), the context is passed last,
-and ``started(ctx)`` runs when the probe is made, as at a spawn. ``ctx.rng`` is
-seeded as the runtime seeds a node's first life, so ``Probe(..., seed=s)`` draws
-what node ``name`` would draw in ``Sim(seed=s)``.
+Virtual time moves only when the check says so, never by itself: nothing is delivered
+and no timer fires unless asked. :meth:`Probe.deliver` hands a message to the handler
+the runtime would call, at the current time; :meth:`Probe.fire` moves time to one
+timer's due time and runs it; :meth:`Probe.advance` moves time on, firing every timer
+that comes due on the way, in order. The handler is found as the runtime finds it
+(``on_<type>``, else ``on_message``), the context is passed last, and ``started(ctx)``
+runs when the probe is made, as at a spawn. ``ctx.rng`` is seeded as the runtime seeds
+a node's first life, so ``Probe(..., seed=s)`` draws what node ``name`` would draw in
+``Sim(seed=s)``. What the actor's code raises comes straight out of the call that ran
+it (as in ``Sim(strict=True)``).
 
 Example:
     >>> from distsys_edu.protocols.raft import RaftNode, RequestVote, RequestVoteReply
@@ -34,18 +37,18 @@ Example:
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from ..runtime import Actor, Timer
+from ..runtime import Actor, Addr, Context, Timer
 from ..runtime.actor import TimerCallback, find_handler
 from ..runtime.address import Request
 from ..runtime.errors import SendError, UnknownNode, check_time, invalid
 from ..runtime.immutability import check_message
+from ..runtime.world import Named, ReplyCallback, TimeoutCallback
 
-__all__ = ["Logged", "Probe", "ProbeAddr", "ProbeContext", "Sent"]
+__all__ = ["Logged", "Probe", "Sent"]
 
 
 @dataclass(frozen=True)
@@ -78,148 +81,38 @@ class Logged:
     during: str = ""
 
 
-class ProbeAddr:
-    """The address of a node as the probed actor sees it: sending records the message."""
+@dataclass(frozen=True)
+class _Peer:
+    """Another node, as an ``Addr`` of the probe names it (the probe knows no more)."""
 
-    def __init__(self, probe: Probe, name: str) -> None:
-        self._probe = probe
-        self.name = name
-
-    def do_send(self, msg: Any) -> None:
-        """Record ``msg`` as sent to this node."""
-        self._probe._record(self.name, msg, "do_send")
-
-    def try_send(self, msg: Any) -> None:
-        """Record ``msg``, or raise :class:`~distsys_edu.runtime.SendError` if this node
-        is in :attr:`Probe.down` (nothing is recorded then)."""
-        check_message(msg)
-        if self.name in self._probe.down:
-            raise SendError(f"try_send({type(msg).__name__}) to {self.name!r} failed: down")
-        self._probe._record(self.name, msg, "try_send")
-
-    def send(
-        self,
-        msg: Any,
-        *,
-        timeout: float,
-        on_reply: Callable[[Any, Any], Any] | None = None,
-        on_timeout: Callable[[Any], Any] | None = None,
-    ) -> Request:
-        """Record a request; answer it with :meth:`Probe.reply`, or let its timeout fire
-        (a pending timer that calls ``on_timeout``)."""
-        timeout = check_time("timeout", timeout)
-        self._probe._record(self.name, msg, "send")
-        request = Request(len(self._probe.sent), None, on_reply, on_timeout)
-
-        def request_timeout(ctx: Any) -> None:
-            if request.pending:
-                request.timed_out = True
-                if on_timeout is not None:
-                    on_timeout(ctx)
-
-        request.timer = self._probe.ctx.run_later(timeout, request_timeout)
-        return request
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ProbeAddr) and other.name == self.name
-
-    def __hash__(self) -> int:
-        return hash(("ProbeAddr", self.name))
-
-    def __repr__(self) -> str:
-        return f"<ProbeAddr {self.name}>"
-
-
-class ProbeContext:
-    """What the probed actor may do: the runtime's ``Context`` interface, recorded."""
-
-    def __init__(self, probe: Probe, seed: int) -> None:
-        self._probe = probe
-        self.rng = random.Random(f"{seed}/node/{probe.name}/0")
-
-    @property
-    def name(self) -> str:
-        """This node's name."""
-        return self._probe.name
-
-    @property
-    def address(self) -> ProbeAddr:
-        """This actor's own address."""
-        return self.addr(self._probe.name)
-
-    @property
-    def now(self) -> float:
-        """The probe's virtual time in seconds."""
-        return self._probe.now
-
-    @property
-    def storage(self) -> dict[str, Any]:
-        """This node's persistent storage (the dict given to the probe)."""
-        return self._probe.storage
-
-    @property
-    def incarnation(self) -> int:
-        """Always 0: a probe runs one life of the actor."""
-        return 0
-
-    def addr(self, name: str) -> ProbeAddr:
-        """The address of ``name``, which must be this node or one of its peers."""
-        if name != self._probe.name and name not in self._probe.peers:
-            known = ", ".join((self._probe.name, *self._probe.peers))
-            raise UnknownNode(f"node={name!r} is not allowed: no such node (known: {known})")
-        return ProbeAddr(self._probe, name)
-
-    def peers(self) -> list[str]:
-        """The names of every other node, as given to the probe."""
-        return list(self._probe.peers)
-
-    def run_later(self, after: float, callback: TimerCallback) -> Timer:
-        """A pending timer that fires ``after`` seconds from now."""
-        after = check_time("after", after)
-        return self._probe._start_timer(callback, self._probe.now + after, None)
-
-    def run_interval(self, every: float, callback: TimerCallback) -> Timer:
-        """A pending timer that fires every ``every`` seconds, first ``every`` from now."""
-        every = check_time("every", every, positive=True)
-        return self._probe._start_timer(callback, self._probe.now, every)
-
-    def cancel(self, timer: Timer | None) -> None:
-        """Cancel a timer (``None`` or an already-fired one is fine)."""
-        if timer is not None:
-            timer.cancelled = True
-
-    def stop(self) -> None:
-        """Stop the actor: ``stopped(ctx)`` runs, its timers end, and it takes no more mail."""
-        if not self._probe.stopped:
-            self._probe.stopped = True
-            self._probe.actor.stopped(cast(Any, self))
-            for timer in self._probe._timers:
-                timer.cancelled = True
-
-    def annotate(self, **state: Any) -> None:
-        """Record what the actor publishes; a value of ``None`` removes the key."""
-        self._probe.annotations.append(dict(state))
-        for key, value in state.items():
-            if value is None:
-                self._probe.published.pop(key, None)
-            else:
-                self._probe.published[key] = value
+    name: str
 
 
 class Probe:
-    """One actor, driven by hand, with everything it does recorded.
+    """One actor, driven by hand in virtual time, with everything it does recorded.
+
+    The probe is the actor's world (it implements ``World``) and its node (``name``,
+    ``incarnation``, ``storage``: the ``Resident`` a ``Context`` reads). Its clock
+    ``now`` moves only in :meth:`fire` and :meth:`advance`, or when a check sets it.
 
     Args:
         actor_or_factory: an :class:`~distsys_edu.runtime.Actor`, or a callable with no
             arguments that returns one (what ``sim.spawn`` takes).
         name: the node's name.
-        peers: the names of the other nodes it may address.
-        now: the virtual time to start at.
+        peers: the names of the other nodes it may address (``ctx.peers()``, in order).
+        now: the virtual time to start at, in seconds.
         storage: the node's persistent storage (its disk); a new dict by default.
         seed: the seed of ``ctx.rng``, as the runtime's ``Sim(seed=...)`` would use.
 
+    Attributes:
+        down: names of peers to treat as not running: ``try_send`` to one raises
+            ``SendError`` (as the Sim's does to a crashed node).
+        stopped: the actor stopped itself with ``ctx.stop()``.
+        incarnation: always 0: a probe runs one life of the actor.
+
     Raises:
-        InvalidArgument: a factory that does not return an ``Actor``, a bad ``now``.
+        InvalidArgument: a factory that does not return an ``Actor``, a bad ``now``,
+            ``name`` among ``peers``.
     """
 
     def __init__(
@@ -236,30 +129,30 @@ class Probe:
             actor = actor_or_factory()
         if not isinstance(actor, Actor):
             raise invalid("actor_or_factory", actor_or_factory, "must be an Actor or return one")
+        self.peers = tuple(peers)
+        if name in self.peers:
+            raise invalid("peers", self.peers, f"must not name the probed node {name!r} itself")
         self.actor = actor
         self.name = name
-        self.peers = tuple(peers)
+        self.seed = seed
         self.now = check_time("now", now)
         self.storage: dict[str, Any] = {} if storage is None else storage
+        self.incarnation = 0
         self.down: set[str] = set()
+        self.stopped = False
         self.sent: list[Sent] = []
         self.published: dict[str, Any] = {}
         self.annotations: list[dict[str, Any]] = []
         self.log: list[Logged] = []
-        self.stopped = False
-        self.incarnation = 0  # what a runtime Timer compares to stay active
         self._timers: list[Timer] = []
-        self.ctx = ProbeContext(self, seed)
+        own: Named = self
+        self._addrs = {n: Addr(self, own if n == name else _Peer(n)) for n in (name, *self.peers)}
+        self.ctx = Context(self, self)
         self._during = "started()"
-        actor.started(cast(Any, self.ctx))
+        actor.started(self.ctx)
         self._during = ""
 
     # -- what the actor did --------------------------------------------------------
-
-    def _record(self, to: str, msg: Any, how: str) -> None:
-        check_message(msg)
-        self.sent.append(Sent(to, msg, how))
-        self.log.append(Logged(self.now, "sent", to, msg, self._during))
 
     def lines(self, name: Callable[[Any], str] = repr) -> list[str]:
         """:attr:`log` as text, a line a message: ``t=0  n3 received Election(5)``,
@@ -285,11 +178,6 @@ class Probe:
         self._timers = [t for t in self._timers if t.active]
         return sorted(self._timers, key=Timer.due)  # stable: ties fire in the order set
 
-    def _start_timer(self, callback: TimerCallback, start: float, every: float | None) -> Timer:
-        timer = Timer(cast(Any, self), callback, start, every, self.now)
-        self._timers.append(timer)
-        return timer
-
     # -- making things happen ------------------------------------------------------
 
     def deliver(self, msg: Any) -> Any:
@@ -304,10 +192,10 @@ class Probe:
         if self.stopped:
             raise invalid("msg", msg, "cannot be delivered: the actor has stopped")
         self.log.append(Logged(self.now, "received", "", msg))
-        return find_handler(self.actor, type(msg))(msg, cast(Any, self.ctx))
+        return find_handler(self.actor, type(msg))(msg, self.ctx)
 
     def fire(self, timer: Timer) -> None:
-        """Move time to ``timer``'s due time and run it.
+        """Move time to ``timer``'s due time and run it (an interval timer stays pending).
 
         Raises:
             InvalidArgument: the timer is not pending here.
@@ -321,7 +209,7 @@ class Probe:
             timer.fired += 1
         self._during = "a timer"
         try:
-            timer.callback(cast(Any, self.ctx))
+            timer.callback(self.ctx)
         finally:
             self._during = ""
 
@@ -339,4 +227,88 @@ class Probe:
         request.done, request.value = True, value
         self.ctx.cancel(request.timer)
         if request.on_reply is not None:
-            request.on_reply(value, cast(Any, self.ctx))
+            request.on_reply(value, self.ctx)
+
+    # -- the World interface: what the runtime's Context, Addr and Timer ask ------
+
+    @property
+    def nodes(self) -> list[str]:
+        """The probed node, then its peers (World)."""
+        return list(self._addrs)
+
+    def addr(self, name: str) -> Addr:
+        """The address of ``name``, which must be this node or one of its peers (World)."""
+        found = self._addrs.get(name)
+        if found is None:
+            known = ", ".join(self._addrs)
+            raise UnknownNode(f"node={name!r} is not allowed: no such node (known: {known})")
+        return found
+
+    def _record(self, dst: Named, msg: Any, how: str) -> None:
+        """Record one message sent to ``dst``: in :attr:`sent` and in :attr:`log`."""
+        check_message(msg)
+        self.sent.append(Sent(dst.name, msg, how))
+        self.log.append(Logged(self.now, "sent", dst.name, msg, self._during))
+
+    def _send(self, dst: Named, msg: Any, request_id: int = 0) -> None:
+        """``addr.do_send``: recorded, not delivered (World)."""
+        self._record(dst, msg, "do_send")
+
+    def _try_send(self, dst: Named, msg: Any) -> None:
+        """``addr.try_send``: recorded, or ``SendError`` for a node in :attr:`down` (World)."""
+        check_message(msg)
+        if dst.name in self.down:
+            what = f"try_send({type(msg).__name__}) to {dst.name!r}"
+            raise SendError(f"{what} failed: the node is down")
+        self._record(dst, msg, "try_send")
+
+    def _request(
+        self,
+        dst: Named,
+        msg: Any,
+        timeout: float,
+        on_reply: ReplyCallback | None,
+        on_timeout: TimeoutCallback | None,
+    ) -> Request:
+        """``addr.send``: recorded; answer it with :meth:`reply`, or let its timeout fire
+        (a pending timer that calls ``on_timeout``) (World)."""
+        self._record(dst, msg, "send")
+        request = Request(len(self.sent), self, on_reply, on_timeout)
+
+        def request_timeout(ctx: Context) -> None:
+            if request.pending:
+                request.timed_out = True
+                if on_timeout is not None:
+                    on_timeout(ctx)
+
+        request.timer = self._start_timer(self, request_timeout, self.now + timeout, None)
+        return request
+
+    def _start_timer(
+        self, node: Probe, callback: TimerCallback, start: float, every: float | None
+    ) -> Timer:
+        """A pending timer, due at ``start`` (or every ``every`` after it) (World)."""
+        timer = Timer(node, callback, start, every, self.now)
+        self._timers.append(timer)
+        return timer
+
+    def _cancel_timer(self, timer: Timer) -> None:
+        """``ctx.cancel``: the timer leaves :attr:`timers` (World)."""
+        timer.cancelled = True
+
+    def _stop(self, node: Probe) -> None:
+        """``ctx.stop``: ``stopped(ctx)`` runs, its timers end, it takes no more mail (World)."""
+        if not self.stopped:
+            self.stopped = True
+            self.actor.stopped(self.ctx)
+            for timer in self._timers:
+                timer.cancelled = True
+
+    def _annotate(self, node: Probe, state: dict[str, Any]) -> None:
+        """``ctx.annotate`` (``state`` already frozen): recorded and published (World)."""
+        self.annotations.append(dict(state))
+        for key, value in state.items():
+            if value is None:
+                self.published.pop(key, None)
+            else:
+                self.published[key] = value

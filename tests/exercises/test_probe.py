@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from distsys_edu import Actor, Context, InvalidArgument, MessageTypeError, SendError, Sim
+from distsys_edu import Actor, Addr, Context, InvalidArgument, MessageTypeError, SendError, Sim
 from distsys_edu.exercises import Probe, Sent
 from distsys_edu.exercises import probe as probe_module
-from distsys_edu.runtime import UnhandledMessage, UnknownNode
+from distsys_edu.runtime import Timer, UnhandledMessage, UnknownNode
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def test_rng_and_context_are_those_of_the_nodes_first_life_in_a_sim() -> None:
     ctx = probe.ctx
     assert (ctx.name, ctx.incarnation, ctx.peers(), ctx.storage) == ("n3", 0, ["n1"], storage)
     assert ctx.storage is storage and ctx.address == ctx.addr("n3") != ctx.addr("n1")
-    assert repr(ctx.address) == "<ProbeAddr n3>" and len({ctx.address, ctx.addr("n3")}) == 1
+    assert repr(ctx.address) == "Addr('n3')" and len({ctx.address, ctx.addr("n3")}) == 1
 
 
 def test_a_request_is_answered_by_hand_or_times_out() -> None:
@@ -162,6 +162,17 @@ def test_bad_input_is_refused_with_the_usual_error() -> None:
         Probe(Echo, now=-1)
     with pytest.raises(InvalidArgument, match="after=nan"):
         Probe(Echo).ctx.run_later(float("nan"), lambda ctx: None)
+    with pytest.raises(InvalidArgument, match=r"peers=\('b', 'a'\) .* 'a' itself"):
+        Probe(Echo, name="a", peers=["b", "a"])
+
+
+def test_the_actor_gets_the_runtimes_own_context_addr_and_timer() -> None:
+    # No copy of them to drift: every guard of the runtime's holds for a probed node
+    # (tests/runtime runs the runtime's own tests of them in a Probe too).
+    probe = Probe(Echo, name="a", peers=["b"])
+    assert type(probe.ctx) is Context and type(probe.ctx.addr("b")) is Addr
+    assert all(type(t) is Timer for t in probe.timers)
+    assert probe.nodes == ["a", "b"] and probe.ctx.address == probe.addr("a")
 
 
 def test_the_modules_example_runs() -> None:

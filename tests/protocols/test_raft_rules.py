@@ -38,7 +38,7 @@ def candidate(size: int, **disk: Any) -> Probe:
 def state(probe: Probe) -> tuple[str, int, str | None]:
     """Figure 2's state of the probed server: its role, current_term and voted_for."""
     ctx = probe.ctx
-    return probe.actor.role, RaftNode.current_term(ctx), RaftNode.voted_for(ctx)  # type: ignore[arg-type]
+    return probe.actor.role, RaftNode.current_term(ctx), RaftNode.voted_for(ctx)
 
 
 def vote(probe: Probe, request: RequestVote) -> bool:

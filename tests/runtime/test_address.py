@@ -1,4 +1,8 @@
-"""Addresses: do_send, try_send (SendError), send (request-reply with timeouts)."""
+"""Addresses: do_send, try_send (SendError), send (request-reply with timeouts).
+
+A test that takes the ``any_world`` fixture runs twice: in a Sim and in the exercises' Probe
+(``runtime_worlds.py``), which hand the actor the same ``Addr``.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from typing import Any
 
 import pytest
 from runtime_helpers import Gossip, MutableMsg, Ping, Recorder, Stop
+from runtime_worlds import AnyWorld, SimWorld
 
 from distsys_edu.runtime import (
     Actor,
     Addr,
     Context,
+    InvalidArgument,
     LinkConfig,
     MessageTypeError,
     Reply,
@@ -24,6 +30,15 @@ from distsys_edu.runtime import (
 # --------------------------------------------------------------------------- Addr itself
 
 
+def test_addr_names_the_node_and_is_equal_to_itself_only(any_world: AnyWorld) -> None:
+    any_world.start(Recorder, peers=["b"])
+    a, b = any_world.addr("a"), any_world.addr("b")
+    assert isinstance(a, Addr) and a.name == "a" and repr(a) == "Addr('a')"
+    assert a == any_world.addr("a") and a != b and a != "a"
+    assert len({a, any_world.addr("a"), b}) == 2
+
+
+# Sim only: a probe has no restart.
 def test_addr_names_the_node_and_survives_restarts() -> None:
     sim = Sim()
     a = sim.spawn("a", Recorder)
@@ -112,7 +127,7 @@ def test_try_send_raises_send_error_naming_the_node_when_it_is_not_running(how: 
     assert event.peer == "worker" and event.data["status"] == state
 
 
-def test_try_send_error_inside_a_handler_can_be_caught() -> None:
+def test_try_send_error_inside_a_handler_can_be_caught(any_world: AnyWorld) -> None:
     caught: list[str] = []
 
     class Careful(Actor):
@@ -122,13 +137,14 @@ def test_try_send_error_inside_a_handler_can_be_caught() -> None:
             except SendError as exc:
                 caught.append(str(exc))
 
-    sim = Sim()
-    sim.spawn("a", Careful)
-    sim.spawn("b", Recorder)
-    sim.crash("b")
-    sim.addr("a").do_send(Ping(3))
-    sim.run(until=1)
-    assert len(caught) == 1 and "'b'" in caught[0]
+    any_world.start(Careful, peers=["b"])
+    any_world.mark_down("b")
+    any_world.deliver(Ping(3))  # raises in either any_world if the SendError escaped
+    assert len(caught) == 1 and "'b'" in caught[0] and "Ping" in caught[0]
+    assert any_world.sent() == []
+    any_world.lacks("no trace to record the send_error in")
+    assert isinstance(any_world, SimWorld)
+    sim = any_world.sim
     (event,) = sim.trace.events("send_error")
     assert event.node == "a" and event.peer == "b"
     assert sim.failures == []
@@ -175,6 +191,48 @@ class Asker(Actor):
         self.outcome.append(("timeout", ctx.now, ctx.name))
 
 
+def test_a_request_nobody_answers_times_out_with_the_requesters_context(
+    any_world: AnyWorld,
+) -> None:
+    # b is crashed in a Sim; a probe answers nothing by itself anyway
+    any_world.start(lambda: Asker(timeout=0.5), peers=["b"], down=["b"])
+    assert any_world.sent() == [("b", Ping(1))]
+    any_world.run(until=0.4)
+    asker = any_world.actor
+    assert isinstance(asker, Asker) and asker.request.pending and asker.outcome == []
+    any_world.run(until=5)
+    assert asker.outcome == [("timeout", 0.5, "a")]
+    assert asker.request.timed_out and not asker.request.done
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"timeout": 0}, "timeout=0"),
+        ({"timeout": -1}, "timeout=-1"),
+        ({"timeout": float("nan")}, "timeout=nan"),
+        ({"timeout": 1, "on_reply": 5}, "on_reply=5"),
+        ({"timeout": 1, "on_timeout": "later"}, "on_timeout='later'"),
+    ],
+)
+def test_a_request_with_a_bad_timeout_or_callback_is_refused_naming_it(
+    any_world: AnyWorld, kwargs: dict[str, Any], fragment: str
+) -> None:
+    errors: list[Exception] = []
+
+    class BadAsker(Actor):
+        def started(self, ctx: Context) -> None:
+            try:
+                ctx.addr("b").send(Ping(1), **kwargs)
+            except InvalidArgument as exc:
+                errors.append(exc)
+
+    any_world.start(BadAsker, peers=["b"])
+    assert len(errors) == 1 and fragment in str(errors[0])
+    assert any_world.sent() == []  # refused before anything was sent
+
+
+# Sim only: a probe does not deliver what its node sends (Probe.reply answers a request).
 def test_send_between_actors_calls_on_reply_with_the_requesters_context() -> None:
     sim = Sim()
     sim.spawn("a", Asker)
@@ -358,6 +416,26 @@ def test_do_send_on_a_plain_network_behaves_like_the_general_path() -> None:
     assert lines(fast) == lines(general)
     assert (fast.sent, fast.delivered, fast.in_flight) == (60, 60, 0)
     assert fast.trace.counts()["sent_by_type"] == {"Gossip": 30, "Ping": 30}
+
+
+@pytest.mark.parametrize("how", ["do_send", "try_send", "send"])
+def test_an_actor_sending_a_mutable_message_is_refused_and_nothing_is_sent(
+    any_world: AnyWorld, how: str
+) -> None:
+    errors: list[Exception] = []
+
+    class Careless(Actor):
+        def started(self, ctx: Context) -> None:
+            b = ctx.addr("b")
+            send: Any = {"do_send": b.do_send, "try_send": b.try_send}.get(how)
+            try:
+                send(MutableMsg(1)) if send else b.send(MutableMsg(1), timeout=1)
+            except MessageTypeError as exc:
+                errors.append(exc)
+
+    any_world.start(Careless, peers=["b"])
+    assert len(errors) == 1 and "not frozen" in str(errors[0])
+    assert any_world.sent() == []
 
 
 def test_the_fast_path_still_checks_every_new_message_type() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from runtime_helpers import Gossip
+from runtime_worlds import AnyWorld
 
 from distsys_edu.runtime import (
     Actor,
@@ -94,6 +95,21 @@ def test_the_first_send_of_a_type_with_a_list_value_fails_in_the_sender() -> Non
     assert [f.error.split(":")[0] for f in sim.failures] == ["MessageTypeError"]
     assert "Loose.names=['b'] is not allowed in a message" in sim.failures[0].error
     assert sim.sent == 0 == sim.in_flight  # nothing was counted that does not exist
+
+
+def test_annotations_are_frozen_as_they_are_published(any_world: AnyWorld) -> None:
+    any_world.start(Sender, peers=["b"])
+    published = any_world.annotations()
+    actor = any_world.actor
+    assert isinstance(actor, Sender)
+    actor.names.append("c")  # the actor changes its own list after publishing it
+    assert published == {"peers": ("b",), "seen": frozenset({"b"}), "info": {"k": ("v",)}}
+    assert any_world.annotations() == published
+
+
+def test_a_message_with_a_list_value_is_refused_in_the_sender(any_world: AnyWorld) -> None:
+    with pytest.raises(MessageTypeError, match=r"Loose.names=\['b'\] is not allowed"):
+        any_world.start(lambda: Sender(send=True), peers=["b"])  # strict: it raises
 
 
 def test_annotations_are_frozen_so_the_trace_and_snapshots_never_change() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from runtime_helpers import Chatter, MutableMsg, Ping, PlainMsg, Recorder
+from runtime_worlds import AnyWorld
 
 from distsys_edu.runtime import (
     Actor,
@@ -22,6 +23,7 @@ from distsys_edu.runtime import (
     LinkConfig,
     LogNormal,
     MessageTypeError,
+    SendError,
     Sim,
     Supervisor,
     Uniform,
@@ -569,6 +571,36 @@ def test_bad_sim_arguments_make_no_sim() -> None:
         Sim(seed="0", faults=["1 crash a"])
 
 
+BAD_TIMER_CALLS: dict[str, Callable[[Context], Any]] = {
+    "every=0": lambda c: c.run_interval(0, lambda _: None),
+    "every=-1": lambda c: c.run_interval(-1, lambda _: None),
+    "every=inf": lambda c: c.run_interval(math.inf, lambda _: None),
+    "every=True": lambda c: c.run_interval(True, lambda _: None),
+    "after=-1": lambda c: c.run_later(-1, lambda _: None),
+    "after=nan": lambda c: c.run_later(NAN, lambda _: None),
+    "after='1'": lambda c: c.run_later("1", lambda _: None),  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("fragment", BAD_TIMER_CALLS)
+def test_a_bad_timer_argument_is_refused_naming_the_parameter(
+    any_world: AnyWorld, fragment: str
+) -> None:
+    errors: list[Exception] = []
+
+    class BadTimer(Actor):
+        def started(self, ctx: Context) -> None:
+            try:
+                BAD_TIMER_CALLS[fragment](ctx)
+            except InvalidArgument as exc:
+                errors.append(exc)
+
+    any_world.start(BadTimer)
+    assert len(errors) == 1 and fragment in str(errors[0])
+    any_world.run(until=10)  # and no timer was set: nothing fires
+
+
+# Sim only: a probe has no supervision (what its actor raises comes out of the call).
 @pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 def test_bad_timer_arguments_inside_an_actor_are_failures_naming_the_parameter() -> None:
     class BadTimers(Actor):
@@ -642,6 +674,24 @@ def test_a_fault_whose_action_fails_cannot_be_applied_and_is_not_remembered() ->
     assert "fault '1 restart a' cannot be applied" in text and "returned 5" in text
     assert sim.now == 1.0 and sim.status("a") == "up"
     assert list(sim.fault_history) == []
+
+
+def test_try_send_checks_the_message_before_the_recipient_in_any_world(
+    any_world: AnyWorld,
+) -> None:
+    errors: list[Exception] = []
+
+    class Sender(Actor):
+        def on_ping(self, msg: Ping, ctx: Context) -> None:
+            try:
+                ctx.addr("b").try_send(PlainMsg())
+            except (MessageTypeError, SendError) as exc:
+                errors.append(exc)
+
+    any_world.start(Sender, peers=["b"], down=["b"])
+    any_world.deliver(Ping(1))
+    assert [type(e) for e in errors] == [MessageTypeError]
+    assert "msg=PlainMsg()" in str(errors[0]) and any_world.sent() == []
 
 
 def test_try_send_checks_the_message_before_the_recipient() -> None:

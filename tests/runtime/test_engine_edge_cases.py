@@ -24,6 +24,7 @@ from runtime_helpers import (
     assert_history_replays,
     noter_world,
 )
+from runtime_worlds import AnyWorld
 
 from distsys_edu.runtime import (
     Actor,
@@ -179,7 +180,9 @@ def test_max_events_per_instant_must_be_a_positive_int(value: Any) -> None:
 @pytest.mark.parametrize(
     ("start", "every"), [(0.0, 1e-300), (1.0, 1e-17), (1e6, 1e-11), (0.0, 1e-16)]
 )
-def test_an_interval_too_small_to_advance_the_clock_is_refused(start: float, every: float) -> None:
+def test_an_interval_too_small_to_advance_the_clock_is_refused(
+    any_world: AnyWorld, start: float, every: float
+) -> None:
     errors: list[Exception] = []
 
     class Tiny(Actor):
@@ -188,23 +191,24 @@ def test_an_interval_too_small_to_advance_the_clock_is_refused(start: float, eve
 
         def arm(self, ctx: Context) -> None:
             try:
-                ctx.run_interval(every, lambda c: None)
+                self.timer = ctx.run_interval(every, self.once)
             except InvalidArgument as exc:
                 errors.append(exc)
 
-    sim = Sim()
-    sim.spawn("a", Tiny)
-    sim.run(until=start + 1)  # returns: nothing loops
+        def once(self, ctx: Context) -> None:
+            ctx.cancel(self.timer)  # were it allowed: one tick, not a loop with no end
+
+    any_world.start(Tiny)
+    any_world.run(until=start + 1)  # returns: nothing loops
     assert len(errors) == 1
     assert f"every={every!r}" in str(errors[0])
     assert "lost to rounding" in str(errors[0])
 
 
-def test_an_interval_at_the_clock_resolution_is_allowed() -> None:
-    sim = Sim()
-    sim.spawn("t", lambda: Ticker(every=math.ulp(1.0)))
-    sim.run(until=4 * math.ulp(1.0))
-    ticker = sim.actor("t")
+def test_an_interval_at_the_clock_resolution_is_allowed(any_world: AnyWorld) -> None:
+    any_world.start(lambda: Ticker(every=math.ulp(1.0)))
+    any_world.run(until=4 * math.ulp(1.0))
+    ticker = any_world.actor
     assert isinstance(ticker, Ticker)
     assert len(ticker.fires) == 4
 
@@ -378,7 +382,7 @@ def test_run_for_beyond_the_largest_float_names_the_duration() -> None:
     assert sim.now == 1e308
 
 
-def test_cancel_refuses_what_is_not_a_timer() -> None:
+def test_cancel_refuses_what_is_not_a_timer(any_world: AnyWorld) -> None:
     errors: list[Exception] = []
 
     class Canceller(Actor):
@@ -388,10 +392,8 @@ def test_cancel_refuses_what_is_not_a_timer() -> None:
             except InvalidArgument as exc:
                 errors.append(exc)
 
-    sim = Sim()
-    sim.spawn("a", Canceller)
-    sim.run(until=1)
-    assert "timer='t1'" in str(errors[0])
+    any_world.start(Canceller)
+    assert len(errors) == 1 and "timer='t1'" in str(errors[0])
 
 
 # --------------------------------------------------------------------------- 7. replay
