@@ -23,6 +23,7 @@ from ..runtime import (
 from ..runtime.errors import invalid
 from . import arguments
 from .named_invariants import Invariant
+from .nemesis import run_targeted, split_targeted
 
 DEFAULT_DURATION = 15.0
 """Virtual seconds per run: up to 10 s of faults, then :attr:`FaultMix.quiet` (5 s) of calm."""
@@ -100,6 +101,9 @@ def run_once(
 ) -> Sim:
     """Run one simulation the way :func:`explore` does (and its replay snippet does).
 
+    The schedule may aim faults at targets (``crash @leader``...): they are resolved
+    as they fire (:mod:`.nemesis`).
+
     Returns:
         The Sim, run until ``duration``, with a full trace.
 
@@ -112,10 +116,14 @@ def run_once(
     )
     if isinstance(schedule, (str, bytes)) or not isinstance(schedule, Iterable):
         raise invalid("schedule", schedule, "must be a list of faults (or a FaultSchedule)")
+    plain, targeted = split_targeted(schedule)
     network, _, _ = network_for(latency)
-    sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
-    spawn(sim, nodes, **given)
-    sim.run(until=duration)
+    sim = Sim(seed=seed, trace="full", network=network, faults=plain)
+    servers = spawn(sim, nodes, **given)
+    if targeted:  # aimed at the leader, say: resolved as they fire (see .nemesis)
+        run_targeted(sim, servers, targeted, duration)
+    else:
+        sim.run(until=duration)
     return sim
 
 

@@ -29,9 +29,13 @@ from typing import Any
 from ..runtime import Fault, FaultSchedule
 from ..runtime.errors import InvalidArgument, invalid
 from . import arguments
+from .nemesis import DOWN, LEADER_TARGET, OTHERS
 
 ACTIONS = ("crash", "pause", "partition", "one_way", "loss", "duplication")
 """The fault actions drawn at random (restarts and heals follow from them)."""
+
+TARGETS = (None, "leader")
+"""What :attr:`FaultMix.target` may be: random servers, or the leader of the moment."""
 
 _TIME_STEP = 0.01  # fault times are rounded to 10 ms: readable, exactly printable
 _MIN_GAP = 0.2  # seconds between a fault and its own repair (restart, heal)
@@ -55,6 +59,10 @@ class FaultMix:
             it ends by recovery).
         start: no fault before this time (let the cluster settle first).
         quiet: seconds at the end of each run with no faults at all.
+        target: ``None`` (crashes, pauses and partitions strike random servers),
+            or ``"leader"``: they strike whoever leads when they fire
+            (``crash @leader``, ``pause @leader``, ``partition @leader|@others``;
+            a restart is ``restart @down``), as :mod:`.nemesis` resolves them.
 
     Raises:
         ValueError: a negative weight, no positive weight, a bad range or
@@ -75,8 +83,13 @@ class FaultMix:
     pause_seconds: tuple[float, float] = (0.2, 2.0)
     start: float = 0.5
     quiet: float = 5.0
+    target: str | None = None
 
     def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            raise InvalidArgument(
+                f"target={self.target!r} is not allowed: must be one of {TARGETS}"
+            )
         low, high = self.actions
         if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
             raise InvalidArgument(
@@ -193,6 +206,8 @@ class _Drawing:
         """Draw one fault action at ``t`` (and its repair, maybe)."""
         rng, mix, names = self.rng, self.mix, self.names
         up = [n for n in names if self.down_until.get(n, -1.0) <= t]
+        if mix.target is not None:
+            up = [LEADER_TARGET]  # resolved when the fault fires
         if action == "crash" and up:
             self.crash(t, rng.choice(up))
         elif action == "pause" and up:
@@ -216,15 +231,20 @@ class _Drawing:
         if self.rng.random() < self.mix.restart:
             back = _at(self.rng.uniform(t + _MIN_GAP, self.recovery))
             if back < self.recovery:
-                self.faults.append(Fault(back, "restart", (node,)))
+                again = DOWN if node == LEADER_TARGET else node  # whoever it was
+                self.faults.append(Fault(back, "restart", (again,)))
                 self.down_until[node] = back
 
     def partition(self, t: float, action: str) -> None:
         names, rng = self.names, self.rng
-        shuffled = rng.sample(names, len(names))
-        side = set(shuffled[: rng.randint(1, len(names) - 1)])
-        a = tuple(n for n in names if n in side)
-        b = tuple(n for n in names if n not in side)
+        if self.mix.target is not None:  # a new isolation replaces the last, as in Jepsen
+            self.faults.append(Fault(t, "heal"))
+            a, b = (LEADER_TARGET,), (OTHERS,)
+        else:
+            shuffled = rng.sample(names, len(names))
+            side = set(shuffled[: rng.randint(1, len(names) - 1)])
+            a = tuple(n for n in names if n in side)
+            b = tuple(n for n in names if n not in side)
         self.faults.append(Fault(t, action, ((a, b),)))
         self.partitioned = True
         if rng.random() < self.mix.heal:
@@ -240,8 +260,8 @@ class _Drawing:
         if self.partitioned:
             faults.append(Fault(recovery, "heal"))
         faults.extend(
-            Fault(recovery, "restart", (n,))
-            for n in self.names
+            Fault(recovery, "restart", (DOWN if n == LEADER_TARGET else n,))
+            for n in [*self.names, LEADER_TARGET]
             if self.down_until.get(n, -1.0) == math.inf
         )
         if self.lossy:
