@@ -6,7 +6,7 @@ A fault schedule names nodes; a line here may name a *target* instead::
     3.2 crash @leader             # whoever leads at 3.2 s crashes
     4 pause @leader 1s            # whoever leads at 4 s freezes for 1 s
     5 partition @leader|@others   # the leader is cut off from the other servers
-    5 one_way @leader|@others     # the leader can no longer reach them
+    5 one_way @leader|@others     # ... or can no longer reach them
     7 restart @down               # every server down at 7 s restarts
 
 Why: some bugs need the *leader* to fail at the right moment, again and again
@@ -23,11 +23,14 @@ fault), the target is read from what the servers publish (``sim.annotations``):
   is *skipped*.
 * ``@others`` (only opposite ``@leader`` in a partition) is every other server.
   Clients are in neither group, so they still reach the cut-off leader: it keeps
-  taking requests that it cannot replicate.
+  taking requests that it cannot replicate. A targeted partition *replaces* the
+  partitions before it (it heals first), as each start of Jepsen's partition
+  nemesis is a fresh grudge: isolating one leader after another does not end with
+  every server cut off from every other.
 * ``@down`` (only in ``restart``) is every server that is down; none: skipped.
 
 The fault is then applied to the nodes it resolved to, so the trace and
-``sim.fault_history`` hold the plain fault (``3.2 crash n2``): that history replays
+``sim.fault_history`` hold the plain faults (``3.2 crash n2``): that history replays
 the run in a bare Sim. Each resolution is written, in order, to
 ``sim.trace.meta["targets"]`` (``"3.2 crash @leader -> 3.2 crash n2"``, or
 ``"... -> skipped: nobody leads"``). The same seed and schedule give the same
@@ -129,7 +132,8 @@ def resolve(sim: Sim, servers: Sequence[str], fault: Fault) -> tuple[tuple[Fault
         rest = tuple(n for n in servers if n != target)
         if not rest:
             return (), "the leader is the only server"
-        return (Fault(sim.now, fault.action, (((target,), rest),)),), ""
+        cut = Fault(sim.now, fault.action, (((target,), rest),))
+        return (Fault(sim.now, "heal"), cut), ""
     return (Fault(sim.now, fault.action, (target, *fault.args[1:])),), ""
 
 
