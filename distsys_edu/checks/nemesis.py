@@ -93,12 +93,11 @@ def is_targeted(fault: Fault) -> bool:
                 f"fault '{fault}' is not allowed: target {name!r} must be one of "
                 f"{', '.join(TARGETS)}, used as in {_FORMS}"
             )
-    if fault.action in ("partition", "one_way") and targets:
-        if fault.args[0] != ((LEADER_TARGET,), (OTHERS,)):
-            raise FaultScheduleError(
-                f"fault '{fault}' is not allowed: a targeted partition must be "
-                f"'@leader|@others'"
-            )
+    aimed = fault.action in ("partition", "one_way") and targets
+    if aimed and fault.args[0] != ((LEADER_TARGET,), (OTHERS,)):
+        raise FaultScheduleError(
+            f"fault '{fault}' is not allowed: a targeted partition must be '@leader|@others'"
+        )
     return bool(targets)
 
 

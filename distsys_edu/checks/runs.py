@@ -151,6 +151,8 @@ def replay_snippet(
     options = given
     _, latency_kind, latency_src = network_for(latency)
     faults = FaultSchedule(schedule)
+    if split_targeted(faults)[1]:
+        return _targeted_snippet(protocol, seed, faults, check, nodes, duration, latency, options)
     exact = all(type(f).parse(str(f)) == f for f in faults)
     extra = "".join(f", {k}={v!r}" for k, v in (options or {}).items())
     imports = sorted(
@@ -180,6 +182,51 @@ def replay_snippet(
         ")",
         f"{call}{nodes!r}{extra})",
         f"sim.run(until={float(duration)!r})",
+        f"violations = {check.call_source('sim.trace')}",
+        "for v in violations:",
+        "    print(v)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _targeted_snippet(
+    protocol: str | SpawnCluster,
+    seed: int,
+    faults: FaultSchedule,
+    check: Invariant,
+    nodes: int,
+    duration: float,
+    latency: float | tuple[float, float],
+    options: Mapping[str, Any],
+) -> str:
+    """:func:`replay_snippet` for a schedule with targets (``crash @leader``): a bare
+    Sim cannot resolve them, so the program calls :func:`run_once`, which does."""
+    _, _, import_protocol, call = protocol_parts(protocol)
+    name = json.dumps(protocol) if isinstance(protocol, str) else call.split("(")[0]
+    imports = sorted(
+        {
+            check.import_source(),
+            "from distsys_edu.checks import run_once",
+            *([] if isinstance(protocol, str) else [import_protocol]),
+            *(_import_of(v) for v in options.values() if _import_of(v)),
+        }
+    )
+    given = "{" + ", ".join(f"{k!r}: {v!r}" for k, v in options.items()) + "}"
+    lines = [
+        *imports,
+        "",
+        "sim = run_once(",
+        f"    {name},",
+        f"    {seed},",
+        "    [",
+        *(f"        {json.dumps(str(f))}," for f in faults),
+        "    ],",
+        f"    nodes={nodes!r},",
+        f"    duration={float(duration)!r},",
+        f"    latency={latency!r},",
+        f"    options={given},",
+        ")",
+        'print("\\n".join(sim.trace.meta["targets"]))  # whom each targeted fault hit',
         f"violations = {check.call_source('sim.trace')}",
         "for v in violations:",
         "    print(v)",

@@ -15,6 +15,12 @@ The shape of a schedule, for a run of ``duration`` seconds:
   still down, ``loss 0`` and ``duplication 0`` if they were raised;
 * then ``mix.quiet`` seconds with no faults at all, so that liveness (a leader
   known by everyone soon after the last fault) can be checked.
+
+With ``FaultMix(target="leader")`` the crashes, pauses and partitions name no
+node: they strike whoever leads when they fire (``crash @leader``, ``pause @leader
+1s``, ``partition @leader|@others``), and restarts bring back whoever is down
+(``restart @down``); :mod:`.nemesis` resolves them. Loss and duplication are as
+before. Without a target, the draws are what they always were.
 """
 
 from __future__ import annotations
@@ -237,13 +243,14 @@ class _Drawing:
 
     def partition(self, t: float, action: str) -> None:
         names, rng = self.names, self.rng
-        if self.mix.target is not None:  # it replaces the last one when it fires
-            a, b = (LEADER_TARGET,), (OTHERS,)
-        else:
+        a: tuple[str, ...] = (LEADER_TARGET,)
+        b: tuple[str, ...] = (OTHERS,)
+        if self.mix.target is None:
             shuffled = rng.sample(names, len(names))
             side = set(shuffled[: rng.randint(1, len(names) - 1)])
             a = tuple(n for n in names if n in side)
             b = tuple(n for n in names if n not in side)
+        # (a targeted partition replaces the last one when it fires: see .nemesis)
         self.faults.append(Fault(t, action, ((a, b),)))
         self.partitioned = True
         if rng.random() < self.mix.heal:
