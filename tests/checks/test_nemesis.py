@@ -203,3 +203,21 @@ def test_a_replay_snippet_of_a_targeted_schedule_runs_through_run_once() -> None
     namespace: dict[str, Any] = {}
     exec(compile(snippet, "replay", "exec"), namespace)
     assert namespace["sim"].trace.meta["targets"][0].startswith("3 crash @leader -> 3 crash n")
+
+
+def test_the_step_mode_replays_a_targeted_counterexample_to_its_violation() -> None:
+    result = explore(
+        spawn_commits_old_terms,
+        runs=3,
+        faults=ISOLATE_THE_LEADER,
+        invariants=["state_machine_safety"],
+        max_shrink=0,
+        progress=False,
+        **FIGURE8,
+    )
+    found = result.counterexamples[0]
+    plan = found.plan()
+    sim = plan.make_sim()
+    for choice in plan.queued:
+        sim.choose(choice, plan.options)
+    assert state_machine_safety(sim.trace)[0] == found.violation
