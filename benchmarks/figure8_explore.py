@@ -79,9 +79,7 @@ def measure(server: str, target: str | None, runs: int, seed: int) -> dict[str, 
     )
     wall = time.perf_counter() - started
     found = {c.run for c in result.counterexamples}
-    first = next(
-        (c for c in result.counterexamples if c.invariant == "state_machine_safety"), None
-    )
+    first = next((c for c in result.counterexamples if c.invariant == "state_machine_safety"), None)
     shrunk = None if first is None or first.minimal is None else [str(f) for f in first.minimal]
     return {
         "server": server,

@@ -42,4 +42,3 @@ class VotesForStaleLogs(RaftLogNode):
 def spawn_votes_for_stale_logs(sim: Sim, nodes: Any = 5, **options: Any) -> list[str]:
     """``raftlog`` with :class:`VotesForStaleLogs` servers (for ``explore``)."""
     return spawn_cluster(sim, nodes, server=VotesForStaleLogs, **options)
-
