@@ -57,7 +57,7 @@ from .raftlog import (
     state_machine_safety,
 )
 from .real_histories import REAL_HISTORIES, real_history
-from .schedules import FaultMix, random_schedule, run_seed
+from .schedules import ISOLATE_THE_LEADER, FaultMix, random_schedule, run_seed
 from .shrink import Shrunk, ddmin, shrink_schedule
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "DEFAULT_GRACE",
     "DEFAULT_INVARIANTS",
     "DEFAULT_WINDOW",
+    "ISOLATE_THE_LEADER",
     "REAL_HISTORIES",
     "STATE_INVARIANTS",
     "ClusterState",

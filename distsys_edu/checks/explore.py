@@ -65,6 +65,7 @@ from .named_invariants import (
     default_invariants,
     invariant,
 )
+from .nemesis import split_targeted
 from .results import Counterexample, ExploreResult
 from .runs import (
     DEFAULT_DURATION,
@@ -232,7 +233,9 @@ def explore(  # long: its docstring explains 14 arguments; the body is 30 lines
         duration: virtual seconds per run (faults stop ``faults.quiet`` before).
         invariants: what to check: built-in names, functions or
             :class:`Invariant` objects; default :data:`DEFAULT_INVARIANTS`.
-        faults: how to draw schedules (default ``FaultMix()``).
+        faults: how to draw schedules (default ``FaultMix()``); with
+            ``FaultMix(target="leader")`` (or :data:`.schedules.ISOLATE_THE_LEADER`)
+            the faults strike whoever leads when they fire (:mod:`.nemesis`).
         latency: seconds, or ``(low, high)`` for a uniform spread.
         options: keyword arguments for the protocol's ``spawn_cluster``.
         max_shrink: shrink at most this many counterexamples per invariant (the
@@ -364,6 +367,12 @@ def _counterexample(
 def _plan(
     task: ExploreRuns, seed: int, schedule: tuple[Any, ...], check: Invariant, found: Violation
 ) -> StepPlan:
-    """The step mode's start for one counterexample: its run's events up to ``found``."""
+    """The step mode's start for one counterexample: its run's events up to ``found``.
+
+    Faults aimed at targets (``crash @leader``) are first resolved by a run: the
+    step mode replays the plain faults they became (the run's ``fault_history``).
+    """
+    if split_targeted(schedule)[1]:
+        schedule = tuple(run_once(task.protocol, seed, schedule, **task.setup()).fault_history)
     setup = {k: v for k, v in task.setup().items() if k != "duration"}
     return explore_plan(task.protocol, seed, schedule, found.t, (check,), **setup)

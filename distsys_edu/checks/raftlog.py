@@ -14,7 +14,10 @@ publishes another (a restarted server publishes what its disk holds).
   they are identical in all entries up to that index.
 * :func:`leader_completeness`: a leader of term ``T`` holds every entry committed
   in a term before ``T``. (An entry is *committed* once a server publishes a
-  ``commit_index`` covering it.)
+  ``commit_index`` covering it, and committed *in* the term that server published
+  then: not the entry's own term. Without the no-op, a new leader of term 4 commits
+  a term-1 entry that a partitioned leader of term 2 never saw; that leader of
+  term 2 breaks nothing.)
 * :func:`state_machine_safety`: no two servers commit, or apply, different entries
   at one index.
 * :func:`committed_never_lost`: every committed entry stays in the logs of a
@@ -75,6 +78,9 @@ class LogWalk:
     Attributes:
         disk: each server's last published log (terms), kept across crashes.
         committed: the terms of the committed prefix of the log.
+        commit_terms, commit_ends: the term each committed entry was committed in,
+            run-length encoded: entries ``commit_ends[k-1]`` to ``commit_ends[k] - 1``
+            (0-based) in term ``commit_terms[k]``, terms strictly rising.
         holders: for each committed index (0-based), how many servers' logs hold it.
         applied: for each index a server published as ``last_applied``, the
             first server to do so and its digest.
@@ -84,6 +90,8 @@ class LogWalk:
     def __init__(self) -> None:
         self.disk: dict[str, Terms] = {}
         self.committed: list[int] = []
+        self.commit_terms: list[int] = []
+        self.commit_ends: list[int] = []
         self.holders: list[int] = []
         self.applied: dict[int, tuple[str, int]] = {}
         self.found: dict[str, list[Violation]] = {name: [] for name in RAFT_LOG_INVARIANTS}
@@ -107,7 +115,7 @@ class LogWalk:
             self.check_matching(node)
         grew_from = len(self.committed)
         if "log" in data or "commit_index" in data:
-            self.read_commit(node, int(view.get("commit_index", 0)))
+            self.read_commit(node, int(view.get("commit_index", 0)), view.get("term"))
         if "applied" in data:
             self.read_applied(node, *view["applied"])
         starts = [] if changed_from is None else [changed_from]
@@ -120,9 +128,10 @@ class LogWalk:
         if leader and ("log" in data or "role" in data or "term" in data):
             self.check_complete(node, int(view["term"]))
 
-    def read_commit(self, node: str, commit_index: int) -> None:
+    def read_commit(self, node: str, commit_index: int, term: int | None) -> None:
         """A server's ``commit_index`` says its first entries are committed: they must
-        agree with what others committed (State Machine Safety); more extends it."""
+        agree with what others committed (State Machine Safety); more extends it,
+        committed in the server's ``term``."""
         terms = self.disk.get(node, ())
         if commit_index > len(terms):
             self.report(
@@ -143,6 +152,16 @@ class LogWalk:
             )
         elif commit_index > len(self.committed):
             self.committed.extend(terms[len(self.committed) : commit_index])
+            self.note_commit_term(int(term or 0), commit_index)
+
+    def note_commit_term(self, term: int, end: int) -> None:
+        """Entries up to ``end`` (exclusive, 0-based) are committed by ``term``: so is
+        every earlier one, even one first seen committed by a later term."""
+        while self.commit_terms and self.commit_terms[-1] >= term:
+            self.commit_terms.pop()
+            self.commit_ends.pop()
+        self.commit_terms.append(term)
+        self.commit_ends.append(end)
 
     def read_applied(self, node: str, last_applied: int, digest: int) -> None:
         """Two servers that applied entries ``1..i`` must have applied the same ones."""
@@ -206,7 +225,8 @@ class LogWalk:
 
     def check_complete(self, node: str, term: int) -> None:
         """A leader of ``term`` holds every entry committed in an earlier term."""
-        before = bisect_left(self.committed, term)
+        runs = bisect_left(self.commit_terms, term)
+        before = self.commit_ends[runs - 1] if runs else 0
         mine = self.disk.get(node, ())
         d = first_difference(mine[:before], tuple(self.committed[:before]))
         if d < before:
@@ -214,8 +234,8 @@ class LogWalk:
                 "leader_completeness",
                 (node, term),
                 [node],
-                f"{node} leads term {term} without the entry committed at index {d + 1} "
-                f"(term {self.committed[d]})",
+                f"{node} leads term {term} without the entry at index {d + 1} "
+                f"(term {self.committed[d]}), committed in an earlier term",
             )
 
     def check_leaders(self, leaders: dict[str, int]) -> None:

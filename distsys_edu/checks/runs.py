@@ -23,6 +23,7 @@ from ..runtime import (
 from ..runtime.errors import invalid
 from . import arguments
 from .named_invariants import Invariant
+from .nemesis import run_targeted, split_targeted
 
 DEFAULT_DURATION = 15.0
 """Virtual seconds per run: up to 10 s of faults, then :attr:`FaultMix.quiet` (5 s) of calm."""
@@ -102,6 +103,9 @@ def run_once(
 ) -> Sim:
     """Run one simulation the way :func:`explore` does (and its replay snippet does).
 
+    The schedule may aim faults at targets (``crash @leader``...): they are resolved
+    as they fire (:mod:`.nemesis`).
+
     Returns:
         The Sim, run until ``duration``, with a full trace.
 
@@ -114,10 +118,14 @@ def run_once(
     )
     if isinstance(schedule, (str, bytes)) or not isinstance(schedule, Iterable):
         raise invalid("schedule", schedule, "must be a list of faults (or a FaultSchedule)")
+    plain, targeted = split_targeted(schedule)
     network, _, _ = network_for(latency)
-    sim = Sim(seed=seed, trace="full", network=network, faults=list(schedule))
-    spawn(sim, nodes, **given)
-    sim.run(until=duration)
+    sim = Sim(seed=seed, trace="full", network=network, faults=plain)
+    servers = spawn(sim, nodes, **given)
+    if targeted:  # aimed at the leader, say: resolved as they fire (see .nemesis)
+        run_targeted(sim, servers, targeted, duration)
+    else:
+        sim.run(until=duration)
     return sim
 
 
@@ -142,6 +150,9 @@ def replay_snippet(
     seed, nodes, duration, latency, given = check_settings(
         spawn, seed, nodes, duration, latency, options
     )
+    faults = FaultSchedule(schedule)
+    if split_targeted(faults)[1]:
+        return _targeted_snippet(protocol, seed, faults, check, nodes, duration, latency, given)
     lines = setup_source(
         protocol,
         seed,
@@ -209,6 +220,51 @@ def setup_source(
         }
     )
     return [*needed, "", "sim = Sim(", *made, ")", f"{call}{nodes!r}{extra})"]
+
+
+def _targeted_snippet(
+    protocol: str | SpawnCluster,
+    seed: int,
+    faults: FaultSchedule,
+    check: Invariant,
+    nodes: int,
+    duration: float,
+    latency: float | tuple[float, float],
+    options: Mapping[str, Any],
+) -> str:
+    """:func:`replay_snippet` for a schedule with targets (``crash @leader``): a bare
+    Sim cannot resolve them, so the program calls :func:`run_once`, which does."""
+    _, _, import_protocol, call = protocol_parts(protocol)
+    name = json.dumps(protocol) if isinstance(protocol, str) else call.split("(")[0]
+    imports = sorted(
+        {
+            check.import_source(),
+            "from distsys_edu.checks import run_once",
+            *([] if isinstance(protocol, str) else [import_protocol]),
+            *(_import_of(v) for v in options.values() if _import_of(v)),
+        }
+    )
+    given = "{" + ", ".join(f"{k!r}: {v!r}" for k, v in options.items()) + "}"
+    lines = [
+        *imports,
+        "",
+        "sim = run_once(",
+        f"    {name},",
+        f"    {seed},",
+        "    [",
+        *(f"        {json.dumps(str(f))}," for f in faults),
+        "    ],",
+        f"    nodes={nodes!r},",
+        f"    duration={float(duration)!r},",
+        f"    latency={latency!r},",
+        f"    options={given},",
+        ")",
+        'print("\\n".join(sim.trace.meta["targets"]))  # whom each targeted fault hit',
+        f"violations = {check.call_source('sim.trace')}",
+        "for v in violations:",
+        "    print(v)",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _import_of(value: Any) -> str:

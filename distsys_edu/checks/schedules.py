@@ -15,6 +15,12 @@ The shape of a schedule, for a run of ``duration`` seconds:
   still down, ``loss 0`` and ``duplication 0`` if they were raised;
 * then ``mix.quiet`` seconds with no faults at all, so that liveness (a leader
   known by everyone soon after the last fault) can be checked.
+
+With ``FaultMix(target="leader")`` the crashes, pauses and partitions name no
+node: they strike whoever leads when they fire (``crash @leader``, ``pause @leader
+1s``, ``partition @leader|@others``), and restarts bring back whoever is down
+(``restart @down``); :mod:`.nemesis` resolves them. Loss and duplication are as
+before. Without a target, the draws are what they always were.
 """
 
 from __future__ import annotations
@@ -29,9 +35,13 @@ from typing import Any
 from ..runtime import Fault, FaultSchedule
 from ..runtime.errors import InvalidArgument, invalid
 from . import arguments
+from .nemesis import DOWN, LEADER_TARGET, OTHERS
 
 ACTIONS = ("crash", "pause", "partition", "one_way", "loss", "duplication")
 """The fault actions drawn at random (restarts and heals follow from them)."""
+
+TARGETS = (None, "leader")
+"""What :attr:`FaultMix.target` may be: random servers, or the leader of the moment."""
 
 _TIME_STEP = 0.01  # fault times are rounded to 10 ms: readable, exactly printable
 _MIN_GAP = 0.2  # seconds between a fault and its own repair (restart, heal)
@@ -55,6 +65,10 @@ class FaultMix:
             it ends by recovery).
         start: no fault before this time (let the cluster settle first).
         quiet: seconds at the end of each run with no faults at all.
+        target: ``None`` (crashes, pauses and partitions strike random servers),
+            or ``"leader"``: they strike whoever leads when they fire
+            (``crash @leader``, ``pause @leader``, ``partition @leader|@others``;
+            a restart is ``restart @down``), as :mod:`.nemesis` resolves them.
 
     Raises:
         ValueError: a negative weight, no positive weight, a bad range or
@@ -75,8 +89,13 @@ class FaultMix:
     pause_seconds: tuple[float, float] = (0.2, 2.0)
     start: float = 0.5
     quiet: float = 5.0
+    target: str | None = None
 
     def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            raise InvalidArgument(
+                f"target={self.target!r} is not allowed: must be one of {TARGETS}"
+            )
         low, high = self.actions
         if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
             raise InvalidArgument(
@@ -193,6 +212,8 @@ class _Drawing:
         """Draw one fault action at ``t`` (and its repair, maybe)."""
         rng, mix, names = self.rng, self.mix, self.names
         up = [n for n in names if self.down_until.get(n, -1.0) <= t]
+        if mix.target is not None:
+            up = [LEADER_TARGET]  # resolved when the fault fires
         if action == "crash" and up:
             self.crash(t, rng.choice(up))
         elif action == "pause" and up:
@@ -216,15 +237,20 @@ class _Drawing:
         if self.rng.random() < self.mix.restart:
             back = _at(self.rng.uniform(t + _MIN_GAP, self.recovery))
             if back < self.recovery:
-                self.faults.append(Fault(back, "restart", (node,)))
+                again = DOWN if node == LEADER_TARGET else node  # whoever it was
+                self.faults.append(Fault(back, "restart", (again,)))
                 self.down_until[node] = back
 
     def partition(self, t: float, action: str) -> None:
         names, rng = self.names, self.rng
-        shuffled = rng.sample(names, len(names))
-        side = set(shuffled[: rng.randint(1, len(names) - 1)])
-        a = tuple(n for n in names if n in side)
-        b = tuple(n for n in names if n not in side)
+        a: tuple[str, ...] = (LEADER_TARGET,)
+        b: tuple[str, ...] = (OTHERS,)
+        if self.mix.target is None:
+            shuffled = rng.sample(names, len(names))
+            side = set(shuffled[: rng.randint(1, len(names) - 1)])
+            a = tuple(n for n in names if n in side)
+            b = tuple(n for n in names if n not in side)
+        # (a targeted partition replaces the last one when it fires: see .nemesis)
         self.faults.append(Fault(t, action, ((a, b),)))
         self.partitioned = True
         if rng.random() < self.mix.heal:
@@ -240,8 +266,8 @@ class _Drawing:
         if self.partitioned:
             faults.append(Fault(recovery, "heal"))
         faults.extend(
-            Fault(recovery, "restart", (n,))
-            for n in self.names
+            Fault(recovery, "restart", (DOWN if n == LEADER_TARGET else n,))
+            for n in [*self.names, LEADER_TARGET]
             if self.down_until.get(n, -1.0) == math.inf
         )
         if self.lossy:
@@ -249,3 +275,20 @@ class _Drawing:
         if self.duplicating:
             faults.append(Fault(recovery, "duplication", (0.0,)))
         return FaultSchedule(faults)
+
+
+ISOLATE_THE_LEADER = FaultMix(
+    actions=(40, 80),
+    crash=0,
+    pause=0,
+    partition=1,
+    one_way=0,
+    loss=0,
+    duplication=0,
+    target="leader",
+)
+"""Jepsen's partition nemesis aimed at the primary, and quick: 40 to 80 times a run
+(every 0.16 s on average, about one election timeout), the server that leads then is
+cut off from the other servers (each isolation replacing the last); clients still
+reach it. What Raft's Figure 8 needs: leader after leader cut off after appending
+and before replicating (lesson 08, docs/replicated-log.md)."""

@@ -11,7 +11,8 @@
 # - how a follower that was down **catches up**, and why a stale leader's entries that
 #   were never committed are **overwritten**, legally;
 # - **the commit rule**, and Figure 8 of the Raft paper: why a leader may not commit an
-#   entry of an older term by counting the servers that hold it;
+#   entry of an older term by counting the servers that hold it; then `explore` finds
+#   Figure 8 by itself, with faults aimed at the leader;
 # - two exercises: AppendEntries on a follower, then the commit rule on a leader.
 #
 # Sources: D. Ongaro and J. Ousterhout, *In Search of an Understandable Consensus
@@ -294,6 +295,126 @@ assert broken_invariants(figure8(CountsAnyTerm)) == {
 }
 
 # %% [markdown]
+# ## 6. ... then found by `explore`
+#
+# We put Figure 8 together by hand, disk by disk. Would `explore` (lesson 06) find it
+# without being told, on a cluster that starts empty and only runs? Two things stand in
+# its way.
+#
+# - **The no-op hides it.** A new leader's no-op is the last entry of its log, so the
+#   AppendEntries that brings an older entry to a follower brings the no-op after it: by
+#   the time a majority holds the older entry, it holds the no-op too, and the correct
+#   rule commits both at once. The broken rule commits nothing earlier. That is the fix
+#   the thesis recommends (section 6.4); to see the bug, we turn the no-op off, as the
+#   paper's figure has it.
+# - **It takes leaders failing in a row.** Three servers are enough: a leader takes a
+#   client's write and is cut off before replicating it; the next leader does the same
+#   at the same index, in a later term; then the first one wins again, brings its older
+#   entry to a majority, commits it by counting, and is cut off; the second one, whose
+#   entry there has a later term, wins and overwrites it. Random faults on random
+#   servers almost never hit the leader at those moments.
+#
+# So we aim the faults, as Jepsen's nemesis can aim at the primary:
+# `ISOLATE_THE_LEADER` cuts off, 40 to 80 times a run, whichever server leads *at that
+# moment* (what the servers publish), from the other servers; clients still reach it, so
+# it keeps taking writes it cannot replicate. The schedule says `partition
+# @leader|@others`; the run resolves it when it fires and records whom it hit.
+#
+# **Predict:** in 20 runs of three servers that commit by counting (no no-op, one client
+# writing), how many break State Machine Safety when random servers are cut off as
+# often? And when it is always the leader?
+
+# %%
+from dataclasses import replace
+
+from distsys_edu.checks import ISOLATE_THE_LEADER, explore, run_once
+from distsys_edu.protocols.raftlog import spawn_cluster
+
+
+def spawn_counts_any_term(sim, nodes=3, **options):
+    return spawn_cluster(sim, nodes, server=CountsAnyTerm, noop=False, **options)
+
+
+runs = {"runs": 20, "nodes": 3, "options": {"clients": 1}, "progress": False}
+at_random = explore(spawn_counts_any_term, faults=replace(ISOLATE_THE_LEADER, target=None),
+                    invariants=["state_machine_safety"], max_shrink=0, **runs)
+at_leader = explore(spawn_counts_any_term, faults=ISOLATE_THE_LEADER,
+                    invariants=["state_machine_safety"], max_shrink=1, **runs)
+print("random servers:", at_random.violations, " the leader:", at_leader.violations)
+
+# %% tags=["claim"]
+assert at_random.violations == {"state_machine_safety": 0}, at_random.violations
+assert at_leader.violations == {"state_machine_safety": 9}, at_leader.violations
+
+# %% [markdown]
+# Random servers: none of 20. The leader: 9 of 20. `explore` shrinks the first one
+# (lesson 06) from its dozens of partitions to the few it needs, and replays it:
+
+# %%
+found = at_leader.counterexamples[0]
+print(found.minimal, found.minimal_violation, sep="\n")
+replayed = run_once(spawn_counts_any_term, found.seed, found.minimal, nodes=3, options={"clients": 1})
+print(*replayed.trace.meta["targets"], sep="\n")
+
+# %% tags=["claim"]
+assert [str(f).split(" ", 1)[1] for f in found.minimal] == ["partition @leader|@others"] * 4
+hit = [line.rsplit("partition ", 1)[1].split("|")[0] for line in replayed.trace.meta["targets"]]
+assert hit == ["n3", "n2", "n1", "n2"], hit
+assert found.minimal_violation.nodes == ("n1",) and "index 19" in found.minimal_violation.detail
+
+# %% [markdown]
+# Four leaders cut off, one after another: `n3`, then `n2`, `n1` and `n2` again. The
+# logs just before the last cut (left) and when the check fails (right):
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
+draw_logs(replayed.trace, found.minimal[-1].at - 0.005, ax=axes[0])
+draw_logs(replayed.trace, found.minimal_violation.t, ax=axes[1])
+plt.show()
+
+# %% [markdown]
+# Left: `n2`, cut off at t=2 with entry 19 of term 3 that it had not replicated, is back
+# and leads term 6; it has just brought entry 19 to `n3`, and commits it by counting (its
+# bar is after 19). But `n1`, cut off at t=2.2 while it led term 4 (it still believes it
+# does), holds entries 19 and 20 of term 4, writes it took while cut off. When `n2` is
+# cut off at t=2.61, `n1`'s last entry (term 4) is later than `n3`'s (term 3): `n3`
+# votes for `n1`, which leads term 8, overwrites entry 19 on `n3` and commits its own
+# (right). Two servers have now committed different entries at index 19: Figure 8,
+# found by the explorer.
+
+# %% tags=["claim"]
+notes, first_commit = {}, {}  # each server's view so far; when it first committed index 19
+for e in replayed.trace:
+    if e.kind == "annotate":
+        notes.setdefault(e.node, {}).update(e.data)
+        if notes[e.node].get("commit_index", 0) >= 19:
+            first_commit.setdefault(e.node, (e.t, dict(notes[e.node])))
+assert first_commit["n2"][1]["term"] == 6 and first_commit["n2"][1]["log"][-1] == (3, 6)
+assert first_commit["n2"][0] < found.minimal[-1].at < first_commit["n1"][0]
+assert first_commit["n1"][1]["term"] == 8 and first_commit["n1"][1]["log"][-2] == (4, 2)
+
+# %% [markdown]
+# **Predict:** the correct rule (still without the no-op), in the same 20 runs?
+
+# %%
+def spawn_correct(sim, nodes=3, **options):
+    return spawn_cluster(sim, nodes, noop=False, **options)
+
+
+correct = explore(spawn_correct, faults=ISOLATE_THE_LEADER, max_shrink=0, **runs,
+                  invariants=["state_machine_safety", "committed_never_lost", "leader_completeness"])
+print(correct.violations)
+
+# %% tags=["claim"]
+assert sum(correct.violations.values()) == 0, correct.violations
+
+# %% [markdown]
+# Nothing: a leader that commits only entries of its own term never commits entry 19
+# of term 3 in term 6, and the leader of term 8 is free to replace it, since it was never
+# committed. (`benchmarks/figure8_explore.py` runs 40 of each, with and without the
+# no-op; docs/replicated-log.md says how the leader is targeted.)
+
+# %% [markdown]
 # ## Exercise 1: AppendEntries on a follower
 #
 # Write the two methods of a follower that the library's `RaftLogNode` calls when an
@@ -342,6 +463,9 @@ check_commit_rule(CommitLeader)
 #   catches up, and how a stale leader's uncommitted entries are overwritten.
 # - A leader commits by counting replicas only entries of its own term (Figure 8);
 #   older entries are committed with them, and the no-op of a new leader does that at once.
+# - Some bugs need the **leader** to fail at the right moments: faults aimed at
+#   whoever leads when they fire (`ISOLATE_THE_LEADER`) let `explore` find Figure 8 in
+#   about half the runs, where the same faults on random servers find it in none.
 #
 # **Next**: lesson 09, a key-value store on this log that survives its leader: clients
 # that retry, exactly-once commands, and checking the history the way Jepsen does.

@@ -1,4 +1,5 @@
-"""Deliberately broken replicating Raft servers, one rule removed each; spawn functions
+"""Deliberately broken replicating Raft servers, one rule removed each (the one of
+Figure 8, :class:`CommitsOldTerms`, is the library's); spawn functions
 for ``explore``; the scenarios that expose them live in
 :mod:`distsys_edu.experiments.log_scenarios` (re-exported here)."""
 
@@ -9,6 +10,7 @@ from typing import Any
 from distsys_edu.experiments.log_scenarios import figure8, put_on_disk, stale_follower
 from distsys_edu.protocols.raft import PreVote, RequestVote
 from distsys_edu.protocols.raftlog import RaftLogNode, spawn_cluster
+from distsys_edu.protocols.raftlog.old_terms import CommitsOldTerms, spawn_commits_old_terms
 from distsys_edu.runtime import Context, Sim
 
 __all__ = [
@@ -21,13 +23,6 @@ __all__ = [
     "spawn_votes_for_stale_logs",
     "stale_follower",
 ]
-
-
-class CommitsOldTerms(RaftLogNode):
-    """Commits any entry a majority holds, of whatever term (no Figure 8 restriction)."""
-
-    def may_commit(self, ctx: Context, index: int) -> bool:
-        return True
 
 
 class SkipsConsistencyCheck(RaftLogNode):
@@ -47,8 +42,3 @@ class VotesForStaleLogs(RaftLogNode):
 def spawn_votes_for_stale_logs(sim: Sim, nodes: Any = 5, **options: Any) -> list[str]:
     """``raftlog`` with :class:`VotesForStaleLogs` servers (for ``explore``)."""
     return spawn_cluster(sim, nodes, server=VotesForStaleLogs, **options)
-
-
-def spawn_commits_old_terms(sim: Sim, nodes: Any = 5, **options: Any) -> list[str]:
-    """``raftlog`` with :class:`CommitsOldTerms` servers (for ``explore``)."""
-    return spawn_cluster(sim, nodes, server=CommitsOldTerms, **options)

@@ -206,3 +206,25 @@ def test_a_counts_trace_is_refused(check: Any) -> None:
     sim.run(until=1)
     with pytest.raises(Exception, match="full"):
         check(sim.trace)
+
+
+def test_leader_completeness_counts_the_term_an_entry_was_committed_in() -> None:
+    # Without the no-op: n1 (term 1) took entry 3 but was cut off before replicating
+    # it; n2 led term 2 without it; n1 came back and, leading term 4, committed it
+    # with an entry of term 4. n2's term 2 came before that commit: no violation.
+    # A leader of term 5 without it is one.
+    from distsys_edu.checks.raftlog import LogWalk
+
+    walk = LogWalk()
+    for node, view in [
+        ("n1", {"role": "leader", "term": 1, "log": ((1, 3),), "commit_index": 2}),
+        ("n2", {"role": "leader", "term": 2, "log": ((1, 2),), "commit_index": 2}),
+        ("n1", {"role": "leader", "term": 4, "log": ((1, 3), (4, 1)), "commit_index": 4}),
+        ("n2", {"role": "leader", "term": 2, "log": ((1, 2), (2, 1)), "commit_index": 2}),
+    ]:
+        walk.annotate(node, view, view)
+    assert walk.found["leader_completeness"] == []
+    stale = {"role": "leader", "term": 5, "log": ((1, 2), (2, 1)), "commit_index": 2}
+    walk.annotate("n3", stale, stale)
+    (found,) = walk.found["leader_completeness"]
+    assert "n3 leads term 5 without the entry at index 3 (term 1)" in found.detail
