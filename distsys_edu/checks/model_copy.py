@@ -7,14 +7,14 @@ waiting in the frontier is kept as a pickle of its Sim, made once when the
 state is first reached, and each child starts from a fresh ``pickle.loads`` of
 it: a copy of the Sim, object for object, so the child behaves exactly as the
 replayed Sim would (the same random generators, counters, clock and heap;
-``tests/checks/test_model_copy.py`` compares the two, byte for byte, with
-Hypothesis).
+``tests/checks/test_model_copy.py`` compares their traces, with Hypothesis).
 
 What is not copied but shared: functions without a closure, classes, code
 objects and modules, which a Sim only refers to. A closure (the ``resume`` a
 pause schedules holds its Sim) is made again around copies of its cells, so the
-copy's closure acts on the copy (``copy.deepcopy`` shares it, and would not). A ``random.Random`` is written as its 625 state words packed in one
-``bytes`` (about ten times faster than pickle's tuple of ints).
+copy's closure acts on the copy (``copy.deepcopy`` shares it, and would not).
+A ``random.Random`` is written as its 625 state words packed in one ``bytes``
+(faster than pickle's tuple of ints).
 
 A string comes back from ``pickle.loads`` equal but not the same object, and
 the runtime compares a node's status by identity (``status is UP``): a restored
@@ -136,7 +136,7 @@ class SimCopier:
 
     def restore(self, saved: bytes) -> Sim:
         """A new Sim, a copy of the one ``saved`` was made from (at that moment)."""
-        sim: Sim = pickle.loads(saved)  # noqa: S301  # our own bytes, made by save
+        sim: Sim = pickle.loads(saved)  # our own bytes, made by save
         for name in sim.nodes:
             node = sim._node(name)
             node.status = sys.intern(node.status)  # the runtime's own UP, DOWN... (see above)

@@ -97,7 +97,7 @@ class ModelCheckResult:
         violations: the first (shortest) violation of each invariant broken.
         wall_s: seconds of wall-clock time the search took.
         graph: the states and transitions, if there were at most
-            ``model_check.GRAPH_LIMIT`` transitions; else ``None``.
+            ``model_search.GRAPH_LIMIT`` transitions; else ``None``.
     """
 
     protocol: str
