@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from ..runtime import Choice, ChoiceOptions, Sim
+from .model_memo import NodeMemo
 from .model_state import claims_of, state_key
 
 Claims = frozenset[tuple[Hashable, str]]
@@ -30,6 +31,7 @@ class Search:
         self.budget: list[tuple[int, int, int]] = [(0, 0, 0)]
         self.claims: list[Claims] = [frozenset()]
         self.seen: dict[bytes, int] = {}
+        self.memo = NodeMemo()
         self.depth: list[int] = [0]
         self.leading: list[str] = [""]
         self.edges: list[tuple[int, int, str]] | None = []  # while the space is small
@@ -69,7 +71,7 @@ class Search:
         kept as one, for the picture of the state space.
         """
         claims = claims_of(sim, self.claims[parent] if parent >= 0 else frozenset())
-        key = state_key(sim, self.timers, (budget, claims), self.symmetry)
+        key = state_key(sim, self.timers, (budget, claims), self.symmetry, self.memo)
         known = self.seen.get(key)
         if choice is None:  # the initial state
             self.seen[key] = 0

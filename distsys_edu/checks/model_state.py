@@ -29,12 +29,14 @@ import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from ..protocols.cluster import Names
 from ..runtime import Sim, Timer
 from ..runtime.entries import ACCEPT, ARRIVE, TIMER_DUE
 from ..runtime.errors import invalid
+from .model_memo import NodeMemo
 
 TIMER_ORDERS = ("durations", "any")
 """How timers may fire: each node's in due order, or all in any order."""
@@ -81,7 +83,7 @@ def encode(value: Any, rename: Rename) -> Any:
     callback's name and whether it is live; a function is its qualified name;
     any other object is its type's name and its fields.
     """
-    kind = type(value)  # exact types first: this runs for every field of every state
+    kind: Any = type(value)  # exact types first: this runs for every field of every state
     if kind in _PLAIN:
         return value
     if kind is str:
@@ -110,12 +112,12 @@ _BASES: tuple[Any, ...] = (bool, int, float, str, tuple, list, dict, frozenset, 
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
+def _field_names(kind: Any) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 
 
 @functools.cache
-def _how(kind: type) -> str:
+def _how(kind: Any) -> str:
     """How :func:`encode` writes an instance of ``kind`` (anything but the plain types and
     containers): decided once a type, from the type alone (``isinstance`` is by type)."""
     if issubclass(kind, Enum):
@@ -145,14 +147,20 @@ def _encode_fields(value: Any, rename: Rename) -> Any:
     return (type(value).__qualname__, encode(dict(fields_of), rename))
 
 
+def _encode_as(base: Any, value: Any, rename: Rename) -> Any:
+    """A subclass of a plain type or container (an enum's mixin...), encoded as its base."""
+    return encode(base(value), rename)
+
+
 def _encode_dataclass(value: Any, rename: Rename) -> Any:
-    fields = [encode(getattr(value, name), rename) for name in _field_names(type(value))]
-    return (type(value).__qualname__, *fields)
+    kind: Any = type(value)
+    fields = [encode(getattr(value, name), rename) for name in _field_names(kind)]
+    return (kind.__qualname__, *fields)
 
 
 _ENCODERS: dict[str, Callable[[Any, Rename], Any]] = {
     "enum": lambda v, r: ("enum", type(v).__qualname__, encode(v.value, r)),
-    **{base.__name__: (lambda v, r, base=base: encode(base(v), r)) for base in _BASES},
+    **{base.__name__: partial(_encode_as, base) for base in _BASES},
     "timer": lambda v, r: ("timer", v.name, v.active),
     "rng": lambda v, r: ("rng",),  # left out: see docs/model-checking.md
     "addr": lambda v, r: ("addr", r.get(v.__sim_address__, v.__sim_address__)),
@@ -290,6 +298,13 @@ def state_parts(sim: Sim, timers: str) -> tuple[list[Any], list[Any], list[Any]]
     return nodes, messages, sorted(sim.network.blocked)
 
 
+def _node_part(node: list[Any], markers: Rename) -> str:
+    """One node's part of a state: ``[status, actor, disk, timers, any_order]``, encoded."""
+    status, actor, disk, mine, any_order = node
+    timers = tuple(sorted(mine)) if any_order else tuple(mine)
+    return repr((status, encode(actor, markers), encode(disk, markers), timers))
+
+
 def _orders(parts: list[tuple[str, str]]) -> list[tuple[int, ...]]:
     """The renamings worth trying: those that number the nodes in the order of their
     own parts with every name blanked out (a text no renaming changes), in every
@@ -312,11 +327,15 @@ def _orders(parts: list[tuple[str, str]]) -> list[tuple[int, ...]]:
     return found
 
 
-def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> bytes:
+def state_key(
+    sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool, memo: NodeMemo | None = None
+) -> bytes:
     """The state's hash: 16 bytes, the same in every process; the least over renamings.
 
     The state is encoded once, each node's name standing as one marker
-    character; each renaming then only replaces those characters.
+    character; each renaming then only replaces those characters. With ``memo``
+    (one per search: the same node names), a node as it was in an earlier state
+    is not encoded again (:mod:`.model_memo`).
     """
     nodes, messages, blocked = state_parts(sim, timers)
     names = [n[0] for n in nodes]
@@ -324,16 +343,11 @@ def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> 
     parts = [
         (
             markers[name],
-            repr(
-                (
-                    status,
-                    encode(actor, markers),
-                    encode(disk, markers),
-                    tuple(sorted(mine)) if any_order else tuple(mine),
-                )
-            ),
+            _node_part(node, markers)
+            if memo is None
+            else memo.part(node, partial(_node_part, node, markers)),
         )
-        for name, status, actor, disk, mine, any_order in nodes
+        for name, *node in nodes
     ]
     flights = [repr(encode(m, markers)) for m in messages]
     common = repr(([(markers[a], markers[b]) for a, b in blocked], encode(extra, markers)))
