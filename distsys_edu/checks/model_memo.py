@@ -48,20 +48,35 @@ def _tag(*parts: Any) -> tuple[Any, ...]:
 class _Fingerprinter(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         """Called for every object but plain values and containers."""
-        if obj is _tag:
+        how = _how(type(obj))
+        if how is None or obj is _tag:
             return NotImplemented
-        if isinstance(obj, Timer):
+        if how == "timer":
             return _tag, ("timer", obj.name, obj.active)
-        if isinstance(obj, random.Random):
+        if how == "rng":
             return _tag, ("rng",)
-        if isinstance(obj, _CALLABLES):
+        if how == "fn":
             return _tag, ("fn", getattr(obj, "__qualname__", type(obj).__qualname__))
-        kind: Any = type(obj)
-        if getattr(kind, "__sim_address__", None) is not None:
+        if how == "addr":
             return _tag, ("addr", obj.__sim_address__)
-        if _own_pickling(kind) and not isinstance(obj, Enum):
-            raise TypeError(f"{kind.__qualname__} pickles in its own way")  # not remembered
-        return NotImplemented
+        raise TypeError(f"{type(obj).__qualname__} pickles in its own way")  # not remembered
+
+
+@functools.cache
+def _how(kind: Any) -> str | None:
+    """What a fingerprint writes for an instance of ``kind`` instead of pickling it
+    (``None``: pickle it), decided once a type."""
+    if issubclass(kind, Enum):
+        return None
+    if issubclass(kind, Timer):
+        return "timer"
+    if issubclass(kind, random.Random):
+        return "rng"
+    if issubclass(kind, _CALLABLES):
+        return "fn"
+    if getattr(kind, "__sim_address__", None) is not None:
+        return "addr"
+    return "refuse" if _own_pickling(kind) else None
 
 
 @functools.cache
