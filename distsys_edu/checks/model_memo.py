@@ -48,7 +48,8 @@ def _tag(*parts: Any) -> tuple[Any, ...]:
 class _Fingerprinter(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         """Called for every object but plain values and containers."""
-        how = _how(type(obj))
+        kind: Any = type(obj)
+        how = _how(kind)
         if how is None or obj is _tag:
             return NotImplemented
         if how == "timer":
