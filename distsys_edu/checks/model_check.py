@@ -155,6 +155,7 @@ def model_check(  # long: its docstring explains 14 arguments
     progress: bool = True,
     *,
     timers: str = "durations",
+    exact: bool = False,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
 ) -> ModelCheckResult:
@@ -176,6 +177,11 @@ def model_check(  # long: its docstring explains 14 arguments
         progress: a progress bar on stderr: states, depth, states per second.
         timers: ``"durations"``: each node's timers fire in due order, any
             node's before or after any other's; ``"any"``: in any order at all.
+        exact: put in each state's key what it leaves out by default and its
+            successors can depend on (the clock, due times, incarnations, random
+            generators): states reached with other clocks or draws are then told
+            apart, so none is skipped (many more states; symmetry off, since each
+            node's generator is seeded by its name). See docs/model-checking.md.
         seed: the Sim's seed (the nodes' random draws).
         options: keyword arguments for the spawn function.
 
@@ -198,12 +204,16 @@ def model_check(  # long: its docstring explains 14 arguments
         raise invalid("timeout", timeout, "must be a number of seconds > 0 or None")
     name, spawn, import_line, call = protocol_parts(protocol)
     checks = state_invariants(invariants)
+    if not isinstance(exact, bool):
+        raise invalid("exact", exact, "must be True or False")
     note = NOT_SYMMETRIC.get(name, "") if symmetry else ""
+    if symmetry and exact:
+        note = ": exact keys hold each node's random generator, seeded by its name"
     make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))
     choice_options = ChoiceOptions(
         crash=max_crashes > 0, restart=max_crashes > 0, pause=None, partition=False
     )
-    search = Search(make_sim, choice_options, timers, symmetry and not note)
+    search = Search(make_sim, choice_options, timers, symmetry and not note, exact)
     limits = (max_lost, max_duplicated, max_crashes)
     started = time.perf_counter()
     found: dict[str, ModelViolation] = {}
@@ -263,6 +273,7 @@ def model_check(  # long: its docstring explains 14 arguments
         symmetry=symmetry and not note,
         symmetry_note=note,
         timers=timers,
+        exact=exact,
         invariants=tuple(n for n, _ in checks),
         states=len(search.parent),
         transitions=transitions,

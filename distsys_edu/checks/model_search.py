@@ -7,7 +7,7 @@ from typing import Any
 
 from ..runtime import Choice, ChoiceOptions, Sim
 from .model_memo import NodeMemo
-from .model_state import claims_of, state_key
+from .model_state import claims_of, clock_of, state_key
 
 Claims = frozenset[tuple[Hashable, str]]
 
@@ -18,7 +18,9 @@ GRAPH_LIMIT = 5_000
 class Search:
     """The search's bookkeeping: one parent, one choice, one budget per state."""
 
-    def __init__(self, make_sim: Any, options: ChoiceOptions, timers: str, symmetry: bool) -> None:
+    def __init__(
+        self, make_sim: Any, options: ChoiceOptions, timers: str, symmetry: bool, exact: bool
+    ) -> None:
         self.make_sim, self.options, self.timers, self.symmetry = (
             make_sim,
             options,
@@ -30,6 +32,7 @@ class Search:
         self.label: list[str] = [""]
         self.budget: list[tuple[int, int, int]] = [(0, 0, 0)]
         self.claims: list[Claims] = [frozenset()]
+        self.exact = exact
         self.seen: dict[bytes, int] = {}
         self.memo = NodeMemo()
         self.depth: list[int] = [0]
@@ -71,7 +74,8 @@ class Search:
         kept as one, for the picture of the state space.
         """
         claims = claims_of(sim, self.claims[parent] if parent >= 0 else frozenset())
-        key = state_key(sim, self.timers, (budget, claims), self.symmetry, self.memo)
+        extra = (budget, claims, clock_of(sim)) if self.exact else (budget, claims)
+        key = state_key(sim, self.timers, extra, self.symmetry, self.memo)
         known = self.seen.get(key)
         if choice is None:  # the initial state
             self.seen[key] = 0

@@ -17,7 +17,8 @@ from test_model_check import spawn_greeters
 from distsys_edu.checks import model_search
 from distsys_edu.checks.model_check import model_check
 from distsys_edu.checks.model_copy import SimCopier
-from distsys_edu.checks.model_state import claims_of, state_key
+from distsys_edu.checks.model_state import claims_of, clock_of, state_key
+from distsys_edu.exercises.broken import spawn_broken
 from distsys_edu.runtime import Sim
 
 
@@ -29,7 +30,9 @@ def _successors(sim: Sim, search: Any, claims: Any, copier: SimCopier) -> set[by
     for choice in copier.restore(saved).choices(search.options):
         child = copier.restore(saved)
         child.choose(choice.id, search.options)
-        extra = ((0, 0, 0), claims_of(child, claims))
+        extra: tuple[Any, ...] = ((0, 0, 0), claims_of(child, claims))
+        if search.exact:
+            extra += (clock_of(child),)
         found.add(state_key(child, search.timers, extra, search.symmetry))
     return found
 
@@ -80,7 +83,19 @@ def test_raft_writes_the_clock_into_a_field_so_equal_keys_can_part_later() -> No
     times) lead on to different states (the search follows the first path
     only). Its election never reads that field (pre-vote is off), so the verdicts
     stand; what moves is which of those states are counted. When this fails, the key
-    was made sound: update docs/model-checking.md ("What the key leaves out")."""
+    was made sound by default: update docs/model-checking.md ("What the key leaves
+    out")."""
     seen = list(_reached_again("raft", 3, max_depth=4, max_term=1))
     assert any(clock for clock, _ in seen)
     assert any(differ for _, differ in seen)
+
+
+def test_exact_keys_hold_what_the_successors_read() -> None:
+    """With ``exact=True`` (clock, due times, incarnations and generators in the key),
+    every state reached again has the successors of the one kept, in the same Raft
+    search that parts them by default; the verdict on the broken Raft is the same."""
+    seen = list(_reached_again("raft", 3, max_depth=4, max_term=1, exact=True))
+    assert seen and not any(differ for _, differ in seen)
+    broken = model_check(spawn_broken, 3, max_depth=6, max_term=1, exact=True, progress=False)
+    assert [len(v.path) for v in broken.violations] == [6]
+    assert not broken.symmetry and "seeded by its name" in str(broken)
