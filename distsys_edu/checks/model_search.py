@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import array
+import hashlib
+import random
 from collections.abc import Hashable
 from typing import Any
 
 from ..runtime import Choice, ChoiceOptions, Sim
+from ..runtime.entries import ACCEPT, ARRIVE, TIMER_DUE
 from .model_memo import NodeMemo
-from .model_state import claims_of, clock_of, state_key
+from .model_state import claims_of, state_key
 
 Claims = frozenset[tuple[Hashable, str]]
 
@@ -106,3 +110,28 @@ def _leading(sim: Sim) -> str:
         for n in sim.nodes
         if sim.status(n) == "up" and sim._node(n).annotations.get("role") == "leader"
     )
+
+
+def clock_of(sim: Sim) -> frozenset[tuple[Any, ...]]:
+    """What a state's key leaves out that its successors can depend on (for
+    ``model_check(exact=True)``): the clock, each message's and live timer's due
+    time, each node's incarnation and the state of every random generator (each
+    node's and the network's, as a digest of its 625 words)."""
+
+    def drawn(rng: random.Random | None) -> str | None:
+        if rng is None:
+            return None
+        words = array.array("I", rng.getstate()[1]).tobytes()
+        return hashlib.blake2b(words, digest_size=8).hexdigest()
+
+    found: set[tuple[Any, ...]] = {("now", sim.now), ("network", drawn(sim._net_rng))}
+    for t, _, kind, item in sim._future():
+        if kind in (ARRIVE, ACCEPT):
+            found.add(("message", item[1].name, item[2].name, item[3], t))
+        elif kind == TIMER_DUE and item.active:
+            found.add(("timer", item.node.name, item.name, t))
+    for name in sim.nodes:
+        node = sim._node(name)
+        rng = getattr(node.ctx, "rng", None)
+        found.add(("node", name, node.incarnation, drawn(rng)))
+    return frozenset(found)

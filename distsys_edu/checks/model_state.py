@@ -20,7 +20,6 @@ permutation and the smallest hash stands for all of them.
 
 from __future__ import annotations
 
-import array
 import dataclasses
 import functools
 import hashlib
@@ -297,31 +296,6 @@ def state_parts(sim: Sim, timers: str) -> tuple[list[Any], list[Any], list[Any]]
         mine = [(n, every) for _, _, n, every in sorted(live[name])]
         nodes.append((name, node.status, node.actor, node.storage, mine, timers == "any"))
     return nodes, messages, sorted(sim.network.blocked)
-
-
-def clock_of(sim: Sim) -> frozenset[tuple[Any, ...]]:
-    """What a state's key leaves out that its successors can depend on (for
-    ``model_check(exact=True)``): the clock, each message's and live timer's due
-    time, each node's incarnation and the state of every random generator (each
-    node's and the network's, as a digest of its 625 words)."""
-
-    def drawn(rng: random.Random | None) -> str | None:
-        if rng is None:
-            return None
-        words = array.array("I", rng.getstate()[1]).tobytes()
-        return hashlib.blake2b(words, digest_size=8).hexdigest()
-
-    found: set[tuple[Any, ...]] = {("now", sim.now), ("network", drawn(sim._net_rng))}
-    for t, _, kind, item in sim._future():
-        if kind in (ARRIVE, ACCEPT):
-            found.add(("message", item[1].name, item[2].name, item[3], t))
-        elif kind == TIMER_DUE and item.active:
-            found.add(("timer", item.node.name, item.name, t))
-    for name in sim.nodes:
-        node = sim._node(name)
-        rng = getattr(node.ctx, "rng", None)
-        found.add(("node", name, node.incarnation, drawn(rng)))
-    return frozenset(found)
 
 
 def _node_part(node: list[Any], markers: Rename) -> str:

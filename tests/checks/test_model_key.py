@@ -17,7 +17,8 @@ from test_model_check import spawn_greeters
 from distsys_edu.checks import model_search
 from distsys_edu.checks.model_check import model_check
 from distsys_edu.checks.model_copy import SimCopier
-from distsys_edu.checks.model_state import claims_of, clock_of, state_key
+from distsys_edu.checks.model_search import clock_of
+from distsys_edu.checks.model_state import claims_of, state_key
 from distsys_edu.exercises.broken import spawn_broken
 from distsys_edu.runtime import Sim
 
