@@ -8,10 +8,14 @@ message in flight, fire a timer, crash or restart a node. States are hashed
 (:mod:`.model_state`) so each is expanded once; breadth first, so the first
 path found to a violating state is a shortest one.
 
-How a state is reached: by replaying its path from the seed in a fresh Sim.
-That keeps the search exact (the same code, the same runtime) and its memory
-small (a parent and a choice id per state), and it is what limits the speed:
-expanding a state at depth ``d`` replays ``d`` choices per transition.
+How a state is reached: each state waiting to be expanded is kept as a pickle
+of its Sim (:mod:`.model_copy`), made when it was first reached; each of its
+children starts from a fresh copy of it, and takes one choice. A copy is the
+Sim object for object, so the search is exact (the same code, the same
+runtime, the same random draws) and finds what replaying each path from the
+seed found (``tests/checks/test_model_check_counts.py`` pins it). Only the
+frontier is kept as pickles; every state seen keeps a 16-byte hash, a parent
+and a choice. A Sim that cannot be pickled is reached by replaying its path.
 docs/model-checking.md says what a state is, what the bounds mean, how timers
 are ordered, when symmetry reduction is sound, and why liveness is left to
 :func:`~distsys_edu.checks.explore`.
@@ -20,7 +24,7 @@ are ordered, when symmetry reduction is sound, and why liveness is left to
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -29,13 +33,13 @@ from ..jobs.progress import progress_counter
 from ..protocols.registry import PROTOCOLS, SpawnCluster, get_spec
 from ..runtime import Choice, ChoiceOptions, Sim
 from ..runtime.errors import invalid
+from .model_copy import SimCopier
 from .model_result import ModelCheckResult, ModelViolation, StateGraph
+from .model_search import Search
 from .model_state import (
     TIMER_ORDERS,
     StateInvariant,
-    claims_of,
     state_invariants,
-    state_key,
     view_of,
 )
 from .runs import protocol_parts
@@ -50,11 +54,6 @@ def not_symmetric(name: str) -> str:
     return f": {why}" if why else ""
 
 
-Claims = frozenset[tuple[Hashable, str]]
-
-GRAPH_LIMIT = 5_000
-"""Transitions kept as edges for ``result.graph`` (beyond this, none are: too many to draw)."""
-
 
 def _fresh(
     spawn: SpawnCluster, seed: int, nodes: int, options: Mapping[str, Any], trace: str = "counts"
@@ -64,93 +63,6 @@ def _fresh(
     spawn(sim, nodes, **options)
     sim.settle()
     return sim
-
-
-class _Search:
-    """The search's bookkeeping: one parent, one choice, one budget per state."""
-
-    def __init__(self, make_sim: Any, options: ChoiceOptions, timers: str, symmetry: bool):
-        self.make_sim, self.options, self.timers, self.symmetry = (
-            make_sim,
-            options,
-            timers,
-            symmetry,
-        )
-        self.parent: list[int] = [-1]
-        self.via: list[str] = [""]
-        self.label: list[str] = [""]
-        self.budget: list[tuple[int, int, int]] = [(0, 0, 0)]
-        self.claims: list[Claims] = [frozenset()]
-        self.seen: dict[bytes, int] = {}
-        self.depth: list[int] = [0]
-        self.leading: list[str] = [""]
-        self.edges: list[tuple[int, int, str]] | None = []  # while the space is small
-
-    def path(self, index: int) -> tuple[str, ...]:
-        steps = []
-        while index > 0:
-            steps.append(index)
-            index = self.parent[index]
-        return tuple(self.via[i] for i in reversed(steps))
-
-    def labels(self, index: int) -> tuple[str, ...]:
-        steps = []
-        while index > 0:
-            steps.append(self.label[index])
-            index = self.parent[index]
-        return tuple(reversed(steps))
-
-    def trail(self, index: int) -> tuple[int, ...]:
-        """The states from the initial one to ``index``, as indices."""
-        steps = [index]
-        while index > 0:
-            index = self.parent[index]
-            steps.append(index)
-        return tuple(reversed(steps))
-
-    def at(self, index: int) -> Sim:
-        sim = self.make_sim()
-        sim.choose_all(self.path(index), self.options)
-        return sim
-
-    def add(self, sim: Sim, parent: int, choice: Choice | None, budget: Any) -> int | None:
-        """Remember ``sim``'s state; its index, or ``None`` if it was seen before.
-
-        While there are at most :data:`GRAPH_LIMIT` edges, every transition is
-        kept as one, for the picture of the state space.
-        """
-        claims = claims_of(sim, self.claims[parent] if parent >= 0 else frozenset())
-        key = state_key(sim, self.timers, (budget, claims), self.symmetry)
-        known = self.seen.get(key)
-        if choice is None:  # the initial state
-            self.seen[key] = 0
-            self.claims[0], self.leading[0] = claims, _leading(sim)
-            return 0
-        index = len(self.parent) if known is None else known
-        if self.edges is not None:
-            self.edges.append((parent, index, choice.kind))
-            if len(self.edges) > GRAPH_LIMIT:
-                self.edges = None
-        if known is not None:
-            return None
-        self.seen[key] = index
-        self.parent.append(parent)
-        self.via.append(choice.id)
-        self.label.append(choice.label)
-        self.budget.append(budget)
-        self.claims.append(claims)
-        self.depth.append(self.depth[parent] + 1)
-        self.leading.append(_leading(sim))
-        return index
-
-
-def _leading(sim: Sim) -> str:
-    """Who leads in ``sim`` now (up and publishing ``role="leader"``), comma-separated."""
-    return ",".join(
-        n
-        for n in sim.nodes
-        if sim.status(n) == "up" and sim._node(n).annotations.get("role") == "leader"
-    )
 
 
 def _rank(choice: Choice) -> tuple[float, int]:
@@ -184,6 +96,41 @@ def _allowed(
     return found
 
 
+OVER_TERM = "over max_term"
+"""A state waiting in the frontier that a node's term puts past ``max_term``."""
+
+Waiting = bytes | bool | str | None
+"""How a state waits in the frontier: its Sim's pickle (``None``: it could not be
+pickled, so it is replayed), :data:`OVER_TERM`, or, at ``max_depth``, whether it had
+choices left (``True``/``False``): what its expansion needs, and no more."""
+
+
+def _waiting(
+    sim: Sim,
+    search: Search,
+    index: int,
+    at_max_depth: bool,
+    max_term: int | None,
+    limits: tuple[int, int, int],
+    copier: SimCopier,
+) -> Waiting:
+    """What the frontier keeps of the new state ``index`` (``sim``) until its turn."""
+    if max_term is not None and _highest_term(sim) > max_term:
+        return OVER_TERM
+    if at_max_depth:
+        steps = _allowed(sim.choices(search.options), search.budget[index], limits, search.timers)
+        return bool(steps)
+    return copier.save(sim)
+
+
+def _revive(waiting: Waiting, index: int, search: Search, copier: SimCopier) -> Sim:
+    """A Sim in state ``index``: a copy restored from its pickle, or a replay of its path."""
+    if waiting is None:
+        return search.at(index)
+    assert isinstance(waiting, bytes)  # the others are never expanded
+    return copier.restore(waiting)
+
+
 def _highest_term(sim: Sim) -> int:
     terms = [sim._node(n).annotations.get("term") for n in sim.nodes]
     return max((t for t in terms if isinstance(t, int)), default=0)
@@ -210,6 +157,7 @@ def model_check(  # long: its docstring explains 14 arguments
     progress: bool = True,
     *,
     timers: str = "durations",
+    exact: bool = False,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
 ) -> ModelCheckResult:
@@ -231,6 +179,11 @@ def model_check(  # long: its docstring explains 14 arguments
         progress: a progress bar on stderr: states, depth, states per second.
         timers: ``"durations"``: each node's timers fire in due order, any
             node's before or after any other's; ``"any"``: in any order at all.
+        exact: put in each state's key what it leaves out by default and its
+            successors can depend on (the clock, due times, incarnations, random
+            generators): states reached with other clocks or draws are then told
+            apart, so none is skipped (many more states; symmetry off, since each
+            node's generator is seeded by its name). See docs/model-checking.md.
         seed: the Sim's seed (the nodes' random draws).
         options: keyword arguments for the spawn function.
 
@@ -254,12 +207,16 @@ def model_check(  # long: its docstring explains 14 arguments
     name, spawn, import_line, call = protocol_parts(protocol)
     setup = cluster_setup(protocol, seed, nodes, dict(options or {}))
     checks = state_invariants(invariants)
+    if not isinstance(exact, bool):
+        raise invalid("exact", exact, "must be True or False")
     note = not_symmetric(name) if symmetry else ""
+    if symmetry and exact:
+        note = ": exact keys hold each node's random generator, seeded by its name"
     make_sim = partial(_fresh, spawn, seed, nodes, dict(options or {}))
     choice_options = ChoiceOptions(
         crash=max_crashes > 0, restart=max_crashes > 0, pause=None, partition=False
     )
-    search = _Search(make_sim, choice_options, timers, symmetry and not note)
+    search = Search(make_sim, choice_options, timers, symmetry and not note, exact)
     limits = (max_lost, max_duplicated, max_crashes)
     started = time.perf_counter()
     found: dict[str, ModelViolation] = {}
@@ -267,28 +224,31 @@ def model_check(  # long: its docstring explains 14 arguments
     first = make_sim()
     search.add(first, -1, None, (0, 0, 0))
     _judge(search, first, 0, checks, found)
-    frontier, depth, transitions, stopped_by, reported, left = [0], 0, 0, None, 0, 0
+    copier = SimCopier()
+    frontier = [(0, _waiting(first, search, 0, max_depth == 0, max_term, limits, copier))]
+    depth, transitions, stopped_by, reported, left = 0, 0, None, 0, 0
     try:
         while frontier and len(found) < len(checks):
-            following: list[int] = []
-            for index in frontier:
+            following: list[tuple[int, Waiting]] = []
+            for index, waiting in frontier:
                 if timeout is not None and time.perf_counter() - started > timeout:
                     stopped_by = "timeout"
                     break
-                sim = first if index == 0 else search.at(index)
-                if max_term is not None and _highest_term(sim) > max_term:
+                if waiting is OVER_TERM or isinstance(waiting, bool):
+                    left += waiting is True  # at max_depth: did it have choices left?
                     continue
+                sim = _revive(waiting, index, search, copier)
                 steps = _allowed(sim.choices(choice_options), search.budget[index], limits, timers)
-                if max_depth is not None and depth >= max_depth:
-                    left += bool(steps)
-                    continue
                 for position, (choice, budget) in enumerate(steps):
-                    child = sim if position == len(steps) - 1 else search.at(index)
+                    last = position == len(steps) - 1
+                    child = sim if last else _revive(waiting, index, search, copier)
                     child.choose(choice.id, choice_options)
                     transitions += 1
                     new = search.add(child, index, choice, budget)
                     if new is not None and not _judge(search, child, new, checks, found):
-                        following.append(new)
+                        cut = max_depth is not None and depth + 1 >= max_depth
+                        kept = _waiting(child, search, new, cut, max_term, limits, copier)
+                        following.append((new, kept))
             bar.update(len(search.parent) - reported)
             reported = len(search.parent)
             if stopped_by == "timeout":
@@ -302,6 +262,7 @@ def model_check(  # long: its docstring explains 14 arguments
             stopped_by = "every invariant broken"
     finally:
         bar.close()
+        copier.close()
     return ModelCheckResult(
         protocol=name,
         nodes=nodes,
@@ -315,6 +276,7 @@ def model_check(  # long: its docstring explains 14 arguments
         symmetry=symmetry and not note,
         symmetry_note=note,
         timers=timers,
+        exact=exact,
         invariants=tuple(n for n, _ in checks),
         states=len(search.parent),
         transitions=transitions,
@@ -367,7 +329,7 @@ def _setup_source(
 
 
 def _judge(
-    search: _Search,
+    search: Search,
     sim: Sim,
     index: int,
     checks: tuple[tuple[str, StateInvariant], ...],

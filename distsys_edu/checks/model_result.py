@@ -84,6 +84,7 @@ class ModelCheckResult:
         symmetry: whether symmetry reduction was applied (see ``symmetry_note``).
         symmetry_note: why it was not, when it was asked for and refused.
         timers: ``"durations"`` or ``"any"``.
+        exact: whether keys held the clock, due times and random generators.
         invariants: the names checked.
         states: distinct states reached (symmetric ones counted once).
         transitions: choices tried, leading to new or known states.
@@ -97,7 +98,7 @@ class ModelCheckResult:
         violations: the first (shortest) violation of each invariant broken.
         wall_s: seconds of wall-clock time the search took.
         graph: the states and transitions, if there were at most
-            ``model_check.GRAPH_LIMIT`` transitions; else ``None``.
+            ``model_search.GRAPH_LIMIT`` transitions; else ``None``.
     """
 
     protocol: str
@@ -106,6 +107,7 @@ class ModelCheckResult:
     symmetry: bool
     symmetry_note: str
     timers: str
+    exact: bool
     invariants: tuple[str, ...]
     states: int
     transitions: int
@@ -167,7 +169,8 @@ class ModelCheckResult:
             f"model_check {self.protocol}: {self.nodes} nodes, bounds: {bounds or 'none'}",
             f"  {self.states} distinct states, {self.transitions} transitions, depth "
             f"{self.depth}, {how} ({self.wall_s:.1f} s; symmetry {symmetry}; "
-            f"timers in {'each node' if self.timers == 'durations' else 'any'} order)",
+            f"timers in {'each node' if self.timers == 'durations' else 'any'} order"
+            f"{'; exact keys: clock and random draws' if self.exact else ''})",
         ]
         broken = {v.invariant for v in self.violations}
         for name in self.invariants:
@@ -191,6 +194,7 @@ class ModelCheckResult:
             "bounds": self.bounds,
             "symmetry": self.symmetry,
             "timers": self.timers,
+            "exact": self.exact,
             "invariants": list(self.invariants),
             "states": self.states,
             "transitions": self.transitions,

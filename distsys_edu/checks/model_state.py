@@ -29,12 +29,14 @@ import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from ..protocols.cluster import Names
 from ..runtime import Sim, Timer
 from ..runtime.entries import ACCEPT, ARRIVE, TIMER_DUE
 from ..runtime.errors import invalid
+from .model_memo import NodeMemo
 
 TIMER_ORDERS = ("durations", "any")
 """How timers may fire: each node's in due order, or all in any order."""
@@ -81,7 +83,7 @@ def encode(value: Any, rename: Rename) -> Any:
     callback's name and whether it is live; a function is its qualified name;
     any other object is its type's name and its fields.
     """
-    kind = type(value)  # exact types first: this runs for every field of every state
+    kind: Any = type(value)  # exact types first: this runs for every field of every state
     if kind in _PLAIN:
         return value
     if kind is str:
@@ -90,14 +92,18 @@ def encode(value: Any, rename: Rename) -> Any:
         return tuple([encode(v, rename) for v in value])
     if kind is dict:
         pairs = [(encode(k, rename), encode(v, rename)) for k, v in value.items()]
-        pairs.sort(key=lambda pair: repr(pair[0]))  # keys are distinct
+        pairs.sort(key=_key_repr)  # keys are distinct
         return ("dict", *pairs)
     if kind in _SETS:
         items = [encode(v, rename) for v in value]
         if all(type(v) is str and len(v) == 1 and _is_marker(v) for v in items):
             return SET_OPEN + "".join(sorted(items)) + SET_CLOSE  # names: see state_key
         return ("set", *sorted(items, key=repr))
-    return _encode_object(value, rename)
+    return _ENCODERS[_how(kind)](value, rename)
+
+
+def _key_repr(pair: tuple[Any, Any]) -> str:
+    return repr(pair[0])
 
 
 _PLAIN = frozenset({type(None), bool, int, float})
@@ -106,27 +112,32 @@ _BASES: tuple[Any, ...] = (bool, int, float, str, tuple, list, dict, frozenset, 
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
+def _field_names(kind: Any) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 
 
-def _encode_object(value: Any, rename: Rename) -> Any:
-    """:func:`encode` for anything but the plain types and containers."""
-    if isinstance(value, Enum):
-        return ("enum", type(value).__qualname__, encode(value.value, rename))
-    for base in _BASES:  # a subclass of a plain type or container (an enum...): as its base
-        if isinstance(value, base):
-            return encode(base(value), rename)
-    if isinstance(value, Timer):
-        return ("timer", value.name, value.active)
-    if isinstance(value, random.Random):
-        return ("rng",)  # left out: see docs/model-checking.md
-    address = getattr(value, "__sim_address__", None)
-    if address is not None:
-        return ("addr", rename.get(address, address))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [encode(getattr(value, name), rename) for name in _field_names(type(value))]
-        return (type(value).__qualname__, *fields)
+@functools.cache
+def _how(kind: Any) -> str:
+    """How :func:`encode` writes an instance of ``kind`` (anything but the plain types and
+    containers): decided once a type, from the type alone (``isinstance`` is by type)."""
+    if issubclass(kind, Enum):
+        return "enum"
+    for base in _BASES:  # a subclass of a plain type or container: as its base
+        if issubclass(kind, base):
+            return base.__name__
+    if issubclass(kind, Timer):
+        return "timer"
+    if issubclass(kind, random.Random):
+        return "rng"
+    if hasattr(kind, "__sim_address__"):
+        return "addr"
+    if dataclasses.is_dataclass(kind):
+        return "dataclass"
+    return "object"
+
+
+def _encode_fields(value: Any, rename: Rename) -> Any:
+    """An object without a rule of its own: its type's name and its fields."""
     if callable(value):
         return ("fn", getattr(value, "__qualname__", type(value).__qualname__))
     fields_of = getattr(value, "__dict__", None)
@@ -134,6 +145,29 @@ def _encode_object(value: Any, rename: Rename) -> Any:
         slots = getattr(type(value), "__slots__", ())
         fields_of = {name: getattr(value, name, None) for name in slots}
     return (type(value).__qualname__, encode(dict(fields_of), rename))
+
+
+def _encode_as(base: Any, value: Any, rename: Rename) -> Any:
+    """A subclass of a plain type or container (an enum's mixin...), encoded as its base."""
+    return encode(base(value), rename)
+
+
+def _encode_dataclass(value: Any, rename: Rename) -> Any:
+    kind: Any = type(value)
+    fields = [encode(getattr(value, name), rename) for name in _field_names(kind)]
+    return (kind.__qualname__, *fields)
+
+
+_ENCODERS: dict[str, Callable[[Any, Rename], Any]] = {
+    "enum": lambda v, r: ("enum", type(v).__qualname__, encode(v.value, r)),
+    **{base.__name__: partial(_encode_as, base) for base in _BASES},
+    "timer": lambda v, r: ("timer", v.name, v.active),
+    "rng": lambda v, r: ("rng",),  # left out: see docs/model-checking.md
+    "addr": lambda v, r: ("addr", r.get(v.__sim_address__, v.__sim_address__)),
+    "dataclass": _encode_dataclass,
+    "object": _encode_fields,
+}
+"""One encoder per answer of :func:`_how`."""
 
 
 @dataclass(frozen=True)
@@ -264,11 +298,44 @@ def state_parts(sim: Sim, timers: str) -> tuple[list[Any], list[Any], list[Any]]
     return nodes, messages, sorted(sim.network.blocked)
 
 
-def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> bytes:
+def _node_part(node: list[Any], markers: Rename) -> str:
+    """One node's part of a state: ``[status, actor, disk, timers, any_order]``, encoded."""
+    status, actor, disk, mine, any_order = node
+    timers = tuple(sorted(mine)) if any_order else tuple(mine)
+    return repr((status, encode(actor, markers), encode(disk, markers), timers))
+
+
+def _orders(parts: list[tuple[str, str]]) -> list[tuple[int, ...]]:
+    """The renamings worth trying: those that number the nodes in the order of their
+    own parts with every name blanked out (a text no renaming changes), in every
+    order among nodes whose blanked parts are equal.
+
+    The least hash over these is as canonical as over all ``n!`` renamings (two
+    states equal up to renaming get the same set of renamed texts, so the same
+    least hash) and costs one renaming where the nodes differ, as they mostly do.
+    """
+    blanked = [_MARKER.sub("?", text) for _, text in parts]
+    ranked = sorted(range(len(parts)), key=blanked.__getitem__)
+    groups = [list(g) for _, g in itertools.groupby(ranked, key=blanked.__getitem__)]
+    found = []
+    for chosen in itertools.product(*(itertools.permutations(g) for g in groups)):
+        position = [node for group in chosen for node in group]  # new index -> node
+        order = [0] * len(parts)
+        for new, node in enumerate(position):
+            order[node] = new
+        found.append(tuple(order))
+    return found
+
+
+def state_key(
+    sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool, memo: NodeMemo | None = None
+) -> bytes:
     """The state's hash: 16 bytes, the same in every process; the least over renamings.
 
     The state is encoded once, each node's name standing as one marker
-    character; each renaming then only replaces those characters.
+    character; each renaming then only replaces those characters. With ``memo``
+    (one per search: the same node names), a node as it was in an earlier state
+    is not encoded again (:mod:`.model_memo`).
     """
     nodes, messages, blocked = state_parts(sim, timers)
     names = [n[0] for n in nodes]
@@ -276,20 +343,15 @@ def state_key(sim: Sim, timers: str, extra: tuple[Any, ...], symmetry: bool) -> 
     parts = [
         (
             markers[name],
-            repr(
-                (
-                    status,
-                    encode(actor, markers),
-                    encode(disk, markers),
-                    tuple(sorted(mine)) if any_order else tuple(mine),
-                )
-            ),
+            _node_part(node, markers)
+            if memo is None
+            else memo.part(node, partial(_node_part, node, markers)),
         )
-        for name, status, actor, disk, mine, any_order in nodes
+        for name, *node in nodes
     ]
     flights = [repr(encode(m, markers)) for m in messages]
     common = repr(([(markers[a], markers[b]) for a, b in blocked], encode(extra, markers)))
-    orders = itertools.permutations(range(len(names))) if symmetry else [range(len(names))]
+    orders = _orders(parts) if symmetry else [range(len(names))]
     # One string, renamed at once; the separators are control characters, which
     # repr() never leaves bare, so they cannot occur inside a part.
     whole = "\x1d".join(["\x1e".join(m + p for m, p in parts), "\x1f".join(flights), common])
