@@ -32,7 +32,6 @@ then lets time decide again).
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import math
 from collections import deque
 from collections.abc import Iterable
@@ -244,7 +243,7 @@ class Controlled(FaultControl):
         if choice.kind == "duplicate":
             self._duplicate(entry[3], choice.at)
             return
-        self._remove(entry)
+        self.scheduler.remove(entry)
         if choice.kind == "drop":
             self._drop(entry[3], "loss")
             return
@@ -259,13 +258,6 @@ class Controlled(FaultControl):
             if ref[0] in "tc" and entry[2] not in (ARRIVE, ACCEPT) and entry[1] == number:
                 return entry
         return None
-
-    def _remove(self, entry: Entry) -> None:
-        if entry in self._fifo:
-            self._fifo.remove(entry)
-            return
-        self._heap.remove(entry)
-        heapq.heapify(self._heap)
 
     def _run_entry(self, entry: Entry) -> None:
         """Run one entry through the engine's own loop (as ``step`` does), at ``entry``'s time."""
@@ -288,7 +280,7 @@ class Controlled(FaultControl):
             if not due:
                 return
             for entry in sorted(due):
-                self._remove(entry)
+                self.scheduler.remove(entry)
             for entry in sorted(due):
                 if entry[2] == TIMER_DUE:
                     continue  # stale: it would be skipped when it came up

@@ -17,11 +17,8 @@ A room calls only the rooms below it (and its own methods).
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
 import random
-from collections import deque
 from typing import TYPE_CHECKING, Any, cast
 
 from .address import Addr, Request
@@ -29,6 +26,7 @@ from .entries import Entry
 from .errors import UnknownNode, invalid
 from .network import LinkConfig, Network
 from .node import ActorFactory, Envelope, Node
+from .scheduler import Scheduler
 from .supervisor import Failure, Supervisor
 from .trace import DROP, DROP_REASONS, K, Trace
 
@@ -62,15 +60,11 @@ class Core:
         self.seed = seed
         self.strict = strict
         self.max_events_per_instant = max_events_per_instant
-        self.now = 0.0
+        self.scheduler = Scheduler()  # the clock and the future
         self.trace = Trace(trace)
         self.trace.meta["seed"] = seed
         self.network = Network(default=network or LinkConfig())
         self.failures: list[Failure] = []
-        self._heap: list[Entry] = []
-        self._fifo: deque[Entry] = deque()  # arrivals on the constant delay, in order
-        self._next_seq = itertools.count().__next__
-        self._first_seq = 0  # _push_first counts down from here
         self._nodes: dict[str, Node] = {}
         self._outside = self._new_node("<outside>", -1, None, None)
         self._current = self._outside  # whose code is running: the sender of a send
@@ -124,28 +118,16 @@ class Core:
         """The address of node ``name``."""
         return self._node(name).addr
 
-    # -- the future ----------------------------------------------------------
+    # -- the clock -----------------------------------------------------------
 
-    def _push(self, t: float, kind: int, item: Any) -> None:
-        """Schedule ``item`` at virtual time ``t``, after everything scheduled so far for ``t``."""
-        heapq.heappush(self._heap, (t, self._next_seq(), kind, item))
+    @property
+    def now(self) -> float:
+        """The virtual time in seconds (the scheduler's clock)."""
+        return self.scheduler.now
 
     def _future(self) -> list[Entry]:
         """Every scheduled entry (heap and FIFO), in no particular order: for reading."""
-        return [*self._heap, *self._fifo]
-
-    def _push_first(self, entries: list[tuple[int, Any]]) -> None:
-        """Schedule ``(kind, item)`` pairs now, in order, before all else still due now.
-
-        What waited (a paused node's backlog, a held link's messages) got there
-        before anything else due at this instant, so it runs first: one link's
-        messages stay in order. Their ``seq`` counts down from -1, below every
-        ordinary entry.
-        """
-        base = self._first_seq - len(entries)
-        self._first_seq = base
-        for offset, (kind, item) in enumerate(entries):
-            heapq.heappush(self._heap, (self.now, base + offset, kind, item))
+        return self.scheduler.future()
 
     # -- the record ----------------------------------------------------------
 

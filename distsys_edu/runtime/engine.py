@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from .address import Reply
 from .entries import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .errors import ClockStuckError, InvalidArgument, check_time, invalid
 from .interrupts import InterruptShield
@@ -93,7 +94,7 @@ class Engine(Transport):
                 one instant; the Sim stays usable (fix the loop, run on).
         """
         if until is None:
-            self._loop(self._heap, self._fifo, math.inf)
+            self._loop(self.scheduler.heap, self.scheduler.fifo, math.inf)
             return
         allowed = f"must be a finite time >= now ({self.now!r})"
         try:
@@ -118,39 +119,55 @@ class Engine(Transport):
         self._run_until(end)
 
     def _run_until(self, end: float) -> None:
-        self._loop(self._heap, self._fifo, end)
+        self._loop(self.scheduler.heap, self.scheduler.fifo, end)
         self.trace.end = end  # the checks measure up to here
         if end != self.now:
-            self.now = end
+            self.scheduler.now = end
             self._events_now = 0
 
     def step(self) -> bool:
-        """Run the single next event. Returns ``False`` if there was none.
+        """Run the single next event; ``False`` if there was none. The engine, in short.
+
+        Take the next entry from the scheduler, move the clock to it, act on it.
+        ``run`` does the same, written out for speed (``_loop``); a test checks
+        that running and stepping give the same trace.
 
         Raises:
             InvalidArgument: called from inside the simulation (a handler or a
-                timer); nothing is taken off the heap then.
+                timer); nothing is taken off the scheduler then.
         """
         self._refuse_nesting("step")
-        if not self._heap and not self._fifo:
+        if not self.scheduler:
             return False
-        self._loop(self._heap, self._fifo, math.inf, single=True)
+        self._begin_loop()  # Ctrl-C waits until the entry is acted on (interrupts.py)
+        start, ran = self.now, 0
+        try:
+            entry = self.scheduler.pop()
+            assert entry is not None  # checked above
+            t, _, kind, item = entry
+            self.scheduler.now, ran = t, 1
+            self._dispatch(kind, item)
+        finally:
+            self._end_loop(ran, clock_moved=self.now != start)
         return True
-
-    def _take_front(self) -> list[Entry]:
-        """The earlier front of the heap and the FIFO, taken off, in a list of its own."""
-        heap, fifo = self._heap, self._fifo
-        if fifo and (not heap or fifo[0] < heap[0]):
-            return [fifo.popleft()]
-        return [heapq.heappop(heap)]
 
     def next_time(self) -> float | None:
         """The virtual time of the next event, or ``None`` if nothing is scheduled."""
-        fronts = [queue[0][0] for queue in (self._heap, self._fifo) if queue]
-        return min(fronts, default=None)
+        return self.scheduler.next_time()
+
+    def _dispatch(self, kind: int, item: Any) -> None:
+        """Act on an entry just taken, at ``now``: a timer fires, a call runs, a message arrives."""
+        if kind == TIMER_DUE:
+            self._fire(item)
+        elif kind == RUN_TIMER:
+            self._run_timer(item)
+        elif kind == CALL:
+            item()
+        elif kind == ACCEPT or self._arrive(item):  # an ARRIVE may be cut or parked
+            self._deliver(item)
 
     def _loop(  # long: the hot path, inlined
-        self, heap: list[Entry], fifo: deque[Entry], limit: float, single: bool = False
+        self, heap: list[Entry], fifo: deque[Entry], limit: float
     ) -> None:
         """The event loop: run the entries of ``heap`` and ``fifo`` with time <= ``limit``.
 
@@ -160,20 +177,18 @@ class Engine(Transport):
         (``_stuck``). Whatever escapes leaves the Sim consistent: an entry taken
         but not acted on goes back (onto the heap, which orders anything). A
         deferred Ctrl-C (``pending``) is taken once an entry is in hand, so that
-        it goes back. ``single``: run the front entry alone (``step``).
+        it goes back. ``step`` and ``_dispatch`` say the same in short.
         """
         self._begin_loop()
         pop, popleft, net, outside = heapq.heappop, fifo.popleft, self.network, self._outside
+        scheduler = self.scheduler
         full, kind_counts = self._full, self._kind_counts
         add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
         now, most, same, entry = self.now, self.max_events_per_instant, 0, None
         start, pending = now, self._shield.pending
         try:
-            if single:  # taken here, inside the shield
-                heap, fifo = self._take_front(), deque()
-                popleft = fifo.popleft
             while True:  # each entry is read before it is taken: an interrupt cannot lose it
-                if fifo:
+                if fifo:  # Scheduler.pop, written out for speed
                     entry = fifo[0]
                     if heap and heap[0] < entry:
                         entry = heap[0]
@@ -193,11 +208,11 @@ class Engine(Transport):
                     if same > most:
                         self._stuck(entry, most)
                 elif t > limit:  # one entry too far: put it back (once per run)
-                    heapq.heappush(self._heap, entry)
+                    scheduler.put_back(entry)
                     entry = None
                     break
                 else:
-                    self.now = now = t
+                    scheduler.now = now = t
                     same = 1
                 if kind > ACCEPT:  # not a message: a timer or a call
                     entry = None
@@ -221,9 +236,14 @@ class Engine(Transport):
                 if full:  # Trace.record, inlined for speed
                     add_row(pack_row(t, DELIVER | src.out_code | dst.in_code, msg_id, math.nan))
                     add_object(msg)
-                handler = dst.handlers.get(type(msg)) or self._find_handler(dst, msg)
-                if handler is None:  # a reply, or a type without a handler (a failure)
-                    continue
+                handler = dst.handlers.get(type(msg))
+                if handler is None:  # a reply, or the first message of its type here
+                    if type(msg) is Reply:  # the runtime's own: the requester's callback
+                        self._on_reply(dst, msg)
+                        continue
+                    handler = self._find_handler(dst, msg)
+                    if handler is None:  # no handler for its type: a recorded failure
+                        continue
                 self._current = dst
                 try:
                     result = handler(msg, dst.ctx)
@@ -236,7 +256,7 @@ class Engine(Transport):
                 self._current = outside
         except BaseException:
             if entry is not None:  # taken off the heap, not acted on: it goes back
-                heapq.heappush(self._heap, entry)
+                scheduler.put_back(entry)
                 same -= 1
             raise
         finally:
@@ -312,6 +332,11 @@ class Engine(Transport):
 
 
 HANDOVER = frozenset(
-    {Engine._loop.__code__, Lifecycle._guarded.__code__, Lifecycle._make_actor.__code__}
+    {
+        Engine._loop.__code__,
+        Transport._deliver.__code__,
+        Lifecycle._guarded.__code__,
+        Lifecycle._make_actor.__code__,
+    }
 )
 """The runtime's functions that call actor code (a handler, a hook, a factory)."""

@@ -9,7 +9,6 @@ if you had run until then and applied it by hand.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -20,7 +19,6 @@ from .errors import FaultScheduleError, InvalidArgument, UnknownNode, check_time
 from .faults import Fault, FaultSchedule, as_fault
 from .node import PAUSED, UP
 
-_LATE = 1 << 62  # added to a scheduled fault's seq: it runs after the rest of its instant
 SETTLE = "settle"  # the fault history's mark: what is due at this instant runs first
 
 
@@ -116,9 +114,9 @@ class FaultControl(Engine):
                 node.status = UP
                 self._log("resume", node)
                 backlog, node.backlog = node.backlog, []
-                self._push_first(backlog)  # what waited runs first, in order
+                self.scheduler.push_first(backlog)  # what waited runs first, in order
 
-        self._push(self.now + duration, CALL, resume)
+        self.scheduler.push(self.now + duration, CALL, resume)
 
     # -- links -------------------------------------------------------------------
 
@@ -195,7 +193,8 @@ class FaultControl(Engine):
         self.network.held.difference_update(links)
         self._network_changed()
         self._log("release", None, None, {"links": [list(link) for link in links]})
-        self._push_first([(ARRIVE, env) for link in links for env in self._held.pop(link, [])])
+        parked = [(ARRIVE, env) for link in links for env in self._held.pop(link, [])]
+        self.scheduler.push_first(parked)
 
     def set_network(
         self, *, latency: Any = None, loss: float | None = None, duplication: float | None = None
@@ -268,13 +267,13 @@ class FaultControl(Engine):
             # but a fault due right now goes before what is still due now (act,
             # then run). So a fault_history replays to the same trace.
             if fault.at == self.now:
-                self._push(fault.at, CALL, self._group_call(fault.at))
+                self.scheduler.push(fault.at, CALL, self._group_call(fault.at))
             else:
                 self._push_late(fault.at)
 
     def _push_late(self, at: float) -> None:
         """Schedule the fault group for ``at`` after everything else due at ``at``."""
-        heapq.heappush(self._heap, (at, _LATE + self._next_seq(), CALL, self._group_call(at)))
+        self.scheduler.push_late(at, CALL, self._group_call(at))
 
     def _group_call(self, at: float) -> Callable[[], None]:
         apply_group = partial(self._apply_group, at)

@@ -141,7 +141,7 @@ class Lifecycle(Core):
             elif node.status is UP:
                 self._guarded(node, during, during, hook, node.ctx)
 
-        self._push(self.now, CALL, call)
+        self.scheduler.push(self.now, CALL, call)
 
     # -- failures and supervision ------------------------------------------------
 

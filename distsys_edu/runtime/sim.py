@@ -113,7 +113,7 @@ class Sim(Controlled):
         Nothing changes: these are copies. A timer that came due while its node
         was paused and waits to run on resume is listed with its past due time.
         """
-        timers = [item for _, _, kind, item in sorted(self._heap) if kind == TIMER_DUE]
+        timers = [item for _, _, kind, item in sorted(self.scheduler.heap) if kind == TIMER_DUE]
         for node in self._nodes.values():
             timers.extend(item for kind, item in node.backlog if kind == RUN_TIMER)
         views = {id(timer): timer.view() for timer in timers if timer.active}

@@ -27,7 +27,7 @@ class Timers(Lifecycle):
     ) -> Timer:
         """A timer of ``node`` due at ``start`` (or every ``every`` after it) (World)."""
         timer = Timer(node, callback, start, every, self.now)
-        self._push(timer.due(), TIMER_DUE, timer)
+        self.scheduler.push(timer.due(), TIMER_DUE, timer)
         return timer
 
     def _cancel_timer(self, timer: Timer) -> None:
@@ -40,7 +40,7 @@ class Timers(Lifecycle):
             return
         if timer.every is not None:
             timer.fired += 1
-            self._push(timer.due(), TIMER_DUE, timer)
+            self.scheduler.push(timer.due(), TIMER_DUE, timer)
         node: Node = timer.node  # type: ignore[assignment]  # the Sim's timers have Nodes
         if timer.backlogged or timer.last_run == self.now:
             return  # it waits to run once on resume, or ran overdue just now: that covers it

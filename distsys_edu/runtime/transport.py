@@ -61,7 +61,7 @@ class Transport(Timers):
         env = (self._next_msg_id(), src, dst, msg, request_id)
         if src is dst:  # self-sends skip the network: always delivered, no delay
             self._log_message(SEND, env, self.now)
-            self._push(self.now, ACCEPT, env)
+            self.scheduler.push(self.now, ACCEPT, env)
         elif net.plain_latency is None:  # something may happen to it on the way
             self._route(env)
         else:
@@ -69,13 +69,14 @@ class Transport(Timers):
             # more than the work: schedule, then record (Trace.record, inlined;
             # test_transport checks both ways record the same trace). On the one
             # constant delay, messages arrive in the order they are sent: the FIFO.
-            now, delay = self.now, net.fast_delay
+            scheduler, delay = self.scheduler, net.fast_delay
+            now = scheduler.now
             if delay is not None:
                 due = now + delay
-                self._fifo.append((due, self._next_seq(), ARRIVE, env))
+                scheduler.fifo.append((due, scheduler.next_seq(), ARRIVE, env))
             else:  # the draw _route would make
                 due = now + net.plain_latency.sample(self._net_rng)
-                heapq.heappush(self._heap, (due, self._next_seq(), ARRIVE, env))
+                heapq.heappush(scheduler.heap, (due, scheduler.next_seq(), ARRIVE, env))
             if self._full:
                 code = SEND | src.out_code | dst.in_code
                 self._add_row(ROW.pack(now, code, env[0], due))
@@ -97,11 +98,9 @@ class Transport(Timers):
         some already in the FIFO: those move to the heap, which orders anything.
         """
         self.network.refresh()
-        delay, fifo = self.network.fast_delay, self._fifo
-        if delay is not None and fifo and fifo[-1][0] > self.now + delay:
-            for entry in fifo:
-                heapq.heappush(self._heap, entry)
-            fifo.clear()
+        delay = self.network.fast_delay
+        if delay is not None:
+            self.scheduler.merge_fifo_after(self.now + delay)
 
     def _route(self, env: Envelope) -> None:
         """Send ``env`` over its link: partitions, loss, latency, duplication."""
@@ -115,7 +114,7 @@ class Transport(Timers):
         else:
             due = now + config.latency.sample(rng)
             self._log_message(SEND, env, due)
-            self._push(due, ARRIVE, env)
+            self.scheduler.push(due, ARRIVE, env)
             if config.duplication and rng.random() < config.duplication:
                 self._duplicate(env, now + config.latency.sample(rng))
             return
@@ -128,7 +127,7 @@ class Transport(Timers):
         copy = (self._next_msg_id(), src, dst, msg, request_id)
         self._kind_counts[DUPLICATE] += 1
         self._log_message(DUPLICATE, copy, due)
-        self._push(due, ARRIVE, copy)
+        self.scheduler.push(due, ARRIVE, copy)
 
     def _try_send(self, dst: Node, msg: Any) -> None:
         """``addr.try_send``: refuse (and record) a send to a node that is not running (World).
@@ -168,15 +167,43 @@ class Transport(Timers):
         else:
             self._drop(env, "node_down" if dst.status is DOWN else "node_stopped")
 
+    def _deliver(self, env: Envelope) -> None:
+        """Hand ``env`` to its node now: record it, then its handler runs.
+
+        ``Engine.step``'s delivery; ``Engine._loop`` writes the same out for speed.
+        A paused node keeps the message, a down one drops it (``_not_up``); a
+        ``Reply`` runs its requester's callback; a handler's return value goes
+        back to the sender of a request (``_reply``).
+        """
+        _, src, dst, msg, request_id = env
+        if dst.status is not UP:
+            self._not_up(env)
+            return
+        assert dst.ctx is not None  # a node that is up has its context
+        self._kind_counts[DELIVER] += 1
+        self._log_message(DELIVER, env, math.nan)
+        if type(msg) is Reply:
+            self._on_reply(dst, msg)
+            return
+        handler = dst.handlers.get(type(msg)) or self._find_handler(dst, msg)
+        if handler is None:  # no handler for its type: a recorded failure
+            return
+        self._current = dst
+        try:
+            result = handler(msg, dst.ctx)
+        except Exception as exc:
+            self._current = self._outside
+            self._fail(dst, "handler", type(msg).__name__, exc)
+            return
+        if request_id:
+            self._reply(src, request_id, result)
+        self._current = self._outside
+
     def _find_handler(self, node: Node, msg: Any) -> Any:
         """The handler for a message type seen for the first time by this actor.
 
-        Replies are the runtime's own business and are never cached; a type with
-        no handler is a failure of the actor (``None`` is returned).
+        A type with no handler is a failure of the actor (``None`` is returned).
         """
-        if node is self._outside or type(msg) is Reply:
-            self._on_reply(node, msg)
-            return None
         assert node.actor is not None  # messages reach only nodes that are up
         try:
             handler = node.handlers[type(msg)] = find_handler(node.actor, type(msg))
@@ -206,7 +233,7 @@ class Transport(Timers):
             self._expire(request, ctx)
 
         if requester is self._outside:
-            self._push(self.now + timeout, CALL, lambda: request_timeout(None))
+            self.scheduler.push(self.now + timeout, CALL, lambda: request_timeout(None))
         else:
             request.timer = self._start_timer(requester, request_timeout, self.now + timeout, None)
         return request

@@ -156,7 +156,7 @@ def test_after_a_shorter_delay_a_later_message_overtakes_an_earlier_one() -> Non
     sim.run(until=1.0)
     sim.addr("r").do_send(Note("slow"))  # due at 1.010
     sim.set_network(latency=Constant(0.001))
-    assert not sim._fifo  # it moved to the heap, or the next note would wait behind it
+    assert not sim.scheduler.fifo  # it moved to the heap, or the next note would wait behind it
     sim.run(until=1.0005)
     sim.addr("r").do_send(Note("fast"))  # due at 1.0015
     sim.run(until=1.02)
@@ -174,8 +174,8 @@ def test_next_time_is_the_time_of_the_entry_step_runs_from_either_queue(
     from_fifo = from_heap = 0
     while sim.now < 3.0:
         due = sim.next_time()
-        from_fifo += bool(sim._fifo) and sim._fifo[0][0] == due
-        from_heap += bool(sim._heap) and sim._heap[0][0] == due
+        from_fifo += bool(sim.scheduler.fifo) and sim.scheduler.fifo[0][0] == due
+        from_heap += bool(sim.scheduler.heap) and sim.scheduler.heap[0][0] == due
         assert sim.step()
         assert sim.now == due
     assert from_fifo > 0 and from_heap > 0
