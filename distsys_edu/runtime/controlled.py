@@ -245,7 +245,7 @@ class Controlled(FaultControl):
             return
         self.scheduler.remove(entry)
         if choice.kind == "drop":
-            self._drop(entry[3], "loss")
+            self.writer.drop(entry[3], "loss")
             return
         self._run_entry((choice.at, entry[1], entry[2], entry[3]))
 

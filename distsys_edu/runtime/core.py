@@ -17,18 +17,18 @@ A room calls only the rooms below it (and its own methods).
 
 from __future__ import annotations
 
-import math
 import random
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .address import Addr, Request
 from .entries import Entry
 from .errors import UnknownNode, invalid
 from .network import LinkConfig, Network
-from .node import ActorFactory, Envelope, Node
+from .node import ActorFactory, Node
 from .scheduler import Scheduler
 from .supervisor import Failure, Supervisor
-from .trace import DROP, DROP_REASONS, K, Trace
+from .trace import Trace
+from .trace_writer import TraceWriter
 
 if TYPE_CHECKING:
     from .world import World
@@ -74,10 +74,7 @@ class Core:
         self._failures_before_run = 0  # len(failures) when the current run began
         self._gc_thresholds = (0, 0, 0)  # the collector's, before the current run (Engine)
         self._net_rng = random.Random(f"{seed}/network")
-        self._full = self.trace.full
-        self._kind_counts = self.trace.kind_counts
-        self._add_row, self._add_object = self.trace.appenders()
-        self._sent_by_type = self.trace.sent_by_type
+        self.writer = TraceWriter(self.trace, self.scheduler)  # counts and records events
 
     # -- nodes ---------------------------------------------------------------
 
@@ -128,29 +125,3 @@ class Core:
     def _future(self) -> list[Entry]:
         """Every scheduled entry (heap and FIFO), in no particular order: for reading."""
         return self.scheduler.future()
-
-    # -- the record ----------------------------------------------------------
-
-    def _log(
-        self, kind: str, node: Node | None = None, peer: Node | None = None, data: Any = None
-    ) -> None:
-        """Count and record a non-message event at ``now``."""
-        code = K[kind]
-        self._kind_counts[code] += 1
-        if self._full:
-            node_index = -1 if node is None else node.index
-            peer_index = -1 if peer is None else peer.index
-            self.trace.record(self.now, code, node_index, peer_index, -1, math.nan, data)
-
-    def _log_message(self, kind: int, env: Envelope, due: float) -> None:
-        """Record a message event (full trace only; the caller counts it)."""
-        if self._full:
-            msg_id, src, dst, msg, _ = env
-            self.trace.record(self.now, kind, src.index, dst.index, msg_id, due, msg)
-
-    def _drop(self, env: Envelope, reason: str) -> None:
-        """Count and record that ``env`` will never arrive, and why."""
-        why = DROP_REASONS.index(reason)
-        self.trace.drop_counts[why] += 1
-        self._kind_counts[DROP] += 1
-        self._log_message(DROP, env, why)  # a drop is due nowhere: ROW keeps the reason there

@@ -182,8 +182,9 @@ class Engine(Transport):
         self._begin_loop()
         pop, popleft, net, outside = heapq.heappop, fifo.popleft, self.network, self._outside
         scheduler = self.scheduler
-        full, kind_counts = self._full, self._kind_counts
-        add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
+        writer = self.writer
+        full, kind_counts = writer.full, writer.kind_counts
+        add_row, add_object, pack_row = writer.add_row, writer.add_object, ROW.pack
         now, most, same, entry = self.now, self.max_events_per_instant, 0, None
         start, pending = now, self._shield.pending
         try:
@@ -233,7 +234,7 @@ class Engine(Transport):
                     continue
                 kind_counts[DELIVER] += 1
                 entry = None  # delivered: handled from here on, even if interrupted
-                if full:  # Trace.record, inlined for speed
+                if full:  # TraceWriter.message, inlined for speed
                     add_row(pack_row(t, DELIVER | src.out_code | dst.in_code, msg_id, math.nan))
                     add_object(msg)
                 handler = dst.handlers.get(type(msg))

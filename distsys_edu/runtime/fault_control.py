@@ -102,7 +102,7 @@ class FaultControl(Engine):
             return
         node.status = PAUSED
         node.pause_until = max(node.pause_until, self.now + duration)
-        self._log("pause", node, None, {"duration": duration})
+        self.writer.event("pause", node, None, {"duration": duration})
         incarnation = node.incarnation
 
         def resume() -> None:
@@ -112,7 +112,7 @@ class FaultControl(Engine):
                 and (self.now >= node.pause_until)
             ):
                 node.status = UP
-                self._log("resume", node)
+                self.writer.event("resume", node)
                 backlog, node.backlog = node.backlog, []
                 self.scheduler.push_first(backlog)  # what waited runs first, in order
 
@@ -155,14 +155,14 @@ class FaultControl(Engine):
             cut |= {(y, x) for x in a for y in b}
         self.network.blocked |= cut
         self._network_changed()
-        self._log("partition", None, None, {"a": a, "b": b, "one_way": one_way})
+        self.writer.event("partition", None, None, {"a": a, "b": b, "one_way": one_way})
 
     def heal(self) -> None:
         """End every partition (held links stay held)."""
         self._remember("heal")
         self.network.blocked.clear()
         self._network_changed()
-        self._log("heal")
+        self.writer.event("heal")
 
     def hold(self, src: str, dst: str) -> None:
         """Park messages arriving over ``src -> dst`` until ``release`` (a slow link)."""
@@ -172,7 +172,7 @@ class FaultControl(Engine):
         self._remember("hold", src, dst)
         self.network.held.add((src, dst))
         self._network_changed()
-        self._log("hold", a, b)
+        self.writer.event("hold", a, b)
 
     def release(self, src: str | None = None, dst: str | None = None) -> None:
         """Stop holding ``src -> dst`` (every held link if both are ``None``).
@@ -192,7 +192,7 @@ class FaultControl(Engine):
             self._remember("release")
         self.network.held.difference_update(links)
         self._network_changed()
-        self._log("release", None, None, {"links": [list(link) for link in links]})
+        self.writer.event("release", None, None, {"links": [list(link) for link in links]})
         parked = [(ARRIVE, env) for link in links for env in self._held.pop(link, [])]
         self.scheduler.push_first(parked)
 
@@ -233,7 +233,7 @@ class FaultControl(Engine):
             self._network_changed()
             value = getattr(config, setting)
             self._remember(setting, value, *(link or ()))
-            self._log("link", src, dst, {setting: value})
+            self.writer.event("link", src, dst, {setting: value})
 
     # -- schedules -----------------------------------------------------------------
 

@@ -83,7 +83,7 @@ class Lifecycle(Core):
         node.status = UP
         node.handlers = {}
         node.ctx = Context(self._world, node)
-        self._log(event, node)
+        self.writer.event(event, node)
         self._call_soon(node, "started", actor.started)
 
     # -- what a node is now ----------------------------------------------------
@@ -111,7 +111,7 @@ class Lifecycle(Core):
                 node.annotations.pop(key, None)
             else:
                 node.annotations[key] = value
-        self._log("annotate", node, None, dict(state))
+        self.writer.event("annotate", node, None, dict(state))
 
     # -- running the actor's code ------------------------------------------------
 
@@ -163,7 +163,7 @@ class Lifecycle(Core):
         if outcome != "raised":  # what is raised is seen anyway
             self._warn_first_failure()
         data = {"during": during, "what": what, "error": failure.error, "outcome": outcome}
-        self._log("failure", node, None, data)
+        self.writer.event("failure", node, None, data)
         if outcome == "raised":
             exc._distsys_recorded = True  # type: ignore[attr-defined]
             raise exc
@@ -212,7 +212,7 @@ class Lifecycle(Core):
         node.restart_times.append(self.now)
         node.incarnation += 1
         node.ctx = Context(self._world, node)
-        self._log("supervised_restart", node)
+        self.writer.event("supervised_restart", node)
         actor = node.actor
         assert actor is not None
         self._call_soon(node, "restarting", actor.restarting)
@@ -226,11 +226,11 @@ class Lifecycle(Core):
         self._end_incarnation(node)
         node.actor = None
         node.ctx = None
-        self._log("crash", node)
+        self.writer.event("crash", node)
         backlog, node.backlog = node.backlog, []
         for kind, item in backlog:
             if kind == ACCEPT:
-                self._drop(item, "node_down")
+                self.writer.drop(item, "node_down")
 
     def _stop(self, node: Node) -> None:
         """``ctx.stop()``: ``stopped(ctx)`` runs, then the node takes no more mail (World)."""
@@ -243,7 +243,7 @@ class Lifecycle(Core):
             self._guarded(node, "stopped", "stopped", actor.stopped, ctx)
         finally:  # even when strict mode re-raises
             self._end_incarnation(node)
-            self._log("stop", node)
+            self.writer.event("stop", node)
 
     def _end_incarnation(self, node: Node) -> None:
         """Forget what belongs to the running actor: timers, requests, pause, annotations."""

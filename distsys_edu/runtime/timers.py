@@ -10,13 +10,10 @@ incarnation stale: it is skipped when it comes up, never searched for.
 
 from __future__ import annotations
 
-import math
-
 from .actor import Timer, TimerCallback
 from .entries import RUN_TIMER, TIMER_DUE
 from .lifecycle import Lifecycle
 from .node import PAUSED, Node
-from .trace import TIMER
 
 
 class Timers(Lifecycle):
@@ -63,7 +60,5 @@ class Timers(Lifecycle):
         timer.last_run = self.now
         if timer.every is None:
             timer.cancelled = True  # a one-shot timer is spent
-        if self._full:
-            self.trace.record(self.now, TIMER, node.index, -1, -1, math.nan, timer.name)
-        self._kind_counts[TIMER] += 1
+        self.writer.event("timer", node, None, timer.name)
         self._guarded(node, "timer", timer.name, timer.callback, node.ctx)

@@ -52,21 +52,22 @@ class Transport(Timers):
         This is the one send path: ``do_send``, ``try_send``, ``send`` and the
         replies the engine sends all come here.
         """
+        writer = self.writer
         try:  # counting the type also checks the message rule, once per type
-            self._sent_by_type[type(msg)] += 1
+            writer.sent_by_type[type(msg)] += 1
         except KeyError:
             check_message(msg)
-            self._sent_by_type[type(msg)] = 1
+            writer.sent_by_type[type(msg)] = 1
         src, net = self._current, self.network
         env = (self._next_msg_id(), src, dst, msg, request_id)
         if src is dst:  # self-sends skip the network: always delivered, no delay
-            self._log_message(SEND, env, self.now)
+            self.writer.message(SEND, env, self.now)
             self.scheduler.push(self.now, ACCEPT, env)
         elif net.plain_latency is None:  # something may happen to it on the way
             self._route(env)
         else:
             # The common case, written out because a call per message costs
-            # more than the work: schedule, then record (Trace.record, inlined;
+            # more than the work: schedule, then record (TraceWriter.message, inlined;
             # test_transport checks both ways record the same trace). On the one
             # constant delay, messages arrive in the order they are sent: the FIFO.
             scheduler, delay = self.scheduler, net.fast_delay
@@ -77,10 +78,10 @@ class Transport(Timers):
             else:  # the draw _route would make
                 due = now + net.plain_latency.sample(self._net_rng)
                 heapq.heappush(scheduler.heap, (due, scheduler.next_seq(), ARRIVE, env))
-            if self._full:
+            if writer.full:  # TraceWriter.message, inlined
                 code = SEND | src.out_code | dst.in_code
-                self._add_row(ROW.pack(now, code, env[0], due))
-                self._add_object(msg)
+                writer.add_row(ROW.pack(now, code, env[0], due))
+                writer.add_object(msg)
 
     def _reply(self, requester: Node, request_id: int, value: Any) -> None:
         """Send a handler's return ``value`` back to ``requester`` (the engine's call).
@@ -113,20 +114,20 @@ class Transport(Timers):
             reason = "loss"
         else:
             due = now + config.latency.sample(rng)
-            self._log_message(SEND, env, due)
+            self.writer.message(SEND, env, due)
             self.scheduler.push(due, ARRIVE, env)
             if config.duplication and rng.random() < config.duplication:
                 self._duplicate(env, now + config.latency.sample(rng))
             return
-        self._log_message(SEND, env, math.nan)
-        self._drop(env, reason)
+        self.writer.message(SEND, env, math.nan)
+        self.writer.drop(env, reason)
 
     def _duplicate(self, env: Envelope, due: float) -> None:
         """The network delivers a second copy of ``env``, counted as its own message."""
         _, src, dst, msg, request_id = env
         copy = (self._next_msg_id(), src, dst, msg, request_id)
-        self._kind_counts[DUPLICATE] += 1
-        self._log_message(DUPLICATE, copy, due)
+        self.writer.kind_counts[DUPLICATE] += 1
+        self.writer.message(DUPLICATE, copy, due)
         self.scheduler.push(due, ARRIVE, copy)
 
     def _try_send(self, dst: Node, msg: Any) -> None:
@@ -137,7 +138,7 @@ class Transport(Timers):
         """
         check_message(msg)
         if dst.status not in (UP, PAUSED):
-            self._log("send_error", self._current, dst, {"msg": msg, "status": dst.status})
+            self.writer.event("send_error", self._current, dst, {"msg": msg, "status": dst.status})
             raise SendError(
                 f"try_send({type(msg).__name__}) to {dst.name!r} failed: the node is {dst.status}"
             )
@@ -152,7 +153,7 @@ class Transport(Timers):
         """
         link = (env[1].name, env[2].name)
         if link in self.network.blocked:
-            self._drop(env, "partition")
+            self.writer.drop(env, "partition")
             return False
         if link in self.network.held:
             self._held.setdefault(link, []).append(env)
@@ -165,7 +166,7 @@ class Transport(Timers):
         if dst.status is PAUSED:
             dst.backlog.append((ACCEPT, env))
         else:
-            self._drop(env, "node_down" if dst.status is DOWN else "node_stopped")
+            self.writer.drop(env, "node_down" if dst.status is DOWN else "node_stopped")
 
     def _deliver(self, env: Envelope) -> None:
         """Hand ``env`` to its node now: record it, then its handler runs.
@@ -180,8 +181,8 @@ class Transport(Timers):
             self._not_up(env)
             return
         assert dst.ctx is not None  # a node that is up has its context
-        self._kind_counts[DELIVER] += 1
-        self._log_message(DELIVER, env, math.nan)
+        self.writer.kind_counts[DELIVER] += 1
+        self.writer.message(DELIVER, env, math.nan)
         if type(msg) is Reply:
             self._on_reply(dst, msg)
             return
@@ -267,17 +268,17 @@ class Transport(Timers):
     @property
     def sent(self) -> int:
         """Messages sent so far, each network-made duplicate counted as one more."""
-        return self.trace.sends() + self._kind_counts[DUPLICATE]
+        return self.trace.sends() + self.writer.kind_counts[DUPLICATE]
 
     @property
     def delivered(self) -> int:
         """Messages handed to their recipient so far."""
-        return self._kind_counts[DELIVER]
+        return self.writer.kind_counts[DELIVER]
 
     @property
     def dropped(self) -> int:
         """Messages dropped so far, for any reason (see ``trace.counts()["drops"]``)."""
-        return self._kind_counts[DROP]
+        return self.writer.kind_counts[DROP]
 
     @property
     def in_flight(self) -> int:
