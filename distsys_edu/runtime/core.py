@@ -18,7 +18,7 @@ A room calls only the rooms below it (and its own methods).
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .address import Addr, Request
 from .entries import Entry
@@ -44,6 +44,7 @@ class Core:
     scheduled and the heap never compares two items.
 
     Args:
+        world: the finished Sim, which implements ``World`` (what actors see).
         seed, trace, strict, network, max_events_per_instant: as for ``Sim``,
             already checked.
     """
@@ -51,12 +52,14 @@ class Core:
     def __init__(
         self,
         *,
+        world: World,
         seed: int,
         trace: str,
         strict: bool,
         network: LinkConfig | None,
         max_events_per_instant: int,
     ) -> None:
+        self._world = world  # this Sim, as its actors' Context and Addr see it
         self.seed = seed
         self.strict = strict
         self.max_events_per_instant = max_events_per_instant
@@ -77,11 +80,6 @@ class Core:
         self.writer = TraceWriter(self.trace, self.scheduler)  # counts and records events
 
     # -- nodes ---------------------------------------------------------------
-
-    @property
-    def _world(self) -> World:
-        """This Sim as its actors see it: the finished ``Sim`` implements ``World``."""
-        return cast("World", self)
 
     def _new_node(
         self, name: str, index: int, factory: ActorFactory | None, supervisor: Supervisor | None

@@ -18,7 +18,7 @@ randomness comes from generators seeded with strings derived from the seed
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .actor import Timer
 from .controlled import Controlled
@@ -27,9 +27,7 @@ from .errors import InvalidArgument, check_time, invalid
 from .faults import Fault
 from .network import LinkConfig
 from .snapshot import Snapshot, snapshot_at
-
-if TYPE_CHECKING:
-    from .world import World
+from .world import World
 
 
 class Sim(Controlled):
@@ -97,7 +95,9 @@ class Sim(Controlled):
             raise invalid("strict", strict, "must be True or False")
         if network is not None and not isinstance(network, LinkConfig):
             raise invalid("network", network, "must be a LinkConfig or None")
+        world: World = self  # mypy checks here that the Sim implements World
         super().__init__(
+            world=world,
             seed=seed,
             trace=trace,
             strict=strict,
@@ -138,7 +138,3 @@ class Sim(Controlled):
     def __repr__(self) -> str:
         states = ", ".join(f"{n.name}:{n.status}" for n in self._nodes.values())
         return f"<Sim seed={self.seed} now={self.now:g} nodes=[{states}]>"
-
-
-if TYPE_CHECKING:
-    _THE_SIM_IS_A_WORLD: type[World] = Sim  # mypy checks that Sim implements World
