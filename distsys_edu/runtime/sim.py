@@ -27,7 +27,6 @@ from .errors import InvalidArgument, check_time, invalid
 from .faults import Fault
 from .network import LinkConfig
 from .snapshot import Snapshot, snapshot_at
-from .world import World
 
 
 class Sim(Controlled):
@@ -95,9 +94,7 @@ class Sim(Controlled):
             raise invalid("strict", strict, "must be True or False")
         if network is not None and not isinstance(network, LinkConfig):
             raise invalid("network", network, "must be a LinkConfig or None")
-        world: World = self  # mypy checks here that the Sim implements World
         super().__init__(
-            world=world,
             seed=seed,
             trace=trace,
             strict=strict,
@@ -114,7 +111,7 @@ class Sim(Controlled):
         was paused and waits to run on resume is listed with its past due time.
         """
         timers = [item for _, _, kind, item in sorted(self.scheduler.heap) if kind == TIMER_DUE]
-        for node in self._nodes.values():
+        for node in self.lifecycle.nodes.values():
             timers.extend(item for kind, item in node.backlog if kind == RUN_TIMER)
         views = {id(timer): timer.view() for timer in timers if timer.active}
         return sorted(views.values(), key=lambda view: view.due)
@@ -136,5 +133,5 @@ class Sim(Controlled):
         return snapshot_at(self.trace, when)
 
     def __repr__(self) -> str:
-        states = ", ".join(f"{n.name}:{n.status}" for n in self._nodes.values())
+        states = ", ".join(f"{n.name}:{n.status}" for n in self.lifecycle.nodes.values())
         return f"<Sim seed={self.seed} now={self.now:g} nodes=[{states}]>"

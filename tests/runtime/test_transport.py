@@ -1,11 +1,11 @@
 """The one send path: its common case, written out for speed, records what the general path does.
 
-``Transport._send`` schedules and records a message itself when nothing can
+``Transport.send`` schedules and records a message itself when nothing can
 happen to it but the network's latency (into the FIFO when that latency is one
-constant delay), and hands it to ``_route`` otherwise. Both must leave the same
+constant delay), and hands it to ``route`` otherwise. Both must leave the same
 trace: here whole runs compare, once as they are and once with the written-out
 case switched off (the network is told it is never plain), counting the
-messages ``_route`` sees each time.
+messages ``route`` sees each time.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from distsys_edu.runtime.transport import Transport
 
 @contextmanager
 def routed_messages(*, general_path_only: bool) -> Iterator[list[Envelope]]:
-    """Yield a list of every envelope ``_route`` handles inside the block."""
+    """Yield a list of every envelope ``route`` handles inside the block."""
     routed: list[Envelope] = []
-    refresh, route = Network.refresh, Transport._route
+    refresh, route = Network.refresh, Transport.route
 
     def refresh_without_fast_paths(self: Network) -> None:
         refresh(self)
@@ -39,7 +39,7 @@ def routed_messages(*, general_path_only: bool) -> Iterator[list[Envelope]]:
         route(self, env)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Transport, "_route", counting_route)
+        patch.setattr(Transport, "route", counting_route)
         if general_path_only:
             patch.setattr(Network, "refresh", refresh_without_fast_paths)
         yield routed
