@@ -60,7 +60,7 @@ class Scheduler:
         """Schedule ``item`` at ``t`` in the FIFO: ``t`` must be the latest time there.
 
         For messages on the one constant delay, which arrive in the order they
-        are sent (``Transport._send`` writes this out for speed).
+        are sent (``Transport.send`` writes this out for speed).
         """
         self.fifo.append((t, self.next_seq(), kind, item))
 

@@ -4,7 +4,7 @@ Every event the Sim produces is counted here (``trace="counts"`` keeps only the
 tallies) and, with ``trace="full"``, written as one row of the trace at the
 scheduler's ``now``. Two hot places write the same row inline, for speed, from
 this writer's ``full``, ``add_row`` and ``add_object``: a send on the plain
-network (``Transport._send``) and a delivery in the loop (``Engine._loop``).
+network (``Transport.send``) and a delivery in the loop (``Engine._loop``).
 ``tests/runtime/test_transport.py`` and ``test_step_matches_run.py`` check that
 the inline rows equal the ones written here.
 """

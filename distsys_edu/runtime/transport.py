@@ -2,20 +2,22 @@
 
 How a message travels (see also docs/architecture.md)::
 
-    addr.do_send(msg)  ->  Transport._send      count its type, number it, then:
+    addr.do_send(msg)  ->  Transport.send       count its type, number it, then:
         to itself          ACCEPT entry now (no network: always delivered)
         plain network      ARRIVE entry at now + the latency (written out here for
                            speed); on one constant delay it goes to the FIFO,
                            since such messages arrive in the order they are sent
-        otherwise          _route: partition? loss? a latency draw; a duplicate?
-    ARRIVE comes up    ->  _arrive: a link cut while it travelled drops it, a
+        otherwise          route: partition? loss? a latency draw; a duplicate?
+    ARRIVE comes up    ->  arrive: a link cut while it travelled drops it, a
                            held link parks it until release
-    ACCEPT or ARRIVE   ->  the engine delivers it (Engine._loop), or _not_up:
-                           a paused node keeps it, a down or stopped one drops it
+    ACCEPT or ARRIVE   ->  delivered (``deliver``; ``Engine._loop`` writes it
+                           out), or not_up: a paused node keeps it, a down or
+                           stopped one drops it
 
 A message sent with ``addr.send`` carries its request's id; the handler's
-return value goes back as a ``Reply`` over the same network, and ``_on_reply``
-runs the requester's callback unless the timeout came first.
+return value goes back as a ``Reply`` over the same network (``reply``), and
+``on_reply`` runs the requester's callback unless the timeout came first: the
+engine hands a ``Reply`` to ``on_reply`` itself, never to a handler.
 
 The transport owns the network (its settings, its random draws), the messages
 parked on held links, the pending requests, the message ids, and ``current``:
