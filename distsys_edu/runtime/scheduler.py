@@ -37,7 +37,8 @@ class Scheduler:
         next_seq: the next sequence number (a counter's ``__next__``).
     """
 
-    __slots__ = ("_first_seq", "fifo", "heap", "next_seq", "now")
+    # No __slots__: CPython 3.11 reads and writes these a few percent faster from an
+    # instance dict, and the loop writes ``now`` on every event that moves the clock.
 
     def __init__(self) -> None:
         self.now = 0.0

@@ -62,6 +62,7 @@ class Transport:
     def __init__(self, sim: Face, network: LinkConfig) -> None:
         self._sim = sim
         self._scheduler, self._writer = sim.scheduler, sim.writer  # read on every send
+        self._full, self._sent_by_type = sim.writer.full, sim.writer.sent_by_type  # the same
         self.network = Network(default=network)
         self.held: dict[tuple[str, str], list[Envelope]] = {}
         self.current: Node = sim.lifecycle.outside
@@ -77,12 +78,12 @@ class Transport:
         This is the one send path: ``do_send``, ``try_send``, ``send`` and the
         replies the engine sends all come here.
         """
-        writer = self._writer
+        sent_by_type = self._sent_by_type
         try:  # counting the type also checks the message rule, once per type
-            writer.sent_by_type[type(msg)] += 1
+            sent_by_type[type(msg)] += 1
         except KeyError:
             check_message(msg)
-            writer.sent_by_type[type(msg)] = 1
+            sent_by_type[type(msg)] = 1
         src, net = self.current, self.network
         env = (self._next_msg_id(), src, dst, msg, request_id)
         if src is dst:  # self-sends skip the network: always delivered, no delay
@@ -103,8 +104,8 @@ class Transport:
             else:  # the draw _route would make
                 due = now + net.plain_latency.sample(self._net_rng)
                 heapq.heappush(scheduler.heap, (due, scheduler.next_seq(), ARRIVE, env))
-            if writer.full:  # TraceWriter.message, inlined
-                code = SEND | src.out_code | dst.in_code
+            if self._full:  # TraceWriter.message, inlined
+                writer, code = self._writer, SEND | src.out_code | dst.in_code
                 writer.add_row(ROW.pack(now, code, env[0], due))
                 writer.add_object(msg)
 
