@@ -24,7 +24,7 @@ choice made is appended to ``sim.choices_made`` and to
 ``sim.trace.meta["choices"]``, and :meth:`Controlled.choose_all` replays such a
 list in a fresh Sim.
 
-This room adds nothing to the normal loop: ``run`` and ``step`` are untouched
+This module adds nothing to the normal loop: ``run`` and ``step`` are untouched
 and cost the same. Mixing them with ``choose`` on one Sim is allowed (``run``
 then lets time decide again).
 """
