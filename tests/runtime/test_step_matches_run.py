@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from runtime_helpers import Chatter, schedule_strategy
 
 from distsys_edu.protocols.registry import PROTOCOLS, spawn
-from distsys_edu.runtime import Fault, Sim
+from distsys_edu.runtime import Fault, LinkConfig, Sim
 
 NODES = ["n1", "n2", "n3", "n4"]  # the names every protocol's spawn gives 4 nodes
 UNTIL = 3.0
@@ -26,8 +26,13 @@ UNTIL = 3.0
 WORKLOADS = [*PROTOCOLS, "chatter"]
 
 
-def world(workload: str, seed: int, level: str, faults: list[Fault]) -> Sim:
-    sim = Sim(seed, trace=level, faults=faults)
+LATENCIES = ["1ms", "125ms", "250ms"]
+"""The default, and constant delays on which arrivals (in the FIFO) meet timers (on the
+heap) at one instant, where the order of the two fronts decides."""
+
+
+def world(workload: str, seed: int, level: str, faults: list[Fault], latency: str = "1ms") -> Sim:
+    sim = Sim(seed, trace=level, faults=faults, network=LinkConfig(latency=latency))
     if workload == "chatter":
         for name in NODES:
             sim.spawn(name, Chatter)
@@ -58,14 +63,18 @@ def outcome(sim: Sim) -> dict[str, object]:
 @pytest.mark.filterwarnings("ignore::distsys_edu.runtime.HandlerFailureWarning")
 @pytest.mark.parametrize("level", ["full", "counts"])
 @pytest.mark.parametrize("workload", WORKLOADS)
-@given(seed=st.integers(0, 2**32), faults=schedule_strategy(NODES, UNTIL, max_size=8))
+@given(
+    seed=st.integers(0, 2**32),
+    faults=schedule_strategy(NODES, UNTIL, max_size=8),
+    latency=st.sampled_from(LATENCIES),
+)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_stepping_gives_the_trace_of_running(
-    workload: str, level: str, seed: int, faults: list[Fault]
+    workload: str, level: str, seed: int, faults: list[Fault], latency: str
 ) -> None:
-    ran = world(workload, seed, level, faults)
+    ran = world(workload, seed, level, faults, latency)
     ran.run(until=UNTIL)
-    stepped = stepped_until(world(workload, seed, level, faults), UNTIL)
+    stepped = stepped_until(world(workload, seed, level, faults, latency), UNTIL)
     assert outcome(stepped) == outcome(ran)
 
 
