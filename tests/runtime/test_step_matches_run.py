@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from runtime_helpers import Chatter, schedule_strategy
 
 from distsys_edu.protocols.registry import PROTOCOLS, spawn
-from distsys_edu.runtime import Fault, LinkConfig, Sim
+from distsys_edu.runtime import Constant, Fault, LinkConfig, Sim
 
 NODES = ["n1", "n2", "n3", "n4"]  # the names every protocol's spawn gives 4 nodes
 UNTIL = 3.0
@@ -26,12 +26,14 @@ UNTIL = 3.0
 WORKLOADS = [*PROTOCOLS, "chatter"]
 
 
-LATENCIES = ["1ms", "125ms", "250ms"]
+LATENCIES = [Constant(0.001), Constant(0.125), Constant(0.25)]
 """The default, and constant delays on which arrivals (in the FIFO) meet timers (on the
 heap) at one instant, where the order of the two fronts decides."""
 
 
-def world(workload: str, seed: int, level: str, faults: list[Fault], latency: str = "1ms") -> Sim:
+def world(
+    workload: str, seed: int, level: str, faults: list[Fault], latency: Constant = LATENCIES[0]
+) -> Sim:
     sim = Sim(seed, trace=level, faults=faults, network=LinkConfig(latency=latency))
     if workload == "chatter":
         for name in NODES:
@@ -70,7 +72,7 @@ def outcome(sim: Sim) -> dict[str, object]:
 )
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_stepping_gives_the_trace_of_running(
-    workload: str, level: str, seed: int, faults: list[Fault], latency: str
+    workload: str, level: str, seed: int, faults: list[Fault], latency: Constant
 ) -> None:
     ran = world(workload, seed, level, faults, latency)
     ran.run(until=UNTIL)
