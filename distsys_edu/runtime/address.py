@@ -113,7 +113,8 @@ class Addr:
 
     def do_send(self, msg: Any) -> None:
         """Send ``msg`` and forget it. Nothing is raised if it is lost."""
-        self._world._send(self._node, msg)
+        send = self._world._send  # an attribute of the Sim, not a method: read, then called
+        send(self._node, msg)
 
     def try_send(self, msg: Any) -> None:
         """Send ``msg``, or raise :class:`SendError` if the recipient is not running now."""

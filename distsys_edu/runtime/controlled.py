@@ -24,7 +24,7 @@ choice made is appended to ``sim.choices_made`` and to
 ``sim.trace.meta["choices"]``, and :meth:`Controlled.choose_all` replays such a
 list in a fresh Sim.
 
-This room adds nothing to the normal loop: ``run`` and ``step`` are untouched
+This module adds nothing to the normal loop: ``run`` and ``step`` are untouched
 and cost the same. Mixing them with ``choose`` on one Sim is allowed (``run``
 then lets time decide again).
 """
@@ -32,16 +32,13 @@ then lets time decide again).
 from __future__ import annotations
 
 import dataclasses
-import heapq
-import math
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .entries import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .errors import check_time, invalid
-from .fault_control import FaultControl
+from .face import Face
 from .node import DOWN, PAUSED, UP
 
 CHOICE_KINDS = (
@@ -116,7 +113,7 @@ def _message_label(env: Any) -> str:
     return f"{type(msg).__name__} {src.name} -> {dst.name}"
 
 
-class Controlled(FaultControl):
+class Controlled(Face):
     """``choices`` and ``choose``: the Sim driven one chosen event at a time."""
 
     def __init__(self, **options: Any) -> None:
@@ -156,7 +153,7 @@ class Controlled(FaultControl):
 
     def _fault_choices(self, options: ChoiceOptions) -> list[Choice]:
         now, found = self.now, []
-        for name, node in self._nodes.items():
+        for name, node in self.lifecycle.nodes.items():
             if options.crash and node.status in (UP, PAUSED):
                 found.append(Choice(f"crash:{name}", "crash", f"crash {name}", now, name))
             if options.restart and node.status is DOWN:
@@ -165,13 +162,13 @@ class Controlled(FaultControl):
                 label = f"pause {name} for {options.pause:g} s"
                 pause_id = f"pause:{name}:{options.pause!r}"  # replays alike, whatever the options
                 found.append(Choice(pause_id, "pause", label, now, name))
-        if options.partition and len(self._nodes) > 1:
+        if options.partition and len(self.lifecycle.nodes) > 1:
             if self.network.blocked:
                 found.append(Choice("heal", "heal", "heal every partition", now))
             else:
                 found += [
                     Choice(f"partition:{n}", "partition", f"cut {n} off from the rest", now, n)
-                    for n in self._nodes
+                    for n in self.lifecycle.nodes
                 ]
         return found
 
@@ -184,7 +181,7 @@ class Controlled(FaultControl):
             InvalidArgument: ``choice`` is not one of the ids ``choices(options)``
                 lists now, or ``choose`` was called from inside the simulation.
         """
-        self._refuse_nesting("choose")
+        self.engine.refuse_nesting("choose")
         wanted = choice.id if isinstance(choice, Choice) else choice
         found = self._listed(wanted, options or ChoiceOptions())
         if found is None:
@@ -231,7 +228,7 @@ class Controlled(FaultControl):
         elif kind == "pause":
             self.pause(node, float(choice.id.rsplit(":", 1)[1]))  # type: ignore[arg-type]
         elif kind == "partition":
-            self.partition([node], [n for n in self._nodes if n != node])  # type: ignore[list-item]
+            self.partition([node], [n for n in self.lifecycle.nodes if n != node])  # type: ignore[list-item]
         elif kind == "heal":
             self.heal()
         else:
@@ -242,11 +239,11 @@ class Controlled(FaultControl):
         entry = self._find(choice.id.split(":")[0])
         assert entry is not None  # _listed found it
         if choice.kind == "duplicate":
-            self._duplicate(entry[3], choice.at)
+            self.transport.duplicate(entry[3], choice.at)
             return
-        self._remove(entry)
+        self.scheduler.remove(entry)
         if choice.kind == "drop":
-            self._drop(entry[3], "loss")
+            self.writer.drop(entry[3], "loss")
             return
         self._run_entry((choice.at, entry[1], entry[2], entry[3]))
 
@@ -260,16 +257,9 @@ class Controlled(FaultControl):
                 return entry
         return None
 
-    def _remove(self, entry: Entry) -> None:
-        if entry in self._fifo:
-            self._fifo.remove(entry)
-            return
-        self._heap.remove(entry)
-        heapq.heapify(self._heap)
-
     def _run_entry(self, entry: Entry) -> None:
         """Run one entry through the engine's own loop (as ``step`` does), at ``entry``'s time."""
-        self._loop([entry], deque(), math.inf)
+        self.engine.run_entry(entry)
 
     def settle(self) -> None:
         """Run what the runtime does by itself now: calls due by now, stale timers.
@@ -288,7 +278,7 @@ class Controlled(FaultControl):
             if not due:
                 return
             for entry in sorted(due):
-                self._remove(entry)
+                self.scheduler.remove(entry)
             for entry in sorted(due):
                 if entry[2] == TIMER_DUE:
                     continue  # stale: it would be skipped when it came up

@@ -17,8 +17,9 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .address import Reply
 from .entries import ACCEPT, ARRIVE, CALL, RUN_TIMER, TIMER_DUE, Entry
 from .errors import ClockStuckError, InvalidArgument, check_time, invalid
 from .interrupts import InterruptShield
@@ -26,6 +27,9 @@ from .lifecycle import Lifecycle
 from .node import UP
 from .trace import DELIVER, ROW
 from .transport import Transport
+
+if TYPE_CHECKING:
+    from .face import Face
 
 GEN2_THRESHOLD_IN_RUN = 1000
 """The collector's generation-2 threshold while the loop runs (Python's default: 10).
@@ -65,18 +69,31 @@ def _describe(kind: int, item: Any) -> str:
     return f"node {item.node.name!r} runs timer {item.name}"
 
 
-class Engine(Transport):
-    """The clock moves only here: pop, advance, act.
+class Engine:
+    """The clock moves only here: take the next entry, advance, act.
 
     Ctrl-C during a run is taken only between two entries or inside the actor's
     code, never inside the runtime's own steps (see ``interrupts.py``), and a loop
     that was left without its cleanup all the same (an exception where CPython's
     exception table has a gap: the ``NOP`` of a ``try`` inside the loop) is
     noticed and cleaned up by the next ``run`` or ``step``.
+
+    Args:
+        sim: the Sim this is a part of (it drives every other part).
+        max_events_per_instant: as for ``Sim``, already checked.
+
+    Attributes:
+        running: whether the loop runs now (a handler's code is inside a run).
+        events_now: how many events ran at ``now`` so far.
+        max_events_per_instant: as given.
     """
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
+    def __init__(self, sim: Face, max_events_per_instant: int) -> None:
+        self._sim = sim
+        self.max_events_per_instant = max_events_per_instant
+        self.running = False
+        self.events_now = 0
+        self._gc_thresholds = (0, 0, 0)  # the collector's, before the current run
         self._shield = InterruptShield(HANDOVER)
         self._loop_frame: FrameType | None = None  # the frame of the running loop
 
@@ -92,15 +109,16 @@ class Engine(Transport):
             ClockStuckError: more than ``max_events_per_instant`` events ran at
                 one instant; the Sim stays usable (fix the loop, run on).
         """
+        scheduler = self._sim.scheduler
         if until is None:
-            self._loop(self._heap, self._fifo, math.inf)
+            self._loop(scheduler.heap, scheduler.fifo, math.inf)
             return
-        allowed = f"must be a finite time >= now ({self.now!r})"
+        allowed = f"must be a finite time >= now ({self._sim.now!r})"
         try:
             end = check_time("until", until)
         except InvalidArgument:
             raise invalid("until", until, allowed) from None
-        if end < self.now:
+        if end < self._sim.now:
             raise invalid("until", until, allowed)
         self._run_until(end)
 
@@ -111,46 +129,65 @@ class Engine(Transport):
             InvalidArgument: ``duration`` is not a finite number >= 0, or
                 ``now + duration`` is too large for a float.
         """
-        end = self.now + check_time("duration", duration)
+        end = self._sim.now + check_time("duration", duration)
         if not math.isfinite(end):
-            allowed = f"must keep now + duration finite (now={self.now!r})"
+            allowed = f"must keep now + duration finite (now={self._sim.now!r})"
             raise invalid("duration", duration, allowed)
         self._run_until(end)
 
     def _run_until(self, end: float) -> None:
-        self._loop(self._heap, self._fifo, end)
-        self.trace.end = end  # the checks measure up to here
-        if end != self.now:
-            self.now = end
-            self._events_now = 0
+        scheduler = self._sim.scheduler
+        self._loop(scheduler.heap, scheduler.fifo, end)
+        self._sim.trace.end = end  # the checks measure up to here
+        if end != scheduler.now:
+            scheduler.now = end
+            self.events_now = 0
 
     def step(self) -> bool:
-        """Run the single next event. Returns ``False`` if there was none.
+        """Run the single next event; ``False`` if there was none. The engine, in short.
+
+        Take the next entry from the scheduler, move the clock to it, act on it.
+        ``run`` does the same, written out for speed (``_loop``); a test checks
+        that running and stepping give the same trace.
 
         Raises:
             InvalidArgument: called from inside the simulation (a handler or a
-                timer); nothing is taken off the heap then.
+                timer); nothing is taken off the scheduler then.
         """
-        self._refuse_nesting("step")
-        if not self._heap and not self._fifo:
+        self.refuse_nesting("step")
+        scheduler = self._sim.scheduler
+        if not scheduler:
             return False
-        self._loop(self._heap, self._fifo, math.inf, single=True)
+        self._begin_loop()  # Ctrl-C waits until the entry is acted on (interrupts.py)
+        start, ran = scheduler.now, 0
+        try:
+            entry = scheduler.pop()
+            assert entry is not None  # checked above
+            t, _, kind, item = entry
+            scheduler.now, ran = t, 1
+            self._dispatch(kind, item)
+        finally:
+            self._end_loop(ran, clock_moved=scheduler.now != start)
         return True
 
-    def _take_front(self) -> list[Entry]:
-        """The earlier front of the heap and the FIFO, taken off, in a list of its own."""
-        heap, fifo = self._heap, self._fifo
-        if fifo and (not heap or fifo[0] < heap[0]):
-            return [fifo.popleft()]
-        return [heapq.heappop(heap)]
+    def _dispatch(self, kind: int, item: Any) -> None:
+        """Act on an entry just taken, at ``now``: a timer fires, a call runs, a message arrives."""
+        sim = self._sim
+        if kind == TIMER_DUE:
+            sim.timers.fire(item)
+        elif kind == RUN_TIMER:
+            sim.timers.run(item)
+        elif kind == CALL:
+            item()
+        elif kind == ACCEPT or sim.transport.arrive(item):  # an ARRIVE may be cut or parked
+            sim.transport.deliver(item)
 
-    def next_time(self) -> float | None:
-        """The virtual time of the next event, or ``None`` if nothing is scheduled."""
-        fronts = [queue[0][0] for queue in (self._heap, self._fifo) if queue]
-        return min(fronts, default=None)
+    def run_entry(self, entry: Entry) -> None:
+        """Run one entry, taken off the scheduler by the caller, at its time (controlled mode)."""
+        self._loop([entry], deque(), math.inf)
 
     def _loop(  # long: the hot path, inlined
-        self, heap: list[Entry], fifo: deque[Entry], limit: float, single: bool = False
+        self, heap: list[Entry], fifo: deque[Entry], limit: float
     ) -> None:
         """The event loop: run the entries of ``heap`` and ``fifo`` with time <= ``limit``.
 
@@ -160,20 +197,21 @@ class Engine(Transport):
         (``_stuck``). Whatever escapes leaves the Sim consistent: an entry taken
         but not acted on goes back (onto the heap, which orders anything). A
         deferred Ctrl-C (``pending``) is taken once an entry is in hand, so that
-        it goes back. ``single``: run the front entry alone (``step``).
+        it goes back. ``step`` and ``_dispatch`` say the same in short.
         """
         self._begin_loop()
-        pop, popleft, net, outside = heapq.heappop, fifo.popleft, self.network, self._outside
-        full, kind_counts = self._full, self._kind_counts
-        add_row, add_object, pack_row = self._add_row, self._add_object, ROW.pack
-        now, most, same, entry = self.now, self.max_events_per_instant, 0, None
+        sim = self._sim  # every part, read once: locals cost less than attributes
+        scheduler, writer, transport = sim.scheduler, sim.writer, sim.transport
+        lifecycle = sim.lifecycle
+        timers, outside, net = sim.timers, lifecycle.outside, transport.network
+        pop, popleft = heapq.heappop, fifo.popleft
+        full, kind_counts = writer.full, writer.kind_counts
+        add_row, add_object, pack_row = writer.add_row, writer.add_object, ROW.pack
+        now, most, same, entry = scheduler.now, self.max_events_per_instant, 0, None
         start, pending = now, self._shield.pending
         try:
-            if single:  # taken here, inside the shield
-                heap, fifo = self._take_front(), deque()
-                popleft = fifo.popleft
             while True:  # each entry is read before it is taken: an interrupt cannot lose it
-                if fifo:
+                if fifo:  # Scheduler.pop, written out for speed
                     entry = fifo[0]
                     if heap and heap[0] < entry:
                         entry = heap[0]
@@ -193,50 +231,55 @@ class Engine(Transport):
                     if same > most:
                         self._stuck(entry, most)
                 elif t > limit:  # one entry too far: put it back (once per run)
-                    heapq.heappush(self._heap, entry)
+                    scheduler.put_back(entry)
                     entry = None
                     break
                 else:
-                    self.now = now = t
+                    scheduler.now = now = t
                     same = 1
                 if kind > ACCEPT:  # not a message: a timer or a call
                     entry = None
                     if kind == TIMER_DUE:
-                        self._fire(item)
+                        timers.fire(item)
                     elif kind == RUN_TIMER:
-                        self._run_timer(item)
+                        timers.run(item)
                     else:
                         item()
                     continue
-                if kind == ARRIVE and (net.blocked or net.held) and not self._arrive(item):
+                if kind == ARRIVE and (net.blocked or net.held) and not transport.arrive(item):
                     entry = None  # cut or parked on the way in
                     continue
                 msg_id, src, dst, msg, request_id = item
                 if dst.status is not UP:
                     entry = None
-                    self._not_up(item)
+                    transport.not_up(item)
                     continue
                 kind_counts[DELIVER] += 1
                 entry = None  # delivered: handled from here on, even if interrupted
-                if full:  # Trace.record, inlined for speed
+                if full:  # TraceWriter.message, inlined for speed
                     add_row(pack_row(t, DELIVER | src.out_code | dst.in_code, msg_id, math.nan))
                     add_object(msg)
-                handler = dst.handlers.get(type(msg)) or self._find_handler(dst, msg)
-                if handler is None:  # a reply, or a type without a handler (a failure)
-                    continue
-                self._current = dst
+                handler = dst.handlers.get(type(msg))
+                if handler is None:  # a reply, or the first message of its type here
+                    if type(msg) is Reply:  # the runtime's own: the requester's callback
+                        transport.on_reply(dst, msg)
+                        continue
+                    handler = transport.find_handler(dst, msg)
+                    if handler is None:  # no handler for its type: a recorded failure
+                        continue
+                transport.current = dst
                 try:
                     result = handler(msg, dst.ctx)
                 except Exception as exc:
-                    self._current = outside
-                    self._fail(dst, "handler", type(msg).__name__, exc)
+                    transport.current = outside
+                    lifecycle.fail(dst, "handler", type(msg).__name__, exc)
                     continue
                 if request_id:
-                    self._reply(src, request_id, result)
-                self._current = outside
+                    transport.reply(src, request_id, result)
+                transport.current = outside
         except BaseException:
             if entry is not None:  # taken off the heap, not acted on: it goes back
-                heapq.heappush(self._heap, entry)
+                scheduler.put_back(entry)
                 same -= 1
             raise
         finally:
@@ -249,11 +292,12 @@ class Engine(Transport):
         flag set; anything else that cuts this short leaves the flag for the next
         run's check, which cleans up.
         """
-        self._refuse_nesting("run")
+        self.refuse_nesting("run")
         self._gc_thresholds = young, older, oldest = gc.get_threshold()  # before the flag
         self._shield.install()
-        self._running = True
-        self._failures_before_run = len(self.failures)
+        self.running = True
+        lifecycle = self._sim.lifecycle
+        lifecycle.failures_before_run = len(lifecycle.failures)
         gc.set_threshold(young, older, max(oldest, GEN2_THRESHOLD_IN_RUN))
         self._loop_frame = sys._getframe(1)
 
@@ -268,18 +312,18 @@ class Engine(Transport):
             same: events this loop ran at the instant where it stopped.
             clock_moved: whether that instant is later than where it began.
         """
-        self._current = self._outside
+        self._sim.transport.current = self._sim.lifecycle.outside
         gc.set_threshold(*self._gc_thresholds)
-        self._events_now = same if clock_moved else self._events_now + same
+        self.events_now = same if clock_moved else self.events_now + same
         self._loop_frame = None
-        self._running = False
+        self.running = False
         self._shield.uninstall()
-        self._warn_failure_count()
+        self._sim.lifecycle.warn_failure_count()
         self._shield.take()
 
-    def _refuse_nesting(self, what: str) -> None:
+    def refuse_nesting(self, what: str) -> None:
         """Refuse a run inside a run; clean up after a loop that left without doing so."""
-        if not self._running:
+        if not self.running:
             return
         frame: FrameType | None = sys._getframe(1)
         while frame is not None:
@@ -296,7 +340,9 @@ class Engine(Transport):
         """Raise ``ClockStuckError`` naming what keeps running at ``entry``'s instant."""
         t = entry[0]
         due = Counter(
-            _describe(kind, item) for at, _, kind, item in [entry, *self._future()] if at == t
+            _describe(kind, item)
+            for at, _, kind, item in [entry, *self._sim.scheduler.future()]
+            if at == t
         )
         looping = "; ".join(f"{what} (x{count})" for what, count in due.most_common(3))
         raise ClockStuckError(
@@ -312,6 +358,11 @@ class Engine(Transport):
 
 
 HANDOVER = frozenset(
-    {Engine._loop.__code__, Lifecycle._guarded.__code__, Lifecycle._make_actor.__code__}
+    {
+        Engine._loop.__code__,
+        Transport.deliver.__code__,
+        Lifecycle.guarded.__code__,
+        Lifecycle.make_actor.__code__,
+    }
 )
 """The runtime's functions that call actor code (a handler, a hook, a factory)."""

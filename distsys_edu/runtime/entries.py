@@ -5,7 +5,7 @@ so entries at the same time run in the order they were scheduled and the heap
 never compares items.
 
 Messages on a plain network all take the one constant delay, so they arrive
-in the order they were sent: they wait in a FIFO beside the heap (``Core._fifo``),
+in the order they were sent: they wait in a FIFO beside the heap (``Scheduler.fifo``),
 which costs a fraction of a heap push and pop. The engine takes whichever of
 the two fronts is earlier by ``(time, seq)``, so the order is the same as with
 one heap.

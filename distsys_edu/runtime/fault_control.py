@@ -5,30 +5,38 @@ Every fault (``crash``, ``restart``, ``pause``, ``partition``, ``heal``, ``hold`
 ``fault_history``, a ``FaultSchedule`` that replays the same run in a fresh Sim.
 A scheduled fault happens after everything else due at its instant, exactly as
 if you had run until then and applied it by hand.
+
+The fault controller owns that history and the schedule still to come; it
+breaks the world through the other parts of its Sim (the lifecycle's crash and
+boot, the transport's network and held links).
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .engine import Engine
 from .entries import ARRIVE, CALL
 from .errors import FaultScheduleError, InvalidArgument, UnknownNode, check_time, invalid
 from .faults import Fault, FaultSchedule, as_fault
 from .node import PAUSED, UP
 
-_LATE = 1 << 62  # added to a scheduled fault's seq: it runs after the rest of its instant
+if TYPE_CHECKING:
+    from .face import Face
+
 SETTLE = "settle"  # the fault history's mark: what is due at this instant runs first
 
 
-class FaultControl(Engine):
-    """The fault API, and the history that replays it."""
+class FaultController:
+    """The fault API, and the history that replays it.
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
+    Args:
+        sim: the Sim this is a part of.
+    """
+
+    def __init__(self, sim: Face) -> None:
+        self._sim = sim
         self._fault_history: list[Fault] = []
         self._fault_groups: dict[float, list[Fault]] = {}  # scheduled, by instant
         self._events_at_last_fault = 0  # _events_now when the last fault was remembered
@@ -45,14 +53,14 @@ class FaultControl(Engine):
         replay runs those events before it too. Faults applied inside the loop
         (a schedule) copy their marks from the schedule instead.
         """
-        history, now = self._fault_history, self.now
-        if not self._running:
+        history, now = self._fault_history, self._sim.now
+        if not self._sim.engine.running:
             same_instant = bool(history) and history[-1].at == now
             before = self._events_at_last_fault if same_instant else 0
-            if self._events_now > before and (same_instant or now == 0):
+            if self._sim.engine.events_now > before and (same_instant or now == 0):
                 history.append(Fault(now, SETTLE))
         history.append(Fault(now, action, args))
-        self._events_at_last_fault = -1 if self._running else self._events_now
+        self._events_at_last_fault = -1 if self._sim.engine.running else self._sim.engine.events_now
 
     @property
     def fault_history(self) -> FaultSchedule:
@@ -72,23 +80,23 @@ class FaultControl(Engine):
 
         Crashing a node that is already down or stopped changes nothing.
         """
-        node = self._node(name)
+        node = self._sim.lifecycle.node(name)
         self._remember("crash", name)
         if node.status in (UP, PAUSED):
-            self._crash(node)
+            self._sim.lifecycle.crash(node)
 
     def restart(self, name: str) -> None:
         """Start a fresh actor on ``name`` from its factory (crashing it first if it is up).
 
         Only ``ctx.storage`` survives, as a disk would.
         """
-        node = self._node(name)
-        actor = self._make_actor(node)
+        node = self._sim.lifecycle.node(name)
+        actor = self._sim.lifecycle.make_actor(node)
         self._remember("restart", name)
         if node.status in (UP, PAUSED):
-            self._crash(node)
+            self._sim.lifecycle.crash(node)
         node.incarnation += 1
-        self._boot(node, actor, "restart")
+        self._sim.lifecycle.boot(node, actor, "restart")
 
     def pause(self, name: str, duration: float) -> None:
         """Freeze ``name`` for ``duration`` seconds (a GC pause).
@@ -97,28 +105,28 @@ class FaultControl(Engine):
         interval timer runs once, not once per missed tick). Pausing a paused
         node extends the pause; a down node cannot pause.
         """
-        node = self._node(name)
+        node = self._sim.lifecycle.node(name)
         duration = check_time("duration", duration, positive=True)
         self._remember("pause", name, duration)
         if node.status not in (UP, PAUSED):
             return
         node.status = PAUSED
-        node.pause_until = max(node.pause_until, self.now + duration)
-        self._log("pause", node, None, {"duration": duration})
+        node.pause_until = max(node.pause_until, self._sim.now + duration)
+        self._sim.writer.event("pause", node, None, {"duration": duration})
         incarnation = node.incarnation
 
         def resume() -> None:
             if (
                 node.incarnation == incarnation
                 and node.status is PAUSED
-                and (self.now >= node.pause_until)
+                and (self._sim.now >= node.pause_until)
             ):
                 node.status = UP
-                self._log("resume", node)
+                self._sim.writer.event("resume", node)
                 backlog, node.backlog = node.backlog, []
-                self._push_first(backlog)  # what waited runs first, in order
+                self._sim.scheduler.push_first(backlog)  # what waited runs first, in order
 
-        self._push(self.now + duration, CALL, resume)
+        self._sim.scheduler.push(self._sim.now + duration, CALL, resume)
 
     # -- links -------------------------------------------------------------------
 
@@ -133,7 +141,7 @@ class FaultControl(Engine):
         if not names or not all(isinstance(name, str) for name in names):
             raise invalid(param, group, allowed)
         for name in names:
-            self._node(name)
+            self._sim.lifecycle.node(name)
         return names
 
     def partition(
@@ -155,26 +163,26 @@ class FaultControl(Engine):
         cut = {(x, y) for x in a for y in b}
         if not one_way:
             cut |= {(y, x) for x in a for y in b}
-        self.network.blocked |= cut
-        self._network_changed()
-        self._log("partition", None, None, {"a": a, "b": b, "one_way": one_way})
+        self._sim.transport.network.blocked |= cut
+        self._sim.transport.network_changed()
+        self._sim.writer.event("partition", None, None, {"a": a, "b": b, "one_way": one_way})
 
     def heal(self) -> None:
         """End every partition (held links stay held)."""
         self._remember("heal")
-        self.network.blocked.clear()
-        self._network_changed()
-        self._log("heal")
+        self._sim.transport.network.blocked.clear()
+        self._sim.transport.network_changed()
+        self._sim.writer.event("heal")
 
     def hold(self, src: str, dst: str) -> None:
         """Park messages arriving over ``src -> dst`` until ``release`` (a slow link)."""
-        a, b = self._node(src), self._node(dst)
+        a, b = self._sim.lifecycle.node(src), self._sim.lifecycle.node(dst)
         if a is b:
             raise invalid("dst", dst, "must differ from src: self-sends are always delivered")
         self._remember("hold", src, dst)
-        self.network.held.add((src, dst))
-        self._network_changed()
-        self._log("hold", a, b)
+        self._sim.transport.network.held.add((src, dst))
+        self._sim.transport.network_changed()
+        self._sim.writer.event("hold", a, b)
 
     def release(self, src: str | None = None, dst: str | None = None) -> None:
         """Stop holding ``src -> dst`` (every held link if both are ``None``).
@@ -186,16 +194,17 @@ class FaultControl(Engine):
                 "dst" if dst is None else "src", None, "give both src and dst, or neither"
             )
         if src is not None and dst is not None:
-            self._node(src), self._node(dst)
+            self._sim.lifecycle.node(src), self._sim.lifecycle.node(dst)
             links = [(src, dst)]
             self._remember("release", src, dst)
         else:
-            links = sorted(self.network.held)
+            links = sorted(self._sim.transport.network.held)
             self._remember("release")
-        self.network.held.difference_update(links)
-        self._network_changed()
-        self._log("release", None, None, {"links": [list(link) for link in links]})
-        self._push_first([(ARRIVE, env) for link in links for env in self._held.pop(link, [])])
+        self._sim.transport.network.held.difference_update(links)
+        self._sim.transport.network_changed()
+        self._sim.writer.event("release", None, None, {"links": [list(link) for link in links]})
+        parked = [(ARRIVE, env) for link in links for env in self._sim.transport.held.pop(link, [])]
+        self._sim.scheduler.push_first(parked)
 
     def set_network(
         self, *, latency: Any = None, loss: float | None = None, duplication: float | None = None
@@ -213,15 +222,16 @@ class FaultControl(Engine):
         duplication: float | None = None,
     ) -> None:
         """Change the settings of the directed link ``src -> dst`` only."""
-        self._node(src), self._node(dst)
+        self._sim.lifecycle.node(src), self._sim.lifecycle.node(dst)
         self._change_links((src, dst), latency=latency, loss=loss, duplication=duplication)
 
     def _change_links(self, link: tuple[str, str] | None, **settings: Any) -> None:
         """Change one link (``None``: the default), one recorded fault per setting."""
-        net = self.network
+        net = self._sim.transport.network
         current = net.default if link is None else net.config(*link)
         current.changed(**settings)  # check every value before changing anything
-        src, dst = (None, None) if link is None else (self._nodes[link[0]], self._nodes[link[1]])
+        nodes = self._sim.lifecycle.nodes
+        src, dst = (None, None) if link is None else (nodes[link[0]], nodes[link[1]])
         for setting, value in settings.items():
             if value is None:
                 continue
@@ -231,10 +241,10 @@ class FaultControl(Engine):
                 net.default = config
             else:
                 net.links[link] = config
-            self._network_changed()
+            self._sim.transport.network_changed()
             value = getattr(config, setting)
             self._remember(setting, value, *(link or ()))
-            self._log("link", src, dst, {setting: value})
+            self._sim.writer.event("link", src, dst, {setting: value})
 
     # -- schedules -----------------------------------------------------------------
 
@@ -252,10 +262,11 @@ class FaultControl(Engine):
                 "'2.5 crash n1', a dict, or a list of those"
             )
         parsed = [as_fault(f) for f in faults]  # parse all before scheduling any
+        now = self._sim.now
         for fault in parsed:
-            if fault.at < self.now:
+            if fault.at < now:
                 raise FaultScheduleError(
-                    f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({self.now!r})"
+                    f"fault '{fault}' is not allowed: at={fault.at!r} is before now ({now!r})"
                 )
         for fault in parsed:
             group = self._fault_groups.get(fault.at)
@@ -267,14 +278,14 @@ class FaultControl(Engine):
             # by hand: after everything else due then (run until then, then act),
             # but a fault due right now goes before what is still due now (act,
             # then run). So a fault_history replays to the same trace.
-            if fault.at == self.now:
-                self._push(fault.at, CALL, self._group_call(fault.at))
+            if fault.at == self._sim.now:
+                self._sim.scheduler.push(fault.at, CALL, self._group_call(fault.at))
             else:
                 self._push_late(fault.at)
 
     def _push_late(self, at: float) -> None:
         """Schedule the fault group for ``at`` after everything else due at ``at``."""
-        heapq.heappush(self._heap, (at, _LATE + self._next_seq(), CALL, self._group_call(at)))
+        self._sim.scheduler.push_late(at, CALL, self._group_call(at))
 
     def _group_call(self, at: float) -> Callable[[], None]:
         apply_group = partial(self._apply_group, at)
@@ -312,7 +323,7 @@ class FaultControl(Engine):
         action, args = fault.action, fault.args
         try:
             if action == SETTLE:
-                self.run_for(0)
+                self._sim.engine.run_for(0)
             elif action in ("partition", "one_way"):
                 self.partition(*args[0], one_way=action == "one_way")
             elif action in ("loss", "duplication", "latency"):

@@ -17,10 +17,10 @@ handles SIGINT instead, and looks at where the program is:
   each send is one step.
 
 Control is handed to actor code only by the functions in ``handover`` (the
-loop's handler call, ``Lifecycle._guarded``, the actor factory's call): an
-interrupt lands in actor code when the innermost runtime frame around it is one
-of those, calling out. Everything else those functions call must be runtime
-code (``Transport._reply`` exists for that reason).
+loop's handler call, ``step``'s in ``Transport.deliver``, ``Lifecycle.guarded``,
+the actor factory's call): an interrupt lands in actor code when the innermost
+runtime frame around it is one of those, calling out. Everything else those
+functions call must be runtime code (``Transport.reply`` exists for that reason).
 
 The shield is installed only in the main thread (the only one Python delivers
 signals to), and only over a handler that raises (``default_int_handler``, or

@@ -5,8 +5,8 @@ there now, its status, its incarnation, its disk, what waits while it is
 paused. It outlives crashes and restarts; the actor and its ``Context`` do not.
 An :data:`Envelope` is one copy of one message between two nodes.
 
-This module imports no other room of the runtime: the engine, the transport,
-the lifecycle and fault control all read and write these records.
+This module imports no other part of the runtime: the engine, the transport,
+the lifecycle and the fault controller all read and write these records.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """The Sim: a seeded virtual clock, one event heap, nodes, and the fault API.
 
-``Sim`` is the public face of a stack of classes, one a module, each holding one
-concept (see ``core.py`` for the list, and docs/architecture.md for the picture): the engine
-loop in ``engine.py``, the one send path in ``transport.py``, timers in
-``timers.py``, lifecycle and supervision in ``lifecycle.py``, fault control in
-``fault_control.py``. This module adds only what needs all of them: the
-constructor, ``pending_timers`` and ``snapshot``. The Sim implements the
-``World`` interface (``world.py``) through which its actors' ``Context``,
-``Addr`` and ``Timer`` objects reach it.
+``Sim`` is the public face of a few parts, each an object owning its own state
+(``face.py`` lists them, docs/architecture.md draws them): ``sim.scheduler``
+owns the clock and the future, ``sim.writer`` the trace rows, ``sim.engine``
+the loop, ``sim.lifecycle`` the nodes, ``sim.timers`` the timers,
+``sim.transport`` the network and the send path, ``sim.faults`` the fault
+history. This module adds only the constructor's checks, ``pending_timers``
+and ``snapshot``. The Sim implements the ``World`` interface (``world.py``)
+through which its actors' ``Context``, ``Addr`` and ``Timer`` objects reach it.
 
 Priorities, in order: correctness and determinism, then clarity, then speed.
 The same seed and code give the same trace, byte for byte, in any process: all
@@ -18,7 +18,7 @@ randomness comes from generators seeded with strings derived from the seed
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .actor import Timer
 from .controlled import Controlled
@@ -27,9 +27,6 @@ from .errors import InvalidArgument, check_time, invalid
 from .faults import Fault
 from .network import LinkConfig
 from .snapshot import Snapshot, snapshot_at
-
-if TYPE_CHECKING:
-    from .world import World
 
 
 class Sim(Controlled):
@@ -40,6 +37,12 @@ class Sim(Controlled):
     ``partition``, ``heal``, ``hold``/``release``, ``set_link`` and
     ``set_network``, by hand or from a ``schedule``. Or drive it by hand, one
     chosen event at a time: ``choices()`` and ``choose(id)`` (``controlled.py``).
+
+    Its parts (each owns its state; ``sim.now`` is ``sim.scheduler.now``):
+    ``scheduler`` (the clock, the heap and the FIFO: what is next), ``writer``
+    (the trace rows), ``engine`` (the loop), ``lifecycle`` (the nodes),
+    ``timers``, ``transport`` (the network, the one send path) and ``faults``
+    (the fault controller and its history).
 
     Args:
         seed: the only source of randomness (network delays and losses, each
@@ -113,8 +116,8 @@ class Sim(Controlled):
         Nothing changes: these are copies. A timer that came due while its node
         was paused and waits to run on resume is listed with its past due time.
         """
-        timers = [item for _, _, kind, item in sorted(self._heap) if kind == TIMER_DUE]
-        for node in self._nodes.values():
+        timers = [item for _, _, kind, item in sorted(self.scheduler.heap) if kind == TIMER_DUE]
+        for node in self.lifecycle.nodes.values():
             timers.extend(item for kind, item in node.backlog if kind == RUN_TIMER)
         views = {id(timer): timer.view() for timer in timers if timer.active}
         return sorted(views.values(), key=lambda view: view.due)
@@ -136,9 +139,5 @@ class Sim(Controlled):
         return snapshot_at(self.trace, when)
 
     def __repr__(self) -> str:
-        states = ", ".join(f"{n.name}:{n.status}" for n in self._nodes.values())
+        states = ", ".join(f"{n.name}:{n.status}" for n in self.lifecycle.nodes.values())
         return f"<Sim seed={self.seed} now={self.now:g} nodes=[{states}]>"
-
-
-if TYPE_CHECKING:
-    _THE_SIM_IS_A_WORLD: type[World] = Sim  # mypy checks that Sim implements World

@@ -177,7 +177,7 @@ def assert_whole(sim: Sim) -> None:
     assert reasons == trace.drop_counts
     assert sim.sent == sim.delivered + sim.dropped + sim.in_flight
     assert real_envelopes(sim) == sim.in_flight, "a message counted but not queued, or lost"
-    assert not sim._running
+    assert not sim.engine.running
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
@@ -217,7 +217,7 @@ def test_a_bare_interrupt_anywhere_in_the_loop_never_bricks_the_sim() -> None:
         sim = WORLDS[name]()
         assert run_with(sim, Injector(k, in_the_loop, raise_now))
         sim.run(until=UNTIL)
-        assert not sim._running and sim.now == UNTIL
+        assert not sim.engine.running and sim.now == UNTIL
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
         assert gc.get_threshold() == thresholds
 

@@ -112,8 +112,9 @@ class Worker(Actor):
 def real_envelopes(sim: Sim) -> int:
     """Messages that really exist on their way (white-box: the heap, mailboxes, held links)."""
     on_heap = sum(1 for entry in sim._future() if entry[2] <= 1)  # ARRIVE or ACCEPT
-    waiting = sum(1 for node in sim._nodes.values() for kind, _ in node.backlog if kind <= 1)
-    held = sum(len(envelopes) for envelopes in sim._held.values())
+    nodes = sim.lifecycle.nodes.values()
+    waiting = sum(1 for node in nodes for kind, _ in node.backlog if kind <= 1)
+    held = sum(len(envelopes) for envelopes in sim.transport.held.values())
     return on_heap + waiting + held
 
 

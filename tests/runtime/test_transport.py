@@ -1,11 +1,11 @@
 """The one send path: its common case, written out for speed, records what the general path does.
 
-``Transport._send`` schedules and records a message itself when nothing can
+``Transport.send`` schedules and records a message itself when nothing can
 happen to it but the network's latency (into the FIFO when that latency is one
-constant delay), and hands it to ``_route`` otherwise. Both must leave the same
+constant delay), and hands it to ``route`` otherwise. Both must leave the same
 trace: here whole runs compare, once as they are and once with the written-out
 case switched off (the network is told it is never plain), counting the
-messages ``_route`` sees each time.
+messages ``route`` sees each time.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from distsys_edu.runtime.transport import Transport
 
 @contextmanager
 def routed_messages(*, general_path_only: bool) -> Iterator[list[Envelope]]:
-    """Yield a list of every envelope ``_route`` handles inside the block."""
+    """Yield a list of every envelope ``route`` handles inside the block."""
     routed: list[Envelope] = []
-    refresh, route = Network.refresh, Transport._route
+    refresh, route = Network.refresh, Transport.route
 
     def refresh_without_fast_paths(self: Network) -> None:
         refresh(self)
@@ -39,7 +39,7 @@ def routed_messages(*, general_path_only: bool) -> Iterator[list[Envelope]]:
         route(self, env)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Transport, "_route", counting_route)
+        patch.setattr(Transport, "route", counting_route)
         if general_path_only:
             patch.setattr(Network, "refresh", refresh_without_fast_paths)
         yield routed
@@ -156,7 +156,7 @@ def test_after_a_shorter_delay_a_later_message_overtakes_an_earlier_one() -> Non
     sim.run(until=1.0)
     sim.addr("r").do_send(Note("slow"))  # due at 1.010
     sim.set_network(latency=Constant(0.001))
-    assert not sim._fifo  # it moved to the heap, or the next note would wait behind it
+    assert not sim.scheduler.fifo  # it moved to the heap, or the next note would wait behind it
     sim.run(until=1.0005)
     sim.addr("r").do_send(Note("fast"))  # due at 1.0015
     sim.run(until=1.02)
@@ -174,8 +174,8 @@ def test_next_time_is_the_time_of_the_entry_step_runs_from_either_queue(
     from_fifo = from_heap = 0
     while sim.now < 3.0:
         due = sim.next_time()
-        from_fifo += bool(sim._fifo) and sim._fifo[0][0] == due
-        from_heap += bool(sim._heap) and sim._heap[0][0] == due
+        from_fifo += bool(sim.scheduler.fifo) and sim.scheduler.fifo[0][0] == due
+        from_heap += bool(sim.scheduler.heap) and sim.scheduler.heap[0][0] == due
         assert sim.step()
         assert sim.now == due
     assert from_fifo > 0 and from_heap > 0
