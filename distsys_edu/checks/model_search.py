@@ -124,7 +124,7 @@ def clock_of(sim: Sim) -> frozenset[tuple[Any, ...]]:
         words = array.array("I", rng.getstate()[1]).tobytes()
         return hashlib.blake2b(words, digest_size=8).hexdigest()
 
-    found: set[tuple[Any, ...]] = {("now", sim.now), ("network", drawn(sim._net_rng))}
+    found: set[tuple[Any, ...]] = {("now", sim.now), ("network", drawn(sim.transport.network_rng))}
     for t, _, kind, item in sim._future():
         if kind in (ARRIVE, ACCEPT):
             found.add(("message", item[1].name, item[2].name, item[3], t))

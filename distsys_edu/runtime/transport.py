@@ -316,3 +316,8 @@ class Transport:
     def in_flight(self) -> int:
         """Messages sent but neither delivered nor dropped yet (held or queued included)."""
         return self.sent - self.delivered - self.dropped
+
+    @property
+    def network_rng(self) -> random.Random:
+        """The generator every link's latency and loss is drawn from (seed "<seed>/network")."""
+        return self._net_rng
