@@ -5,7 +5,7 @@ shared by all of them (``from determinism import ...``), whichever test files ar
 doing it here keeps it true under ``--import-mode=importlib``.)
 
 Marks every collected test with its slow kinds (``browser``, ``binder``, ``net``,
-``notebook``: the rule is ``slow_kinds.kinds_of``), which ``make check`` leaves out.
+``notebook``, ``slow``: the rule is ``slow_kinds.kinds_of``), which ``make check`` leaves out.
 
 Loads a Hypothesis profile (``hypothesis_profiles``); under ``make check``'s ``check``
 profile, every property test runs at most a few examples.
@@ -50,5 +50,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         path = Path(str(item.path))
         where = path.relative_to(TESTS) if path.is_relative_to(TESTS) else Path(path.name)
         fixtures = getattr(item, "fixturenames", ())  # a notebook cell (nbval) has none
-        for kind in sorted(kinds_of(where.as_posix(), item.name, fixtures)):
+        callspec = getattr(item, "callspec", None)  # a parametrized test's case
+        first_row = callspec is None or not any(callspec.indices.values())
+        for kind in sorted(kinds_of(where.as_posix(), item.name, fixtures, first_row)):
             item.add_marker(getattr(pytest.mark, kind))

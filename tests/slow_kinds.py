@@ -11,6 +11,7 @@ KINDS: dict[str, str] = {
     "binder": "builds a fresh virtual environment as Binder would",
     "net": "starts real processes that talk over UDP on loopback",
     "notebook": "runs notebooks in Jupyter kernels",
+    "slow": "long by nature: a table of mutants, a sweep, every figure, a pool of processes",
 }
 """Each slow kind of test and what makes it slow; `make check` deselects them all."""
 
@@ -35,14 +36,71 @@ BINDER_TESTS = frozenset({"test_binder.py::test_a_fresh_binder_environment_runs_
 """Binder's pins are checked in a moment; only building its environment is slow."""
 
 
-def kinds_of(path: str, name: str, fixtures: Iterable[str]) -> set[str]:
+MUTANT_TABLE = "_left_out_is_caught_and_named"
+"""A test whose name holds this runs a check on each wrong answer of a table (one rule
+of the worked answer left out per row): its first row is a unit test, every other row
+is ``slow``, so `make check` still sees each check catch one mutant."""
+
+FIGURE = "test_the_figure_reads_where_it_is_shown"
+
+SLOW_TESTS: dict[str, dict[str, str]] = {
+    "test_readable_figures.py": {
+        f"{FIGURE}[docs_election_times]": "a figure built from many runs",
+        f"{FIGURE}[lesson05_figure16]": "a figure built from many runs",
+        f"{FIGURE}[lesson03_tradeoff]": "a figure built from many runs",
+        f"{FIGURE}[docs_detector_tradeoff]": "a figure built from many runs",
+        f"{FIGURE}[lesson05_first_election]": "a figure built from many runs",
+        f"{FIGURE}[lesson06_violation_timeline]": "a figure built from many runs",
+        f"{FIGURE}[docs_leader_crash]": "a figure built from many runs",
+        f"{FIGURE}[lesson08_stale_leader]": "a figure built from many runs",
+    },
+    "test_figure16.py": {"test_the_stored_sweep_is_what_a_recomputation_gives": "a sweep"},
+    "test_animate_and_plots.py": {
+        "test_figure_16_as_the_lesson_draws_it_hides_no_line_under_a_legend": "a whole sweep",
+    },
+    "test_interrupts.py": {
+        "test_ctrl_c_at_any_bytecode_splits_nothing_and_loses_nothing": "3,500 interrupted runs",
+    },
+    "test_memory.py": {
+        "test_memory_grows_linearly_with_the_nodes": "large clusters",
+        "test_the_estimate_covers_what_a_started_cluster_takes": "large clusters",
+    },
+    "test_explore.py": {
+        "test_raft_never_has_two_leaders_in_one_term": "a long explore",
+        "test_shrunk_schedules_still_fail_and_are_one_minimal": "a long explore",
+        "test_the_same_seed_gives_the_same_result_in_any_process": "fresh processes",
+    },
+    "test_raftlog_invariants.py": {
+        "test_explore_finds_a_vote_for_a_stale_log_and_shrinks_it": "a long explore",
+    },
+    "test_slow_kinds.py": {
+        "test_notebook_cells_are_collected_and_marked_as_notebooks": "a second pytest",
+    },
+    "test_election_time_jobs.py": {
+        "test_the_command_line_prints_the_same_json_for_any_jobs": "a pool of processes",
+    },
+    "test_dask_cluster.py": {"test_explore_on_dask_is_exactly_explore_here": "a Dask cluster"},
+    "test_exercise_runner.py": {
+        "test_text_is_the_same_in_a_fresh_process_with_another_hash_seed": "a fresh Python",
+    },
+}
+"""Single tests too long for the loop (test module, then function: every parametrized
+case, or one case ``function[id]``), each with what makes it long; `make test` runs them."""
+
+
+def kinds_of(path: str, name: str, fixtures: Iterable[str], first_row: bool = True) -> set[str]:
     """The slow kinds of the test ``name`` in ``path`` (relative to ``tests/``, or a
-    notebook anywhere) that uses ``fixtures``; empty for a unit test."""
+    notebook anywhere) that uses ``fixtures`` (``first_row``: it is the first case of
+    its parametrization, or is not parametrized); empty for a unit test."""
     parts = PurePosixPath(path).parts
     found = set()
+    function = name.split("[")[0]
+    named = SLOW_TESTS.get(parts[-1], {})
+    if name in named or function in named or (MUTANT_TABLE in function and not first_row):
+        found.add("slow")
     if parts[0] == "browser" or parts[-1] in BROWSER_MODULES:
         found.add("browser")
-    if f"{parts[-1]}::{name.split('[')[0]}" in BINDER_TESTS:
+    if f"{parts[-1]}::{function}" in BINDER_TESTS:
         found.add("binder")
     if "clusters" in fixtures:  # tests/net/conftest.py: real clusters of processes
         found.add("net")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from slow_kinds import KINDS, kinds_of
+from slow_kinds import FIGURE, KINDS, SLOW_TESTS, kinds_of
 
 try:
     import tomllib
@@ -36,6 +37,50 @@ ROOT = Path(__file__).resolve().parent.parent
 )
 def test_each_test_gets_the_kinds_its_place_and_fixtures_say(path, name, fixtures, kinds):
     assert kinds_of(path, name, fixtures) == kinds
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "first_row", "kinds"),
+    [
+        ("checks/test_explore.py", "test_raft_never_has_two_leaders_in_one_term", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[docs_election_times]", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[lesson00_cluster]", True, set()),
+        ("checks/test_explore.py", "test_a_run_is_replayed", True, set()),
+        ("exercises/test_terms.py", "test_each_rule_left_out_is_caught_and_named[x]", True, set()),
+        (
+            "exercises/test_terms.py",
+            "test_each_rule_left_out_is_caught_and_named[y]",
+            False,
+            {"slow"},
+        ),
+        ("exercises/test_terms.py", "test_worked_answer_passes[y]", False, set()),
+    ],
+)
+def test_slow_tests_are_named_or_later_rows_of_a_table_of_mutants(path, name, first_row, kinds):
+    assert kinds_of(path, name, [], first_row) == kinds
+
+
+def functions_in(module: Path) -> set[str]:
+    """The names of the test functions ``module`` defines at its top level."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
+    }
+
+
+def test_each_slow_test_exists_and_its_module_keeps_a_fast_test():
+    """A renamed test cannot leave a stale entry behind, and no test module is left out of
+    `make check` whole: the loop still runs a test of what each module tests."""
+    modules = {path.name: path for path in (ROOT / "tests").rglob("test_*.py")}
+    for name, slow in SLOW_TESTS.items():
+        assert name in modules, f"SLOW_TESTS names {name}, which is no test module"
+        functions = functions_in(modules[name])
+        named = {test.split("[")[0] for test in slow}
+        assert named <= functions, f"{name} has no {sorted(named - functions)}"
+        assert functions - set(slow), f"every test of {name} is slow"
 
 
 def test_every_kind_is_registered_and_left_out_of_make_check():
