@@ -60,6 +60,8 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
     },
     "test_interrupts.py": {
         "test_ctrl_c_at_any_bytecode_splits_nothing_and_loses_nothing": "3,500 interrupted runs",
+        "test_step_under_ctrl_c_at_any_bytecode_loses_no_entry": "an interrupt at every bytecode",
+        "test_a_bare_interrupt_anywhere_in_the_loop_never_bricks_the_sim": "every bytecode",
     },
     "test_memory.py": {
         "test_memory_grows_linearly_with_the_nodes": "large clusters",
@@ -69,9 +71,13 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
         "test_raft_never_has_two_leaders_in_one_term": "a long explore",
         "test_shrunk_schedules_still_fail_and_are_one_minimal": "a long explore",
         "test_the_same_seed_gives_the_same_result_in_any_process": "fresh processes",
+        "test_split_brain_of_sticky_leaders_is_shrunk_to_two_faults": "a long explore",
+        "test_bully_split_brain_is_found_and_shrunk": "a long explore",
     },
     "test_raftlog_invariants.py": {
         "test_explore_finds_a_vote_for_a_stale_log_and_shrinks_it": "a long explore",
+        "test_the_service_answers_again_once_the_faults_stop": "runs with clients under faults",
+        "test_explore_finds_no_violation_of_the_correct_protocol": "a long explore",
     },
     "test_slow_kinds.py": {
         "test_notebook_cells_are_collected_and_marked_as_notebooks": "a second pytest",
@@ -79,9 +85,38 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
     "test_election_time_jobs.py": {
         "test_the_command_line_prints_the_same_json_for_any_jobs": "a pool of processes",
     },
-    "test_dask_cluster.py": {"test_explore_on_dask_is_exactly_explore_here": "a Dask cluster"},
+    "test_dask_cluster.py": {
+        "test_explore_on_dask_is_exactly_explore_here": "a Dask cluster",
+    },
     "test_exercise_runner.py": {
         "test_text_is_the_same_in_a_fresh_process_with_another_hash_seed": "a fresh Python",
+    },
+    "test_stale_reads.py": {
+        "test_explore_finds_stale_reads_and_shrinks_them": "a long explore",
+    },
+    "test_model_check.py": {
+        "test_the_fixed_raft_is_safe_within_the_bounds_with_and_without_symmetry": "bounded",
+        "test_the_broken_raft_is_found_by_a_shortest_path_with_and_without_symmetry": "bounded",
+    },
+    "test_build_lessons.py": {
+        "test_the_build_fails_when_a_claim_is_false_or_prints": "builds a lesson",
+        "test_a_fresh_build_changes_no_byte": "builds every lesson",
+    },
+    "test_swim.py": {
+        "test_memory_stays_linear_once_members_probe": "large clusters",
+    },
+    "test_explore_jobs.py": {
+        "test_two_workers_give_exactly_the_result_of_one": "a pool of processes",
+    },
+    "test_parallel.py": {
+        "test_a_run_that_kills_its_worker_process_is_named": "a pool of processes",
+    },
+    "test_fixed_protocol.py": {
+        "test_the_planted_bug_is_found_and_the_double_vote_named": "explores the exercise",
+        "test_refusing_every_vote_is_not_a_fix": "explores the exercise",
+    },
+    "test_cli.py": {
+        "test_explore_prints_a_summary_and_the_rest_on_request": "a long explore",
     },
 }
 """Single tests too long for the loop (test module, then function: every parametrized
