@@ -52,7 +52,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile \
 	tests lessons
 # The unit tests alone: every test not of a slow kind (the markers are registered in
 # pyproject.toml and applied by tests/conftest.py), spread test by test over two workers.
-CHECK_ARGS ?= -n 2 --dist worksteal -q --hypothesis-profile=check \
+CHECK_ARGS ?= -n 2 --dist worksteal -q -p no:nbval --hypothesis-profile=check \
 	-m "not (browser or binder or net or notebook or slow)" tests
 
 .PHONY: help lab check test-fast test lint format bench bench-explore venv site lite clean

@@ -22,7 +22,7 @@ from typing import Any
 from hypothesis import settings
 
 CHECK_PROFILE = "check"
-CHECK_EXAMPLES = 10
+CHECK_EXAMPLES = 5
 """Examples per property test in the fast loop (Hypothesis's own default is 100)."""
 
 settings.register_profile("dev", deadline=None)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 KINDS: dict[str, str] = {
@@ -45,14 +46,9 @@ FIGURE = "test_the_figure_reads_where_it_is_shown"
 
 SLOW_TESTS: dict[str, dict[str, str]] = {
     "test_readable_figures.py": {
-        f"{FIGURE}[docs_election_times]": "a figure built from many runs",
-        f"{FIGURE}[lesson05_figure16]": "a figure built from many runs",
-        f"{FIGURE}[lesson03_tradeoff]": "a figure built from many runs",
-        f"{FIGURE}[docs_detector_tradeoff]": "a figure built from many runs",
-        f"{FIGURE}[lesson05_first_election]": "a figure built from many runs",
-        f"{FIGURE}[lesson06_violation_timeline]": "a figure built from many runs",
-        f"{FIGURE}[docs_leader_crash]": "a figure built from many runs",
-        f"{FIGURE}[lesson08_stale_leader]": "a figure built from many runs",
+        f"{FIGURE}[docs_*": "the docs' figures, many built from many runs",
+        f"{FIGURE}[lesson0[3-9]_*": "the figures of lessons 03 and after",
+        f"{FIGURE}[lesson[1-9][0-9]_*": "the figures of lessons 03 and after",
     },
     "test_figure16.py": {"test_the_stored_sweep_is_what_a_recomputation_gives": "a sweep"},
     "test_animate_and_plots.py": {
@@ -83,6 +79,8 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
         "test_notebook_cells_are_collected_and_marked_as_notebooks": "a second pytest",
     },
     "test_election_time_jobs.py": {
+        "test_two_workers_give_exactly_the_result_of_one": "a pool of processes",
+        "test_detector_tradeoff_with_workers_is_the_same": "a pool of processes",
         "test_the_command_line_prints_the_same_json_for_any_jobs": "a pool of processes",
     },
     "test_dask_cluster.py": {
@@ -109,6 +107,7 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
         "test_two_workers_give_exactly_the_result_of_one": "a pool of processes",
     },
     "test_parallel.py": {
+        "test_ctrl_c_stops_the_workers_and_leaves_no_process_behind": "a pool of processes",
         "test_a_run_that_kills_its_worker_process_is_named": "a pool of processes",
     },
     "test_fixed_protocol.py": {
@@ -118,9 +117,25 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
     "test_cli.py": {
         "test_explore_prints_a_summary_and_the_rest_on_request": "a long explore",
     },
+    "test_without_processes.py": {
+        "test_the_probe_runs_without_process_modules_and_gives_cpythons_digests": "a fresh Python",
+    },
+    "test_election_time.py": {"test_same_result_under_any_hash_seed": "fresh Pythons"},
 }
-"""Single tests too long for the loop (test module, then function: every parametrized
-case, or one case ``function[id]``), each with what makes it long; `make test` runs them."""
+"""Single tests too long for the loop, each with what makes it long; `make test` runs
+them. Keyed by test module, then by a test function (every parametrized case of it),
+one case ``function[id]``, or cases whose name matches a shell pattern
+(``function[docs_*``: ``*``, ``?`` and ``[...]`` as in :mod:`fnmatch`)."""
+
+
+def _matches(name: str, pattern: str) -> bool:
+    """Whether the collected test ``name`` (``function`` or ``function[id]``) is the
+    test or case ``pattern`` names (see :data:`SLOW_TESTS`)."""
+    function = name.split("[")[0]
+    if pattern in (name, function):
+        return True
+    head, bracket, cases = pattern.partition("[")
+    return bool(bracket) and head == function and fnmatchcase(name[len(head) + 1 :], cases)
 
 
 def kinds_of(path: str, name: str, fixtures: Iterable[str], first_row: bool = True) -> set[str]:
@@ -131,7 +146,9 @@ def kinds_of(path: str, name: str, fixtures: Iterable[str], first_row: bool = Tr
     found = set()
     function = name.split("[")[0]
     named = SLOW_TESTS.get(parts[-1], {})
-    if name in named or function in named or (MUTANT_TABLE in function and not first_row):
+    if any(_matches(name, pattern) for pattern in named) or (
+        MUTANT_TABLE in function and not first_row
+    ):
         found.add("slow")
     if parts[0] == "browser" or parts[-1] in BROWSER_MODULES:
         found.add("browser")

@@ -45,6 +45,9 @@ def test_each_test_gets_the_kinds_its_place_and_fixtures_say(path, name, fixture
         ("checks/test_explore.py", "test_raft_never_has_two_leaders_in_one_term", True, {"slow"}),
         ("viz/test_readable_figures.py", f"{FIGURE}[docs_election_times]", True, {"slow"}),
         ("viz/test_readable_figures.py", f"{FIGURE}[lesson00_cluster]", True, set()),
+        ("viz/test_readable_figures.py", f"{FIGURE}[lesson05_figure16]", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[lesson10_logs]", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[exercise_box_phi]", True, set()),
         ("checks/test_explore.py", "test_a_run_is_replayed", True, set()),
         ("exercises/test_terms.py", "test_each_rule_left_out_is_caught_and_named[x]", True, set()),
         (
