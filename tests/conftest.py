@@ -26,7 +26,7 @@ if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
 from hypothesis_profiles import CHECK_PROFILE, cap_examples  # noqa: E402  (tests/ on sys.path)
-from slow_kinds import kinds_of  # noqa: E402  (needs tests/ on sys.path)
+from slow_kinds import kinds_of, left_out_whole  # noqa: E402  (needs tests/ on sys.path)
 
 # Notebooks under tests/ are test material (the browser harness's, the lesson builder's
 # fixtures), run by the tests that own them; only lessons/ is checked by nbval.
@@ -54,3 +54,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         first_row = callspec is None or not any(callspec.indices.values())
         for kind in sorted(kinds_of(where.as_posix(), item.name, fixtures, first_row)):
             item.add_marker(getattr(pytest.mark, kind))
+
+
+def pytest_ignore_collect(collection_path: Path, config: Any) -> bool | None:
+    """Does not even import a test module (or folder) that ``-m`` leaves out whole
+    (``slow_kinds.left_out_whole``): under ``make check``, ``tests/browser/`` and the
+    notebook modules, whose imports (Playwright, nbformat, Otter) cost seconds."""
+    path = Path(collection_path)
+    if not path.is_relative_to(TESTS) or path == Path(TESTS):
+        return None
+    where = path.relative_to(TESTS).as_posix()
+    return True if left_out_whole(where, config.getoption("markexpr", "")) else None

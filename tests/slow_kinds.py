@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+
+from _pytest.mark.expression import Expression
 
 KINDS: dict[str, str] = {
     "browser": "drives JupyterLab in headless Chromium",
@@ -159,3 +162,17 @@ def kinds_of(path: str, name: str, fixtures: Iterable[str], first_row: bool = Tr
     if parts[-1] in NOTEBOOK_MODULES or parts[-1].endswith(".ipynb"):
         found.add("notebook")
     return found
+
+
+def left_out_whole(path: str, expression: str) -> bool:
+    """Whether the ``-m`` ``expression`` leaves out every test of the module or folder
+    ``path`` (relative to ``tests/``), by the kinds its place alone gives them. Answers
+    only when ``expression`` names nothing but slow kinds (so the answer is exact);
+    otherwise ``False``: collect, and let ``-m`` deselect test by test."""
+    names = set(re.findall(r"[A-Za-z_]\w*", expression)) - {"and", "or", "not"}
+    if not expression or not names <= set(KINDS):
+        return False
+    kinds = kinds_of(path, "", ())
+    return bool(kinds) and not Expression.compile(expression).evaluate(
+        lambda name, **_: name in kinds
+    )

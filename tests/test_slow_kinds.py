@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from slow_kinds import FIGURE, KINDS, SLOW_TESTS, kinds_of
+from slow_kinds import FIGURE, KINDS, SLOW_TESTS, kinds_of, left_out_whole
 
 try:
     import tomllib
@@ -61,6 +61,29 @@ def test_each_test_gets_the_kinds_its_place_and_fixtures_say(path, name, fixture
 )
 def test_slow_tests_are_named_or_later_rows_of_a_table_of_mutants(path, name, first_row, kinds):
     assert kinds_of(path, name, [], first_row) == kinds
+
+
+CHECK = "not (browser or binder or net or notebook or slow)"
+
+
+@pytest.mark.parametrize(
+    ("path", "expression", "whole"),
+    [
+        ("browser", CHECK, True),
+        ("browser/test_lab_smoke.py", CHECK, True),
+        ("instructor/test_graders.py", CHECK, True),
+        ("instructor/test_graders.py", "notebook", False),
+        ("browser", "browser or notebook", False),
+        ("browser", "not slow", False),
+        ("test_binder.py", CHECK, False),  # only one of its tests builds Binder's environment
+        ("net/test_wire.py", CHECK, False),
+        ("runtime", CHECK, False),
+        ("browser", "", False),
+        ("browser", "not (browser or smoke)", False),  # a mark it cannot see: collect
+    ],
+)
+def test_a_module_is_left_uncollected_only_when_m_leaves_out_all_its_tests(path, expression, whole):
+    assert left_out_whole(path, expression) is whole
 
 
 def functions_in(module: Path) -> set[str]:
