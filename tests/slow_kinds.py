@@ -120,9 +120,6 @@ SLOW_TESTS: dict[str, dict[str, str]] = {
     "test_cli.py": {
         "test_explore_prints_a_summary_and_the_rest_on_request": "a long explore",
     },
-    "test_without_processes.py": {
-        "test_the_probe_runs_without_process_modules_and_gives_cpythons_digests": "a fresh Python",
-    },
     "test_election_time.py": {"test_same_result_under_any_hash_seed": "fresh Pythons"},
 }
 """Single tests too long for the loop, each with what makes it long; `make test` runs
