@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from slow_kinds import KINDS, kinds_of
+from slow_kinds import FIGURE, KINDS, SLOW_TESTS, kinds_of, left_out_whole
 
 try:
     import tomllib
@@ -38,13 +39,83 @@ def test_each_test_gets_the_kinds_its_place_and_fixtures_say(path, name, fixture
     assert kinds_of(path, name, fixtures) == kinds
 
 
+@pytest.mark.parametrize(
+    ("path", "name", "first_row", "kinds"),
+    [
+        ("checks/test_explore.py", "test_raft_never_has_two_leaders_in_one_term", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[docs_election_times]", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[lesson00_cluster]", True, set()),
+        ("viz/test_readable_figures.py", f"{FIGURE}[lesson05_figure16]", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[lesson10_logs]", True, {"slow"}),
+        ("viz/test_readable_figures.py", f"{FIGURE}[exercise_box_phi]", True, set()),
+        ("checks/test_explore.py", "test_a_run_is_replayed", True, set()),
+        ("exercises/test_terms.py", "test_each_rule_left_out_is_caught_and_named[x]", True, set()),
+        (
+            "exercises/test_terms.py",
+            "test_each_rule_left_out_is_caught_and_named[y]",
+            False,
+            {"slow"},
+        ),
+        ("exercises/test_terms.py", "test_worked_answer_passes[y]", False, set()),
+    ],
+)
+def test_slow_tests_are_named_or_later_rows_of_a_table_of_mutants(path, name, first_row, kinds):
+    assert kinds_of(path, name, [], first_row) == kinds
+
+
+CHECK = "not (browser or binder or net or notebook or slow)"
+
+
+@pytest.mark.parametrize(
+    ("path", "expression", "whole"),
+    [
+        ("browser", CHECK, True),
+        ("browser/test_lab_smoke.py", CHECK, True),
+        ("instructor/test_graders.py", CHECK, True),
+        ("instructor/test_graders.py", "notebook", False),
+        ("browser", "browser or notebook", False),
+        ("browser", "not slow", False),
+        ("test_binder.py", CHECK, False),  # only one of its tests builds Binder's environment
+        ("net/test_wire.py", CHECK, False),
+        ("runtime", CHECK, False),
+        ("browser", "", False),
+        ("browser", "not (browser or smoke)", False),  # a mark it cannot see: collect
+    ],
+)
+def test_a_module_is_left_uncollected_only_when_m_leaves_out_all_its_tests(path, expression, whole):
+    assert left_out_whole(path, expression) is whole
+
+
+def functions_in(module: Path) -> set[str]:
+    """The names of the test functions ``module`` defines at its top level."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
+    }
+
+
+def test_each_slow_test_exists_and_its_module_keeps_a_fast_test():
+    """A renamed test cannot leave a stale entry behind, and no test module is left out of
+    `make check` whole: the loop still runs a test of what each module tests."""
+    modules = {path.name: path for path in (ROOT / "tests").rglob("test_*.py")}
+    for name, slow in SLOW_TESTS.items():
+        assert name in modules, f"SLOW_TESTS names {name}, which is no test module"
+        functions = functions_in(modules[name])
+        named = {test.split("[")[0] for test in slow}
+        assert named <= functions, f"{name} has no {sorted(named - functions)}"
+        assert functions - set(slow), f"every test of {name} is slow"
+
+
 def test_every_kind_is_registered_and_left_out_of_make_check():
     options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     registered = {line.split(":")[0] for line in options["markers"]}
     assert registered == set(KINDS)
     assert "--strict-markers" in options["addopts"]
     makefile = (ROOT / "Makefile").read_text()
-    selection = re.search(r'CHECK_ARGS \?=.* -m "not \(([^)]*)\)"', makefile)
+    selection = re.search(r'CHECK_ARGS \?=.*?\s-m "not \(([^)]*)\)"', makefile, re.S)
     assert selection is not None
     assert set(selection.group(1).split(" or ")) == set(KINDS)
 

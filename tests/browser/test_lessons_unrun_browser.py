@@ -93,9 +93,9 @@ def test_a_live_animation_gets_a_player_whose_step_changes_the_picture(
     player.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
     first = player.screenshot()
-    page.get_by_text("frame 1/").first.wait_for(timeout=10_000)
+    page.get_by_text("frame 1/").first.wait_for(timeout=60_000)
     page.get_by_role("button", name="▶|").first.click()
-    page.get_by_text("frame 2/").first.wait_for(timeout=10_000)
+    page.get_by_text("frame 2/").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
     screenshot("live-animation-step")
     assert player.screenshot() != first

@@ -57,7 +57,7 @@ def test_the_net_commands_start_inspect_break_and_end_a_cluster(tmp_path, capsys
     status, _, err = net(capsys, "trace", "--out", str(unwritable), "--dir", run)
     assert status == 2 and err.count("\n") == 1 and "--out" in err and "cannot be written" in err
     assert net(capsys, "down", "--dir", run)[0] == 0
-    wait_all_ended(pids, timeout=1)
+    wait_all_ended(pids)
     text = net(capsys, "status", "--dir", run)[1]
     assert text.count(" down ") == 3
 
@@ -66,7 +66,7 @@ def test_nodes_end_when_their_run_directory_is_removed(tmp_path, clusters):
     cluster = clusters.up(3, tied=False)
     pids = set(cluster.pids().values())
     shutil.rmtree(cluster.run.path)
-    wait_all_ended(pids, timeout=10)
+    wait_all_ended(pids)
 
 
 def test_tied_nodes_end_when_the_launching_process_dies(tmp_path, clusters):
@@ -86,7 +86,7 @@ def test_tied_nodes_end_when_the_launching_process_dies(tmp_path, clusters):
         assert all(pid_alive(pid) for pid in pids)
         launcher.send_signal(signal.SIGKILL)  # no finally, no atexit: only the kernel knows
         launcher.wait(5)
-        wait_all_ended(pids, timeout=10)
+        wait_all_ended(pids)
     finally:
         launcher.kill()
         launcher.wait(5)
@@ -123,7 +123,7 @@ def test_a_paused_node_of_a_tied_cluster_ends_when_its_owner_dies(tmp_path, clus
         Cluster(run).pause("n2")  # SIGSTOP: it cannot handle the kernel's SIGTERM
         launcher.send_signal(signal.SIGKILL)
         launcher.wait(5)
-        wait_all_ended(pids, timeout=20)
+        wait_all_ended(pids)
     finally:
         launcher.kill()
         launcher.wait(5)
@@ -151,7 +151,7 @@ def test_a_node_restarted_by_another_command_belongs_to_the_cluster(tmp_path, cl
         # and it ends with the cluster's owner, as every other node does
         launcher.send_signal(signal.SIGKILL)
         launcher.wait(5)
-        wait_all_ended([*cluster.pids().values()], timeout=20)
+        wait_all_ended([*cluster.pids().values()])
     finally:
         launcher.kill()
         launcher.wait(5)
@@ -163,4 +163,4 @@ def test_a_paused_node_ends_when_its_run_directory_is_removed(tmp_path, clusters
     pids = set(cluster.pids().values())
     cluster.pause("n1")
     shutil.rmtree(cluster.run.path)
-    wait_all_ended(pids, timeout=20)
+    wait_all_ended(pids)

@@ -84,14 +84,16 @@ class Injector:
 
 
 def run_with(sim: Sim, injector: Injector) -> bool:
-    """``run(until=UNTIL)`` under ``injector``; whether a ``KeyboardInterrupt`` came out."""
+    """``run(until=UNTIL)`` under ``injector``; whether a ``KeyboardInterrupt`` came out.
+    The trace function found before (coverage's, under ``--cov``) is put back after."""
+    before = sys.gettrace()
     sys.settrace(injector)
     try:
         sim.run(until=UNTIL)
     except KeyboardInterrupt:
         return True
     finally:
-        sys.settrace(None)
+        sys.settrace(before)
     return False
 
 
@@ -223,15 +225,17 @@ def test_a_bare_interrupt_anywhere_in_the_loop_never_bricks_the_sim() -> None:
 
 
 def steps(sim: Sim, tracer: Injector | None = None) -> bool:
-    """``step()`` up to ``UNTIL`` under ``tracer``; whether a ``KeyboardInterrupt`` came out."""
-    sys.settrace(tracer)
+    """``step()`` up to ``UNTIL`` under ``tracer`` (``None``: under the trace function
+    found, put back after, as in :func:`run_with`); whether a ``KeyboardInterrupt`` came out."""
+    before = sys.gettrace()
+    sys.settrace(tracer if tracer is not None else before)
     try:
         while (t := sim.next_time()) is not None and t <= UNTIL:
             sim.step()
     except KeyboardInterrupt:
         return True
     finally:
-        sys.settrace(None)
+        sys.settrace(before)
     return False
 
 

@@ -98,7 +98,7 @@ def test_a_player_steps_to_another_frame(browser: Watched, site_url: str) -> Non
         if root.count() == 0:
             continue
         step = root.locator("[data-act=next]")
-        step.wait_for(timeout=10_000)
+        step.wait_for(timeout=60_000)
         root.scroll_into_view_if_needed()
         pictures = root.locator("img, canvas").locator("visible=true")
         before = [picture.screenshot() for picture in pictures.all()]
