@@ -13,16 +13,18 @@ protocol. :data:`PROTOCOLS`, :func:`get_protocol` and :func:`spawn` read the spe
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..runtime import Sim
 from ..runtime.engine import fewer_full_collections
 from ..runtime.errors import invalid
 from .spec import ProtocolSpec
+
+if TYPE_CHECKING:  # importlib.metadata is imported when entry points are first read
+    import importlib.metadata
 
 __all__ = [
     "BUILTIN",
@@ -89,6 +91,8 @@ def _entries() -> dict[str, importlib.metadata.EntryPoint]:
     """The entry points of :data:`ENTRY_POINT_GROUP`, by name (read once)."""
     global _entry_points
     if _entry_points is None:
+        import importlib.metadata  # here, not above: it imports email and socket
+
         _entry_points = {
             ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
         }
@@ -184,8 +188,10 @@ class _Descriptions(Mapping[str, str]):
     def __len__(self) -> int:
         return len(protocol_names())
 
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in protocol_names()
+    def __contains__(self, name: object) -> bool:  # entry points read only if need be
+        if not isinstance(name, str):
+            return False
+        return name in BUILTIN or name in _registered or name in _entries()
 
 
 PROTOCOLS: Mapping[str, str] = _Descriptions()
