@@ -18,7 +18,7 @@ from ..runtime.errors import invalid
 from .children import wait_until
 from .launcher import Cluster
 
-__all__ = ["completed", "wait_for_completed"]
+__all__ = ["completed", "completed_in", "wait_for_completed"]
 
 _MARK = f'"{HISTORY_KEY}"'
 """Only rows that hold this text can be history rows: the others are not parsed."""
@@ -27,17 +27,20 @@ _MARK = f'"{HISTORY_KEY}"'
 def completed(cluster: Cluster) -> int:
     """How many operations the clients of ``cluster`` have completed with an answer
     (``ok``) so far, by their trace files; ``0`` for a cluster without clients."""
+    paths = [cluster.run.node_file(client, "trace.jsonl") for client in cluster.config.clients]
+    return sum(completed_in(path.read_text()) for path in paths if path.exists())
+
+
+def completed_in(rows: str) -> int:
+    """How many ``ok`` completions the trace rows ``rows`` (JSON lines) record; a last
+    row without its newline is being written and is not read yet."""
+    *finished, _being_written = rows.split("\n")
     count = 0
-    for client in cluster.config.clients:
-        path = cluster.run.node_file(client, "trace.jsonl")
-        if not path.exists():
-            continue
-        *finished, _partial = path.read_text().split("\n")  # the last row may be half written
-        for line in finished:
-            if _MARK in line:
-                row = json.loads(line)
-                record = row.get("data", {}).get(HISTORY_KEY)
-                count += row["kind"] == "annotate" and record is not None and record[0] == "ok"
+    for line in finished:
+        if _MARK in line:
+            row = json.loads(line)
+            record = row.get("data", {}).get(HISTORY_KEY)
+            count += row["kind"] == "annotate" and record is not None and record[0] == "ok"
     return count
 
 
