@@ -318,7 +318,7 @@ check_sessions(SessionStore)
 check_cas_step(cas_step)
 
 # %% [markdown]
-# ## 6. The same store as real processes
+# ## The same store as real processes
 #
 # Lesson 07 ran the election as real processes. The key-value service runs there
 # too: `Cluster.up("kv", ...)` (`kv` is another name for `raftlog`, this lesson's
@@ -425,8 +425,8 @@ for t, what in ((killed_at, f"{first} killed"), (new_leader_at, f"{second} leads
                          textcoords="offset points", fontsize=9)
 
 # %% [markdown]
-# Read it from the left: short bars, each client's operations answered in a few
-# milliseconds by the leader. Then the kill. A client that asks now sends its
+# Read it from the left: short bars, each client's operations answered by the
+# leader at once (the median above). Then the kill. A client that asks now sends its
 # request to the dead leader, and nothing comes back: its bar grows. After 0.5 s
 # without an answer it tries the next server, which leads (or names the one that
 # does) once the election is over, and the answer comes: the long bars end after
