@@ -126,6 +126,20 @@ def test_messages_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert ring["total"] == sum(v for k, v in ring.items() if k != "total")  # type: ignore[misc]
 
 
+def test_a_protocol_is_taken_by_its_alias_and_reported_by_its_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(capsys, "run", "kv", "--nodes", "3", "--until", "1", "--json")
+    assert data["protocol"] == "raftlog"
+    assert run_json(capsys, "run", "raftlog", "--nodes", "3", "--until", "1", "--json") == data
+    explored = run_json(capsys, "explore", "kv", "--nodes", "3", "--runs", "1", "--json")
+    assert explored["protocol"] == "raftlog"
+    for command in (["run"], ["explore"], ["model-check"], ["net", "up"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        assert "one of blog, bully, ring, raft, raftlog (or kv), swim" in capsys.readouterr().out
+
+
 def test_explore_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "explore", "raft", "--runs", "5", "--seed", "3", "--json")
     assert data["runs"] == 5
@@ -519,6 +533,33 @@ def test_explore_json_is_the_same_bytes_every_time(capsys: pytest.CaptureFixture
     assert "wall_s" not in json.dumps(first)
     assert main(argv) == 0
     assert capsys.readouterr().out == json.dumps(first) + "\n"
+
+
+def test_explore_target_leader_aims_the_fault_mix_at_the_leader(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["explore", "blog", "--runs", "10", "--seed", "0", "--max-shrink", "0", "--json"]
+    aimed = run_json(capsys, *argv, "--target", "leader")
+    faults = [line for v in aimed["violations"] for line in v["schedule"]]  # type: ignore[attr-defined]
+    assert any(" crash @leader" in line for line in faults), faults
+    assert not [line for line in faults if re.search(r" (crash|pause|partition) n\d", line)]
+    random = run_json(capsys, *argv)  # the default: random servers, as before
+    faults = [line for v in random["violations"] for line in v["schedule"]]  # type: ignore[attr-defined]
+    assert faults and not [line for line in faults if "@" in line], faults
+
+    import distsys_edu.cli.explore as command
+    from distsys_edu.checks import FaultMix
+
+    mixes = []
+    real_explore = command.explore
+    monkeypatch.setattr(
+        command, "explore", lambda *a, **kw: mixes.append(kw["faults"]) or real_explore(*a, **kw)
+    )
+    for target in ("leader", "random"):
+        run_json(capsys, "explore", "raft", "--runs", "1", "--target", target, "--json")
+    assert mixes == [FaultMix(target="leader"), FaultMix()]
+    assert main(["explore", "raft", "--target", "primary"]) == 2
+    assert "invalid choice: 'primary' (choose from 'random', 'leader')" in capsys.readouterr().err
 
 
 def test_explore_max_shrink_must_be_a_count(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,14 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..protocols.registry import BUILTIN, PROTOCOLS, SpawnCluster, get_spec
+from ..protocols.registry import (
+    BUILTIN,
+    PROTOCOLS,
+    SpawnCluster,
+    aliases,
+    get_spec,
+    protocol_choices,
+)
 from ..runtime import (
     Constant,
     FaultSchedule,
@@ -64,11 +71,12 @@ def check_settings(
 def protocol_parts(protocol: str | SpawnCluster) -> tuple[str, SpawnCluster, str, str]:
     """Name, spawn function, import line and call prefix for the replay snippet."""
     if isinstance(protocol, str):
+        protocol = aliases().get(protocol, protocol)  # kv: raftlog
         if protocol not in PROTOCOLS:
             raise invalid(
                 "protocol",
                 protocol,
-                f"must be one of {', '.join(PROTOCOLS)} "
+                f"must be one of {protocol_choices()} "
                 "or a spawn_cluster(sim, nodes, **options) function",
             )
         spawn = get_spec(protocol).spawn

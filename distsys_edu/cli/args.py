@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..protocols.registry import get_protocol, get_spec, spawn
+from ..protocols.registry import get_spec, spawn
 from ..protocols.spec import Knob
 from ..runtime import Constant, Fault, LinkConfig, Sim, Uniform
 from ..runtime.errors import InvalidArgument, check_time, invalid
@@ -94,9 +94,9 @@ def finite(option: str, value: float, *, positive: bool = False) -> float:
 
 
 def protocol_name(name: str) -> str:
-    """``name``, or ``InvalidArgument`` if no protocol has that name."""
-    get_protocol(name)
-    return name
+    """The name of the protocol called ``name`` (its own or an alias: ``kv`` gives
+    ``raftlog``), or ``InvalidArgument`` if no protocol has that name."""
+    return get_spec(name).name
 
 
 def knob_settings(protocol: str, lines: Sequence[str]) -> dict[str, Any]:

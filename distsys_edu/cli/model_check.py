@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..checks import model_check
-from ..protocols.registry import PROTOCOLS
+from ..protocols.registry import protocol_choices
 from . import args as checked
 from .output import emit
 from .snippet import HINT, add_snippet, print_snippet, wanted
@@ -15,7 +15,7 @@ from .snippet import HINT, add_snippet, print_snippet, wanted
 def add_model_check(commands: Any) -> None:
     """``model-check PROTOCOL [--nodes N] [--max-depth D] [...] [--json]``."""
     mc = commands.add_parser("model-check", help="every interleaving, within bounds")
-    mc.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
+    mc.add_argument("protocol", metavar="PROTOCOL", help=f"one of {protocol_choices()}")
     mc.add_argument("--nodes", type=int, default=3)
     for bound in ("max-depth", "max-term"):
         mc.add_argument(f"--{bound}", type=int, default=None, metavar="N")

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..net.launcher import Cluster
 from ..net.rundir import DEFAULT_DIR, LOOPBACK
-from ..protocols.registry import PROTOCOLS
+from ..protocols.registry import protocol_choices
 from ..runtime.errors import invalid
 from . import args as checked
 
@@ -41,7 +41,7 @@ def add_net_commands(commands: Any) -> None:
         return parser
 
     up = command("up", "start the nodes in the background", cmd_up)
-    up.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
+    up.add_argument("protocol", metavar="PROTOCOL", help=f"one of {protocol_choices()}")
     up.add_argument("--nodes", type=int, default=5, help="cluster size (default 5)")
     up.add_argument("--options", default="{}", metavar="JSON", help="spawn_cluster options")
     up.add_argument(

@@ -13,12 +13,12 @@ from typing import Any, NoReturn
 from .. import __version__
 from ..experiments.detector_tradeoff import DETECTOR_KINDS
 from ..experiments.election_messages import ELECTION_MESSAGE_TYPES, INITIATORS, ORDERS
-from ..protocols.registry import PROTOCOLS
+from ..protocols.registry import protocol_choices
 from . import export as exporting
 from . import grade as grading
 from .args import milliseconds, seconds
 from .experiments import cmd_detector, cmd_election_time, cmd_messages
-from .explore import cmd_explore
+from .explore import TARGETS, cmd_explore
 from .history import add_history_commands
 from .model_check import add_model_check
 from .net import add_net_commands
@@ -121,7 +121,7 @@ def add_demo(commands: Commands) -> None:
 def add_run(commands: Commands) -> None:
     """``run PROTOCOL``."""
     run = commands.add_parser("run", help="one seeded run of a protocol, with faults")
-    run.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
+    run.add_argument("protocol", metavar="PROTOCOL", help=f"one of {protocol_choices()}")
     run.add_argument("--nodes", type=int, default=5, help="cluster size (default 5)")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument(
@@ -246,10 +246,17 @@ def add_detector_tradeoff(experiments: Commands) -> None:
 def add_explore(commands: Commands) -> None:
     """``explore PROTOCOL``."""
     ex = commands.add_parser("explore", help="many seeds and fault schedules, checked")
-    ex.add_argument("protocol", metavar="PROTOCOL", help=f"one of {', '.join(PROTOCOLS)}")
+    ex.add_argument("protocol", metavar="PROTOCOL", help=f"one of {protocol_choices()}")
     ex.add_argument("--runs", type=int, default=100)
     ex.add_argument("--nodes", type=int, default=5)
     ex.add_argument("--seed", type=int, default=0)
+    ex.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="random",
+        help="whom crashes, pauses and partitions strike: random servers (default), or "
+        "whoever leads when each one fires (crash @leader, partition @leader|@others...)",
+    )
     add_knobs(ex)
     add_jobs(ex)
     ex.add_argument(

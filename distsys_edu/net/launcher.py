@@ -125,7 +125,7 @@ class Cluster:
             write_private(run.key_file, secrets.token_hex(32))
             sockets = {name: bind(host, 0) for name in [*names, *clients]}
             config = ClusterConfig(
-                protocol=protocol,
+                protocol=get_spec(protocol).name,  # an alias (kv) is stored as its name
                 nodes=[*names, *clients],
                 clients=clients,
                 ports={name: s.getsockname()[1] for name, s in sockets.items()},

@@ -8,6 +8,13 @@ yields a spec; entry points are read once, when a name is first looked up that i
 neither built in nor registered, and a broken one is reported by its name (as an
 ``InvalidArgument`` when it is asked for, and a warning) without stopping any other
 protocol. :data:`PROTOCOLS`, :func:`get_protocol` and :func:`spawn` read the specs.
+
+A spec may also be known by other names, its ``aliases`` (``kv`` for ``raftlog``):
+:func:`get_spec` takes them wherever it takes a name, :func:`aliases` lists them,
+and everything the package reports or stores (``PROTOCOLS``, a cluster's
+configuration, a replay program) uses the spec's own name. An alias is not a
+second protocol: ``PROTOCOLS`` and :func:`protocol_names` list each protocol once.
+An installed protocol's aliases count once it has been loaded.
 """
 
 from __future__ import annotations
@@ -32,9 +39,11 @@ __all__ = [
     "PROTOCOLS",
     "SpawnCluster",
     "adopt",
+    "aliases",
     "get_protocol",
     "get_spec",
     "load_spec",
+    "protocol_choices",
     "protocol_names",
     "register",
     "spawn",
@@ -62,8 +71,8 @@ def register(spec: ProtocolSpec, *, replace: bool = False) -> ProtocolSpec:
         replace: allow a name that is already taken (yours or a built-in one).
 
     Raises:
-        InvalidArgument: not a ``ProtocolSpec``, or a name already taken without
-            ``replace=True``.
+        InvalidArgument: not a ``ProtocolSpec``, a name already taken without
+            ``replace=True``, or a name or alias that is another protocol's name or alias.
     """
     if not isinstance(spec, ProtocolSpec):
         raise invalid("spec", spec, "must be a ProtocolSpec")
@@ -71,6 +80,11 @@ def register(spec: ProtocolSpec, *, replace: bool = False) -> ProtocolSpec:
         raise invalid(
             "spec", spec.name, "must have a name not yet registered (or pass replace=True)"
         )
+    taken = {**{name: name for name in protocol_names()}, **aliases()}  # name -> whose
+    clash = [name for name in (spec.name, *spec.aliases) if taken.get(name, spec.name) != spec.name]
+    if clash:
+        whose = ", ".join(f"{name} ({taken[name]})" for name in clash)
+        raise invalid("spec", spec.name, f"must not take another protocol's name or alias: {whose}")
     _registered[spec.name] = spec
     return spec
 
@@ -122,25 +136,54 @@ def protocol_names() -> list[str]:
     return [*BUILTIN, *extra, *installed]
 
 
+def aliases() -> dict[str, str]:
+    """Every alias (see :attr:`ProtocolSpec.aliases`) and the name of the protocol it
+    stands for: the built-in protocols' (each imported to read it), the registered
+    ones', and those of installed protocols loaded so far."""
+    specs = [_registered.get(name) or _builtin(name) for name in BUILTIN]
+    specs += [spec for name, spec in _registered.items() if name not in BUILTIN]
+    return {alias: spec.name for spec in specs for alias in spec.aliases}
+
+
+def protocol_choices() -> str:
+    """The names a protocol may be given, for help and error messages:
+    ``"blog, ..., raftlog (or kv), swim"``."""
+    also: dict[str, list[str]] = {}
+    for alias, name in aliases().items():
+        also.setdefault(name, []).append(alias)
+    return ", ".join(
+        f"{name} (or {', '.join(also[name])})" if name in also else name
+        for name in protocol_names()
+    )
+
+
+def _builtin(name: str) -> ProtocolSpec:
+    """The spec of the built-in protocol ``name`` (its module imported on first use)."""
+    spec: ProtocolSpec = importlib.import_module(f"{__package__}.{name}").SPEC
+    return spec
+
+
 def get_spec(name: str) -> ProtocolSpec:
-    """The spec of the protocol called ``name``.
+    """The spec of the protocol called ``name`` (its own name or an alias).
 
     Raises:
         InvalidArgument: an unknown name, or an entry point of that name that is broken.
     """
     if not isinstance(name, str):
-        raise invalid("protocol", name, f"must be a name, one of {', '.join(protocol_names())}")
+        raise invalid("protocol", name, f"must be a name, one of {protocol_choices()}")
     if name in _registered:
         return _registered[name]
     if name in BUILTIN:
-        spec: ProtocolSpec = importlib.import_module(f"{__package__}.{name}").SPEC
-        return spec
+        return _builtin(name)
     if name in _entries():
         loaded = _broken.get(name) is None and _load_entry(name)
         if loaded:
             return loaded
         raise invalid("protocol", name, _broken[name])
-    raise invalid("protocol", name, f"must be one of {', '.join(protocol_names())}")
+    known = aliases()
+    if name in known:
+        return get_spec(known[name])
+    raise invalid("protocol", name, f"must be one of {protocol_choices()}")
 
 
 def load_spec(name: str, module: str, path: str | None = None) -> ProtocolSpec:

@@ -138,6 +138,9 @@ class ProtocolSpec:
         not_symmetric: why the model checker may not treat node names as
             interchangeable (node names decide who leads), or ``""`` if it may.
         real_network: whether ``net up`` can run it as operating-system processes.
+        aliases: other names the registry takes for it, everywhere a protocol's name
+            is taken (``"kv"`` for ``"raftlog"``: the service its clients see); the
+            name stays the one the package reports.
 
     Raises:
         InvalidArgument: a field that is not allowed; the message names the field,
@@ -155,6 +158,7 @@ class ProtocolSpec:
     view: tuple[str, ...] = ()
     not_symmetric: str = ""
     real_network: bool = True
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not (isinstance(self.name, str) and self.name.isidentifier()):
@@ -178,6 +182,7 @@ class ProtocolSpec:
             raise invalid("ProtocolSpec.view", self.view, "must be a tuple of keys (str)")
         if not isinstance(self.real_network, bool):
             raise invalid("ProtocolSpec.real_network", self.real_network, "must be True or False")
+        self._check_aliases()
 
     def _check_types(self) -> None:
         for cls in _tuple("actors", self.actors):
@@ -233,6 +238,14 @@ class ProtocolSpec:
                     ref,
                     "must be check names, functions, or (name or function, {options}) pairs",
                 )
+
+    def _check_aliases(self) -> None:
+        allowed = "must be distinct Python identifiers, none of them the protocol's name"
+        names = _tuple("aliases", self.aliases)
+        if not all(isinstance(a, str) and a.isidentifier() for a in names):
+            raise invalid("ProtocolSpec.aliases", self.aliases, allowed)
+        if len(set(names)) != len(names) or self.name in names:
+            raise invalid("ProtocolSpec.aliases", self.aliases, allowed)
 
     def knob(self, name: str) -> Knob:
         """The knob called ``name``.

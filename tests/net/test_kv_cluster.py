@@ -14,6 +14,7 @@ from netfixtures import ELECTION_TIMEOUT, all_ended
 from distsys_edu.checks import History, linearizable
 from distsys_edu.net import Cluster
 from distsys_edu.net.children import wait_until
+from distsys_edu.net.clients import completed, wait_for_completed
 from distsys_edu.net.codec import MessageCodec, protocol_message_types
 from distsys_edu.net.storage import PersistentStorage
 from distsys_edu.protocols.raftlog import Entry
@@ -30,14 +31,6 @@ COMPLETIONS = 5
 """Operations each stretch of the run must see completed (``ok``) by the clients."""
 
 
-def completed(cluster: Cluster) -> int:
-    """How many ``ok`` completions the clients have written to their trace files so far."""
-    return sum(
-        cluster.run.node_file(c, "trace.jsonl").read_text().count('"history":["ok"')
-        for c in cluster.config.clients
-    )
-
-
 def stored_log(cluster: Cluster, node: str) -> list[object]:
     """The log in ``node``'s storage file, as its process reads it back."""
     return PersistentStorage(cluster.run.node_file(node, "storage.json"), CODEC)["log"]
@@ -46,21 +39,24 @@ def stored_log(cluster: Cluster, node: str) -> list[object]:
 def test_a_kv_store_of_real_processes_survives_its_leader_and_stays_linearizable(
     tmp_path, clusters
 ):
-    cluster = Cluster.up("raftlog", 3, tmp_path / "run", options=OPTIONS)
+    cluster = Cluster.up("kv", 3, tmp_path / "run", options=OPTIONS)  # raftlog's other name
     clusters.track(cluster)
+    assert cluster.config.protocol == "raftlog"  # what a node process looks up
     assert cluster.config.servers == ["n1", "n2", "n3"]
     assert cluster.config.clients == ["c1", "c2"]
-    wait_until(lambda: completed(cluster) >= COMPLETIONS, WAIT, "clients' operations")
+    assert wait_for_completed(cluster, COMPLETIONS, WAIT) >= COMPLETIONS
     leader, term = cluster.wait_for_leader(WAIT)  # it holds every committed entry
 
     with pytest.raises(InvalidArgument, match=r"node='c1'.*must be one of n1, n2, n3"):
         cluster.kill("c1")  # fault commands spare the clients
+    with pytest.raises(InvalidArgument, match=r"at_least=-1 .*an int >= 0"):
+        wait_for_completed(cluster, -1, WAIT)
     before = completed(cluster)
     cluster.kill(leader)
     on_disk = stored_log(cluster, leader)
     assert len(on_disk) >= COMPLETIONS and all(isinstance(e, Entry) for e in on_disk)
     successor, _ = cluster.wait_for_leader(WAIT, above_term=term)
-    wait_until(lambda: completed(cluster) >= before + COMPLETIONS, WAIT, "operations after kill")
+    wait_for_completed(cluster, before + COMPLETIONS, WAIT)
 
     # the old leader comes back with its log from disk, follows a leader, and catches up
     cluster.restart(leader)
@@ -75,6 +71,7 @@ def test_a_kv_store_of_real_processes_survives_its_leader_and_stays_linearizable
     killed_at = next(e.t for e in trace if e.kind == "crash" and e.node == leader)
     history = History.from_trace(trace)
     done = [op for op in history.ops if op.complete is not None]
+    assert completed(cluster) == len(done)  # what the clients had written, row for row
     assert {op.client for op in done} == {"c1", "c2"}
     assert any(op.invoke > killed_at for op in done)  # served by the new leader
     assert successor != leader

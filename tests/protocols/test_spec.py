@@ -12,11 +12,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distsys_edu import InvalidArgument, MessageTypeError, Sim
+from distsys_edu.checks.runs import protocol_parts
 from distsys_edu.checks.schedules import FaultMix, random_schedule
 from distsys_edu.net.codec import MessageCodec, Refused, protocol_message_types
 from distsys_edu.net.factories import cluster_factories
 from distsys_edu.protocols import Knob, ProtocolSpec, get_spec, register, registry, spawn
-from distsys_edu.protocols.registry import BUILTIN, PROTOCOLS, get_protocol, load_spec
+from distsys_edu.protocols.registry import (
+    BUILTIN,
+    PROTOCOLS,
+    aliases,
+    get_protocol,
+    load_spec,
+    protocol_choices,
+    protocol_names,
+)
 from distsys_edu.runtime import Reply
 
 BUILTIN_OPTIONS = {"raftlog": {"clients": 1}}
@@ -90,9 +99,38 @@ def test_other_fields_are_checked_by_name():
         ("view", ("role", 3)),
         ("invariants", (3,)),
         ("real_network", "yes"),
+        ("aliases", ("two words",)),
+        ("aliases", ("lowest",)),  # its own name
+        ("aliases", ("a", "a")),
+        ("aliases", "kv"),  # a str, not a tuple
     ):
         with pytest.raises(InvalidArgument, match=rf"ProtocolSpec\.{field}="):
             dataclasses.replace(SPEC, **{field: value})
+
+
+def test_kv_is_another_name_for_raftlog_wherever_a_name_is_taken():
+    assert aliases() == {"kv": "raftlog"}
+    assert get_spec("kv") is get_spec("raftlog") and get_protocol("kv") is get_spec("raftlog").spawn
+    assert "kv" not in PROTOCOLS and "kv" not in protocol_names()  # one protocol, listed once
+    assert "raftlog (or kv)" in protocol_choices()
+    by_alias, by_name = Sim(seed=3, trace="full"), Sim(seed=3, trace="full")
+    assert spawn(by_alias, "kv", 3, clients=1) == spawn(by_name, "raftlog", 3, clients=1)
+    by_alias.run(until=1.0), by_name.run(until=1.0)
+    assert by_alias.trace.digest() == by_name.trace.digest()
+    assert protocol_parts("kv")[::2] == protocol_parts("raftlog")[::2]  # the replay says raftlog
+    with pytest.raises(InvalidArgument, match=r"protocol='kvs' .*raftlog \(or kv\)"):
+        get_spec("kvs")
+
+
+def test_an_alias_that_is_another_protocols_name_or_alias_is_refused(empty_registry):
+    for name, taken in (("lowest", ("raft",)), ("lowest", ("kv",)), ("kv", ())):
+        clash = dataclasses.replace(SPEC, name=name, aliases=taken)
+        with pytest.raises(InvalidArgument, match=r"another protocol's name or alias: \w+ \(ra"):
+            register(clash)
+    register(dataclasses.replace(SPEC, aliases=("low",)))
+    assert get_spec("low") is get_spec("lowest") and aliases()["low"] == "lowest"
+    register(dataclasses.replace(SPEC, aliases=("low", "least")), replace=True)  # its own
+    assert aliases()["least"] == "lowest"
 
 
 def test_the_codec_refuses_a_message_type_no_spec_declares():

@@ -164,5 +164,6 @@ SPEC = ProtocolSpec(
         "committed_never_lost",
     ),
     view=(*RAFT.view, "log", "commit_index", "applied", HISTORY_KEY),  # clients: history
+    aliases=("kv",),  # the service its clients see: ``net up kv``
 )
 """Raft's log replication, declared once: raft's messages and knobs, and its own."""
