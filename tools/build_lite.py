@@ -7,7 +7,8 @@ kernel: no server, any static host. What goes in:
   ``%pip``, so that ``%pip install distsys_edu`` installs it from the site itself;
 - the lessons, each with a first code cell that installs the package when it runs
   in the browser (``sys.platform == "emscripten"``) and does nothing elsewhere;
-  lesson 07 (real processes over UDP) is left out, as a browser cannot run it;
+  lesson 07 (real processes over UDP) is left out, as a browser cannot run it, and
+  so is lesson 09's section that runs the store as processes (a note says so);
 - the Pyodide distribution the kernel names by default: fetched at run time from
   Pyodide's own package index, as are numpy and matplotlib (a normal deployment).
   ``--pyodide PATH`` puts a local Pyodide (a tarball or folder, e.g. the npm
@@ -34,6 +35,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 NEEDS_A_REAL_MACHINE = frozenset({"07_real_network"})
 """Lessons that start processes or open sockets: not in the browser."""
+
+REAL_MACHINE_SECTIONS = {"09_store_survives_leader": "## The same store as real processes"}
+"""Sections of lessons that start processes, by lesson and heading: in the site each
+is cut, from its heading to the next ``## `` heading, and a note put in its place."""
+
+SECTION_LEFT_OUT = (
+    "*This section starts real processes and talks UDP, which a browser cannot do. "
+    "Its outputs are in the lesson as published; to run it, open the lesson on your "
+    "own machine or on Binder (see the course's README).*"
+)
 
 INSTALL_CELL = (
     "# In the browser (JupyterLite), install the course's package from this site first.\n"
@@ -92,6 +103,30 @@ def build_wheel(out: Path, root: Path = ROOT) -> Path:
     return wheel
 
 
+def without_real_machine_sections(notebook: dict[str, Any], stem: str) -> dict[str, Any]:
+    """``notebook`` (lesson ``stem``) without its section in :data:`REAL_MACHINE_SECTIONS`:
+    the heading is kept with :data:`SECTION_LEFT_OUT` under it.
+
+    Raises:
+        ValueError: the lesson has no cell starting with the section's heading.
+    """
+    heading = REAL_MACHINE_SECTIONS.get(stem)
+    if heading is None:
+        return notebook
+    cells = list(notebook["cells"])
+
+    def starts(cell: dict[str, Any], text: str) -> bool:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        return cell["cell_type"] == "markdown" and source.startswith(text)
+
+    at = next((i for i, cell in enumerate(cells) if starts(cell, heading)), None)
+    if at is None:
+        raise ValueError(f"lesson {stem!r} has no section {heading!r} to leave out of the site")
+    end = next((i for i in range(at + 1, len(cells)) if starts(cells[i], "## ")), len(cells))
+    note = {**cells[at], "source": f"{heading}\n\n{SECTION_LEFT_OUT}"}
+    return {**notebook, "cells": [*cells[:at], note, *cells[end:]]}
+
+
 def stage(work: Path, notebooks: list[Path], root: Path = ROOT) -> tuple[Path, Path]:
     """Lay out the build's inputs in ``work``: ``contents/`` and ``wheels/``."""
     contents = work / "contents"
@@ -99,6 +134,7 @@ def stage(work: Path, notebooks: list[Path], root: Path = ROOT) -> tuple[Path, P
     contents.mkdir(parents=True)
     for path in notebooks:
         notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = without_real_machine_sections(notebook, path.stem)
         text = json.dumps(with_install_cell(notebook), indent=1, ensure_ascii=False)
         (contents / path.name).write_text(text + "\n", encoding="utf-8")
     wheel = build_wheel(work / "wheels", root)

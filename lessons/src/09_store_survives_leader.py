@@ -448,7 +448,8 @@ for t, what in ((killed_at, f"{first} killed"), (new_leader_at, f"{second} leads
 #
 # `tests/net/test_kv_cluster.py` does the same, restarts the killed leader and
 # checks that it catches up from its log on disk.
-#
+
+# %% [markdown]
 # ## Summary
 #
 # - The key-value store is the state machine of the replicated log: every server

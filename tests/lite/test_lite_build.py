@@ -32,6 +32,35 @@ def test_the_install_cell_comes_first_after_the_title() -> None:
     assert 'if sys.platform == "emscripten":' in cells[1]["source"]
 
 
+def test_lesson_09_goes_to_the_site_without_the_section_that_starts_processes() -> None:
+    stem = "09_store_survives_leader"
+    path = build_lite.ROOT / "lessons" / f"{stem}.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cut = build_lite.without_real_machine_sections(notebook, stem)
+
+    def text(nb: dict) -> list[str]:
+        return [
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"]
+        ]
+
+    assert any("distsys_edu.net" in t or "Cluster.up" in t for t in text(notebook))
+    assert not any("distsys_edu.net" in t or "Cluster.up" in t for t in text(cut))
+    kept = [t for t in text(cut) if t.startswith("## ")]
+    assert "## The same store as real processes\n\n" + build_lite.SECTION_LEFT_OUT in kept
+    assert kept[-1].startswith("## Summary")  # the cut ends at the next section
+    assert len(cut["cells"]) < len(notebook["cells"])
+    assert build_lite.without_real_machine_sections(notebook, LESSON) is notebook
+    renamed = {
+        "cells": [
+            {**c, "source": "## Renamed"} if t.startswith("## The same store") else c
+            for c, t in zip(notebook["cells"], text(notebook), strict=True)
+        ]
+    }
+    with pytest.raises(ValueError, match="has no section '## The same store as real"):
+        build_lite.without_real_machine_sections(renamed, stem)
+
+
 def test_an_offline_build_holds_pyodide_the_wheel_and_the_lesson(tmp_path: Path) -> None:
     require_lite_extra()
     pyodide = as_lite_tarball(pyodide_core(), tmp_path)
