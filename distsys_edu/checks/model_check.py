@@ -54,7 +54,6 @@ def not_symmetric(name: str) -> str:
     return f": {why}" if why else ""
 
 
-
 def _fresh(
     spawn: SpawnCluster, seed: int, nodes: int, options: Mapping[str, Any], trace: str = "counts"
 ) -> Sim:
