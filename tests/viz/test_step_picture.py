@@ -10,12 +10,12 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.backend_bases import MouseEvent
+from test_playground_steps import broken_start
 
 from distsys_edu.runtime import Choice, InFlight, Sim
 from distsys_edu.viz.graph import layout
 from distsys_edu.viz.playground import StepModel, StepPlayground
 from distsys_edu.viz.playground.step_picture import PICK_RADIUS, choice_at, choice_marks
-from tests.viz.test_playground_steps import broken_start
 
 
 def walk(picks: list[int]) -> StepModel:
