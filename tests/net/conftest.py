@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from netfixtures import Clusters
+from netfixtures import Clusters, started_clusters
 
 
 @pytest.fixture
 def clusters(tmp_path) -> Iterator[Clusters]:
-    made = Clusters(tmp_path)
-    try:
+    with started_clusters(tmp_path) as made:
         yield made
-    finally:
-        left = made.end()
-    assert left == [], f"processes left behind: {left}"

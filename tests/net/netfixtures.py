@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from distsys_edu.net import Cluster
 from distsys_edu.net.children import pid_alive, wait_until
@@ -55,3 +58,15 @@ wait returns as soon as they have ended, so a loaded machine slows it, never fai
 
 def wait_all_ended(pids, timeout: float = HANG_S) -> None:
     wait_until(lambda: all_ended(pids), timeout, f"pids {sorted(pids)} to end")
+
+
+@contextmanager
+def started_clusters(tmp_path: Path) -> Iterator[Clusters]:
+    """Clusters run in ``tmp_path``; every process they started is ended on the way out,
+    and a process left behind fails the test."""
+    made = Clusters(tmp_path)
+    try:
+        yield made
+    finally:
+        left = made.end()
+    assert left == [], f"processes left behind: {left}"

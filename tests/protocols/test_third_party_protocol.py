@@ -172,14 +172,10 @@ def test_net_up_runs_it_as_real_processes(lowest, clusters):
 @pytest.fixture
 def clusters(tmp_path):
     """Named as tests/net's fixture, so this test is marked ``net`` like those."""
-    from net.netfixtures import Clusters
+    from net.netfixtures import started_clusters
 
-    made = Clusters(tmp_path)
-    try:
+    with started_clusters(tmp_path) as made:
         yield made
-    finally:
-        left = made.end()
-    assert left == [], f"processes left behind: {left}"
 
 
 def test_an_installed_packages_entry_point_is_found_once_and_a_broken_one_is_named(
