@@ -15,6 +15,7 @@ run kills that worker too.
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -61,12 +62,25 @@ WORKER_END_S = 30.0
 file, slow on a loaded machine; a worker that has ended returns at once)."""
 
 
+def _exit_code(process: BaseProcess) -> int | None:
+    """``process``'s exit code, waiting up to :data:`WORKER_END_S`; ``None`` if it runs on.
+
+    The pool's own thread may reap the worker at the same moment: then one ``join``
+    sees the process gone but no code yet (multiprocessing's ``poll`` gets ECHILD and
+    answers ``None``), and the code appears once that thread has stored it. So wait on.
+    """
+    deadline = time.monotonic() + WORKER_END_S
+    process.join(WORKER_END_S)
+    while process.exitcode is None and time.monotonic() < deadline:
+        process.join(0.05)
+    return process.exitcode
+
+
 def how_it_ended(processes: list[BaseProcess]) -> str:
     """How the worker processes ``processes`` ended: an exit status or a signal."""
     endings = []
     for process in processes:
-        process.join(WORKER_END_S)
-        code = process.exitcode
+        code = _exit_code(process)
         if code is None:
             endings.append("still running")
         elif code < 0:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from parallel_tasks import Dying, Square, describe
 
-from distsys_edu.jobs import parallel
+from distsys_edu.jobs import parallel, pool
 from distsys_edu.jobs.parallel import RunFailed, chunk_ranges, resolve_jobs, run_indexed
 from distsys_edu.runtime import InvalidArgument, SimError
 
@@ -168,6 +168,25 @@ def test_a_run_that_kills_its_worker_process_is_named(how: str, said: str) -> No
     assert error.index == 13, str(error)
     assert str(error).startswith("square 13 killed its worker process") and said in str(error)
     assert "replay: Square()(13)" in str(error)
+
+
+class _ReapedElsewhere:
+    """A dead worker that the pool's own thread is reaping: its first ``joins`` joins
+    see it gone but no exit code yet (multiprocessing's poll got ECHILD)."""
+
+    def __init__(self, joins: int, code: int) -> None:
+        self.joins, self.code, self.exitcode = joins, code, None
+
+    def join(self, timeout: float | None = None) -> None:
+        self.joins -= 1
+        if self.joins <= 0:
+            self.exitcode = self.code
+
+
+@pytest.mark.parametrize("joins", [1, 2, 5])
+def test_a_worker_reaped_by_the_pools_own_thread_is_still_named_by_its_signal(joins: int) -> None:
+    worker = _ReapedElsewhere(joins, -signal.SIGKILL)
+    assert pool.how_it_ended([worker]) == "signal SIGKILL"  # type: ignore[list-item]
 
 
 class _LosingExecutor(ThreadPoolExecutor):
