@@ -3,7 +3,7 @@
 #   make venv    create .venv with the package, JupyterLab and the dev tools; run nothing
 #   make lab     create .venv, install the package with the lab extras, open JupyterLab on lessons/
 #                (with the project's lab settings, binder/overrides.json: no news prompt)
-#   make check   the loop to run while you work (alias: test-fast), about 35 s on 2 cores:
+#   make check   the loop to run while you work (alias: test-fast), under a minute on 2 cores:
 #                lint (mypy incremental), then the unit tests on two workers, Hypothesis at
 #                5 examples, leaving out notebooks, browser, Binder, real network and the
 #                tests marked slow (tests/slow_kinds.py; tests/README.md says which)
