@@ -41,6 +41,7 @@ def history(
     source: LinearizabilityResult | History,
     *,
     max_ops: int = DEFAULT_MAX_OPS,
+    marks: Sequence[tuple[float, str]] = (),
     ax: Axes | None = None,
 ) -> Figure:
     """Draw a history, or what the linearizability check found in one.
@@ -48,16 +49,20 @@ def history(
     Args:
         source: a ``LinearizabilityResult`` (its failing part, marked) or a ``History``.
         max_ops: draw at most this many operations (the title says how many are left out).
+        marks: ``(time, words)`` pairs: a dotted line at each time, its words at the
+            foot (e.g. when a leader was killed, when the next one was elected).
         ax: axes to draw into; a new figure when ``None``.
 
     Returns:
         The figure.
 
     Raises:
-        InvalidArgument: ``source`` of another type, or ``max_ops`` not an int >= 1.
+        InvalidArgument: ``source`` of another type, ``max_ops`` not an int >= 1, or
+            ``marks`` not a sequence of ``(number, str)`` pairs.
     """
     if isinstance(max_ops, bool) or not isinstance(max_ops, int) or max_ops < 1:
         raise invalid("max_ops", max_ops, "must be an int >= 1")
+    _check_marks(marks)
     h, ops, stuck, order, title = _what(source)
     shown = _window(ops, stuck, max_ops)
     if len(shown) < len(ops):
@@ -75,6 +80,16 @@ def history(
         _bar(ax, op, y, right, order.get(id(op)), op is stuck, below=turn % 2 == 1)
     if stuck is not None and stuck.complete is not None:
         _mark_point(ax, stuck.complete)
+    for t, words in marks:
+        ax.axvline(t, color="black", linestyle=":", linewidth=1.5, zorder=0)
+        ax.annotate(
+            words,
+            (t, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=9,
+        )
     ax.set_yticks([-i for i in range(len(lanes))], [f"client {c}" for c in lanes])
     ax.set_ylim(-len(lanes) + 0.25, 0.85)
     left = min((op.invoke for op in shown), default=0.0)
@@ -101,6 +116,19 @@ def _what(
     if isinstance(source, History):
         return source, list(source.ops), None, {}, f"history of {len(source)} operations"
     raise invalid("source", source, "must be a LinearizabilityResult or a History")
+
+
+def _check_marks(marks: Any) -> None:
+    pairs = isinstance(marks, (list, tuple)) and all(
+        isinstance(m, (list, tuple))
+        and len(m) == 2
+        and isinstance(m[0], (int, float))
+        and not isinstance(m[0], bool)
+        and isinstance(m[1], str)
+        for m in marks
+    )
+    if not pairs:
+        raise invalid("marks", marks, "must be a list of (time in seconds, words) pairs")
 
 
 def _mark_point(ax: Axes, t: float) -> None:

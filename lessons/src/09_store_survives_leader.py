@@ -418,11 +418,8 @@ assert waited, (killed_at, new_leader_at, real_ops)
 waited_until = max(op.complete for op in answered if op.invoke < new_leader_at)
 around = [op for op in real_ops if op.invoke < waited_until + 0.12
           and (op.timed_out or op.complete > killed_at - 0.06)]
-fig = history(History(tuple(around)))
-for t, what in ((killed_at, f"{first} killed"), (new_leader_at, f"{second} leads")):
-    fig.axes[0].axvline(t, color="black", linestyle=":", linewidth=1.5)
-    fig.axes[0].annotate(what, (t, 0), xycoords=("data", "axes fraction"), xytext=(3, 3),
-                         textcoords="offset points", fontsize=9)
+fig = history(History(tuple(around)),
+              marks=[(killed_at, f"{first} killed"), (new_leader_at, f"{second} leads")])
 
 # %% [markdown]
 # Read it from the left: short bars, each client's operations answered by the

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation
 
 from distsys_edu import InvalidArgument
 from distsys_edu.checks import History, Operation, linearizable
@@ -69,7 +70,20 @@ def test_a_long_history_is_cut_before_the_failing_point_and_says_so() -> None:
     plt.close(figure)
 
 
+def test_marks_are_dotted_lines_with_their_words_at_the_foot() -> None:
+    figure = history(STALE, marks=[(1.2, "n1 killed"), (2.5, "n2 leads")])
+    ax = figure.axes[0]
+    dotted = [line for line in ax.lines if line.get_linestyle() == ":"]
+    assert [np.asarray(line.get_xdata()).tolist() for line in dotted] == [[1.2, 1.2], [2.5, 2.5]]
+    words = {t.get_text(): t.xy for t in ax.texts if isinstance(t, Annotation)}
+    assert words["n1 killed"] == (1.2, 0) and words["n2 leads"] == (2.5, 0)
+    plt.close(figure)
+
+
 def test_bad_arguments_are_named() -> None:
+    for marks in ([(1.0,)], [("1", "x")], [(True, "x")], [(1.0, 2)], "x"):
+        with pytest.raises(InvalidArgument, match=r"marks=.* is not allowed"):
+            history(STALE, marks=marks)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="max_ops=0 is not allowed"):
         history(STALE, max_ops=0)
     with pytest.raises(InvalidArgument, match="source='x' is not allowed"):
