@@ -80,16 +80,7 @@ def history(
         _bar(ax, op, y, right, order.get(id(op)), op is stuck, below=turn % 2 == 1)
     if stuck is not None and stuck.complete is not None:
         _mark_point(ax, stuck.complete)
-    for t, words in marks:
-        ax.axvline(t, color="black", linestyle=":", linewidth=1.5, zorder=0)
-        ax.annotate(
-            words,
-            (t, 0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 3),
-            textcoords="offset points",
-            fontsize=9,
-        )
+    _draw_marks(ax, marks)
     ax.set_yticks([-i for i in range(len(lanes))], [f"client {c}" for c in lanes])
     ax.set_ylim(-len(lanes) + 0.25, 0.85)
     left = min((op.invoke for op in shown), default=0.0)
@@ -129,6 +120,20 @@ def _check_marks(marks: Any) -> None:
     )
     if not pairs:
         raise invalid("marks", marks, "must be a list of (time in seconds, words) pairs")
+
+
+def _draw_marks(ax: Axes, marks: Sequence[tuple[float, str]]) -> None:
+    """A dotted line at each mark's time, behind the bars, its words at the foot."""
+    for t, words in marks:
+        ax.axvline(t, color="black", linestyle=":", linewidth=1.5, zorder=0)
+        ax.annotate(
+            words,
+            (t, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=9,
+        )
 
 
 def _mark_point(ax: Axes, t: float) -> None:
