@@ -245,7 +245,7 @@ class Controlled(Face):
         if choice.kind == "drop":
             self.writer.drop(entry[3], "loss")
             return
-        self._run_entry((choice.at, entry[1], entry[2], entry[3]))
+        self.engine.run_entry((choice.at, entry[1], entry[2], entry[3]))
 
     def _find(self, ref: str) -> Entry | None:
         """The entry a choice id's first part names: ``m<msg_id>``, ``t<seq>`` or ``c<seq>``."""
@@ -256,10 +256,6 @@ class Controlled(Face):
             if ref[0] in "tc" and entry[2] not in (ARRIVE, ACCEPT) and entry[1] == number:
                 return entry
         return None
-
-    def _run_entry(self, entry: Entry) -> None:
-        """Run one entry through the engine's own loop (as ``step`` does), at ``entry``'s time."""
-        self.engine.run_entry(entry)
 
     def settle(self) -> None:
         """Run what the runtime does by itself now: calls due by now, stale timers.
@@ -282,4 +278,4 @@ class Controlled(Face):
             for entry in sorted(due):
                 if entry[2] == TIMER_DUE:
                     continue  # stale: it would be skipped when it came up
-                self._run_entry((self.now, *entry[1:]))
+                self.engine.run_entry((self.now, *entry[1:]))

@@ -198,9 +198,9 @@ class Transport:
         """Hand ``env`` to its node now: record it, then its handler runs.
 
         ``Engine.step``'s delivery; ``Engine._loop`` writes the same out for speed.
-        A paused node keeps the message, a down one drops it (``_not_up``); a
+        A paused node keeps the message, a down one drops it (``not_up``); a
         ``Reply`` runs its requester's callback; a handler's return value goes
-        back to the sender of a request (``_reply``).
+        back to the sender of a request (``reply``).
         """
         _, src, dst, msg, request_id = env
         if dst.status is not UP:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -119,6 +119,26 @@ def _beside(node: Point, slot: int) -> Point:
     return x + across[0] * away, y + across[1] * away
 
 
+def _mark(
+    choice: Choice, kind: str, where: Point, colour: str, listed: Collection[str]
+) -> ChoiceMark:
+    """The mark of ``choice`` at ``where``; a message's with its drop and duplicate
+    choice ids, if ``listed`` holds them."""
+    if kind != "message":
+        return ChoiceMark(choice.id, kind, *where, colour, choice.label)
+    ref = choice.id.split(":")[0]
+    drop, duplicate = f"{ref}:drop", f"{ref}:duplicate"
+    return ChoiceMark(
+        choice.id,
+        kind,
+        *where,
+        colour,
+        choice.label,
+        drop=drop if drop in listed else None,
+        duplicate=duplicate if duplicate in listed else None,
+    )
+
+
 def choice_marks(
     positions: Mapping[str, Point], choices: Sequence[Choice], in_flight: Sequence[InFlight]
 ) -> list[ChoiceMark]:
@@ -154,26 +174,17 @@ def choice_marks(
             badges.setdefault(dst, []).append((choice, "message", colour))
         else:
             links.setdefault((src, dst), []).append((choice, message))
+    listed = {c.id for c in choices}
     placed: dict[str, ChoiceMark] = {}
     for (src, dst), waiting in links.items():
         for index, (choice, message) in enumerate(waiting):
-            x, y = _on_link(positions[src], positions[dst], index, len(waiting))
+            where = _on_link(positions[src], positions[dst], index, len(waiting))
             colour = message_colour(type_name(message.msg))
-            placed[choice.id] = ChoiceMark(choice.id, "message", x, y, colour, choice.label)
+            placed[choice.id] = _mark(choice, "message", where, colour, listed)
     for node, waiting_at in badges.items():
         for slot, (choice, kind, colour) in enumerate(waiting_at):
-            x, y = _beside(positions[node], slot)
-            placed[choice.id] = ChoiceMark(choice.id, kind, x, y, colour, choice.label)
-    listed = {c.id for c in choices}
-    for mark in placed.values():
-        ref = mark.choice.split(":")[0]
-        if mark.kind == "message":
-            drop, duplicate = f"{ref}:drop", f"{ref}:duplicate"
-            placed[mark.choice] = replace(
-                mark,
-                drop=drop if drop in listed else None,
-                duplicate=duplicate if duplicate in listed else None,
-            )
+            where = _beside(positions[node], slot)
+            placed[choice.id] = _mark(choice, kind, where, colour, listed)
     return [placed[c.id] for c in choices if c.id in placed]
 
 
