@@ -123,6 +123,12 @@ class ModelCheckResult:
     setup: str = field(repr=False, compare=False)
     checks: tuple[tuple[str, StateInvariant], ...] = field(default=(), repr=False, compare=False)
 
+    def _first(self, argument: str) -> ModelViolation:
+        """The first violation, the default of ``argument``; ValueError if there is none."""
+        if not self.violations:
+            raise ValueError(f"{argument}=None is not allowed: no invariant was violated")
+        return self.violations[0]
+
     def snippet(self, violation: ModelViolation | None = None) -> str:
         """A short Python program that replays ``violation`` (default: the first), to paste.
 
@@ -130,9 +136,7 @@ class ModelCheckResult:
             ValueError: no violation was given and nothing was violated.
         """
         if violation is None:
-            if not self.violations:
-                raise ValueError("violation=None is not allowed: no invariant was violated")
-            violation = self.violations[0]
+            violation = self._first("violation")
         steps = "".join(
             f"\n    {step!r},  # {label}"
             for step, label in zip(violation.path, violation.labels, strict=True)
@@ -151,9 +155,7 @@ class ModelCheckResult:
             ValueError: no path was given and nothing was violated.
         """
         if path is None:
-            if not self.violations:
-                raise ValueError("path=None is not allowed: no invariant was violated")
-            path = self.violations[0]
+            path = self._first("path")
         steps = path.path if isinstance(path, ModelViolation) else path
         sim = self.make_sim(trace="full")
         sim.choose_all(steps, self.choice_options)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from ..checks import (
@@ -24,7 +23,7 @@ from ..checks import (
     one_leader_per_term,
     run_once,
 )
-from ..protocols.cluster import Membership, node_names
+from ..protocols.cluster import node_names, spawn_peers
 from ..protocols.raft import RaftConfig, RaftNode, RequestVote, RequestVoteReply
 from ..runtime import Context, Sim
 from .broken_rules import RULES
@@ -59,9 +58,7 @@ def spawn_nodes(
     """Spawn a cluster of ``node_class`` servers and return their names."""
     names = node_names(nodes)
     config = RaftConfig(election_timeout)
-    members = Membership(names)
-    for name in names:
-        sim.spawn(name, partial(node_class, members.peers(name), config))
+    spawn_peers(sim, names, node_class, config)
     return names
 
 

@@ -21,12 +21,16 @@ it, never copies.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from itertools import chain
 from types import MappingProxyType
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from ..runtime.errors import check_time, invalid
+
+if TYPE_CHECKING:
+    from ..runtime import Actor, Sim
 
 LEADER, FOLLOWER, CANDIDATE = "leader", "follower", "candidate"
 ROLES = (LEADER, FOLLOWER, CANDIDATE)
@@ -142,6 +146,15 @@ class Membership:
     def lower(self, name: str) -> Names:
         """The nodes with a lower id than ``name``'s, lowest first."""
         return Names(self.by_id, range(self.rank[name]))
+
+
+def spawn_peers(
+    sim: Sim, names: Sequence[str], server: Callable[..., Actor], config: object
+) -> None:
+    """Spawn ``server(peers, config)`` at each of ``names``, its peers every other name."""
+    members = Membership(names)
+    for name in names:
+        sim.spawn(name, partial(server, members.peers(name), config))
 
 
 def assign_ids(count: int, order: str, seed: int) -> list[int]:

@@ -58,10 +58,9 @@ moves it, and a picture of a live Sim reads it from ``Sim.pending_timers()``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 
 from ...runtime import Sim
-from ..cluster import Membership, node_names
+from ..cluster import node_names, spawn_peers
 from ..memory import Footprint, check_cluster_fits
 from ..spec import Knob, ProtocolSpec
 from .messages import (
@@ -114,9 +113,7 @@ def spawn_cluster(
     names = node_names(nodes)
     config = RaftConfig(election_timeout, heartbeat_interval, pre_vote)
     check_cluster_fits("raft", len(names), FOOTPRINT)
-    members = Membership(names)
-    for name in names:
-        sim.spawn(name, partial(RaftNode, members.peers(name), config))
+    spawn_peers(sim, names, RaftNode, config)
     return names
 
 

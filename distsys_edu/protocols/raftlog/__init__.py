@@ -50,7 +50,7 @@ from typing import Any
 
 from ...runtime import Sim
 from ...runtime.errors import invalid
-from ..cluster import Membership, node_names
+from ..cluster import node_names, spawn_peers
 from ..history import HISTORY_KEY
 from ..memory import Footprint, check_cluster_fits
 from ..raft import ELECTION_TIMEOUT
@@ -121,9 +121,7 @@ def spawn_cluster(
         election_timeout, heartbeat_interval, pre_vote, noop, max_entries, sessions
     )
     check_cluster_fits("raftlog", len(names), FOOTPRINT)
-    members = Membership(names)
-    for name in names:
-        sim.spawn(name, partial(server, members.peers(name), config))
+    spawn_peers(sim, names, server, config)
     spawn_clients(sim, names, clients, workload)
     return names
 
