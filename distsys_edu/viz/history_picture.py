@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -35,6 +36,9 @@ DEFAULT_MAX_OPS = 24
 
 PREFIX_COLOUR = OKABE_ITO["blue"]
 BAR_HEIGHT = 0.5
+
+
+LABEL_HALO = patheffects.withStroke(linewidth=3, foreground="white")
 
 
 def history(
@@ -203,6 +207,7 @@ def _bar(
         ha="left",
         color=WRONG if stuck else "black",
         clip_on=True,
+        path_effects=[LABEL_HALO],  # a mark's line behind it does not cut through its letters
     )
 
 
