@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -36,9 +35,8 @@ DEFAULT_MAX_OPS = 24
 
 PREFIX_COLOUR = OKABE_ITO["blue"]
 BAR_HEIGHT = 0.5
-
-
-LABEL_HALO = patheffects.withStroke(linewidth=3, foreground="white")
+LABEL_BACKING = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
+"""The white box behind each operation's words: a mark's line behind them does not cut them."""
 
 
 def history(
@@ -207,7 +205,7 @@ def _bar(
         ha="left",
         color=WRONG if stuck else "black",
         clip_on=True,
-        path_effects=[LABEL_HALO],  # a mark's line behind it does not cut through its letters
+        bbox=LABEL_BACKING,
     )
 
 
