@@ -35,6 +35,8 @@ DEFAULT_MAX_OPS = 24
 
 PREFIX_COLOUR = OKABE_ITO["blue"]
 BAR_HEIGHT = 0.5
+LABEL_BACKING = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
+"""The white box behind each operation's words: a mark's line behind them does not cut them."""
 
 
 def history(
@@ -203,6 +205,7 @@ def _bar(
         ha="left",
         color=WRONG if stuck else "black",
         clip_on=True,
+        bbox=LABEL_BACKING,
     )
 
 

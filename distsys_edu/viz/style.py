@@ -71,6 +71,9 @@ MESSAGE_COLOURS = {
     "RequestVote": OKABE_ITO["reddish_purple"],
     "Vote": OKABE_ITO["orange"],
     "RequestVoteReply": OKABE_ITO["orange"],
+    # the replicated log's clients (not the CRC's pick: it gave them AppendEntries' blues)
+    "ClientRequest": OKABE_ITO["bluish_green"],
+    "ClientReply": OKABE_ITO["black"],
     # heartbeats, the blog, bully and ring
     "Heartbeat": OKABE_ITO["sky_blue"],
     "RegisterFollower": OKABE_ITO["yellow"],

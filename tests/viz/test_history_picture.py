@@ -77,6 +77,10 @@ def test_marks_are_dotted_lines_with_their_words_at_the_foot() -> None:
     assert [np.asarray(line.get_xdata()).tolist() for line in dotted] == [[1.2, 1.2], [2.5, 2.5]]
     words = {t.get_text(): t.xy for t in ax.texts if isinstance(t, Annotation)}
     assert words["n1 killed"] == (1.2, 0) and words["n2 leads"] == (2.5, 0)
+    # the words of each operation sit on white: a line behind them does not cut them
+    labels = [t for t in ax.texts if not isinstance(t, Annotation)]
+    backs = [t.get_bbox_patch() for t in labels]
+    assert labels and all(b is not None and b.get_facecolor() == (1, 1, 1, 1) for b in backs)
     plt.close(figure)
 
 

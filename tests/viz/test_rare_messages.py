@@ -50,3 +50,11 @@ def test_every_message_type_in_the_legend_is_visible(trace, start, end) -> None:
     listed = [text for text in legend_texts(drawn) if text in seen]
     assert sorted(listed) == sorted(seen)  # the legend lists every type drawn
     assert {kind: n for kind, n in seen.items() if n < MIN_PIXELS} == {}
+
+
+def test_the_replicated_logs_messages_each_have_their_own_colour() -> None:
+    """Lessons 08 and 09 draw the clients' messages beside Raft's: a colour shared
+    made ClientRequest and AppendEntries one line in the legend's eyes."""
+    kinds = ["ClientRequest", "ClientReply", "AppendEntries", "AppendEntriesReply"]
+    kinds += ["RequestVote", "RequestVoteReply"]
+    assert len({message_colour(kind) for kind in kinds}) == len(kinds)
