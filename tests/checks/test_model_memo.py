@@ -66,3 +66,29 @@ def test_an_object_that_pickles_in_its_own_way_is_never_remembered() -> None:
         keys.append(state_key(sim, "durations", (), False, memo))
     assert keys[0] != keys[1]
     assert memo.hits == memo.misses == 0
+
+
+class Pointer(Actor):
+    """Holds the address of one peer, named when it starts."""
+
+    def __init__(self, peer: str) -> None:
+        self.peer_name = peer
+
+    def started(self, ctx: Context) -> None:
+        self.peer = ctx.addr(self.peer_name)
+        del self.peer_name
+
+
+def test_nodes_that_differ_only_in_an_address_they_hold_get_different_keys() -> None:
+    """The random paths above never part two nodes by an address alone: a node holding
+    n2's address and one holding n3's are not one entry of the memo."""
+    memo = NodeMemo()
+    keys = []
+    for peer in ("n2", "n3"):
+        sim = Sim(0)
+        for name in ("n1", "n2", "n3"):
+            sim.spawn(name, lambda name=name, peer=peer: Pointer(peer if name == "n1" else "n1"))
+        sim.settle()
+        keys.append(state_key(sim, "durations", (), False, memo))
+        assert keys[-1] == state_key(sim, "durations", (), False)
+    assert keys[0] != keys[1]

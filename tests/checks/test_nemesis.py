@@ -163,34 +163,31 @@ def test_explore_finds_figure8_with_the_leader_isolated_and_shrinks_it() -> None
     assert namespace["violations"][0] == first.minimal_violation
 
 
+def log_violations(spawn: Any, faults: FaultMix) -> int:
+    """How many of 20 Figure 8 runs of ``spawn`` under ``faults`` break a LOG_CHECKS
+    invariant (no shrinking)."""
+    result = explore(
+        spawn,
+        runs=20,
+        faults=faults,
+        invariants=LOG_CHECKS,
+        max_shrink=0,
+        progress=False,
+        **FIGURE8,
+    )
+    return sum(result.violations.values())
+
+
 @pytest.mark.parametrize("noop", [False, True])
 def test_the_correct_rule_survives_the_same_runs(noop: bool) -> None:
     def correct(sim: Sim, nodes: Any = 3, **options: Any) -> list[str]:
         return spawn_cluster(sim, nodes, noop=noop, **options)
 
-    result = explore(
-        correct,
-        runs=20,
-        faults=ISOLATE_THE_LEADER,
-        invariants=LOG_CHECKS,
-        max_shrink=0,
-        progress=False,
-        **FIGURE8,
-    )
-    assert sum(result.violations.values()) == 0
+    assert log_violations(correct, ISOLATE_THE_LEADER) == 0
 
 
 def test_the_same_faults_on_random_servers_miss_it() -> None:
-    result = explore(
-        spawn_commits_old_terms,
-        runs=20,
-        faults=replace(ISOLATE_THE_LEADER, target=None),
-        invariants=LOG_CHECKS,
-        max_shrink=0,
-        progress=False,
-        **FIGURE8,
-    )
-    assert sum(result.violations.values()) == 0
+    assert log_violations(spawn_commits_old_terms, replace(ISOLATE_THE_LEADER, target=None)) == 0
 
 
 def test_a_replay_snippet_of_a_targeted_schedule_runs_through_run_once() -> None:

@@ -16,15 +16,14 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+import static_server
+from static_server import QuietHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / "tools"
@@ -157,7 +156,7 @@ def add_kernel_packages(pyodide: Path) -> list[str]:
     return names
 
 
-class Handler(SimpleHTTPRequestHandler):
+class Handler(QuietHandler):
     """Serves a folder with the types Pyodide needs (wasm, modules), and quietly."""
 
     extensions_map = {
@@ -167,20 +166,8 @@ class Handler(SimpleHTTPRequestHandler):
         ".js": "text/javascript",
     }
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test output clean."""
 
-
-@contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs; yields the
-    base URL (``http://127.0.0.1:PORT/``) and stops the server after."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=directory))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serving(directory: Path) -> AbstractContextManager[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs, with the
+    types Pyodide needs; yields the base URL (``static_server.serving``)."""
+    return static_server.serving(directory, Handler)

@@ -31,6 +31,21 @@ LOCAL = {"127.0.0.1", "localhost"}
 RUN_S = 600
 
 
+def local_only(refused: list[str], schemes: tuple[str, ...] = ("data:",)) -> Any:
+    """A playwright route handler that lets through URLs of ``schemes`` and of LOCAL
+    hosts, and aborts the rest, appending each to ``refused``."""
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url.startswith(schemes) or urlparse(url).hostname in LOCAL:
+            request_route.continue_()
+        else:
+            refused.append(url)
+            request_route.abort()
+
+    return route
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The page, Pyodide, the wheel and the probe on 127.0.0.1 (a free port)."""
@@ -54,14 +69,7 @@ def test_pyodide_in_chromium_gives_cpythons_digests(served: str) -> None:
     refused: list[str] = []
     errors: list[str] = []
 
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith("data:") or urlparse(url).hostname in LOCAL:
-            request_route.continue_()
-        else:
-            refused.append(url)
-            request_route.abort()
-
+    route = local_only(refused)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 from lite_probe import probe
@@ -33,7 +32,7 @@ from litetools import (
     require_lite_extra,
     serving,
 )
-from test_lite_browser import LOCAL
+from test_lite_browser import local_only
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from labdriver import CHROMIUM, CHROMIUM_ARGS, browser_missing
@@ -91,14 +90,7 @@ def test_the_lite_kernel_gives_cpythons_digests(site: str) -> None:
 
     refused: list[str] = []
 
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in LOCAL:
-            request_route.continue_()
-        else:
-            refused.append(url)
-            request_route.abort()
-
+    route = local_only(refused, ("data:", "blob:"))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -4,17 +4,14 @@ served on 127.0.0.1 for the session (skipped without the ``site`` extra: sitetoo
 
 from __future__ import annotations
 
-import functools
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sitetools import REPO, ROOT, require_site_extra
+from static_server import serving
 
 
 @pytest.fixture(scope="session")
@@ -39,21 +36,8 @@ def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work / "html"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test output clean."""
-
-
 @pytest.fixture(scope="session")
 def site_url(site_html: Path) -> Iterator[str]:
     """The site served on 127.0.0.1 (a free port) until the session ends."""
-    handler = functools.partial(_QuietHandler, directory=str(site_html))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(site_html) as url:
+        yield url

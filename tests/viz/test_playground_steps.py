@@ -107,10 +107,10 @@ def test_any_walk_of_choices_and_backs_stands_where_a_fresh_replay_of_its_choice
     assert model.sim.choices_made == model.made
 
 
-@pytest.fixture(scope="module")
-def counterexample():  # type: ignore[no-untyped-def]
+def broken_counterexample(spawn: Any):  # type: ignore[no-untyped-def]
+    """The shortest counterexample of 4 explore runs of ``spawn`` (a broken Raft)."""
     result = explore(
-        spawner(BrokenRaftNode),
+        spawn,
         runs=4,
         seed=EXPLORE_SEED,
         invariants=["one_leader_per_term"],
@@ -120,6 +120,11 @@ def counterexample():  # type: ignore[no-untyped-def]
     found = result.shortest()
     assert found is not None
     return found
+
+
+@pytest.fixture(scope="module")
+def counterexample():  # type: ignore[no-untyped-def]
+    return broken_counterexample(spawner(BrokenRaftNode))
 
 
 def test_an_explore_counterexample_steps_through_the_very_events_of_its_run(
@@ -220,16 +225,8 @@ def test_the_step_snippet_opens_the_step_mode_at_a_model_check_violation(
 
 
 def test_the_step_snippet_opens_the_step_mode_at_an_explore_counterexample() -> None:
-    result = explore(
-        spawn_broken,  # importable by name (a spawner(...) is not), as a snippet needs
-        runs=4,
-        seed=EXPLORE_SEED,
-        invariants=["one_leader_per_term"],
-        max_shrink=1,
-        progress=False,
-    )
-    counterexample = result.shortest()
-    assert counterexample is not None
+    # spawn_broken is importable by name (a spawner(...) is not), as a snippet needs
+    counterexample = broken_counterexample(spawn_broken)
     plan = counterexample.step_plan()
     scope: dict[str, Any] = {}
     exec(step_snippet(plan), scope)
