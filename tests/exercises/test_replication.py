@@ -56,6 +56,12 @@ class FirstIndexRefused(RepairingFollower):
         return msg.prev_log_index >= 1 and super().consistent(ctx, msg)
 
 
+class ComparesTheLeadersTerm(RepairingFollower):
+    def consistent(self, ctx: Context, msg: AppendEntries) -> bool:  # type: ignore[override]
+        index = msg.prev_log_index  # the leader's term, where prev_log_term belongs
+        return index <= len(self.log(ctx)) and self.term_at(ctx, index) == msg.term
+
+
 class KeepsConflicts(RepairingFollower):
     def store(self, ctx: Context, prev_log_index: int, entries: Sequence[Entry]) -> None:
         log = self.log(ctx)
@@ -72,6 +78,7 @@ class AlwaysTruncates(RepairingFollower):
 REPAIR_VARIANTS = [
     Variant("refuse when the log is too short", TermOnly, ("doesn't contain",)),
     Variant("refuse when the terms differ", LengthOnly, ("prev_log_term", "compare")),
+    Variant("accept when the entry matches", ComparesTheLeadersTerm, ("passes when", "append")),
     Variant("index 0 always matches", FirstIndexRefused, ("index 0",)),
     Variant("delete a conflicting entry and all after it", KeepsConflicts, ("conflicts",)),
     Variant("a matching entry stays", AlwaysTruncates, ("matches stays",)),
