@@ -159,7 +159,7 @@ COMMIT_RULES = (
         "commit an entry of its own term once a majority (itself included) holds it",
         "the commit rule: set commit_index = N when a majority of match_index[i] >= N "
         "(count the leader's own log as one of them), then apply_committed",
-        (3, 3), {"n2": 2, "n3": 2}, 2,
+        (3,), {"n2": 1, "n3": 1}, 1,
     ),
     _commit_rule(
         "commit nothing that fewer than a majority hold",
@@ -171,7 +171,7 @@ COMMIT_RULES = (
         "commit the highest index a majority holds, no higher",
         "the commit rule: N is the highest index that a majority holds (sort the "
         "match_index values with the leader's last index and take the majority-th highest)",
-        (3, 3, 3), {"n2": 3, "n3": 1}, 1,
+        (3, 3, 3), {"n2": 3, "n3": 2}, 2,
     ),
     _commit_rule(
         "on 4 servers, 2 holders are not a majority",

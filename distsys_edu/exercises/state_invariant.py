@@ -76,6 +76,13 @@ CASES = (
         "two nodes up with role 'leader' and the same term break it: return words naming them",
     ),
     Case(
+        "two leaders, not the first node",
+        view(("n1", "up", "follower", 2), ("n2", "up", "leader", 2), ("n3", "up", "leader", 2)),
+        True,
+        "any two nodes up that lead the same term break it, not only pairs with the first "
+        "node: compare every pair, or group the leaders by term",
+    ),
+    Case(
         "one leader",
         view(("n1", "up", "leader", 2), ("n2", "up", "follower", 2), ("n3", "up", "follower", 2)),
         False,
@@ -114,13 +121,15 @@ def judge_cases(verdicts: list[tuple[Case, Any]]) -> Problem | None:
     """The first state it judges wrongly, with the rule that state tests."""
     for case, verdict in verdicts:
         holds = verdict is None or verdict is True
+        leaders = [n for n in case.state.nodes if case.state.annotations[n]["role"] == "leader"]
+        naming = f"words naming {', '.join(leaders)} and term 2"
         if holds == case.broken:
             said = "None (it holds)" if holds else repr(verdict)
-            expected = "words naming n1, n2 and term 2" if case.broken else "None"
+            expected = naming if case.broken else "None"
             return Problem(f"{expected} for '{case.rule}'", f"it returned {said}", case.hint)
-        if case.broken and not all(w in str(verdict) for w in ("n1", "n2", "2")):
+        if case.broken and not all(w in str(verdict) for w in (*leaders, "2")):
             return Problem(
-                f"words naming n1, n2 and term 2 for '{case.rule}'",
+                f"{naming} for '{case.rule}'",
                 f"it returned {verdict!r}",
                 "name both nodes and the term, so that the counterexample reads on its own",
             )

@@ -111,3 +111,20 @@ def cas_unwritten_fails(value: Any, expected: Any, new: Any, returned: bool | No
     if returned is False:
         return value != expected, value
     return (True, new) if value == expected else (False, value)
+
+
+def cas_success_keeps_value(value: Any, expected: Any, new: Any, returned: bool | None) -> Any:
+    """A cas that succeeded, but the value stays (the "value becomes new" left out)."""
+    if returned is False:
+        return value != expected, value
+    return value == expected, value
+
+
+def cas_timeout_either_way(value: Any, expected: Any, new: Any, returned: bool | None) -> Any:
+    """No answer taken as "it succeeded or it failed", so always possible (the "searched as
+    one that returned True" left out for a value that is not expected)."""
+    if returned is None:
+        return True, new if value == expected else value
+    if returned is False:
+        return value != expected, value
+    return (True, new) if value == expected else (False, value)

@@ -28,6 +28,16 @@ CAS_VARIANTS = [
     Variant("not possible: the value stays", wrong.cas_impossible_writes, ("value stays",)),
     Variant("a failed cas: value not expected", wrong.cas_failed_always_possible, ("compare",)),
     Variant("a key never written holds None", wrong.cas_unwritten_fails, ("never written",)),
+    Variant(
+        "a cas that succeeded: value becomes new",
+        wrong.cas_success_keeps_value,
+        ("is possible", "becomes new"),
+    ),
+    Variant(
+        "no answer, other value: not possible",
+        wrong.cas_timeout_either_way,
+        ("no answer", "not possible"),
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from distsys_edu.exercises.replication import (
 from distsys_edu.exercises.result import NOT_ATTEMPTED, PASSED
 from distsys_edu.exercises.solutions.replication import CommitLeader as CountingLeader
 from distsys_edu.exercises.solutions.replication import LogFollower as RepairingFollower
+from distsys_edu.protocols.cluster import majority
 from distsys_edu.protocols.raft import AppendEntries
 from distsys_edu.protocols.raftlog import Entry
 from distsys_edu.runtime import Context
@@ -55,6 +56,12 @@ class FirstIndexRefused(RepairingFollower):
         return msg.prev_log_index >= 1 and super().consistent(ctx, msg)
 
 
+class ComparesTheLeadersTerm(RepairingFollower):
+    def consistent(self, ctx: Context, msg: AppendEntries) -> bool:  # type: ignore[override]
+        index = msg.prev_log_index  # the leader's term, where prev_log_term belongs
+        return index <= len(self.log(ctx)) and self.term_at(ctx, index) == msg.term
+
+
 class KeepsConflicts(RepairingFollower):
     def store(self, ctx: Context, prev_log_index: int, entries: Sequence[Entry]) -> None:
         log = self.log(ctx)
@@ -71,6 +78,7 @@ class AlwaysTruncates(RepairingFollower):
 REPAIR_VARIANTS = [
     Variant("refuse when the log is too short", TermOnly, ("doesn't contain",)),
     Variant("refuse when the terms differ", LengthOnly, ("prev_log_term", "compare")),
+    Variant("accept when the entry matches", ComparesTheLeadersTerm, ("passes when", "append")),
     Variant("index 0 always matches", FirstIndexRefused, ("index 0",)),
     Variant("delete a conflicting entry and all after it", KeepsConflicts, ("conflicts",)),
     Variant("a matching entry stays", AlwaysTruncates, ("matches stays",)),
@@ -123,9 +131,25 @@ class NeverApplies(CountingLeader):
         _commit_to(self, ctx, (len(self.peers) + 1) // 2 + 1, apply=False)
 
 
-class LowestAnyoneHolds(CountingLeader):
+class OneStepAtATime(CountingLeader):
     def advance_commit_index(self, ctx: Context) -> None:
-        _commit_to(self, ctx, len(self.peers) + 1)
+        n = self.commit_index + 1  # the next index only, not the highest a majority holds
+        held = [len(self.log(ctx)), *self.match_index.values()]
+        on_a_majority = sum(i >= n for i in held) >= majority(len(held))
+        if on_a_majority and self.term_at(ctx, n) == self.current_term(ctx):
+            self.commit_index = n
+            self.apply_committed(ctx)
+
+
+class StopsAtAnOlderTerm(CountingLeader):
+    def advance_commit_index(self, ctx: Context) -> None:
+        held = [len(self.log(ctx)), *self.match_index.values()]
+        for n in range(self.commit_index + 1, len(self.log(ctx)) + 1):
+            on_a_majority = sum(i >= n for i in held) >= majority(len(held))
+            if not on_a_majority or self.term_at(ctx, n) != self.current_term(ctx):
+                break  # an entry of an older term ends the search, so it never commits
+            self.commit_index = n
+        self.apply_committed(ctx)
 
 
 COMMIT_VARIANTS = [
@@ -134,7 +158,12 @@ COMMIT_VARIANTS = [
     Variant("a majority, not one holder", HighestAnyoneHolds, ("majority",)),
     Variant("more than half, not half", HalfIsEnough, ("more than half",)),
     Variant("apply what is committed", NeverApplies, ("apply_committed",)),
-    Variant("the highest index a majority holds", LowestAnyoneHolds, ("majority",)),
+    Variant("the highest index a majority holds", OneStepAtATime, ("highest index",)),
+    Variant(
+        "older entries commit with one of its own term",
+        StopsAtAnOlderTerm,
+        ("every entry before it",),
+    ),
 ]
 
 

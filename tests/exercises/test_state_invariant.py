@@ -55,6 +55,34 @@ def says_nothing(view: ModelView) -> str | None:
     return "two leaders" if same_term_leaders(view) else None
 
 
+def more_than_two(view: ModelView) -> str | None:
+    """Leaves out: two leaders, one term (off by one: it waits for a third)."""
+    by_term: dict[object, list[str]] = {}
+    for name in view.nodes:
+        notes = view.annotations[name]
+        if view.status[name] == "up" and notes.get("role") == "leader":
+            by_term.setdefault(notes.get("term"), []).append(name)
+    return next(
+        (f"{' and '.join(v)} lead term {t}" for t, v in by_term.items() if len(v) > 2), None
+    )
+
+
+def first_node_only(view: ModelView) -> str | None:
+    """Leaves out: two leaders, one term, whichever two (its return None is indented one
+    level too deep, so only the first node is compared with the others)."""
+
+    def leads(name: str) -> bool:
+        return view.status[name] == "up" and view.annotations[name].get("role") == "leader"
+
+    for i, a in enumerate(view.nodes):
+        for b in view.nodes[i + 1 :]:
+            term = view.annotations[a].get("term")
+            if leads(a) and leads(b) and term == view.annotations[b].get("term"):
+                return f"{a} and {b} lead term {term}"
+        return None
+    return None
+
+
 def fresh_leader_count(view: ModelView) -> str | None:
     """Fresh, from the lesson text alone: 'more than one leader is wrong'."""
     leaders = [n for n in view.nodes if view.annotations[n].get("role") == "leader"]
@@ -67,6 +95,8 @@ VARIANTS = [
     Variant("only role == 'leader' leads", counts_candidates, ("candidate",)),
     Variant("None while it holds", returns_false, ("none",)),
     Variant("name both nodes and the term", says_nothing, ("name both nodes",)),
+    Variant("two leaders, one term", more_than_two, ("two nodes up", "same term")),
+    Variant("two leaders, one term: any two", first_node_only, ("any two", "every pair")),
     Variant("fresh: any two leaders", fresh_leader_count, ("up",)),
 ]
 
